@@ -1,0 +1,227 @@
+import type { AbstractGraph } from 'graphology-types';
+import { CpuBackend, type Backend, type EntropyTable } from '../backends/index.js';
+import { ParameterError } from '../errors.js';
+import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
+import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
+import { sampleWithoutReplacement } from '../random.js';
+import { shannonOfWeights } from '../stats/entropy.js';
+import { empiricalCdf, summarize } from '../stats/summary.js';
+import { transitionMatrix, WALK_MODELS, type WalkModel } from '../walks/index.js';
+
+export interface InitiatorEntropyOptions {
+  /** Walk model (default 'simple'). */
+  walk?: WalkModel;
+  /** Lazy walk: stay put with probability 1/2 at each hop. */
+  lazy?: boolean;
+  /** Walk length L; statistics come for every hop 1..L (default 10). */
+  hops?: number;
+  /** How many terminals to sample uniformly, or 'all' for the exact expectation (default 100, or all when n ≤ 100). */
+  terminals?: number | 'all';
+  /** Explicit terminal node keys; overrides `terminals`. */
+  terminalIds?: readonly string[];
+  /** Seed of the terminal sample (default 1). */
+  seed?: number;
+  /** Prior over initiators, by node key; nodes not listed get 0. Uniform when absent. */
+  prior?: ReadonlyMap<string, number>;
+  /** Compute backend (default: the float64 cpu backend). The caller owns and disposes it. */
+  backend?: Backend;
+  /** For graphology input: how to read edge weights (default 'weight'). */
+  getEdgeWeight?: EdgeWeightGetter;
+  /** Keep every terminal's entropies in the result (default false). */
+  perTerminal?: boolean;
+  /** Hop at which to report the CDF of entropies (default: the last hop). */
+  cdfHop?: number;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface HopStatistics {
+  hop: number;
+  mean: number;
+  ci95: [number, number];
+  min: number;
+  p05: number;
+  median: number;
+  max: number;
+  minEntropyMean: number;
+  /** Terminals that no walk of this length reaches (left out of the statistics). */
+  unreachable: number;
+}
+
+export interface InitiatorEntropyResult {
+  graph: { nodes: number; edges: number; directed: boolean; danglingNodes: number };
+  walk: WalkModel;
+  lazy: boolean;
+  backend: string;
+  adapter?: { vendor: string; architecture: string; device: string; description: string };
+  precision: 'float64' | 'float32';
+  terminals: number;
+  terminalSelection: 'sample' | 'all' | 'ids';
+  seed?: number;
+  prior: 'uniform' | 'given';
+  /** Entropy before any observation: log2 n under the uniform prior, H(q) otherwise. */
+  optimal: number;
+  hops: HopStatistics[];
+  cdf: { hop: number; entropy: number[]; probability: number[] };
+  perTerminal?: { id: string; shannon: number[]; minEntropy: number[] }[];
+}
+
+export const DEFAULT_HOPS = 10;
+export const DEFAULT_TERMINALS = 100;
+
+function isCsr(graph: AbstractGraph | Csr): graph is Csr {
+  return (graph as Csr).rowPtr instanceof Uint32Array;
+}
+
+/**
+ * Initiator anonymity of l-hop random walks (Pisces §3): for each terminal j, the entropy of
+ * p_i ∝ q_i (P^t)_ij for t = 1..L, summarized over terminals hop by hop.
+ */
+export async function initiatorEntropy(
+  graph: AbstractGraph | Csr,
+  options: InitiatorEntropyOptions = {},
+): Promise<InitiatorEntropyResult> {
+  const csr = isCsr(graph) ? graph : fromGraphology(graph, { getEdgeWeight: options.getEdgeWeight }).csr;
+  const walkModel = options.walk ?? 'simple';
+  const hops = options.hops ?? DEFAULT_HOPS;
+  const where = 'anonscope/initiatorEntropy';
+  if (!WALK_MODELS.includes(walkModel)) {
+    throw new ParameterError(`${where}: unknown walk "${walkModel}" (expected ${WALK_MODELS.join(' or ')})`);
+  }
+  if (!Number.isInteger(hops) || hops < 1) throw new ParameterError(`${where}: hops must be an integer >= 1, got ${hops}`);
+  const cdfHop = options.cdfHop ?? hops;
+  if (!Number.isInteger(cdfHop) || cdfHop < 1 || cdfHop > hops) {
+    throw new ParameterError(`${where}: cdf hop must be an integer in 1..${hops}, got ${cdfHop}`);
+  }
+
+  const selection = chooseTerminals(csr, options, where);
+  const prior = options.prior ? priorVector(csr, options.prior, where) : undefined;
+  const walk = transitionMatrix(csr, walkModel, options.lazy ?? false);
+  const backend = options.backend ?? new CpuBackend();
+  let table: EntropyTable;
+  try {
+    table = await backend.terminalEntropies({
+      walk,
+      terminals: selection.terminals,
+      hops,
+      prior,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+  } finally {
+    if (!options.backend) backend.dispose();
+  }
+
+  const T = selection.terminals.length;
+  const exact = T === csr.n;
+  const hopRow = (values: Float64Array, hop: number) => values.subarray((hop - 1) * T, hop * T);
+  const hopStatistics: HopStatistics[] = [];
+  for (let hop = 1; hop <= hops; hop++) {
+    const s = summarize(hopRow(table.shannon, hop), exact);
+    const m = summarize(hopRow(table.minEntropy, hop), exact);
+    hopStatistics.push({
+      hop,
+      mean: s.mean,
+      ci95: s.ci95,
+      min: s.min,
+      p05: s.p05,
+      median: s.median,
+      max: s.max,
+      minEntropyMean: m.mean,
+      unreachable: T - s.count,
+    });
+  }
+
+  const result: InitiatorEntropyResult = {
+    graph: { nodes: csr.n, edges: edgeCount(csr), directed: csr.directed, danglingNodes: walk.danglingNodes },
+    walk: walkModel,
+    lazy: walk.lazy,
+    backend: backend.info.name,
+    adapter: backend.info.adapter,
+    precision: backend.info.precision,
+    terminals: T,
+    terminalSelection: selection.kind,
+    seed: selection.kind === 'sample' ? selection.seed : undefined,
+    prior: prior ? 'given' : 'uniform',
+    optimal: prior ? shannonOfWeights(prior) : Math.log2(csr.n),
+    hops: hopStatistics,
+    cdf: { hop: cdfHop, ...renameCdf(empiricalCdf(hopRow(table.shannon, cdfHop))) },
+  };
+  if (options.perTerminal) {
+    result.perTerminal = Array.from(selection.terminals, (node, k) => ({
+      id: csr.nodeKeys[node],
+      shannon: Array.from({ length: hops }, (_, t) => table.shannon[t * T + k]),
+      minEntropy: Array.from({ length: hops }, (_, t) => table.minEntropy[t * T + k]),
+    }));
+  }
+  return result;
+}
+
+function renameCdf(cdf: { value: number[]; probability: number[] }) {
+  return { entropy: cdf.value, probability: cdf.probability };
+}
+
+function chooseTerminals(
+  csr: Csr,
+  options: InitiatorEntropyOptions,
+  where: string,
+): { kind: 'sample' | 'all' | 'ids'; terminals: Uint32Array; seed?: number } {
+  if (options.terminalIds) {
+    if (options.terminalIds.length === 0) throw new ParameterError(`${where}: the list of terminal ids is empty`);
+    const index = nodeIndex(csr);
+    const terminals = Uint32Array.from(options.terminalIds, (id) => {
+      const i = index.get(String(id));
+      if (i === undefined) throw new ParameterError(`${where}: unknown terminal id "${id}" (not a node of the graph)`);
+      return i;
+    });
+    return { kind: 'ids', terminals };
+  }
+  const requested = options.terminals ?? (csr.n <= DEFAULT_TERMINALS ? 'all' : DEFAULT_TERMINALS);
+  if (requested === 'all') return { kind: 'all', terminals: Uint32Array.from({ length: csr.n }, (_, i) => i) };
+  if (!Number.isInteger(requested) || requested < 1 || requested > csr.n) {
+    throw new ParameterError(`${where}: terminals must be 'all' or an integer in 1..${csr.n} (the node count), got ${requested}`);
+  }
+  const seed = options.seed ?? 1;
+  if (!Number.isInteger(seed) || seed < 0) throw new ParameterError(`${where}: seed must be a non-negative integer, got ${seed}`);
+  return { kind: 'sample', terminals: sampleWithoutReplacement(csr.n, requested, seed), seed };
+}
+
+function priorVector(csr: Csr, prior: ReadonlyMap<string, number>, where: string): Float64Array {
+  const index = nodeIndex(csr);
+  const q = new Float64Array(csr.n);
+  for (const [key, weight] of prior) {
+    const i = index.get(key);
+    if (i === undefined) throw new ParameterError(`${where}: prior names unknown node "${key}"`);
+    if (!Number.isFinite(weight) || weight < 0) {
+      throw new ParameterError(`${where}: prior of node "${key}" is ${weight}; it must be a finite number >= 0`);
+    }
+    q[i] = weight;
+  }
+  if (!q.some((v) => v > 0)) throw new ParameterError(`${where}: the prior gives every node weight 0`);
+  return q;
+}
+
+export interface AssignOptions extends InitiatorEntropyOptions {
+  /** Node attribute to write (default 'initiatorEntropy'). */
+  attribute?: string;
+  /** Hop whose entropy is written (default: the last hop). */
+  hop?: number;
+}
+
+/**
+ * graphology's `.assign` convention: run the analysis (every node a terminal unless told
+ * otherwise) and write each terminus node's Shannon entropy at the chosen hop as an attribute.
+ */
+initiatorEntropy.assign = async function assign(graph: AbstractGraph, options: AssignOptions = {}): Promise<void> {
+  const result = await initiatorEntropy(graph, {
+    terminals: 'all',
+    ...options,
+    perTerminal: true,
+  });
+  const hop = options.hop ?? result.hops.length;
+  if (!Number.isInteger(hop) || hop < 1 || hop > result.hops.length) {
+    throw new ParameterError(`anonscope/initiatorEntropy.assign: hop must be in 1..${result.hops.length}, got ${hop}`);
+  }
+  const attribute = options.attribute ?? 'initiatorEntropy';
+  for (const terminal of result.perTerminal!) graph.setNodeAttribute(terminal.id, attribute, terminal.shannon[hop - 1]);
+};

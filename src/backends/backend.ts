@@ -1,0 +1,46 @@
+import type { TransitionMatrix } from '../walks/transition.js';
+
+/** One multi-terminal walk job: for each terminal j, column j of P^t for t = 1..hops. */
+export interface EntropyJob {
+  walk: TransitionMatrix;
+  /** Dense indices of the terminals j. */
+  terminals: Uint32Array;
+  hops: number;
+  /** Prior q over initiators (length n, non-negative); uniform when absent. */
+  prior?: Float64Array;
+  /** Called as work completes, with counts of terminal-hops done and in all. */
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Entropies of p_i ∝ q_i (P^t)_ij, in bits, hop-major: value[(t-1) * terminals + k] for
+ * terminal k at hop t. NaN where no walk of length t ends at the terminal.
+ */
+export interface EntropyTable {
+  hops: number;
+  terminals: number;
+  shannon: Float64Array;
+  minEntropy: Float64Array;
+}
+
+/** What ran the job, for the output. */
+export interface BackendInfo {
+  name: 'cpu' | 'webgpu' | 'gpujs';
+  /** Number format of the computation. */
+  precision: 'float64' | 'float32';
+  /** For GPU backends: the adapter (vendor, architecture, device, description). */
+  adapter?: { vendor: string; architecture: string; device: string; description: string };
+  /** Where it ran: 'node', 'browser', a gpu.js mode… */
+  runtime?: string;
+}
+
+/**
+ * The one interface every compute backend implements. An analysis talks only to this; a
+ * backend never knows which analysis calls it. Whoever creates a backend disposes it.
+ */
+export interface Backend {
+  readonly info: BackendInfo;
+  terminalEntropies(job: EntropyJob): Promise<EntropyTable>;
+  dispose(): void;
+}

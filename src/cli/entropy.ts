@@ -1,0 +1,135 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_HOPS, DEFAULT_TERMINALS, initiatorEntropy } from '../analyses/initiator-entropy.js';
+import { BACKEND_NAMES, createBackend } from '../backends/index.js';
+import { ParameterError } from '../errors.js';
+import {
+  entropyCdfSvg,
+  entropyJson,
+  entropyTable,
+  entropyVsHopsSvg,
+  hopsCsv,
+  perTerminalCsv,
+} from '../report/entropy-report.js';
+import { WALK_MODELS } from '../walks/index.js';
+import { choiceOption, integerOption, listOption } from './args.js';
+import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
+import { readPriorFile } from './prior-file.js';
+import { createProgress } from './progress.js';
+
+export const ENTROPY_HELP = `Usage: anonscope entropy <graph-file> [options]
+
+Initiator anonymity of l-hop random walks (Pisces): for sampled terminals j, the entropy
+of p_i ∝ q_i (P^t)_ij at every hop t = 1..L, summarized over terminals.
+
+Walk:
+  --walk W             simple | mh (Metropolis-Hastings, uniform stationary law) [simple]
+  --lazy               stay put with probability 1/2 at each hop
+  --hops L             walk length; statistics for every hop 1..L [${DEFAULT_HOPS}]
+
+Terminals:
+  --terminals K|all    sample K terminals uniformly, or all nodes for the exact
+                       expectation [${DEFAULT_TERMINALS}, or all when n <= ${DEFAULT_TERMINALS}]
+  --terminal-ids a,b   these node ids instead of a sample
+  --seed S             seed of the terminal sample [1]
+  --prior FILE         prior over initiators: "node weight" lines [uniform]
+
+${GRAPH_HELP}
+
+Compute and output:
+  --backend B          ${BACKEND_NAMES.join(' | ')} [auto]
+  --format F           table | json | csv: what goes to stdout [table]
+  --per-terminal       keep every terminal's entropies (JSON, and per-terminal.csv in --out)
+  --cdf-hop H          hop of the reported CDF [the last hop]
+  --out DIR            also write results.json, hops.csv, entropy-vs-hops.svg,
+                       entropy-cdf.svg (and per-terminal.csv) into DIR
+  --quiet              no load summary or progress on stderr
+  -h, --help           this help
+`;
+
+export async function entropyCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...GRAPH_OPTIONS,
+      walk: { type: 'string', default: 'simple' },
+      lazy: { type: 'boolean', default: false },
+      hops: { type: 'string' },
+      terminals: { type: 'string' },
+      'terminal-ids': { type: 'string' },
+      seed: { type: 'string' },
+      prior: { type: 'string' },
+      backend: { type: 'string', default: 'auto' },
+      format: { type: 'string', default: 'table' },
+      'per-terminal': { type: 'boolean', default: false },
+      'cdf-hop': { type: 'string' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(ENTROPY_HELP);
+    return;
+  }
+  if (positionals.length !== 1) {
+    throw new ParameterError(`entropy: expected one graph file, got ${positionals.length} (see anonscope entropy --help)`);
+  }
+  const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
+  const walk = choiceOption('walk', values.walk, WALK_MODELS);
+  const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
+  const backendName = choiceOption('backend', values.backend, BACKEND_NAMES);
+  const hops = values.hops === undefined ? DEFAULT_HOPS : integerOption('hops', values.hops, 1, 100_000);
+  const terminals =
+    values.terminals === undefined || values.terminals === 'all'
+      ? values.terminals
+      : integerOption('terminals', values.terminals, 1);
+  const seed = values.seed === undefined ? undefined : integerOption('seed', values.seed, 0, 2 ** 53 - 1);
+  const cdfHop = values['cdf-hop'] === undefined ? undefined : integerOption('cdf-hop', values['cdf-hop'], 1, hops);
+  const terminalIds = values['terminal-ids'] === undefined ? undefined : listOption(values['terminal-ids']);
+  const prior = values.prior ? await readPriorFile(values.prior) : undefined;
+
+  const csr = await loadGraphForCommand(positionals[0], values, log);
+  const backend = await createBackend(backendName, { log });
+  const progress = createProgress('entropy', process.stderr, values.quiet);
+  let result;
+  try {
+    result = await initiatorEntropy(csr, {
+      walk,
+      lazy: values.lazy,
+      hops,
+      terminals,
+      terminalIds,
+      seed,
+      prior,
+      backend,
+      perTerminal: values['per-terminal'],
+      cdfHop,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.finish();
+    backend.dispose();
+  }
+  if (result.graph.danglingNodes > 0) {
+    log(`note: ${result.graph.danglingNodes} nodes have no out-edges; a walk there stays put (self-loop)`);
+  }
+
+  const stdout = { table: entropyTable, json: entropyJson, csv: hopsCsv }[format](result);
+  process.stdout.write(format === 'json' ? `${stdout}\n` : stdout);
+
+  if (values.out) {
+    await mkdir(values.out, { recursive: true });
+    const files: [string, string][] = [
+      ['results.json', `${entropyJson(result)}\n`],
+      ['hops.csv', hopsCsv(result)],
+      ['entropy-vs-hops.svg', entropyVsHopsSvg(result)],
+      ['entropy-cdf.svg', entropyCdfSvg(result)],
+    ];
+    if (result.perTerminal) files.push(['per-terminal.csv', perTerminalCsv(result)]);
+    for (const [name, content] of files) await writeFile(join(values.out, name), content);
+    log(`wrote ${files.map(([name]) => name).join(', ')} to ${values.out}`);
+  }
+}

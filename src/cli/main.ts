@@ -1,0 +1,57 @@
+import packageJson from '../../package.json';
+import { AnonscopeError, DeviceError, InputError } from '../errors.js';
+import { ENTROPY_HELP, entropyCommand } from './entropy.js';
+
+const HELP = `anonscope ${packageJson.version}: measures anonymity on the GPU
+
+Usage: anonscope <command> [options]
+
+Commands:
+  entropy <graph>   initiator entropy of l-hop random walks (Pisces), hop by hop
+
+Options:
+  -h, --help        help (also: anonscope <command> --help)
+  -V, --version     version
+
+Data goes to stdout (table, JSON or CSV); the load summary, progress and errors go to
+stderr. Exit codes: 0 success, 1 unexpected failure, 2 bad input or parameters, 3 device
+failure.
+`;
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
+  entropy: { run: entropyCommand, help: ENTROPY_HELP },
+};
+
+/** Exit code for an error: 2 for the user's input, 3 for the device, 1 otherwise. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof InputError) return 2;
+  if ((error as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) return 2;
+  if (error instanceof DeviceError) return 3;
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '-V' || command === '--version') {
+    process.stdout.write(`${packageJson.version}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    process.stderr.write(`anonscope: unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')}; see --help)\n`);
+    return 2;
+  }
+  try {
+    await entry.run(rest);
+    return 0;
+  } catch (error) {
+    const code = exitCodeOf(error);
+    const message = error instanceof AnonscopeError || code === 2 ? (error as Error).message : (error as Error)?.stack ?? String(error);
+    process.stderr.write(`anonscope ${command}: error: ${message}\n`);
+    return code;
+  }
+}

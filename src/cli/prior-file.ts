@@ -1,0 +1,29 @@
+import { readFile } from 'node:fs/promises';
+import { FormatError, InputError } from '../errors.js';
+
+/**
+ * A prior over initiators: one `node weight` pair per line (space, tab or comma separated),
+ * `#` comments. Nodes not listed get weight 0; the analysis normalizes.
+ */
+export async function readPriorFile(path: string): Promise<Map<string, number>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`${path}: cannot read prior file (${(error as Error).message})`);
+  }
+  const prior = new Map<string, number>();
+  text.split(/\r?\n/).forEach((raw, k) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const cells = line.split(/[\s,]+/);
+    if (cells.length !== 2) throw new FormatError(path, k + 1, `expected "node weight", found ${cells.length} columns`);
+    const weight = Number(cells[1]);
+    if (!Number.isFinite(weight) || weight < 0) {
+      throw new FormatError(path, k + 1, `weight "${cells[1]}" must be a finite number >= 0`);
+    }
+    if (prior.has(cells[0])) throw new FormatError(path, k + 1, `node "${cells[0]}" is listed twice`);
+    prior.set(cells[0], weight);
+  });
+  return prior;
+}

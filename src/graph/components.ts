@@ -1,0 +1,76 @@
+import type { Csr } from './csr.js';
+
+export interface Components {
+  /** component[i] is the component id of node i, ids ordered by first node. */
+  component: Uint32Array;
+  /** sizes[c] is the number of nodes in component c. */
+  sizes: number[];
+}
+
+/** Weakly connected components (edge direction ignored), by union-find with path halving. */
+export function weakComponents(csr: Csr): Components {
+  const parent = new Uint32Array(csr.n);
+  for (let i = 0; i < csr.n; i++) parent[i] = i;
+  const find = (x: number) => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  };
+  for (let i = 0; i < csr.n; i++) {
+    for (let e = csr.rowPtr[i]; e < csr.rowPtr[i + 1]; e++) {
+      const a = find(i);
+      const b = find(csr.colIdx[e]);
+      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+    }
+  }
+  const component = new Uint32Array(csr.n);
+  const idOfRoot = new Map<number, number>();
+  const sizes: number[] = [];
+  for (let i = 0; i < csr.n; i++) {
+    const root = find(i);
+    let id = idOfRoot.get(root);
+    if (id === undefined) {
+      id = sizes.length;
+      idOfRoot.set(root, id);
+      sizes.push(0);
+    }
+    component[i] = id;
+    sizes[id]++;
+  }
+  return { component, sizes };
+}
+
+/** The subgraph induced by the largest weakly connected component (ties: the first). */
+export function largestComponent(csr: Csr, components = weakComponents(csr)): Csr {
+  const { component, sizes } = components;
+  const keep = sizes.indexOf(Math.max(...sizes));
+  if (sizes.length === 1) return csr;
+  const newIndex = new Int32Array(csr.n).fill(-1);
+  const nodeKeys: string[] = [];
+  for (let i = 0; i < csr.n; i++) {
+    if (component[i] === keep) {
+      newIndex[i] = nodeKeys.length;
+      nodeKeys.push(csr.nodeKeys[i]);
+    }
+  }
+  const n = nodeKeys.length;
+  const rowPtr = new Uint32Array(n + 1);
+  let nnz = 0;
+  for (let i = 0; i < csr.n; i++) if (newIndex[i] >= 0) nnz += csr.rowPtr[i + 1] - csr.rowPtr[i];
+  const colIdx = new Uint32Array(nnz);
+  const weights = csr.weights ? new Float32Array(nnz) : undefined;
+  let out = 0;
+  for (let i = 0; i < csr.n; i++) {
+    if (newIndex[i] < 0) continue;
+    // Every neighbour of a kept node is in the same component, so it is kept too.
+    for (let e = csr.rowPtr[i]; e < csr.rowPtr[i + 1]; e++) {
+      colIdx[out] = newIndex[csr.colIdx[e]];
+      if (weights) weights[out] = csr.weights![e];
+      out++;
+    }
+    rowPtr[newIndex[i] + 1] = out;
+  }
+  return { n, rowPtr, colIdx, weights, directed: csr.directed, nodeKeys };
+}

@@ -1,0 +1,64 @@
+import type { AbstractGraph, Attributes } from 'graphology-types';
+import { FormatError } from '../errors.js';
+import { CsrBuilder } from './csr-builder.js';
+import { assertNotEmpty } from './csr.js';
+import type { LoadedGraph } from './edge-list.js';
+
+/**
+ * How to read an edge's weight, as in graphology-metrics: an attribute name, a function of
+ * the edge, or null for an unweighted graph. Edges without the attribute weigh 1.
+ */
+export type EdgeWeightGetter =
+  | string
+  | null
+  | ((edge: string, attributes: Attributes, source: string, target: string) => number);
+
+export interface FromGraphologyOptions {
+  getEdgeWeight?: EdgeWeightGetter;
+  /** Name used in error messages (a file name when the graph came from one). */
+  source?: string;
+  format?: LoadedGraph['report']['format'];
+}
+
+/**
+ * A graphology Graph as a Csr. Dense indices follow graph.nodes() order; undirected edges are
+ * stored both ways (mixed graphs too); parallel edges merge with their weights added.
+ */
+export function fromGraphology(graph: AbstractGraph, options: FromGraphologyOptions = {}): LoadedGraph {
+  const source = options.source ?? 'graphology Graph';
+  const getEdgeWeight = options.getEdgeWeight === undefined ? 'weight' : options.getEdgeWeight;
+  const weightOf =
+    typeof getEdgeWeight === 'string'
+      ? (_edge: string, attributes: Attributes) => attributes[getEdgeWeight] ?? 1
+      : getEdgeWeight;
+  const weighted =
+    typeof getEdgeWeight === 'string'
+      ? graph.someEdge((_edge, attributes) => attributes[getEdgeWeight] !== undefined)
+      : getEdgeWeight !== null;
+
+  const directed = graph.type !== 'undirected';
+  const builder = new CsrBuilder(directed);
+  if (weighted) builder.enableWeights();
+  graph.forEachNode((key) => builder.node(key));
+  graph.forEachEdge((edge, attributes, sourceKey, targetKey, _sa, _ta, undirected) => {
+    const u = builder.node(sourceKey);
+    const v = builder.node(targetKey);
+    let w = 1;
+    if (weightOf) {
+      const raw = weightOf(edge, attributes, sourceKey, targetKey);
+      w = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+      if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+        throw new FormatError(
+          source,
+          undefined,
+          `edge "${edge}" (${sourceKey} -> ${targetKey}) has weight ${JSON.stringify(raw)}: weights must be finite numbers >= 0`,
+        );
+      }
+    }
+    builder.addEdge(u, v, w);
+    if (directed && undirected) builder.addEdge(v, u, w);
+  });
+  const { csr, report } = builder.build();
+  assertNotEmpty(csr, source);
+  return { csr, report: { ...report, file: source, format: options.format ?? 'graphology' } };
+}

@@ -1,0 +1,45 @@
+import Graph from 'graphology';
+import { parse } from 'graphology-gexf';
+import { FormatError } from '../errors.js';
+import type { LoadedGraph } from './edge-list.js';
+import { fromGraphology, type EdgeWeightGetter } from './from-graphology.js';
+
+/**
+ * GEXF (1.1 to 1.3) through graphology-gexf: directedness from the file, weights from the
+ * edges' weight attribute, node ids kept as keys. (The browser bundle aliases
+ * graphology-gexf to its DOMParser build.)
+ */
+export function parseGexf(text: string, file: string, getEdgeWeight: EdgeWeightGetter = 'weight'): LoadedGraph {
+  let graph: Graph;
+  try {
+    graph = parse(Graph, text, { addMissingNodes: true, allowUndeclaredAttributes: true });
+  } catch (error) {
+    throw new FormatError(file, lineOfXmlError(error), `not a valid GEXF file: ${(error as Error).message}`);
+  }
+  return fromGraphology(graph, { getEdgeWeight, source: file, format: 'gexf' });
+}
+
+/** xmldom reports positions as "[line:12,col:3]". */
+function lineOfXmlError(error: unknown): number | undefined {
+  const match = /line:(\d+)/.exec(String((error as Error)?.message ?? ''));
+  return match ? Number(match[1]) : undefined;
+}
+
+/** graphology's serialized JSON ({ options, attributes, nodes, edges }), as graph.export() writes it. */
+export function parseGraphologyJson(text: string, file: string, getEdgeWeight: EdgeWeightGetter = 'weight'): LoadedGraph {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const position = /position (\d+)/.exec((error as Error).message);
+    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
+    throw new FormatError(file, line, `not valid JSON: ${(error as Error).message}`);
+  }
+  let graph: Graph;
+  try {
+    graph = Graph.from(data as Parameters<typeof Graph.from>[0]);
+  } catch (error) {
+    throw new FormatError(file, undefined, `not a serialized graphology graph: ${(error as Error).message}`);
+  }
+  return fromGraphology(graph, { getEdgeWeight, source: file, format: 'graphology-json' });
+}

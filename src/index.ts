@@ -1,0 +1,20 @@
+/**
+ * anonscope's library API (Node). The browser bundle exports the same minus file loading.
+ */
+export { initiatorEntropy } from './analyses/initiator-entropy.js';
+export type { InitiatorEntropyOptions, InitiatorEntropyResult, HopStatistics } from './analyses/initiator-entropy.js';
+export { createBackend, CpuBackend, BACKEND_NAMES } from './backends/index.js';
+export type { Backend, BackendInfo, EntropyJob, EntropyTable } from './backends/index.js';
+export type { Csr } from './graph/csr.js';
+export { edgeCount, nodeIndex } from './graph/csr.js';
+export { CsrBuilder } from './graph/csr-builder.js';
+export { EdgeListParser, parseEdgeList } from './graph/edge-list.js';
+export type { LoadedGraph, LoadReport } from './graph/edge-list.js';
+export { fromGraphology } from './graph/from-graphology.js';
+export { parseGexf, parseGraphologyJson } from './graph/gexf.js';
+export { loadGraphFile } from './graph/load-file.js';
+export { weakComponents, largestComponent } from './graph/components.js';
+export { transitionMatrix, WALK_MODELS } from './walks/index.js';
+export type { TransitionMatrix, WalkModel } from './walks/index.js';
+export * from './errors.js';
+export { entropyJson, hopsCsv, perTerminalCsv, entropyVsHopsSvg, entropyCdfSvg } from './report/entropy-report.js';

@@ -1,0 +1,123 @@
+import { DOMParser } from '@xmldom/xmldom';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import packageJson from '../../package.json';
+import { initiatorEntropy } from '../../src/analyses/initiator-entropy.js';
+import { loadGraphFile } from '../../src/graph/load-file.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'dist/cli.js');
+const KARATE = join(ROOT, 'graphs/karate.txt');
+
+function anonscope(...args: string[]) {
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+let dir: string;
+beforeAll(() => {
+  // The suite runs after `npm run build` (npm test); fail loudly if the bundle is missing.
+  readFileSync(CLI);
+  dir = mkdtempSync(join(tmpdir(), 'anonscope-cli-'));
+});
+
+describe('anonscope CLI', () => {
+  it('--version prints the package version; --help lists the commands', () => {
+    expect(anonscope('--version')).toMatchObject({ code: 0, stdout: `${packageJson.version}\n` });
+    const help = anonscope('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/entropy <graph>/);
+    const entropyHelp = anonscope('entropy', '--help');
+    expect(entropyHelp.stdout).toMatch(/--terminals K\|all/);
+  });
+
+  it('entropy --format json: the documented fields, equal to the library result', async () => {
+    const run = anonscope('entropy', KARATE, '--hops', '4', '--walk', 'mh', '--format', 'json');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.graph).toMatchObject({ nodes: 34, edges: 78, directed: false });
+    expect(json).toMatchObject({ walk: 'mh', backend: 'cpu', terminals: 34 });
+    expect(json.optimal).toBeCloseTo(Math.log2(34), 12);
+    expect(Object.keys(json.hops[0])).toEqual(
+      expect.arrayContaining(['hop', 'mean', 'ci95', 'min', 'p05', 'median', 'max', 'minEntropyMean']),
+    );
+    const library = await initiatorEntropy((await loadGraphFile(KARATE)).csr, { hops: 4, walk: 'mh' });
+    json.hops.forEach((hop: { mean: number; p05: number }, t: number) => {
+      expect(hop.mean).toBeCloseTo(library.hops[t].mean, 12);
+      expect(hop.p05).toBeCloseTo(library.hops[t].p05, 12);
+    });
+    expect(run.stderr).toMatch(/loaded .*karate\.txt \(edgelist\): 34 nodes, 78 edges/);
+  });
+
+  it('entropy --format csv prints one row per hop; --out writes JSON, CSV and SVG plots', () => {
+    const out = join(dir, 'run1');
+    const run = anonscope('entropy', KARATE, '--hops', '3', '--format', 'csv', '--out', out, '--per-terminal', '--quiet');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe('hop,mean,ci95_low,ci95_high,min,p05,median,max,min_entropy_mean,unreachable,optimal');
+    expect(lines).toHaveLength(4);
+    expect(readFileSync(join(out, 'hops.csv'), 'utf8')).toBe(run.stdout);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.perTerminal).toHaveLength(34);
+    expect(readFileSync(join(out, 'per-terminal.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 34 * 3);
+    for (const svg of ['entropy-vs-hops.svg', 'entropy-cdf.svg']) {
+      const doc = new DOMParser().parseFromString(readFileSync(join(out, svg), 'utf8'), 'image/svg+xml');
+      expect(doc.documentElement!.nodeName).toBe('svg');
+      expect(doc.getElementsByTagName('polyline').length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('--terminal-ids and --prior select terminals and reweight initiators', () => {
+    const prior = join(dir, 'prior.txt');
+    writeFileSync(prior, '# node weight\n0 1\n1 1\n');
+    const run = anonscope('entropy', KARATE, '--hops', '1', '--terminal-ids', '2', '--prior', prior, '--format', 'json', '--quiet');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    // node 2 neighbours 0 (degree 16) and 1 (degree 9): p ∝ (1/16, 1/9)
+    const p = [1 / 16 / (1 / 16 + 1 / 9), 1 / 9 / (1 / 16 + 1 / 9)];
+    expect(json.hops[0].mean).toBeCloseTo(-(p[0] * Math.log2(p[0]) + p[1] * Math.log2(p[1])), 12);
+    expect(json.optimal).toBeCloseTo(1, 12);
+    expect(json.terminalSelection).toBe('ids');
+  });
+
+  describe('bad input: one clear line on stderr and exit code 2', () => {
+    const write = (name: string, text: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    const cases: [string, () => string[], RegExp][] = [
+      ['a missing file', () => ['entropy', join(dir, 'missing.txt')], /missing\.txt: cannot read file \(ENOENT/],
+      ['a malformed line', () => ['entropy', write('bad1.txt', '1 2\n3\n')], /bad1\.txt:2: expected 2 or 3 columns/],
+      ['a negative weight', () => ['entropy', write('bad2.txt', '1 2 -1\n')], /bad2\.txt:1: weight -1 is negative/],
+      ['a NaN weight', () => ['entropy', write('bad3.txt', '1 2 NaN\n')], /bad3\.txt:1: weight "NaN" is not a number/],
+      ['an empty graph', () => ['entropy', write('empty.txt', '# nothing\n')], /empty\.txt: empty graph/],
+      ['hops < 1', () => ['entropy', KARATE, '--hops', '0'], /--hops must be in 1\.\.100000, got 0/],
+      ['hops not a number', () => ['entropy', KARATE, '--hops', 'ten'], /--hops must be an integer, got "ten"/],
+      ['terminals out of range', () => ['entropy', KARATE, '--terminals', '35'], /terminals must be 'all' or an integer in 1\.\.34/],
+      ['an unknown terminal id', () => ['entropy', KARATE, '--terminal-ids', '0,99'], /unknown terminal id "99"/],
+      ['an unknown walk', () => ['entropy', KARATE, '--walk', 'levy'], /--walk must be one of simple, mh, got "levy"/],
+      ['an unknown option', () => ['entropy', KARATE, '--hopz', '3'], /Unknown option '--hopz'/],
+      ['a bad prior line', () => ['entropy', KARATE, '--prior', write('prior-bad.txt', '0 1\n1 x\n')], /prior-bad\.txt:2: weight "x"/],
+      ['no graph file', () => ['entropy'], /expected one graph file, got 0/],
+    ];
+    for (const [what, args, message] of cases) {
+      it(what, () => {
+        const run = anonscope(...args());
+        expect(run.code).toBe(2);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toMatch(message);
+        expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^anonscope entropy: error: /);
+      });
+    }
+    it('an unknown command', () => {
+      const run = anonscope('entropie');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/unknown command "entropie"/);
+    });
+  });
+});
