@@ -1,4 +1,4 @@
-// Builds the three bundles: the CLI and the library for Node, and the browser bundle the
+// Builds the bundles: the CLI and the library for Node, and the page the headless-Chrome
 // harness serves. WGSL files are embedded as strings (loader "text"), so no bundle needs a
 // file system to find its shaders.
 import { build } from 'esbuild';
@@ -11,15 +11,17 @@ const common = {
   loader: { '.wgsl': 'text' },
   logLevel: 'warning',
 };
+const node = { ...common, platform: 'node', packages: 'external' };
 
 await Promise.all([
+  build({ ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...node, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
   build({
     ...common,
-    entryPoints: ['src/cli/bin.ts'],
-    outfile: 'dist/cli.js',
-    platform: 'node',
-    packages: 'external',
-    banner: { js: '#!/usr/bin/env node' },
+    entryPoints: ['harness/page.ts'],
+    outfile: 'dist/harness-page.js',
+    platform: 'browser',
+    // graphology-gexf's browser build uses the page's DOMParser instead of xmldom.
+    alias: { 'graphology-gexf': 'graphology-gexf/browser' },
   }),
-  build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', platform: 'node', packages: 'external' }),
 ]);

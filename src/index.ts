@@ -3,7 +3,8 @@
  */
 export { initiatorEntropy } from './analyses/initiator-entropy.js';
 export type { InitiatorEntropyOptions, InitiatorEntropyResult, HopStatistics } from './analyses/initiator-entropy.js';
-export { createBackend, CpuBackend, BACKEND_NAMES } from './backends/index.js';
+export { createBackend, CpuBackend, BACKEND_NAMES, RUNTIMES } from './backends/index.js';
+export { WebGpuBackend, describeAdapter, requestDevice } from './backends/webgpu/webgpu-backend.js';
 export type { Backend, BackendInfo, EntropyJob, EntropyTable } from './backends/index.js';
 export type { Csr } from './graph/csr.js';
 export { edgeCount, nodeIndex } from './graph/csr.js';

@@ -53,6 +53,8 @@ export interface InitiatorEntropyResult {
   walk: WalkModel;
   lazy: boolean;
   backend: string;
+  /** Where a GPU backend ran ('browser', 'node') and on which adapter. */
+  runtime?: string;
   adapter?: { vendor: string; architecture: string; device: string; description: string };
   precision: 'float64' | 'float32';
   terminals: number;
@@ -109,7 +111,7 @@ export async function initiatorEntropy(
       signal: options.signal,
     });
   } finally {
-    if (!options.backend) backend.dispose();
+    if (!options.backend) await backend.dispose();
   }
 
   const T = selection.terminals.length;
@@ -137,6 +139,7 @@ export async function initiatorEntropy(
     walk: walkModel,
     lazy: walk.lazy,
     backend: backend.info.name,
+    runtime: backend.info.runtime,
     adapter: backend.info.adapter,
     precision: backend.info.precision,
     terminals: T,

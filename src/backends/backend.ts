@@ -42,5 +42,6 @@ export interface BackendInfo {
 export interface Backend {
   readonly info: BackendInfo;
   terminalEntropies(job: EntropyJob): Promise<EntropyTable>;
-  dispose(): void;
+  /** Release what the backend owns (GPU device, browser); await it when it returns a promise. */
+  dispose(): void | Promise<void>;
 }

@@ -1,27 +1,73 @@
-import { ParameterError } from '../errors.js';
+import { DeviceError, ParameterError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/cpu-backend.js';
+import type { PlanLimits } from './webgpu/plan.js';
 
 export type { Backend, BackendInfo, EntropyJob, EntropyTable } from './backend.js';
 export { CpuBackend } from './cpu/cpu-backend.js';
 
-export const BACKEND_NAMES = ['auto', 'cpu'] as const;
+export const BACKEND_NAMES = ['auto', 'cpu', 'webgpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
+export const RUNTIMES = ['auto', 'browser', 'node'] as const;
+export type Runtime = (typeof RUNTIMES)[number];
 
 export interface CreateBackendOptions {
+  /** Where WebGPU runs: Node's Dawn, headless Chromium, or auto (Dawn when it has an adapter). */
+  runtime?: Runtime;
+  /** Refuse software adapters (SwiftShader, llvmpipe). */
+  requireHardware?: boolean;
+  /** Tighter limits than the device's, for tests and experiments. */
+  limits?: Partial<PlanLimits>;
   /** Where to say which backend was picked and why others were skipped. */
   log?: (message: string) => void;
 }
 
+/**
+ * WebGPU on the runtime asked for. `auto` tries Dawn in Node first, and falls back to
+ * headless Chromium when Dawn has no (suitable) adapter.
+ */
+async function createWebGpuBackend(options: CreateBackendOptions): Promise<Backend> {
+  const runtime = options.runtime ?? 'auto';
+  const log = options.log ?? (() => {});
+  if (runtime !== 'browser') {
+    const { createNodeWebGpuBackend, isSoftwareAdapter } = await import('./webgpu/node-runtime.js');
+    try {
+      const backend = await createNodeWebGpuBackend({ limits: options.limits });
+      const adapter = backend.info.adapter!;
+      // Dawn on SwiftShader crashes Node intermittently (a pthread assertion, measured here):
+      // auto prefers Chromium's SwiftShader, which is stable; `--runtime node` still allows it.
+      if (isSoftwareAdapter(adapter) && (options.requireHardware || runtime === 'auto')) {
+        await backend.dispose();
+        throw new DeviceError(`anonscope/webgpu: Dawn's adapter is a software one (${adapter.description || adapter.architecture})${options.requireHardware ? ' and hardware was required' : ''}`);
+      }
+      return backend;
+    } catch (error) {
+      if (runtime === 'node') throw error;
+      log(`webgpu: Node runtime unavailable (${(error as Error).message}); using headless Chromium`);
+    }
+  }
+  const { BrowserBackend } = await import('../../harness/browser-backend.js');
+  return BrowserBackend.start({ requireHardware: options.requireHardware, limits: options.limits });
+}
+
 /** The backend by name; `auto` picks the best one that works here. */
 export async function createBackend(name: BackendName, options: CreateBackendOptions = {}): Promise<Backend> {
+  const log = options.log ?? (() => {});
+  let backend: Backend;
   switch (name) {
     case 'cpu':
-      return new CpuBackend();
+      backend = new CpuBackend();
+      break;
+    case 'webgpu':
+      backend = await createWebGpuBackend(options);
+      break;
     case 'auto':
-      options.log?.('backend: cpu (float64 reference; no GPU backend is built in yet)');
+      log('backend: cpu (float64 reference); pass --backend webgpu for the GPU path');
       return new CpuBackend();
     default:
       throw new ParameterError(`anonscope: unknown backend "${name}" (expected ${BACKEND_NAMES.join(', ')})`);
   }
+  const adapter = backend.info.adapter;
+  log(`backend: ${backend.info.name}${backend.info.runtime ? ` (${backend.info.runtime})` : ''}${adapter ? ` on ${[adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' ')}` : ''}`);
+  return backend;
 }

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOPS, DEFAULT_TERMINALS, initiatorEntropy } from '../analyses/initiator-entropy.js';
-import { BACKEND_NAMES, createBackend } from '../backends/index.js';
+import { BACKEND_NAMES, createBackend, RUNTIMES } from '../backends/index.js';
 import { ParameterError } from '../errors.js';
 import {
   entropyCdfSvg,
@@ -39,6 +39,10 @@ ${GRAPH_HELP}
 
 Compute and output:
   --backend B          ${BACKEND_NAMES.join(' | ')} [auto]
+                       cpu: float64 reference; webgpu: WGSL kernels (float32)
+  --runtime R          webgpu only: ${RUNTIMES.join(' | ')} [auto]: Dawn in Node
+                       where it has an adapter, else headless Chromium
+  --require-hardware   webgpu only: refuse software adapters (SwiftShader)
   --format F           table | json | csv: what goes to stdout [table]
   --per-terminal       keep every terminal's entropies (JSON, and per-terminal.csv in --out)
   --cdf-hop H          hop of the reported CDF [the last hop]
@@ -62,6 +66,8 @@ export async function entropyCommand(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       prior: { type: 'string' },
       backend: { type: 'string', default: 'auto' },
+      runtime: { type: 'string', default: 'auto' },
+      'require-hardware': { type: 'boolean', default: false },
       format: { type: 'string', default: 'table' },
       'per-terminal': { type: 'boolean', default: false },
       'cdf-hop': { type: 'string' },
@@ -81,6 +87,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   const walk = choiceOption('walk', values.walk, WALK_MODELS);
   const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
   const backendName = choiceOption('backend', values.backend, BACKEND_NAMES);
+  const runtime = choiceOption('runtime', values.runtime, RUNTIMES);
   const hops = values.hops === undefined ? DEFAULT_HOPS : integerOption('hops', values.hops, 1, 100_000);
   const terminals =
     values.terminals === undefined || values.terminals === 'all'
@@ -92,7 +99,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   const prior = values.prior ? await readPriorFile(values.prior) : undefined;
 
   const csr = await loadGraphForCommand(positionals[0], values, log);
-  const backend = await createBackend(backendName, { log });
+  const backend = await createBackend(backendName, { runtime, requireHardware: values['require-hardware'], log });
   const progress = createProgress('entropy', process.stderr, values.quiet);
   let result;
   try {
@@ -111,7 +118,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
     });
   } finally {
     progress.finish();
-    backend.dispose();
+    await backend.dispose();
   }
   if (result.graph.danglingNodes > 0) {
     log(`note: ${result.graph.danglingNodes} nodes have no out-edges; a walk there stays put (self-loop)`);

@@ -71,6 +71,22 @@ describe('anonscope CLI', () => {
     }
   });
 
+  it('--backend webgpu runs the WGSL kernels in headless Chromium and says on which adapter', () => {
+    const args = ['entropy', KARATE, '--hops', '6', '--walk', 'mh', '--format', 'json'];
+    const gpu = anonscope(...args, '--backend', 'webgpu', '--runtime', 'browser');
+    expect(gpu.code, gpu.stderr).toBe(0);
+    const gpuResult = JSON.parse(gpu.stdout);
+    expect(gpuResult).toMatchObject({ backend: 'webgpu', runtime: 'browser', precision: 'float32' });
+    expect(Object.keys(gpuResult.adapter)).toEqual(['vendor', 'architecture', 'device', 'description']);
+    expect(gpu.stderr).toMatch(/backend: webgpu \(browser\) on /);
+    const cpuResult = JSON.parse(anonscope(...args, '--backend', 'cpu', '--quiet').stdout);
+    gpuResult.hops.forEach((hop: { mean: number; p05: number; max: number }, t: number) => {
+      expect(Math.abs(hop.mean - cpuResult.hops[t].mean)).toBeLessThanOrEqual(1e-3);
+      expect(Math.abs(hop.p05 - cpuResult.hops[t].p05)).toBeLessThanOrEqual(1e-3);
+      expect(Math.abs(hop.max - cpuResult.hops[t].max)).toBeLessThanOrEqual(1e-3);
+    });
+  });
+
   it('--terminal-ids and --prior select terminals and reweight initiators', () => {
     const prior = join(dir, 'prior.txt');
     writeFileSync(prior, '# node weight\n0 1\n1 1\n');
@@ -104,6 +120,7 @@ describe('anonscope CLI', () => {
       ['an unknown option', () => ['entropy', KARATE, '--hopz', '3'], /Unknown option '--hopz'/],
       ['a bad prior line', () => ['entropy', KARATE, '--prior', write('prior-bad.txt', '0 1\n1 x\n')], /prior-bad\.txt:2: weight "x"/],
       ['no graph file', () => ['entropy'], /expected one graph file, got 0/],
+      ['an unknown runtime', () => ['entropy', KARATE, '--backend', 'webgpu', '--runtime', 'deno'], /--runtime must be one of auto, browser, node/],
     ];
     for (const [what, args, message] of cases) {
       it(what, () => {

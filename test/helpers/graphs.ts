@@ -33,7 +33,8 @@ export function randomGraph(n: number, m: number, seed: number, options: { weigh
 }
 
 /**
- * Power-law graph by preferential attachment plus one hub joined to `hubDegree` nodes, so
+ * Power-law graph by preferential attachment plus a hub (the last node) joined to nodes
+ * 0..hubDegree-1, so
  * row lengths span several orders of magnitude.
  */
 export function powerLawGraph(n: number, edgesPerNode: number, hubDegree: number, seed: number): Csr {
@@ -50,7 +51,7 @@ export function powerLawGraph(n: number, edgesPerNode: number, hubDegree: number
     }
   }
   const hub = n - 1;
-  for (let k = 0; k < hubDegree; k++) builder.addEdge(hub, rng.below(n));
+  for (let k = 0; k < hubDegree; k++) builder.addEdge(hub, k); // distinct neighbours: degree ≥ hubDegree
   return builder.build().csr;
 }
 

@@ -24,7 +24,7 @@ export function pullStep(walk: TransitionMatrix, x: Float64Array, next: Float64A
  * it. x ← P x on an n × B node-major block, then per-terminal entropies at every hop.
  */
 export class CpuBackend implements Backend {
-  readonly info: BackendInfo = { name: 'cpu', precision: 'float64', runtime: 'javascript' };
+  readonly info: BackendInfo = { name: 'cpu', precision: 'float64' };
 
   async terminalEntropies(job: EntropyJob): Promise<EntropyTable> {
     const { walk, terminals, hops, prior } = job;

@@ -1,0 +1,120 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'puppeteer-core';
+import type { Backend, BackendInfo, EntropyJob, EntropyTable } from '../src/backends/backend.js';
+import type { PlanLimits } from '../src/backends/webgpu/plan.js';
+import { isSoftwareAdapter } from '../src/backends/webgpu/node-runtime.js';
+import { DeviceError } from '../src/errors.js';
+import { launchBrowser } from './browser.js';
+import type { PageJob } from './page.js';
+import { LoopbackServer } from './server.js';
+
+export interface BrowserBackendOptions {
+  /** Fail rather than run on a software adapter (SwiftShader). */
+  requireHardware?: boolean;
+  /** Tighter limits than the device's, passed to the webgpu backend in the page. */
+  limits?: Partial<PlanLimits>;
+}
+
+/** The page bundle sits beside the CLI bundle (dist/), or in dist/ when run from source. */
+function pageBundle(): string {
+  const candidates = ['./harness-page.js', '../dist/harness-page.js'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) throw new DeviceError(`anonscope/harness: the page bundle is missing (looked for ${candidates.join(', ')}); run npm run build`);
+  return found;
+}
+
+const bytes = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+
+/**
+ * The webgpu backend, run inside headless Chromium: for machines where Node has no WebGPU
+ * adapter. It starts the browser and a loopback server, serves the page bundle and each job's
+ * arrays, runs the job in the page, streams progress back and returns the numbers. dispose()
+ * always closes the browser and the server.
+ */
+export class BrowserBackend implements Backend {
+  info: BackendInfo = { name: 'webgpu', precision: 'float32', runtime: 'browser' };
+  private jobs = 0;
+  private onProgress: EntropyJob['onProgress'];
+
+  private constructor(
+    private readonly server: LoopbackServer,
+    private readonly browser: { close(): Promise<void> },
+    private readonly page: Page,
+    private readonly options: BrowserBackendOptions,
+  ) {}
+
+  static async start(options: BrowserBackendOptions = {}): Promise<BrowserBackend> {
+    const server = new LoopbackServer();
+    server.set('/', { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>anonscope</title><script type="module" src="/page.js"></script>' });
+    server.set('/page.js', { type: 'text/javascript', body: readFileSync(pageBundle()) });
+    await server.start();
+    let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+    try {
+      browser = await launchBrowser({ requireHardware: options.requireHardware });
+      const page = await browser.browser.newPage();
+      const backend = new BrowserBackend(server, browser, page, options);
+      await page.exposeFunction('anonscopeProgress', (done: number, total: number) => backend.onProgress?.(done, total));
+      await page.goto(`${server.url}/`, { waitUntil: 'load' });
+      await page.waitForFunction(() => window.anonscopeReady === true, { timeout: 30_000 });
+      const adapter = await page.evaluate(() => window.anonscopeInit()).catch((error: Error) => {
+        throw new DeviceError(`anonscope/harness: in the browser: ${error.message}`);
+      });
+      backend.info = { ...backend.info, adapter };
+      if (options.requireHardware && isSoftwareAdapter(adapter)) {
+        throw new DeviceError(`anonscope/harness: the browser's only adapter is a software one (${adapter.vendor} ${adapter.architecture}) and hardware was required`);
+      }
+      return backend;
+    } catch (error) {
+      await browser?.close();
+      await server.close();
+      throw error;
+    }
+  }
+
+  async terminalEntropies(job: EntropyJob): Promise<EntropyTable> {
+    const id = String(++this.jobs);
+    const { walk } = job;
+    const arrays: [string, ArrayBufferView][] = [
+      ['rowPtr', walk.rowPtr],
+      ['colIdx', walk.colIdx],
+      ['values', walk.values],
+      ['terminals', job.terminals],
+    ];
+    if (job.prior) arrays.push(['prior', job.prior]);
+    for (const [name, view] of arrays) this.server.set(`/jobs/${id}/${name}`, { type: 'application/octet-stream', body: bytes(view) });
+    const spec: PageJob = {
+      id,
+      n: walk.n,
+      hops: job.hops,
+      model: walk.model,
+      lazy: walk.lazy,
+      danglingNodes: walk.danglingNodes,
+      hasPrior: !!job.prior,
+      limits: this.options.limits,
+    };
+    this.onProgress = job.onProgress;
+    const abort = () => void this.dispose();
+    job.signal?.addEventListener('abort', abort);
+    try {
+      const result = await this.page.evaluate((pageJob) => window.anonscopeRun(pageJob), spec).catch((error: Error) => {
+        job.signal?.throwIfAborted();
+        throw new DeviceError(`anonscope/harness: in the browser: ${error.message.replace(/^Error: /, '')}`);
+      });
+      const decode = (text: string) => {
+        const buffer = Buffer.from(text, 'base64');
+        return new Float64Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+      };
+      return { hops: job.hops, terminals: job.terminals.length, shannon: decode(result.shannon), minEntropy: decode(result.minEntropy) };
+    } finally {
+      job.signal?.removeEventListener('abort', abort);
+      this.onProgress = undefined;
+      for (const [name] of arrays) this.server.delete(`/jobs/${id}/${name}`);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.browser.close();
+    await this.server.close();
+  }
+}

@@ -1,0 +1,399 @@
+import entropyFinishWgsl from '../../../shaders/entropy-finish.wgsl';
+import entropyPartialsWgsl from '../../../shaders/entropy-partials.wgsl';
+import spmmRowsWgsl from '../../../shaders/spmm-rows.wgsl';
+import spmmSegmentSumWgsl from '../../../shaders/spmm-segment-sum.wgsl';
+import spmmSegmentsWgsl from '../../../shaders/spmm-segments.wgsl';
+import { DeviceError } from '../../errors.js';
+import type { Backend, BackendInfo, EntropyJob, EntropyTable } from '../backend.js';
+import { dispatchSize, ENTROPY_CHUNK_ROWS, makePlan, MAX_BATCH, WORKGROUP, type Plan, type PlanLimits } from './plan.js';
+
+const KERNELS = {
+  'spmm-rows': spmmRowsWgsl,
+  'spmm-segments': spmmSegmentsWgsl,
+  'spmm-segment-sum': spmmSegmentSumWgsl,
+  'entropy-partials': entropyPartialsWgsl,
+  'entropy-finish': entropyFinishWgsl,
+} as const;
+type KernelName = keyof typeof KERNELS;
+
+/** Work between two waits on the queue (nonzeros × terminals): bounds each submission. */
+const WORK_PER_WAIT = 2 ** 27;
+
+export interface WebGpuBackendOptions {
+  /** Tighter limits than the device's (tests force batching and slabs with these). */
+  limits?: Partial<PlanLimits>;
+  /** Where the device lives, for the output: 'browser' or 'node'. */
+  runtime?: string;
+  /** Destroy the device on dispose (true when the backend requested it itself). */
+  ownsDevice?: boolean;
+}
+
+export type AdapterDescription = NonNullable<BackendInfo['adapter']>;
+
+export function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {
+  return {
+    vendor: info?.vendor ?? '',
+    architecture: info?.architecture ?? '',
+    device: info?.device ?? '',
+    description: info?.description ?? '',
+  };
+}
+
+/**
+ * Request a device with the adapter's own storage limits (the defaults, 128 MiB per binding,
+ * are far below what GPUs offer). Throws DeviceError when there is no adapter.
+ */
+export async function requestDevice(gpu: GPU, where: string): Promise<{ device: GPUDevice; adapter: AdapterDescription }> {
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new DeviceError(`anonscope/webgpu: ${where} has no WebGPU adapter`);
+  const device = await adapter.requestDevice({
+    label: 'anonscope',
+    requiredLimits: {
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      maxBufferSize: adapter.limits.maxBufferSize,
+    },
+  });
+  return { device, adapter: describeAdapter(adapter.info) };
+}
+
+/**
+ * The WGSL backend over any GPUDevice (browser or Dawn for Node). Per hop, one submission
+ * runs the SpMM tiles then the two-stage entropy reduction; only B × 4 floats per hop come
+ * back. It owns the pipelines (cached by kernel and batch size) and every buffer of a job,
+ * destroyed when the job ends.
+ */
+export class WebGpuBackend implements Backend {
+  readonly info: BackendInfo;
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private lost: GPUDeviceLostInfo | undefined;
+  private readonly lostPromise: Promise<never>;
+  private uncaptured: GPUError | undefined;
+
+  constructor(
+    private readonly device: GPUDevice,
+    adapter: AdapterDescription,
+    private readonly options: WebGpuBackendOptions = {},
+  ) {
+    this.info = { name: 'webgpu', precision: 'float32', adapter, runtime: options.runtime };
+    this.lostPromise = device.lost.then((info) => {
+      this.lost = info;
+      throw new DeviceError(`anonscope/webgpu: the GPU device was lost (${info.reason}): ${info.message}`);
+    });
+    this.lostPromise.catch(() => {}); // observed where it matters: in waitForQueue
+    device.addEventListener('uncapturederror', (event) => {
+      this.uncaptured ??= (event as GPUUncapturedErrorEvent).error;
+    });
+  }
+
+  get limits(): PlanLimits {
+    const device = this.device.limits;
+    const given = this.options.limits ?? {};
+    return {
+      maxStorageBufferBindingSize: Math.min(device.maxStorageBufferBindingSize, given.maxStorageBufferBindingSize ?? Infinity),
+      maxBufferSize: Math.min(device.maxBufferSize, given.maxBufferSize ?? Infinity),
+      maxBatch: Math.min(MAX_BATCH, given.maxBatch ?? 32),
+    };
+  }
+
+  private pipeline(kernel: KernelName, batch: number): GPUComputePipeline {
+    const key = `${kernel}/B=${batch}`;
+    let pipeline = this.pipelines.get(key);
+    if (!pipeline) {
+      const module = this.device.createShaderModule({ label: `anonscope ${kernel}`, code: KERNELS[kernel] });
+      const constants: Record<string, number> = { B: batch };
+      if (kernel === 'entropy-partials') constants.ROWS = ENTROPY_CHUNK_ROWS;
+      pipeline = this.device.createComputePipeline({
+        label: `anonscope ${key}`,
+        layout: 'auto',
+        compute: { module, entryPoint: 'main', constants },
+      });
+      this.pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  async terminalEntropies(job: EntropyJob): Promise<EntropyTable> {
+    this.throwIfLost();
+    const T = job.terminals.length;
+    let plan: Plan;
+    try {
+      plan = makePlan(job.walk, T, this.limits);
+    } catch (error) {
+      throw new DeviceError(`${(error as Error).message}: the graph is too large for this device`);
+    }
+    const job_ = new GpuJob(this.device, plan, job, (k, b) => this.pipeline(k, b), () => this.waitForQueue());
+    try {
+      return await job_.run();
+    } finally {
+      job_.destroy();
+    }
+  }
+
+  /** Wait for submitted work, turning a lost device or an uncaptured error into a DeviceError. */
+  async waitForQueue(): Promise<void> {
+    await Promise.race([this.device.queue.onSubmittedWorkDone(), this.lostPromise]);
+    this.throwIfLost();
+    if (this.uncaptured) {
+      const error = this.uncaptured;
+      this.uncaptured = undefined;
+      throw new DeviceError(`anonscope/webgpu: ${error.constructor.name}: ${error.message}`);
+    }
+  }
+
+  private throwIfLost(): void {
+    if (this.lost) throw new DeviceError(`anonscope/webgpu: the GPU device was lost (${this.lost.reason}): ${this.lost.message}`);
+  }
+
+  dispose(): void {
+    this.pipelines.clear();
+    if (this.options.ownsDevice) this.device.destroy();
+  }
+}
+
+interface TileResources {
+  writes: boolean;
+  rowSlab: number;
+  columnSlab: number;
+  shortCount: number;
+  longCount: number;
+  segmentCount: number;
+  /** Bind groups by parity of the hop (which of the two blocks is the input). */
+  rows: GPUBindGroup[];
+  segments: GPUBindGroup[];
+  segmentSum: GPUBindGroup[];
+}
+
+/** The buffers and bind groups of one job; destroyed together. */
+class GpuJob {
+  private readonly buffers: GPUBuffer[] = [];
+  private readonly B: number;
+  private readonly maxGroups: number;
+  private tiles: TileResources[] = [];
+  /** blocks[slab][parity]: the two n × B slabs the hops ping-pong between. */
+  private blocks: GPUBuffer[][] = [];
+  private entropyGroups: GPUBindGroup[][] = [];
+  private finishGroup!: GPUBindGroup;
+  private result!: GPUBuffer;
+  private results!: GPUBuffer;
+  private readback!: GPUBuffer;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly plan: Plan,
+    private readonly job: EntropyJob,
+    private readonly pipeline: (kernel: KernelName, batch: number) => GPUComputePipeline,
+    private readonly waitForQueue: () => Promise<void>,
+  ) {
+    this.B = plan.batch;
+    this.maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
+  }
+
+  private buffer(label: string, size: number, usage: GPUBufferUsageFlags, data?: ArrayBufferView): GPUBuffer {
+    // Bindings may not be empty; round up to 16 bytes for uniforms and vec4 arrays.
+    const bytes = Math.max(16, Math.ceil((data?.byteLength ?? size) / 4) * 4);
+    const buffer = this.device.createBuffer({ label: `anonscope ${label}`, size: bytes, usage, mappedAtCreation: !!data });
+    if (data) {
+      new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      buffer.unmap();
+    }
+    this.buffers.push(buffer);
+    return buffer;
+  }
+
+  private storage(label: string, data: ArrayBufferView): GPUBuffer {
+    return this.buffer(label, data.byteLength, GPUBufferUsage.STORAGE, data);
+  }
+
+  private uniform(label: string, values: number[]): GPUBuffer {
+    return this.buffer(label, 16, GPUBufferUsage.UNIFORM, Uint32Array.from(values));
+  }
+
+  private bindGroup(kernel: KernelName, label: string, buffers: GPUBuffer[]): GPUBindGroup {
+    return this.device.createBindGroup({
+      label: `anonscope ${kernel} ${label}`,
+      layout: this.pipeline(kernel, this.B).getBindGroupLayout(0),
+      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+  }
+
+  private groupsX(count: number): number {
+    return dispatchSize(Math.ceil((count * this.B) / WORKGROUP), this.maxGroups)[0];
+  }
+
+  /** Upload the tiles and make every buffer and bind group, inside error scopes. */
+  private async setUp(): Promise<void> {
+    const { plan, B } = this;
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+
+    this.blocks = plan.slabs.map((slab, s) =>
+      [0, 1].map((parity) =>
+        this.buffer(`block slab ${s} parity ${parity}`, (slab.end - slab.start) * B * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
+      ),
+    );
+    const segmentPartial = this.buffer('segment partials', plan.maxSegments * B * 4, GPUBufferUsage.STORAGE);
+    this.tiles = plan.tiles.map((tile, t) => {
+      const name = `tile ${t} (${tile.rowSlab},${tile.columnSlab})`;
+      const rowPtr = this.storage(`${name} rowPtr`, tile.rowPtr);
+      const colIdx = this.storage(`${name} colIdx`, tile.colIdx);
+      const values = this.storage(`${name} values`, tile.values);
+      const shortRows = this.storage(`${name} short rows`, tile.shortRows);
+      const longRows = this.storage(`${name} long rows`, tile.longRows);
+      const segPtr = this.storage(`${name} segPtr`, tile.segPtr);
+      const segments = this.storage(`${name} segments`, tile.segments);
+      const accumulate = tile.writes ? 0 : 1;
+      const shortCount = tile.shortRows.length;
+      const longCount = tile.longRows.length;
+      const segmentCount = tile.segments.length / 2;
+      const rowsParams = this.uniform(`${name} rows params`, [shortCount, accumulate, this.groupsX(shortCount), 0]);
+      const segParams = this.uniform(`${name} segments params`, [segmentCount, 0, this.groupsX(segmentCount), 0]);
+      const sumParams = this.uniform(`${name} segment-sum params`, [longCount, accumulate, this.groupsX(longCount), 0]);
+      const input = (parity: number) => this.blocks[tile.columnSlab][parity];
+      const output = (parity: number) => this.blocks[tile.rowSlab][1 - parity];
+      return {
+        writes: tile.writes,
+        rowSlab: tile.rowSlab,
+        columnSlab: tile.columnSlab,
+        shortCount,
+        longCount,
+        segmentCount,
+        rows: [0, 1].map((p) =>
+          this.bindGroup('spmm-rows', `${name} parity ${p}`, [rowsParams, rowPtr, colIdx, values, shortRows, input(p), output(p)]),
+        ),
+        segments: [0, 1].map((p) =>
+          this.bindGroup('spmm-segments', `${name} parity ${p}`, [segParams, segments, colIdx, values, input(p), segmentPartial]),
+        ),
+        segmentSum: [0, 1].map((p) =>
+          this.bindGroup('spmm-segment-sum', `${name} parity ${p}`, [sumParams, longRows, segPtr, segmentPartial, output(p)]),
+        ),
+      };
+    });
+
+    const partials = this.buffer('entropy partials', plan.totalChunks * B * 16, GPUBufferUsage.STORAGE);
+    this.entropyGroups = plan.slabs.map((slab, s) => {
+      const rows = slab.end - slab.start;
+      const prior = this.job.prior
+        ? this.storage(`prior slab ${s}`, Float32Array.from(this.job.prior.subarray(slab.start, slab.end)))
+        : this.buffer(`no prior slab ${s}`, 16, GPUBufferUsage.STORAGE);
+      const params = this.uniform(`entropy params slab ${s}`, [rows, this.job.prior ? 1 : 0, this.groupsX(plan.chunks[s]), plan.chunkBase[s]]);
+      // The block that holds hop h is blocks[s][h % 2].
+      return [0, 1].map((parity) =>
+        this.bindGroup('entropy-partials', `slab ${s} parity ${parity}`, [params, this.blocks[s][parity], prior, partials]),
+      );
+    });
+    this.result = this.buffer('entropy result', B * 16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    this.finishGroup = this.bindGroup('entropy-finish', 'all slabs', [
+      this.uniform('entropy-finish params', [plan.totalChunks, 0, 0, 0]),
+      partials,
+      this.result,
+    ]);
+    const resultBytes = this.job.hops * B * 16;
+    this.results = this.buffer('entropy results per hop', resultBytes, GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
+    this.readback = this.buffer('entropy readback', resultBytes, GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ);
+
+    const validation = await this.device.popErrorScope();
+    const memory = await this.device.popErrorScope();
+    if (memory) throw new DeviceError(`anonscope/webgpu: out of GPU memory while uploading the walk: ${memory.message}`);
+    if (validation) throw new DeviceError(`anonscope/webgpu: validation error while setting up: ${validation.message}`);
+  }
+
+  private dispatch(pass: GPUComputePassEncoder, kernel: KernelName, group: GPUBindGroup, count: number): void {
+    if (count === 0) return;
+    pass.setPipeline(this.pipeline(kernel, this.B));
+    pass.setBindGroup(0, group);
+    const [x, y] = dispatchSize(Math.ceil((count * this.B) / WORKGROUP), this.maxGroups);
+    pass.dispatchWorkgroups(x, y);
+  }
+
+  /** One hop: x ← P x for every slab, then the entropy reduction of the new block. */
+  private encodeHop(encoder: GPUCommandEncoder, hop: number): void {
+    const parity = (hop - 1) % 2; // blocks[·][parity] holds hop - 1
+    const pass = encoder.beginComputePass({ label: `anonscope hop ${hop}` });
+    for (const tile of this.tiles) {
+      this.dispatch(pass, 'spmm-rows', tile.rows[parity], tile.shortCount);
+      this.dispatch(pass, 'spmm-segments', tile.segments[parity], tile.segmentCount);
+      this.dispatch(pass, 'spmm-segment-sum', tile.segmentSum[parity], tile.longCount);
+    }
+    this.plan.slabs.forEach((_, s) => {
+      const chunks = this.plan.chunks[s];
+      pass.setPipeline(this.pipeline('entropy-partials', this.B));
+      pass.setBindGroup(0, this.entropyGroups[s][1 - parity]);
+      const [x, y] = dispatchSize(Math.ceil((chunks * this.B) / WORKGROUP), this.maxGroups);
+      pass.dispatchWorkgroups(x, y);
+    });
+    pass.setPipeline(this.pipeline('entropy-finish', this.B));
+    pass.setBindGroup(0, this.finishGroup);
+    pass.dispatchWorkgroups(Math.ceil(this.B / 64));
+    pass.end();
+    encoder.copyBufferToBuffer(this.result, 0, this.results, (hop - 1) * this.B * 16, this.B * 16);
+  }
+
+  async run(): Promise<EntropyTable> {
+    await this.setUp();
+    const { job, plan, B } = this;
+    const T = job.terminals.length;
+    const { hops } = job;
+    const shannon = new Float64Array(hops * T);
+    const minEntropy = new Float64Array(hops * T);
+    const nonzeros = plan.tiles.reduce((sum, t) => sum + t.colIdx.length, 0);
+    const hopsPerWait = Math.max(1, Math.floor(WORK_PER_WAIT / Math.max(1, nonzeros * B)));
+    let done = 0;
+
+    for (let first = 0; first < T; first += B) {
+      const count = Math.min(B, T - first);
+      // x = e_j for each terminal j of the batch, in the parity-0 blocks.
+      const encoder = this.device.createCommandEncoder({ label: 'anonscope batch start' });
+      for (const slab of this.blocks) encoder.clearBuffer(slab[0]);
+      this.device.queue.submit([encoder.finish()]);
+      for (let b = 0; b < count; b++) {
+        const node = job.terminals[first + b];
+        const s = plan.slabs.findIndex((slab) => node < slab.end);
+        this.device.queue.writeBuffer(this.blocks[s][0], ((node - plan.slabs[s].start) * B + b) * 4, Float32Array.of(1));
+      }
+
+      for (let hop = 1; hop <= hops; hop++) {
+        job.signal?.throwIfAborted();
+        this.device.pushErrorScope('validation');
+        const hopEncoder = this.device.createCommandEncoder({ label: `anonscope hop ${hop}` });
+        this.encodeHop(hopEncoder, hop);
+        this.device.queue.submit([hopEncoder.finish()]);
+        const error = await this.device.popErrorScope();
+        if (error) throw new DeviceError(`anonscope/webgpu: validation error at hop ${hop}: ${error.message}`);
+        done += count;
+        if (hop % hopsPerWait === 0 || hop === hops) {
+          await this.waitForQueue();
+          job.onProgress?.(done, hops * T);
+        }
+      }
+
+      const copy = this.device.createCommandEncoder({ label: 'anonscope readback' });
+      copy.copyBufferToBuffer(this.results, 0, this.readback, 0, hops * B * 16);
+      this.device.queue.submit([copy.finish()]);
+      await this.waitForQueue();
+      await this.readback.mapAsync(GPUMapMode.READ);
+      const sums = new Float32Array(this.readback.getMappedRange().slice(0));
+      this.readback.unmap();
+      for (let hop = 1; hop <= hops; hop++) {
+        for (let b = 0; b < count; b++) {
+          const at = ((hop - 1) * B + b) * 4;
+          const [S, sumYLogY, M] = [sums[at], sums[at + 1], sums[at + 2]];
+          const k = (hop - 1) * T + first + b;
+          if (!(S > 0)) {
+            shannon[k] = NaN;
+            minEntropy[k] = NaN;
+          } else {
+            // float32 rounding can leave a concentrated posterior a hair below 0 bits
+            shannon[k] = Math.max(0, Math.log2(S) - sumYLogY / S);
+            minEntropy[k] = Math.max(0, Math.log2(S / M));
+          }
+        }
+      }
+    }
+    return { hops, terminals: T, shannon, minEntropy };
+  }
+
+  destroy(): void {
+    for (const buffer of this.buffers) buffer.destroy();
+    this.buffers.length = 0;
+  }
+}
