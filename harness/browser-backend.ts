@@ -2,14 +2,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import type { Backend, BackendInfo, EntropyJob, EntropyTable } from '../src/backends/backend.js';
+import type { GpuJsMode } from '../src/backends/gpujs/gpujs-backend.js';
 import type { PlanLimits } from '../src/backends/webgpu/plan.js';
 import { isSoftwareAdapter } from '../src/backends/webgpu/node-runtime.js';
 import { DeviceError } from '../src/errors.js';
 import { launchBrowser } from './browser.js';
-import type { PageJob } from './page.js';
+import type { PageJob, PageSetup } from './page.js';
 import { LoopbackServer } from './server.js';
 
 export interface BrowserBackendOptions {
+  /** Which backend runs in the page (default webgpu). */
+  backend?: 'webgpu' | 'gpujs';
+  /** gpu.js mode in the page (default: gpu.js's choice, webgl2 where it works). */
+  gpujsMode?: GpuJsMode;
   /** Fail rather than run on a software adapter (SwiftShader). */
   requireHardware?: boolean;
   /** Tighter limits than the device's, passed to the webgpu backend in the page. */
@@ -27,8 +32,8 @@ function pageBundle(): string {
 const bytes = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 
 /**
- * The webgpu backend, run inside headless Chromium: for machines where Node has no WebGPU
- * adapter. It starts the browser and a loopback server, serves the page bundle and each job's
+ * A backend run inside headless Chromium: webgpu for machines where Node has no WebGPU
+ * adapter, or gpujs in the browser's WebGL2. It starts the browser and a loopback server, serves the page bundle and each job's
  * arrays, runs the job in the page, streams progress back and returns the numbers. dispose()
  * always closes the browser and the server.
  */
@@ -41,7 +46,6 @@ export class BrowserBackend implements Backend {
     private readonly server: LoopbackServer,
     private readonly browser: { close(): Promise<void> },
     private readonly page: Page,
-    private readonly options: BrowserBackendOptions,
   ) {}
 
   static async start(options: BrowserBackendOptions = {}): Promise<BrowserBackend> {
@@ -53,15 +57,16 @@ export class BrowserBackend implements Backend {
     try {
       browser = await launchBrowser({ requireHardware: options.requireHardware });
       const page = await browser.browser.newPage();
-      const backend = new BrowserBackend(server, browser, page, options);
+      const backend = new BrowserBackend(server, browser, page);
       await page.exposeFunction('anonscopeProgress', (done: number, total: number) => backend.onProgress?.(done, total));
       await page.goto(`${server.url}/`, { waitUntil: 'load' });
       await page.waitForFunction(() => window.anonscopeReady === true, { timeout: 30_000 });
-      const adapter = await page.evaluate(() => window.anonscopeInit()).catch((error: Error) => {
+      const setup: PageSetup = { backend: options.backend ?? 'webgpu', gpujsMode: options.gpujsMode, limits: options.limits };
+      backend.info = await page.evaluate((s) => window.anonscopeInit(s), setup).catch((error: Error) => {
         throw new DeviceError(`anonscope/harness: in the browser: ${error.message}`);
       });
-      backend.info = { ...backend.info, adapter };
-      if (options.requireHardware && isSoftwareAdapter(adapter)) {
+      const adapter = backend.info.adapter;
+      if (options.requireHardware && adapter && isSoftwareAdapter(adapter)) {
         throw new DeviceError(`anonscope/harness: the browser's only adapter is a software one (${adapter.vendor} ${adapter.architecture}) and hardware was required`);
       }
       return backend;
@@ -91,7 +96,6 @@ export class BrowserBackend implements Backend {
       lazy: walk.lazy,
       danglingNodes: walk.danglingNodes,
       hasPrior: !!job.prior,
-      limits: this.options.limits,
     };
     this.onProgress = job.onProgress;
     const abort = () => void this.dispose();
@@ -105,6 +109,7 @@ export class BrowserBackend implements Backend {
         const buffer = Buffer.from(text, 'base64');
         return new Float64Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
       };
+      this.info = result.info;
       return { hops: job.hops, terminals: job.terminals.length, shannon: decode(result.shannon), minEntropy: decode(result.minEntropy) };
     } finally {
       job.signal?.removeEventListener('abort', abort);

@@ -1,15 +1,20 @@
 /**
- * The harness's code inside the browser page: it requests a WebGPU device, fetches a job's
- * arrays from the loopback server, runs the webgpu backend and hands the numbers back to
- * Node (base64, the fastest way through puppeteer for large arrays).
+ * The harness's code inside the browser page: it sets up a backend (WebGPU on
+ * navigator.gpu, or gpu.js in one of its browser modes), fetches a job's arrays from the
+ * loopback server, runs the job and hands the numbers back to Node (base64, the fastest way
+ * through puppeteer for large arrays).
  */
-import {
-  requestDevice,
-  WebGpuBackend,
-  type AdapterDescription,
-  type WebGpuBackendOptions,
-} from '../src/backends/webgpu/webgpu-backend.js';
+import type { Backend, BackendInfo } from '../src/backends/backend.js';
+import { GpuJsBackend, type GpuJsMode } from '../src/backends/gpujs/gpujs-backend.js';
+import type { PlanLimits } from '../src/backends/webgpu/plan.js';
+import { requestDevice, WebGpuBackend } from '../src/backends/webgpu/webgpu-backend.js';
 import type { TransitionMatrix } from '../src/walks/transition.js';
+
+export interface PageSetup {
+  backend: 'webgpu' | 'gpujs';
+  gpujsMode?: GpuJsMode;
+  limits?: Partial<PlanLimits>;
+}
 
 export interface PageJob {
   id: string;
@@ -19,20 +24,19 @@ export interface PageJob {
   lazy: boolean;
   danglingNodes: number;
   hasPrior: boolean;
-  limits?: WebGpuBackendOptions['limits'];
 }
 
 declare global {
   interface Window {
-    anonscopeInit(): Promise<AdapterDescription>;
-    anonscopeRun(job: PageJob): Promise<{ shannon: string; minEntropy: string }>;
+    anonscopeInit(setup: PageSetup): Promise<BackendInfo>;
+    anonscopeRun(job: PageJob): Promise<{ shannon: string; minEntropy: string; info: BackendInfo }>;
     anonscopeProgress?: (done: number, total: number) => void;
     anonscopeReady: boolean;
   }
 }
 
 let device: GPUDevice | undefined;
-let adapterDescription: AdapterDescription;
+let backend: Backend | undefined;
 
 async function fetchArray<T>(url: string, make: (buffer: ArrayBuffer) => T): Promise<T> {
   const response = await fetch(url);
@@ -49,16 +53,20 @@ function toBase64(array: Float64Array): string {
   return btoa(binary);
 }
 
-window.anonscopeInit = async () => {
+window.anonscopeInit = async (setup) => {
+  if (setup.backend === 'gpujs') {
+    backend = new GpuJsBackend({ mode: setup.gpujsMode, limits: setup.limits, runtime: 'browser' });
+    return backend.info;
+  }
   if (!navigator.gpu) throw new Error('anonscope/harness page: this browser has no navigator.gpu (WebGPU is off)');
   const requested = await requestDevice(navigator.gpu, 'this browser');
   device = requested.device;
-  adapterDescription = requested.adapter;
-  return requested.adapter;
+  backend = new WebGpuBackend(device, requested.adapter, { runtime: 'browser', limits: setup.limits });
+  return backend.info;
 };
 
 window.anonscopeRun = async (job) => {
-  if (!device) throw new Error('anonscope/harness page: anonscopeInit() first');
+  if (!backend) throw new Error('anonscope/harness page: anonscopeInit() first');
   const base = `/jobs/${job.id}`;
   const walk: TransitionMatrix = {
     n: job.n,
@@ -71,23 +79,22 @@ window.anonscopeRun = async (job) => {
   };
   const terminals = await fetchArray(`${base}/terminals`, (b) => new Uint32Array(b));
   const prior = job.hasPrior ? await fetchArray(`${base}/prior`, (b) => new Float64Array(b)) : undefined;
-  const backend = new WebGpuBackend(device, adapterDescription, { runtime: 'browser', limits: job.limits });
-  // An outer scope catches anything the backend's own scopes let through.
-  device.pushErrorScope('validation');
+  // An outer validation scope catches anything the WebGPU backend's own scopes let through.
+  device?.pushErrorScope('validation');
+  let table;
   try {
-    const table = await backend.terminalEntropies({
+    table = await backend.terminalEntropies({
       walk,
       terminals,
       hops: job.hops,
       prior,
       onProgress: (done, total) => window.anonscopeProgress?.(done, total),
     });
-    return { shannon: toBase64(table.shannon), minEntropy: toBase64(table.minEntropy) };
   } finally {
-    await backend.dispose();
-    const error = await device.popErrorScope();
+    const error = await device?.popErrorScope();
     if (error) throw new Error(`anonscope/harness page: WebGPU validation error: ${error.message}`);
   }
+  return { shannon: toBase64(table.shannon), minEntropy: toBase64(table.minEntropy), info: backend.info };
 };
 
 window.anonscopeReady = true;

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOPS, DEFAULT_TERMINALS, initiatorEntropy } from '../analyses/initiator-entropy.js';
+import { GPUJS_MODES } from '../backends/gpujs/gpujs-backend.js';
 import { BACKEND_NAMES, createBackend, RUNTIMES } from '../backends/index.js';
 import { ParameterError } from '../errors.js';
 import {
@@ -39,9 +40,13 @@ ${GRAPH_HELP}
 
 Compute and output:
   --backend B          ${BACKEND_NAMES.join(' | ')} [auto]
-                       cpu: float64 reference; webgpu: WGSL kernels (float32)
-  --runtime R          webgpu only: ${RUNTIMES.join(' | ')} [auto]: Dawn in Node
-                       where it has an adapter, else headless Chromium
+                       cpu: float64 reference; webgpu: WGSL kernels (float32);
+                       gpujs: gpu.js kernels (float32); auto: webgpu on a hardware
+                       adapter, else gpujs in a GPU mode, else cpu (says why on stderr)
+  --runtime R          ${RUNTIMES.join(' | ')} [auto]: webgpu runs in Node (Dawn) where it
+                       has an adapter, else in headless Chromium; browser runs webgpu or
+                       gpujs in headless Chromium
+  --gpujs-mode M       gpujs only: ${GPUJS_MODES.join(' | ')} [gpu: gpu.js's choice]
   --require-hardware   webgpu only: refuse software adapters (SwiftShader)
   --format F           table | json | csv: what goes to stdout [table]
   --per-terminal       keep every terminal's entropies (JSON, and per-terminal.csv in --out)
@@ -68,6 +73,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
       backend: { type: 'string', default: 'auto' },
       runtime: { type: 'string', default: 'auto' },
       'require-hardware': { type: 'boolean', default: false },
+      'gpujs-mode': { type: 'string' },
       format: { type: 'string', default: 'table' },
       'per-terminal': { type: 'boolean', default: false },
       'cdf-hop': { type: 'string' },
@@ -88,6 +94,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
   const backendName = choiceOption('backend', values.backend, BACKEND_NAMES);
   const runtime = choiceOption('runtime', values.runtime, RUNTIMES);
+  const gpujsMode = values['gpujs-mode'] === undefined ? undefined : choiceOption('gpujs-mode', values['gpujs-mode'], GPUJS_MODES);
   const hops = values.hops === undefined ? DEFAULT_HOPS : integerOption('hops', values.hops, 1, 100_000);
   const terminals =
     values.terminals === undefined || values.terminals === 'all'
@@ -99,7 +106,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   const prior = values.prior ? await readPriorFile(values.prior) : undefined;
 
   const csr = await loadGraphForCommand(positionals[0], values, log);
-  const backend = await createBackend(backendName, { runtime, requireHardware: values['require-hardware'], log });
+  const backend = await createBackend(backendName, { runtime, gpujsMode, requireHardware: values['require-hardware'], log });
   const progress = createProgress('entropy', process.stderr, values.quiet);
   let result;
   try {

@@ -87,6 +87,23 @@ describe('anonscope CLI', () => {
     });
   });
 
+  it('--backend auto says what it picked and, when it is not the best, why the better ones were skipped', () => {
+    const run = anonscope('entropy', KARATE, '--hops', '2', '--format', 'csv');
+    expect(run.code).toBe(0);
+    const picked = /^backend: (webgpu|gpujs|cpu)/m.exec(run.stderr)?.[1];
+    expect(picked).toBeDefined();
+    if (picked !== 'webgpu') expect(run.stderr).toMatch(/^backend auto: skipped webgpu \(.+\)/m);
+    if (picked === 'cpu') expect(run.stderr).toMatch(/; gpujs \(.+\)/);
+  });
+
+  it('--backend gpujs names the gpu.js mode and matches the cpu numbers', () => {
+    const args = ['entropy', KARATE, '--hops', '5', '--format', 'json', '--quiet'];
+    const gpujs = JSON.parse(anonscope(...args, '--backend', 'gpujs', '--gpujs-mode', 'webasm').stdout);
+    expect(gpujs).toMatchObject({ backend: 'gpujs', runtime: 'node webasm', precision: 'float32' });
+    const cpu = JSON.parse(anonscope(...args, '--backend', 'cpu').stdout);
+    gpujs.hops.forEach((hop: { mean: number }, t: number) => expect(Math.abs(hop.mean - cpu.hops[t].mean)).toBeLessThanOrEqual(1e-3));
+  });
+
   it('--terminal-ids and --prior select terminals and reweight initiators', () => {
     const prior = join(dir, 'prior.txt');
     writeFileSync(prior, '# node weight\n0 1\n1 1\n');
@@ -120,6 +137,7 @@ describe('anonscope CLI', () => {
       ['an unknown option', () => ['entropy', KARATE, '--hopz', '3'], /Unknown option '--hopz'/],
       ['a bad prior line', () => ['entropy', KARATE, '--prior', write('prior-bad.txt', '0 1\n1 x\n')], /prior-bad\.txt:2: weight "x"/],
       ['no graph file', () => ['entropy'], /expected one graph file, got 0/],
+      ['an unknown gpu.js mode', () => ['entropy', KARATE, '--backend', 'gpujs', '--gpujs-mode', 'opengl'], /--gpujs-mode must be one of gpu, webgl2/],
       ['an unknown runtime', () => ['entropy', KARATE, '--backend', 'webgpu', '--runtime', 'deno'], /--runtime must be one of auto, browser, node/],
     ];
     for (const [what, args, message] of cases) {

@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DeviceError } from '../../errors.js';
 import { requestDevice, WebGpuBackend, type WebGpuBackendOptions } from './webgpu-backend.js';
 
@@ -8,6 +11,10 @@ import { requestDevice, WebGpuBackend, type WebGpuBackendOptions } from './webgp
  * returns a DeviceError and the browser runtime is the way to WebGPU.
  */
 export async function createNodeWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
+  if (process.platform === 'linux' && !vulkanLoaderFound()) {
+    // Dawn would only print "Couldn't load Vulkan" and find no adapter.
+    throw new DeviceError('anonscope/webgpu: Dawn for Node has no WebGPU adapter: no Vulkan loader (libvulkan.so.1) on this machine');
+  }
   let gpu: GPU;
   try {
     const dawn = await import('webgpu');
@@ -25,4 +32,16 @@ export function isSoftwareAdapter(adapter: { vendor: string; architecture: strin
   return /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i.test(
     `${adapter.vendor} ${adapter.architecture} ${adapter.description}`,
   );
+}
+
+/** Whether the dynamic loader can find libvulkan.so.1: LD_LIBRARY_PATH, then ldconfig's cache. */
+function vulkanLoaderFound(): boolean {
+  const library = 'libvulkan.so.1';
+  const paths = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
+  if (paths.some((dir) => existsSync(join(dir, library)))) return true;
+  try {
+    return execFileSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes(library);
+  } catch {
+    return ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib'].some((dir) => existsSync(join(dir, library)));
+  }
 }

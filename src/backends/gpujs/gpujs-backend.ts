@@ -1,0 +1,317 @@
+import { GPU, type IKernelRunShortcut, type Texture } from 'gpu.js';
+import { DeviceError } from '../../errors.js';
+import type { Backend, BackendInfo, EntropyJob, EntropyTable } from '../backend.js';
+import { makePlan, type Plan, type PlanLimits } from '../webgpu/plan.js';
+
+/**
+ * The gpu.js fallback: the same batched pull step and per-terminal entropy reductions as
+ * the WGSL path, written as gpu.js kernels, for browsers without WebGPU (webgl2, webgl) and
+ * Node without a GPU (webasm, cpu). gpu.js kernels address arrays through float texture
+ * coordinates, so every array is kept under 2^23 elements (exact in float32) by the same
+ * slab-and-tile plan the WebGPU backend uses; loops have a fixed cap, so rows are cut into
+ * segments of SEGMENT nonzeros and the segment count per row sets the cap.
+ */
+
+export const GPUJS_MODES = ['gpu', 'webgl2', 'webgl', 'webgpu', 'headlessgl', 'webasm', 'cpu'] as const;
+export type GpuJsMode = (typeof GPUJS_MODES)[number];
+
+/** Largest exact integer index in a float32 texture coordinate, with a factor 2 of margin. */
+const MAX_ELEMENTS = 2 ** 23;
+const SEGMENT = 64;
+const CHUNK_ROWS = 256;
+
+export interface GpuJsBackendOptions {
+  /** gpu.js mode; 'gpu' lets gpu.js pick the best one that works here. */
+  mode?: GpuJsMode;
+  /** Tighter limits than gpu.js's (tests force tiling with these). */
+  limits?: Partial<PlanLimits>;
+  /** Where this runs, for the output: 'node' or 'browser'. */
+  runtime?: string;
+}
+
+interface KernelThis {
+  thread: { x: number };
+  constants: { B: number; accumulate: number; rows: number; usePrior: number; loop: number };
+}
+
+// Kernel bodies are parsed by gpu.js from their source: plain functions, no closures. Loop
+// counters are integers counting from 0 to a constant (gpu.js's WGSL and GLSL both need
+// that); the data-dependent bound is an `if` inside.
+function segmentSums(this: KernelThis, colIdx: Float32Array, values: Float32Array, segStart: Float32Array, segEnd: Float32Array, x: Float32Array) {
+  const s = Math.floor(this.thread.x / this.constants.B);
+  const b = this.thread.x - s * this.constants.B;
+  let sum = 0;
+  const start = segStart[s];
+  const length = segEnd[s] - start;
+  for (let k = 0; k < this.constants.loop; k++) {
+    if (k < length) {
+      const e = start + k;
+      sum += values[e] * x[colIdx[e] * this.constants.B + b];
+    }
+  }
+  return sum;
+}
+
+function rowSums(this: KernelThis, segPtr: Float32Array, partial: Float32Array, previous: Float32Array) {
+  const row = Math.floor(this.thread.x / this.constants.B);
+  const b = this.thread.x - row * this.constants.B;
+  let sum = 0;
+  const first = segPtr[row];
+  const count = segPtr[row + 1] - first;
+  for (let k = 0; k < this.constants.loop; k++) {
+    if (k < count) {
+      sum += partial[(first + k) * this.constants.B + b];
+    }
+  }
+  if (this.constants.accumulate > 0) {
+    sum += previous[this.thread.x];
+  }
+  return sum;
+}
+
+function chunkSum(this: KernelThis, x: Float32Array, prior: Float32Array) {
+  const chunk = Math.floor(this.thread.x / this.constants.B);
+  const b = this.thread.x - chunk * this.constants.B;
+  let total = 0;
+  for (let k = 0; k < this.constants.loop; k++) {
+    const i = chunk * this.constants.loop + k;
+    if (i < this.constants.rows) {
+      let y = x[i * this.constants.B + b];
+      if (this.constants.usePrior > 0) y = y * prior[i];
+      total += y;
+    }
+  }
+  return total;
+}
+
+function chunkSumYLogY(this: KernelThis, x: Float32Array, prior: Float32Array) {
+  const chunk = Math.floor(this.thread.x / this.constants.B);
+  const b = this.thread.x - chunk * this.constants.B;
+  let total = 0;
+  for (let k = 0; k < this.constants.loop; k++) {
+    const i = chunk * this.constants.loop + k;
+    if (i < this.constants.rows) {
+      let y = x[i * this.constants.B + b];
+      if (this.constants.usePrior > 0) y = y * prior[i];
+      if (y > 0) total += y * Math.log2(y);
+    }
+  }
+  return total;
+}
+
+function chunkMax(this: KernelThis, x: Float32Array, prior: Float32Array) {
+  const chunk = Math.floor(this.thread.x / this.constants.B);
+  const b = this.thread.x - chunk * this.constants.B;
+  let best = 0;
+  for (let k = 0; k < this.constants.loop; k++) {
+    const i = chunk * this.constants.loop + k;
+    if (i < this.constants.rows) {
+      let y = x[i * this.constants.B + b];
+      if (this.constants.usePrior > 0) y = y * prior[i];
+      best = Math.max(best, y);
+    }
+  }
+  return best;
+}
+
+type Kernel = IKernelRunShortcut;
+type KernelClass = { mode?: string; name?: string };
+
+/** gpu.js's GL kernel classes inherit a static `mode` of "gpu"; their class names say which. */
+function modeOfKernelClass(implementation: KernelClass | undefined): string | undefined {
+  const byName: Record<string, string> = { WebGL2Kernel: 'webgl2', WebGLKernel: 'webgl', HeadlessGLKernel: 'headlessgl' };
+  return byName[implementation?.name ?? ''] ?? implementation?.mode;
+}
+type Block = Float32Array | Texture;
+
+interface TileKernels {
+  rowSlab: number;
+  columnSlab: number;
+  accumulate: boolean;
+  colIdx: Float32Array;
+  values: Float32Array;
+  segStart: Float32Array;
+  segEnd: Float32Array;
+  segPtr: Float32Array;
+  segments: Kernel;
+  rows: Kernel;
+}
+
+export class GpuJsBackend implements Backend {
+  info: BackendInfo;
+  private readonly gpu: GPU;
+
+  constructor(private readonly options: GpuJsBackendOptions = {}) {
+    try {
+      this.gpu = new GPU({ mode: options.mode ?? 'gpu' } as ConstructorParameters<typeof GPU>[0]);
+    } catch (error) {
+      throw new DeviceError(`anonscope/gpujs: gpu.js mode "${options.mode}" is not available here: ${(error as Error).message}`);
+    }
+    this.info = { name: 'gpujs', precision: 'float32', runtime: `${options.runtime ?? 'node'} ${this.mode}` };
+  }
+
+  /** The gpu.js mode gpu.js chose (it may fall back from the one asked for). */
+  get mode(): string {
+    return modeOfKernelClass((this.gpu as unknown as { Kernel?: KernelClass }).Kernel) ?? this.options.mode ?? 'gpu';
+  }
+
+  /** Record the mode a kernel really ran in: gpu.js can degrade single kernels to cpu. */
+  private noteModeThatRan(kernel: Kernel): void {
+    const ran = modeOfKernelClass((kernel as unknown as { kernel?: { constructor?: KernelClass } }).kernel?.constructor) ?? this.mode;
+    this.info = { ...this.info, runtime: `${this.options.runtime ?? 'node'} ${ran}` };
+  }
+
+  private get limits(): PlanLimits {
+    const features = (this.gpu as unknown as { Kernel: { features?: { maxTextureSize?: number } } }).Kernel?.features;
+    const textureSide = features?.maxTextureSize ?? Infinity;
+    // Outputs of the segment kernel can be larger than their inputs; halve the bound for them.
+    const elements = Math.min(MAX_ELEMENTS, textureSide * textureSide) / 2;
+    const given = this.options.limits ?? {};
+    return {
+      maxStorageBufferBindingSize: Math.min(elements * 4, given.maxStorageBufferBindingSize ?? Infinity),
+      maxBufferSize: Math.min(elements * 4, given.maxBufferSize ?? Infinity),
+      maxBatch: Math.min(64, given.maxBatch ?? 32),
+    };
+  }
+
+  private kernel(source: (...args: never[]) => number, output: number, constants: Omit<KernelThis['constants'], 'loop'>, loop: number, pipeline: boolean): Kernel {
+    return this.gpu.createKernel(source as never, {
+      output: [Math.max(1, output)],
+      constants: { ...constants, loop: Math.max(1, loop) },
+      loopMaxIterations: Math.max(1, loop),
+      pipeline,
+      immutable: pipeline,
+      precision: 'single',
+      tactic: 'precision',
+      asyncMode: true,
+    } as never) as Kernel;
+  }
+
+  async terminalEntropies(job: EntropyJob): Promise<EntropyTable> {
+    const T = job.terminals.length;
+    let plan: Plan;
+    try {
+      plan = makePlan(job.walk, T, this.limits);
+    } catch (error) {
+      throw new DeviceError(`anonscope/gpujs: ${(error as Error).message} (gpu.js keeps every array under ${MAX_ELEMENTS / 2} elements)`);
+    }
+    const B = plan.batch;
+    const tiles = plan.tiles.map((tile): TileKernels => {
+      const rowCount = tile.rowPtr.length - 1;
+      const segStart: number[] = [];
+      const segEnd: number[] = [];
+      const segPtr = new Float32Array(rowCount + 1);
+      let mostSegments = 0;
+      for (let k = 0; k < rowCount; k++) {
+        const start = tile.rowPtr[k];
+        const end = tile.rowPtr[k + 1];
+        for (let e = start; e < end; e += SEGMENT) {
+          segStart.push(e);
+          segEnd.push(Math.min(end, e + SEGMENT));
+        }
+        segPtr[k + 1] = segStart.length;
+        mostSegments = Math.max(mostSegments, segPtr[k + 1] - segPtr[k]);
+      }
+      const constants = { B, accumulate: tile.writes ? 0 : 1, rows: rowCount, usePrior: 0 };
+      return {
+        rowSlab: tile.rowSlab,
+        columnSlab: tile.columnSlab,
+        accumulate: !tile.writes,
+        colIdx: Float32Array.from(tile.colIdx),
+        values: tile.values,
+        segStart: Float32Array.from(segStart),
+        segEnd: Float32Array.from(segEnd),
+        segPtr,
+        segments: this.kernel(segmentSums, segStart.length * B, constants, SEGMENT, true),
+        rows: this.kernel(rowSums, rowCount * B, constants, mostSegments, true),
+      };
+    });
+    const reductions = plan.slabs.map((slab) => {
+      const rows = slab.end - slab.start;
+      const chunks = Math.ceil(rows / CHUNK_ROWS);
+      const constants = { B, accumulate: 0, rows, usePrior: job.prior ? 1 : 0 };
+      return {
+        prior: job.prior ? Float32Array.from(job.prior.subarray(slab.start, slab.end)) : new Float32Array(1),
+        sum: this.kernel(chunkSum, chunks * B, constants, CHUNK_ROWS, false),
+        sumYLogY: this.kernel(chunkSumYLogY, chunks * B, constants, CHUNK_ROWS, false),
+        max: this.kernel(chunkMax, chunks * B, constants, CHUNK_ROWS, false),
+      };
+    });
+    const live = new Set<Texture>();
+    const release = (block: Block) => {
+      if (block instanceof Float32Array) return;
+      if (live.delete(block)) block.delete();
+    };
+    const keep = (block: Block) => {
+      if (!(block instanceof Float32Array)) live.add(block);
+      return block;
+    };
+
+    const shannon = new Float64Array(job.hops * T);
+    const minEntropy = new Float64Array(job.hops * T);
+    let done = 0;
+    try {
+      for (let first = 0; first < T; first += B) {
+        const count = Math.min(B, T - first);
+        let blocks: Block[] = plan.slabs.map((slab) => new Float32Array((slab.end - slab.start) * B));
+        for (let b = 0; b < count; b++) {
+          const node = job.terminals[first + b];
+          const s = plan.slabs.findIndex((slab) => node < slab.end);
+          (blocks[s] as Float32Array)[(node - plan.slabs[s].start) * B + b] = 1;
+        }
+        for (let hop = 1; hop <= job.hops; hop++) {
+          job.signal?.throwIfAborted();
+          const next: Block[] = new Array(plan.slabs.length);
+          for (const tile of tiles) {
+            const partial = keep(await tile.segments(tile.colIdx, tile.values, tile.segStart, tile.segEnd, blocks[tile.columnSlab] as never) as Block);
+            const previous = tile.accumulate ? next[tile.rowSlab] : new Float32Array(1);
+            const output = keep(await tile.rows(tile.segPtr, partial as never, previous as never) as Block);
+            release(partial);
+            if (tile.accumulate) release(previous);
+            next[tile.rowSlab] = output;
+          }
+          blocks.forEach(release);
+          blocks = next;
+          const S = new Float64Array(B);
+          const Y = new Float64Array(B);
+          const M = new Float64Array(B);
+          for (let s = 0; s < plan.slabs.length; s++) {
+            const r = reductions[s];
+            const sums = (await r.sum(blocks[s] as never, r.prior)) as Float32Array;
+            const ylogy = (await r.sumYLogY(blocks[s] as never, r.prior)) as Float32Array;
+            const maxima = (await r.max(blocks[s] as never, r.prior)) as Float32Array;
+            for (let c = 0; c < sums.length / B; c++) {
+              for (let b = 0; b < B; b++) {
+                S[b] += sums[c * B + b];
+                Y[b] += ylogy[c * B + b];
+                M[b] = Math.max(M[b], maxima[c * B + b]);
+              }
+            }
+          }
+          for (let b = 0; b < count; b++) {
+            const k = (hop - 1) * T + first + b;
+            const defined = S[b] > 0;
+            shannon[k] = defined ? Math.max(0, Math.log2(S[b]) - Y[b] / S[b]) : NaN;
+            minEntropy[k] = defined ? Math.max(0, Math.log2(S[b] / M[b])) : NaN;
+          }
+          done += count;
+          job.onProgress?.(done, job.hops * T);
+          if (hop === 1 && first === 0) this.noteModeThatRan(tiles[0].segments);
+        }
+        blocks.forEach(release);
+      }
+    } finally {
+      for (const texture of live) texture.delete();
+      for (const tile of tiles) {
+        tile.segments.destroy();
+        tile.rows.destroy();
+      }
+      for (const r of reductions) for (const k of [r.sum, r.sumYLogY, r.max]) k.destroy();
+    }
+    return { hops: job.hops, terminals: T, shannon, minEntropy };
+  }
+
+  dispose(): void {
+    this.gpu.destroy();
+  }
+}
