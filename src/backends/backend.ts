@@ -26,7 +26,7 @@ export interface EntropyTable {
 
 /** What ran the job, for the output. */
 export interface BackendInfo {
-  name: 'cpu' | 'webgpu' | 'gpujs';
+  name: 'cpu' | 'cpu-parallel' | 'webgpu' | 'gpujs';
   /** Number format of the computation. */
   precision: 'float64' | 'float32';
   /** For GPU backends: the adapter (vendor, architecture, device, description). */

@@ -1,13 +1,16 @@
+import { availableParallelism } from 'node:os';
 import { DeviceError, ParameterError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/cpu-backend.js';
+import { ParallelCpuBackend } from './cpu/parallel-backend.js';
 import type { GpuJsMode } from './gpujs/gpujs-backend.js';
 import type { PlanLimits } from './webgpu/plan.js';
 
 export type { Backend, BackendInfo, EntropyJob, EntropyTable } from './backend.js';
 export { CpuBackend } from './cpu/cpu-backend.js';
+export { ParallelCpuBackend } from './cpu/parallel-backend.js';
 
-export const BACKEND_NAMES = ['auto', 'cpu', 'webgpu', 'gpujs'] as const;
+export const BACKEND_NAMES = ['auto', 'cpu', 'cpu-parallel', 'webgpu', 'gpujs'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export const RUNTIMES = ['auto', 'browser', 'node'] as const;
 export type Runtime = (typeof RUNTIMES)[number];
@@ -19,6 +22,8 @@ export interface CreateBackendOptions {
   requireHardware?: boolean;
   /** gpujs only: the gpu.js mode ('gpu' lets gpu.js choose). */
   gpujsMode?: GpuJsMode;
+  /** cpu-parallel only: worker threads (default: every core). */
+  threads?: number;
   /** Tighter limits than the device's, for tests and experiments. */
   limits?: Partial<PlanLimits>;
   /** Where to say which backend was picked and why others were skipped. */
@@ -66,7 +71,8 @@ async function createGpuJsBackend(options: CreateBackendOptions): Promise<Backen
 }
 
 /**
- * `auto`: WebGPU on a hardware adapter, then gpu.js in a GPU mode, then the cpu backend;
+ * `auto`: WebGPU on a hardware adapter, then gpu.js in a GPU mode, then the CPU (every core
+ * through cpu-parallel where there are several);
  * each skipped choice is said with its reason. Headless Chromium is only probed with
  * `--runtime browser` (starting a browser to find SwiftShader would cost every run a second).
  */
@@ -87,7 +93,7 @@ async function chooseBackend(options: CreateBackendOptions, log: (message: strin
     skipped.push(`gpujs (${(error as Error).message})`);
   }
   log(`backend auto: skipped ${skipped.join('; ')}`);
-  return new CpuBackend();
+  return availableParallelism() > 1 ? new ParallelCpuBackend() : new CpuBackend();
 }
 
 /** The backend by name; `auto` picks the best one that works here. */
@@ -97,6 +103,9 @@ export async function createBackend(name: BackendName, options: CreateBackendOpt
   switch (name) {
     case 'cpu':
       backend = new CpuBackend();
+      break;
+    case 'cpu-parallel':
+      backend = new ParallelCpuBackend({ threads: options.threads });
       break;
     case 'webgpu':
       backend = await createWebGpuBackend(options);

@@ -40,9 +40,11 @@ ${GRAPH_HELP}
 
 Compute and output:
   --backend B          ${BACKEND_NAMES.join(' | ')} [auto]
-                       cpu: float64 reference; webgpu: WGSL kernels (float32);
+                       cpu: float64 reference, one core; cpu-parallel: float64 on
+                       every core (worker threads); webgpu: WGSL kernels (float32);
                        gpujs: gpu.js kernels (float32); auto: webgpu on a hardware
-                       adapter, else gpujs in a GPU mode, else cpu (says why on stderr)
+                       adapter, else gpujs in a GPU mode, else cpu-parallel (says why)
+  --threads N          cpu-parallel only: worker threads [every core]
   --runtime R          ${RUNTIMES.join(' | ')} [auto]: webgpu runs in Node (Dawn) where it
                        has an adapter, else in headless Chromium; browser runs webgpu or
                        gpujs in headless Chromium
@@ -74,6 +76,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
       runtime: { type: 'string', default: 'auto' },
       'require-hardware': { type: 'boolean', default: false },
       'gpujs-mode': { type: 'string' },
+      threads: { type: 'string' },
       format: { type: 'string', default: 'table' },
       'per-terminal': { type: 'boolean', default: false },
       'cdf-hop': { type: 'string' },
@@ -106,7 +109,8 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   const prior = values.prior ? await readPriorFile(values.prior) : undefined;
 
   const csr = await loadGraphForCommand(positionals[0], values, log);
-  const backend = await createBackend(backendName, { runtime, gpujsMode, requireHardware: values['require-hardware'], log });
+  const threads = values.threads === undefined ? undefined : integerOption('threads', values.threads, 1, 1024);
+  const backend = await createBackend(backendName, { runtime, gpujsMode, threads, requireHardware: values['require-hardware'], log });
   const progress = createProgress('entropy', process.stderr, values.quiet);
   let result;
   try {
