@@ -29,9 +29,7 @@ interface WorkerSetup {
  * The pull step is generated for the batch size B with one local accumulator per
  * terminal (V8 keeps them in registers; an accumulator array measured 2-3x slower).
  */
-function workerMain(): void {
-  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const setup = workerData as WorkerSetup;
+function workerMain(parentPort: import('node:worker_threads').MessagePort, setup: WorkerSetup): void {
   const rowPtr = new Uint32Array(setup.rowPtr);
   const colIdx = new Uint32Array(setup.colIdx);
   const values = new Float64Array(setup.values);
@@ -55,7 +53,7 @@ function workerMain(): void {
     }`,
   ) as (rowPtr: Uint32Array, colIdx: Uint32Array, values: Float64Array, x: Float64Array, next: Float64Array, first: number, last: number) => void;
 
-  parentPort!.on('message', (message: { parity: number; entropy: boolean }) => {
+  parentPort.on('message', (message: { parity: number; entropy: boolean }) => {
     const next = blocks[1 - message.parity];
     pull(rowPtr, colIdx, values, blocks[message.parity], next, first, last);
     if (message.entropy) {
@@ -75,7 +73,7 @@ function workerMain(): void {
         }
       }
     }
-    parentPort!.postMessage(index);
+    parentPort.postMessage(index);
   });
 }
 
@@ -145,7 +143,11 @@ export class ParallelCpuBackend implements Backend {
     };
     const workers = balancedRowRanges(walk, this.threads).map(
       ([first, last], index) =>
-        new Worker(`(${workerMain.toString()})()`, { eval: true, workerData: { ...common, first, last, index } satisfies WorkerSetup }),
+        // `require` stays in the string: bundlers would rewrite it in code.
+        new Worker(`const threads = require('node:worker_threads'); (${workerMain.toString()})(threads.parentPort, threads.workerData);`, {
+          eval: true,
+          workerData: { ...common, first, last, index } satisfies WorkerSetup,
+        }),
     );
     const failure = new Promise<never>((_, reject) => {
       for (const worker of workers) worker.on('error', reject);
