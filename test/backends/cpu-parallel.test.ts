@@ -33,6 +33,12 @@ describe('cpu-parallel backend (worker threads) equals the float64 reference', (
     });
   }
 
+  it('float32 storage (float64 sums) stays within the float32 tolerance of 1e-4 bits', async () => {
+    const backend = new ParallelCpuBackend({ threads: 2, precision: 'float32' });
+    expect(backend.info.precision).toBe('float32');
+    await expectSameAsReference(backend, powerLawGraph(8000, 3, 3000, 64), { walk: 'mh', hops: 10, terminals: 40 }, 1e-4);
+  });
+
   it('directed graphs with unreachable terminals, and a hub', async () => {
     const backend = new ParallelCpuBackend({ threads: 2 });
     await expectSameAsReference(backend, randomGraph(600, 1000, 61, { directed: true }), { hops: 6, terminals: 'all' }, TOLERANCE);
