@@ -7,7 +7,8 @@ import type { PlanLimits } from '../src/backends/webgpu/plan.js';
 import { isSoftwareAdapter } from '../src/backends/webgpu/node-runtime.js';
 import { DeviceError } from '../src/errors.js';
 import { launchBrowser } from './browser.js';
-import type { PageJob, PageSetup } from './page.js';
+import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../src/walks/walkers.js';
+import type { PageJob, PageSetup, PageWalkerJob } from './page.js';
 import { LoopbackServer } from './server.js';
 
 export interface BrowserBackendOptions {
@@ -114,6 +115,29 @@ export class BrowserBackend implements Backend {
     } finally {
       job.signal?.removeEventListener('abort', abort);
       this.onProgress = undefined;
+      for (const [name] of arrays) this.server.delete(`/jobs/${id}/${name}`);
+    }
+  }
+
+  async runWalkers(job: WalkerJob): Promise<WalkerRecords> {
+    const id = String(++this.jobs);
+    const arrays: [string, ArrayBufferView][] = [
+      ['rowPtr', job.walk.rowPtr],
+      ['colIdx', job.walk.colIdx],
+      ['thresholds', job.thresholds],
+      ['compromised', job.compromised],
+      ['starts', job.starts],
+    ];
+    for (const [name, view] of arrays) this.server.set(`/jobs/${id}/${name}`, { type: 'application/octet-stream', body: bytes(view) });
+    const spec: PageWalkerJob = { id, n: job.walk.n, hops: job.hops, recordHop: job.recordHop, seed: job.seed };
+    try {
+      const packed = await this.page.evaluate((pageJob) => window.anonscopeWalkers(pageJob), spec).catch((error: Error) => {
+        throw new DeviceError(`anonscope/harness: in the browser: ${error.message.replace(/^Error: /, '')}`);
+      });
+      const buffer = Buffer.from(packed, 'base64');
+      const records = new Uint32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+      return unpackWalkerRecords(records, job.starts.length);
+    } finally {
       for (const [name] of arrays) this.server.delete(`/jobs/${id}/${name}`);
     }
   }

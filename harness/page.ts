@@ -9,6 +9,7 @@ import { GpuJsBackend, type GpuJsMode } from '../src/backends/gpujs/gpujs-backen
 import type { PlanLimits } from '../src/backends/webgpu/plan.js';
 import { requestDevice, WebGpuBackend } from '../src/backends/webgpu/webgpu-backend.js';
 import type { TransitionMatrix } from '../src/walks/transition.js';
+import { packWalkerRecords } from '../src/walks/walkers.js';
 
 export interface PageSetup {
   backend: 'webgpu' | 'gpujs';
@@ -26,10 +27,19 @@ export interface PageJob {
   hasPrior: boolean;
 }
 
+export interface PageWalkerJob {
+  id: string;
+  n: number;
+  hops: number;
+  recordHop: number;
+  seed: number;
+}
+
 declare global {
   interface Window {
     anonscopeInit(setup: PageSetup): Promise<BackendInfo>;
     anonscopeRun(job: PageJob): Promise<{ shannon: string; minEntropy: string; info: BackendInfo }>;
+    anonscopeWalkers(job: PageWalkerJob): Promise<string>;
     anonscopeProgress?: (done: number, total: number) => void;
     anonscopeReady: boolean;
   }
@@ -44,7 +54,7 @@ async function fetchArray<T>(url: string, make: (buffer: ArrayBuffer) => T): Pro
   return make(await response.arrayBuffer());
 }
 
-function toBase64(array: Float64Array): string {
+function toBase64(array: Float64Array | Uint32Array): string {
   const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
   const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
   if (native) return native.call(bytes);
@@ -79,11 +89,12 @@ window.anonscopeRun = async (job) => {
   };
   const terminals = await fetchArray(`${base}/terminals`, (b) => new Uint32Array(b));
   const prior = job.hasPrior ? await fetchArray(`${base}/prior`, (b) => new Float64Array(b)) : undefined;
+  const running = backend;
   // An outer validation scope catches anything the WebGPU backend's own scopes let through.
   device?.pushErrorScope('validation');
   let table;
   try {
-    table = await backend.terminalEntropies({
+    table = await running.terminalEntropies({
       walk,
       terminals,
       hops: job.hops,
@@ -94,7 +105,33 @@ window.anonscopeRun = async (job) => {
     const error = await device?.popErrorScope();
     if (error) throw new Error(`anonscope/harness page: WebGPU validation error: ${error.message}`);
   }
-  return { shannon: toBase64(table.shannon), minEntropy: toBase64(table.minEntropy), info: backend.info };
+  return { shannon: toBase64(table.shannon), minEntropy: toBase64(table.minEntropy), info: running.info };
+};
+
+window.anonscopeWalkers = async (job) => {
+  if (!backend) throw new Error('anonscope/harness page: anonscopeInit() first');
+  const base = `/jobs/${job.id}`;
+  const u32 = (name: string) => fetchArray(`${base}/${name}`, (b) => new Uint32Array(b));
+  const rowPtr = await u32('rowPtr');
+  const walk: TransitionMatrix = {
+    n: job.n,
+    rowPtr,
+    colIdx: await u32('colIdx'),
+    values: new Float64Array(0), // walkers read only the thresholds
+    model: 'simple',
+    lazy: false,
+    danglingNodes: 0,
+  };
+  const records = await backend.runWalkers({
+    walk,
+    thresholds: await u32('thresholds'),
+    compromised: await fetchArray(`${base}/compromised`, (b) => new Uint8Array(b)),
+    starts: await u32('starts'),
+    hops: job.hops,
+    recordHop: job.recordHop,
+    seed: job.seed,
+  });
+  return toBase64(packWalkerRecords(records));
 };
 
 window.anonscopeReady = true;

@@ -1,4 +1,5 @@
 import type { TransitionMatrix } from '../walks/transition.js';
+import type { WalkerJob, WalkerRecords } from '../walks/walkers.js';
 
 /** One multi-terminal walk job: for each terminal j, column j of P^t for t = 1..hops. */
 export interface EntropyJob {
@@ -42,6 +43,8 @@ export interface BackendInfo {
 export interface Backend {
   readonly info: BackendInfo;
   terminalEntropies(job: EntropyJob): Promise<EntropyTable>;
+  /** Monte-Carlo walkers (src/walks/walkers.ts defines them; every backend draws the same walks). */
+  runWalkers(job: WalkerJob): Promise<WalkerRecords>;
   /** Release what the backend owns (GPU device, browser); await it when it returns a promise. */
   dispose(): void | Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { posteriorEntropy } from '../../stats/entropy.js';
 import type { TransitionMatrix } from '../../walks/transition.js';
+import { runWalkersReference, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import type { Backend, BackendInfo, EntropyJob, EntropyTable } from '../backend.js';
 
 /** Terminals per batch: the n × B block stays in cache-friendly node-major rows. */
@@ -56,6 +57,10 @@ export class CpuBackend implements Backend {
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
     return { hops, terminals: T, shannon, minEntropy };
+  }
+
+  async runWalkers(job: WalkerJob): Promise<WalkerRecords> {
+    return runWalkersReference(job);
   }
 
   dispose(): void {}

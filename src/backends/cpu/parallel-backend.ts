@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { TransitionMatrix } from '../../walks/transition.js';
+import { runWalkersReference, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import type { Backend, BackendInfo, EntropyJob, EntropyTable } from '../backend.js';
 
 /**
@@ -248,6 +249,11 @@ export class ParallelCpuBackend implements Backend {
       await pool.terminate();
     }
     return { hops, terminals: T, shannon, minEntropy };
+  }
+
+  /** Walkers are cheap next to the SpMM work of an analysis: the reference loop runs them. */
+  async runWalkers(job: WalkerJob): Promise<WalkerRecords> {
+    return runWalkersReference(job);
   }
 
   dispose(): void {}

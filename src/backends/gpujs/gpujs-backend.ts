@@ -1,5 +1,6 @@
 import { GPU, type IKernelRunShortcut, type Texture } from 'gpu.js';
 import { DeviceError } from '../../errors.js';
+import { unpackWalkerRecords, walkerRandom, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import type { Backend, BackendInfo, EntropyJob, EntropyTable } from '../backend.js';
 import { makePlan, type Plan, type PlanLimits } from '../webgpu/plan.js';
 
@@ -112,6 +113,63 @@ function chunkMax(this: KernelThis, x: Float32Array, prior: Float32Array) {
     }
   }
   return best;
+}
+
+interface WalkerThis {
+  thread: { x: number };
+  constants: { hops: number; recordHop: number };
+}
+
+/**
+ * One thread per (walker, field): each replays its walker's walk (gpu.js kernels return one
+ * number) and returns one of the five records. The random numbers come from the host: gpu.js
+ * has no exact 32-bit integer arithmetic on WebGL, and the walks must equal the other
+ * backends'. Every quantity stays below 2^24, exact in float32.
+ */
+function walkerField(
+  this: WalkerThis,
+  rowPtr: Float32Array,
+  colIdx: Float32Array,
+  thresholds: Float32Array,
+  compromised: Float32Array,
+  starts: Float32Array,
+  randoms: Float32Array,
+) {
+  const w = Math.floor(this.thread.x / 5);
+  const field = this.thread.x - w * 5;
+  let node = starts[w];
+  let first = 0;
+  let predecessor = node;
+  let recorded = node;
+  for (let h = 0; h < this.constants.hops; h++) {
+    const r = randoms[w * this.constants.hops + h];
+    let lo = rowPtr[node];
+    let hi = rowPtr[node + 1] - 1;
+    for (let k = 0; k < 32; k++) {
+      if (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (r < thresholds[mid]) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+    }
+    const previous = node;
+    node = colIdx[lo];
+    if (first === 0 && compromised[node] > 0) {
+      first = h + 1;
+      predecessor = previous;
+    }
+    if (h + 1 === this.constants.recordHop) {
+      recorded = node;
+    }
+  }
+  if (field === 0) return first;
+  if (field === 1) return predecessor;
+  if (field === 2) return compromised[node];
+  if (field === 3) return recorded;
+  return node;
 }
 
 type Kernel = IKernelRunShortcut;
@@ -309,6 +367,45 @@ export class GpuJsBackend implements Backend {
       for (const r of reductions) for (const k of [r.sum, r.sumYLogY, r.max]) k.destroy();
     }
     return { hops: job.hops, terminals: T, shannon, minEntropy };
+  }
+
+  async runWalkers(job: WalkerJob): Promise<WalkerRecords> {
+    const exact = 2 ** 24;
+    if (job.walk.rowPtr[job.walk.n] >= exact || job.walk.n >= exact) {
+      throw new DeviceError(`anonscope/gpujs: walkers index the walk through float32, exact below 2^24; this walk has ${job.walk.rowPtr[job.walk.n]} nonzeros`);
+    }
+    const W = job.starts.length;
+    const chunk = Math.max(1, Math.min(W, Math.floor(MAX_ELEMENTS / 2 / Math.max(5, job.hops))));
+    const arrays = {
+      rowPtr: Float32Array.from(job.walk.rowPtr),
+      colIdx: Float32Array.from(job.walk.colIdx),
+      thresholds: Float32Array.from(job.thresholds),
+      compromised: Float32Array.from(job.compromised),
+    };
+    const records = new Float32Array(W * 5);
+    for (let first = 0; first < W; first += chunk) {
+      const count = Math.min(chunk, W - first);
+      const randoms = new Float32Array(count * job.hops);
+      for (let w = 0; w < count; w++) {
+        for (let h = 0; h < job.hops; h++) randoms[w * job.hops + h] = walkerRandom(job.seed, first + w, h + 1) >>> 8;
+      }
+      const kernel = this.gpu.createKernel(walkerField as never, {
+        output: [count * 5],
+        constants: { hops: job.hops, recordHop: job.recordHop },
+        loopMaxIterations: Math.max(32, job.hops),
+        precision: 'single',
+        tactic: 'precision',
+        asyncMode: true,
+      } as never) as Kernel;
+      try {
+        const starts = Float32Array.from(job.starts.subarray(first, first + count));
+        const out = (await kernel(arrays.rowPtr, arrays.colIdx, arrays.thresholds, arrays.compromised, starts as never, randoms as never)) as Float32Array;
+        records.set(out, first * 5);
+      } finally {
+        kernel.destroy();
+      }
+    }
+    return unpackWalkerRecords(records, W);
   }
 
   dispose(): void {

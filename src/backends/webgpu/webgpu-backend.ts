@@ -3,7 +3,9 @@ import entropyPartialsWgsl from '../../../shaders/entropy-partials.wgsl';
 import spmmRowsWgsl from '../../../shaders/spmm-rows.wgsl';
 import spmmSegmentSumWgsl from '../../../shaders/spmm-segment-sum.wgsl';
 import spmmSegmentsWgsl from '../../../shaders/spmm-segments.wgsl';
+import walkersWgsl from '../../../shaders/walkers.wgsl';
 import { DeviceError } from '../../errors.js';
+import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import type { Backend, BackendInfo, EntropyJob, EntropyTable } from '../backend.js';
 import { dispatchSize, ENTROPY_CHUNK_ROWS, makePlan, MAX_BATCH, WORKGROUP, type Plan, type PlanLimits } from './plan.js';
 
@@ -13,6 +15,7 @@ const KERNELS = {
   'spmm-segment-sum': spmmSegmentSumWgsl,
   'entropy-partials': entropyPartialsWgsl,
   'entropy-finish': entropyFinishWgsl,
+  walkers: walkersWgsl,
 } as const;
 type KernelName = keyof typeof KERNELS;
 
@@ -100,7 +103,7 @@ export class WebGpuBackend implements Backend {
     let pipeline = this.pipelines.get(key);
     if (!pipeline) {
       const module = this.device.createShaderModule({ label: `anonscope ${kernel}`, code: KERNELS[kernel] });
-      const constants: Record<string, number> = { B: batch };
+      const constants: Record<string, number> = kernel === 'walkers' ? {} : { B: batch };
       if (kernel === 'entropy-partials') constants.ROWS = ENTROPY_CHUNK_ROWS;
       pipeline = this.device.createComputePipeline({
         label: `anonscope ${key}`,
@@ -127,6 +130,76 @@ export class WebGpuBackend implements Backend {
     } finally {
       job_.destroy();
     }
+  }
+
+  /**
+   * Walkers on the GPU, one thread per walker, in dispatches of at most 2^20 walkers so that
+   * no submission runs long. The walk's arrays must each fit one storage binding.
+   */
+  async runWalkers(job: WalkerJob): Promise<WalkerRecords> {
+    this.throwIfLost();
+    const W = job.starts.length;
+    const device = this.device;
+    const bindingBytes = Math.min(this.limits.maxStorageBufferBindingSize, this.limits.maxBufferSize);
+    const chunk = Math.min(W, 1 << 20);
+    const largest = Math.max(job.walk.colIdx.byteLength, chunk * 20, job.walk.n * 4);
+    if (largest > bindingBytes) {
+      throw new DeviceError(`anonscope/webgpu: the walk's arrays (${largest} bytes) exceed one storage binding (${bindingBytes}); the walkers need them whole`);
+    }
+    const buffers: GPUBuffer[] = [];
+    const make = (label: string, data: ArrayBufferView | number, usage: GPUBufferUsageFlags) => {
+      const size = typeof data === 'number' ? data : data.byteLength;
+      const buffer = device.createBuffer({ label: `anonscope walkers ${label}`, size: Math.max(16, Math.ceil(size / 4) * 4), usage, mappedAtCreation: typeof data !== 'number' });
+      if (typeof data !== 'number') {
+        new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        buffer.unmap();
+      }
+      buffers.push(buffer);
+      return buffer;
+    };
+    const records = new Uint32Array(W * 5);
+    try {
+      device.pushErrorScope('out-of-memory');
+      device.pushErrorScope('validation');
+      const rowPtr = make('rowPtr', job.walk.rowPtr, GPUBufferUsage.STORAGE);
+      const colIdx = make('colIdx', job.walk.colIdx, GPUBufferUsage.STORAGE);
+      const thresholds = make('thresholds', job.thresholds, GPUBufferUsage.STORAGE);
+      const compromised = make('compromised', Uint32Array.from(job.compromised), GPUBufferUsage.STORAGE);
+      const output = make('records', chunk * 20, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+      const readback = make('readback', chunk * 20, GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ);
+      const pipeline = this.pipeline('walkers', 0);
+      for (let first = 0; first < W; first += chunk) {
+        const count = Math.min(chunk, W - first);
+        const [x, y] = dispatchSize(Math.ceil(count / 64), device.limits.maxComputeWorkgroupsPerDimension);
+        // Walker ids continue across dispatches (firstWalker); starts and records are slices.
+        const starts = make(`starts ${first}`, job.starts.subarray(first, first + count), GPUBufferUsage.STORAGE);
+        const params = make(`params ${first}`, Uint32Array.of(count, job.hops, job.recordHop, job.seed >>> 0, x, first, 0, 0), GPUBufferUsage.UNIFORM);
+        const group = device.createBindGroup({
+          label: `anonscope walkers ${first}`,
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [params, rowPtr, colIdx, thresholds, compromised, starts, output].map((buffer, binding) => ({ binding, resource: { buffer } })),
+        });
+        const encoder = device.createCommandEncoder({ label: `anonscope walkers ${first}` });
+        const pass = encoder.beginComputePass({ label: `anonscope walkers ${first}` });
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, group);
+        pass.dispatchWorkgroups(x, y);
+        pass.end();
+        encoder.copyBufferToBuffer(output, 0, readback, 0, count * 20);
+        device.queue.submit([encoder.finish()]);
+        await this.waitForQueue();
+        await readback.mapAsync(GPUMapMode.READ, 0, count * 20);
+        records.set(new Uint32Array(readback.getMappedRange(0, count * 20)), first * 5);
+        readback.unmap();
+      }
+      const validation = await device.popErrorScope();
+      const memory = await device.popErrorScope();
+      if (memory) throw new DeviceError(`anonscope/webgpu: out of GPU memory in the walkers: ${memory.message}`);
+      if (validation) throw new DeviceError(`anonscope/webgpu: validation error in the walkers: ${validation.message}`);
+    } finally {
+      for (const buffer of buffers) buffer.destroy();
+    }
+    return unpackWalkerRecords(records, W);
   }
 
   /** Wait for submitted work, turning a lost device or an uncaptured error into a DeviceError. */
