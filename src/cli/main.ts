@@ -1,5 +1,6 @@
 import packageJson from '../../package.json';
 import { AnonscopeError, DeviceError, InputError } from '../errors.js';
+import { ADVERSARY_HELP, adversaryCommand } from './adversary.js';
 import { ENTROPY_HELP, entropyCommand } from './entropy.js';
 
 const HELP = `anonscope ${packageJson.version}: measures anonymity on the GPU
@@ -8,6 +9,7 @@ Usage: anonscope <command> [options]
 
 Commands:
   entropy <graph>   initiator entropy of l-hop random walks (Pisces), hop by hop
+  adversary <graph> H(I|O) against Sybils behind attack edges (Pisces insider adversary)
 
 Options:
   -h, --help        help (also: anonscope <command> --help)
@@ -20,6 +22,7 @@ failure.
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   entropy: { run: entropyCommand, help: ENTROPY_HELP },
+  adversary: { run: adversaryCommand, help: ADVERSARY_HELP },
 };
 
 /** Exit code for an error: 2 for the user's input, 3 for the device, 1 otherwise. */

@@ -1,0 +1,304 @@
+import type { AbstractGraph } from 'graphology-types';
+import { CpuBackend, type Backend } from '../backends/index.js';
+import { ParameterError } from '../errors.js';
+import { CsrBuilder } from '../graph/csr-builder.js';
+import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
+import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
+import { Pcg32 } from '../random.js';
+import { summarize } from '../stats/summary.js';
+import { transitionMatrix, WALK_MODELS, type TransitionMatrix, type WalkModel } from '../walks/index.js';
+import { samplingThresholds, walkerStarts, type WalkerRecords } from '../walks/walkers.js';
+
+/**
+ * The insider adversary of Pisces (§5): a Sybil region behind g attack edges (or a given
+ * set of compromised nodes) sees the first compromised hop of a walk and its last hop.
+ *
+ * - M_i: the first compromised node is at hop i and the last hop is compromised. P(M_i)
+ *   comes from Monte-Carlo walkers started at uniformly chosen honest nodes.
+ * - H(I|M_i): the adversary sees A, the honest node just before hop i, and knows the walk
+ *   stayed honest until then, so P(I = x | A) ∝ (P_HH^(i-1))_xA with P_HH the walk
+ *   restricted to honest nodes (no renormalization: it conditions on staying honest). The
+ *   same batched pull step computes it, terminals = the A seen by sampled walkers.
+ * - H(I|O) = Σ_i P(M_i) H(I|M_i) + (1 - Σ_i P(M_i)) log2 n_honest.
+ */
+
+export const SYBIL_REGION_SHAPES = ['random', 'clique'] as const;
+export type SybilRegionShape = (typeof SYBIL_REGION_SHAPES)[number];
+
+export interface AdversaryOptions {
+  /** Attack-edge counts g to evaluate (default [0, 10, 100, 1000]). Ignored with `compromised`. */
+  attackEdges?: readonly number[];
+  /** Sybils per attack edge (Pisces: 10). */
+  sybilsPerEdge?: number;
+  /** Topology of the Sybil region: random (each Sybil joined to `sybilDegree` random Sybils) or a clique. */
+  sybilRegion?: SybilRegionShape;
+  sybilDegree?: number;
+  /** Compromised honest nodes by key, instead of a Sybil region. */
+  compromised?: readonly string[];
+  walk?: WalkModel;
+  /** Walk length L (default 10). */
+  hops?: number;
+  /** Monte-Carlo walkers per row (default 100,000). */
+  walkers?: number;
+  /** Walkers per hop whose predecessor's posterior is computed, for H(I|M_i) (default 200). */
+  posteriorSamples?: number;
+  seed?: number;
+  backend?: Backend;
+  getEdgeWeight?: EdgeWeightGetter;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface AdversaryRow {
+  /** g, or null for a given compromised set. */
+  attackEdges: number | null;
+  sybils: number;
+  compromised: number;
+  /** H(I|O) in bits, and an approximate 95% CI (delta method over the Monte-Carlo estimates). */
+  HIO: number;
+  ci95: [number, number];
+  /** P(M_i) for i = 1..L, and the 95% CI half-width of each. */
+  pM: number[];
+  pMHalfWidth: number[];
+  /** H(I|M_i) for i = 1..L (null where no walker saw M_i). */
+  HIM: (number | null)[];
+  /** P(no M_i): the walk's last hop is honest, or it never met the adversary. */
+  pNone: number;
+}
+
+export interface AdversaryResult {
+  graph: { nodes: number; edges: number; directed: boolean };
+  walk: WalkModel;
+  hops: number;
+  walkers: number;
+  seed: number;
+  backend: string;
+  /** log2 of the number of honest nodes: H(I|O) with no adversary. */
+  optimal: number;
+  rows: AdversaryRow[];
+}
+
+function isCsr(graph: AbstractGraph | Csr): graph is Csr {
+  return (graph as Csr).rowPtr instanceof Uint32Array;
+}
+
+/**
+ * The honest graph plus a Sybil region of `sybils` nodes joined to it by `g` attack edges
+ * at random honest nodes. Honest nodes keep indices 0..n-1; Sybils follow.
+ */
+export function attachSybilRegion(
+  honest: Csr,
+  g: number,
+  sybilsPerEdge: number,
+  shape: SybilRegionShape,
+  sybilDegree: number,
+  seed: number,
+): Csr {
+  const rng = new Pcg32(seed, 77);
+  const builder = new CsrBuilder(honest.directed);
+  if (honest.weights) builder.enableWeights();
+  for (const key of honest.nodeKeys) builder.node(key);
+  const addBoth = (u: number, v: number, w = 1) => {
+    builder.addEdge(u, v, w);
+    if (honest.directed) builder.addEdge(v, u, w);
+  };
+  for (let i = 0; i < honest.n; i++) {
+    for (let e = honest.rowPtr[i]; e < honest.rowPtr[i + 1]; e++) {
+      const j = honest.colIdx[e];
+      // Undirected graphs store each edge twice; add it once.
+      if (honest.directed || i < j) builder.addEdge(i, j, honest.weights ? honest.weights[e] : 1);
+    }
+  }
+  const sybils = g * sybilsPerEdge;
+  const first = honest.n;
+  for (let s = 0; s < sybils; s++) builder.node(`sybil:${s}`);
+  if (shape === 'clique') {
+    for (let a = 0; a < sybils; a++) for (let b = a + 1; b < sybils; b++) addBoth(first + a, first + b);
+  } else if (sybils > 1) {
+    // A ring keeps the region connected; random chords give it `sybilDegree` on average.
+    for (let s = 0; s < sybils; s++) addBoth(first + s, first + ((s + 1) % sybils));
+    const chords = Math.max(0, Math.round((sybils * (sybilDegree - 2)) / 2));
+    for (let c = 0; c < chords; c++) addBoth(first + rng.below(sybils), first + rng.below(sybils));
+  }
+  for (let a = 0; a < g; a++) addBoth(rng.below(honest.n), first + rng.below(sybils));
+  return builder.build().csr;
+}
+
+/** P restricted to the kept nodes (re-indexed in order), without renormalizing. */
+export function restrictTransition(walk: TransitionMatrix, keep: Uint8Array): { walk: TransitionMatrix; index: Int32Array } {
+  const index = new Int32Array(walk.n).fill(-1);
+  let kept = 0;
+  for (let i = 0; i < walk.n; i++) if (keep[i]) index[i] = kept++;
+  const rowPtr = new Uint32Array(kept + 1);
+  const colIdx: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < walk.n; i++) {
+    if (!keep[i]) continue;
+    for (let e = walk.rowPtr[i]; e < walk.rowPtr[i + 1]; e++) {
+      const j = walk.colIdx[e];
+      if (keep[j]) {
+        colIdx.push(index[j]);
+        values.push(walk.values[e]);
+      }
+    }
+    rowPtr[index[i] + 1] = colIdx.length;
+  }
+  return {
+    walk: { ...walk, n: kept, rowPtr, colIdx: Uint32Array.from(colIdx), values: Float64Array.from(values) },
+    index,
+  };
+}
+
+/**
+ * H(I|O) of Pisces for each attack-edge count (or the given compromised set), from walkers
+ * and the batched pull step on the honest-restricted walk.
+ */
+export async function adversaryEntropy(graph: AbstractGraph | Csr, options: AdversaryOptions = {}): Promise<AdversaryResult> {
+  const where = 'anonscope/adversaryEntropy';
+  const honest = isCsr(graph) ? graph : fromGraphology(graph, { getEdgeWeight: options.getEdgeWeight }).csr;
+  const walkModel = options.walk ?? 'simple';
+  const hops = options.hops ?? 10;
+  const walkers = options.walkers ?? 100_000;
+  const samples = options.posteriorSamples ?? 200;
+  const seed = options.seed ?? 1;
+  const sybilsPerEdge = options.sybilsPerEdge ?? 10;
+  const shape = options.sybilRegion ?? 'random';
+  const sybilDegree = options.sybilDegree ?? 10;
+  if (!WALK_MODELS.includes(walkModel)) throw new ParameterError(`${where}: unknown walk "${walkModel}"`);
+  const integer = (name: string, value: number, min: number) => {
+    if (!Number.isInteger(value) || value < min) throw new ParameterError(`${where}: ${name} must be an integer >= ${min}, got ${value}`);
+  };
+  integer('hops', hops, 1);
+  integer('walkers', walkers, 1);
+  integer('posterior samples', samples, 1);
+  integer('sybils per edge', sybilsPerEdge, 1);
+  integer('sybil degree', sybilDegree, 2);
+  integer('seed', seed, 0);
+  if (!SYBIL_REGION_SHAPES.includes(shape)) throw new ParameterError(`${where}: unknown Sybil region "${shape}" (expected ${SYBIL_REGION_SHAPES.join(' or ')})`);
+  const attackEdges = options.compromised ? [null] : (options.attackEdges ?? [0, 10, 100, 1000]);
+  for (const g of attackEdges) if (g !== null) integer('attack edges', g, 0);
+
+  const backend = options.backend ?? new CpuBackend();
+  const rows: AdversaryRow[] = [];
+  try {
+    for (const [r, g] of attackEdges.entries()) {
+      let combined: Csr;
+      let compromised: Uint8Array;
+      if (g === null) {
+        combined = honest;
+        compromised = new Uint8Array(honest.n);
+        const index = nodeIndex(honest);
+        for (const key of options.compromised!) {
+          const i = index.get(key);
+          if (i === undefined) throw new ParameterError(`${where}: compromised node "${key}" is not a node of the graph`);
+          compromised[i] = 1;
+        }
+        if (compromised.every((c) => c === 1)) throw new ParameterError(`${where}: every node is compromised`);
+      } else {
+        combined = g === 0 ? honest : attachSybilRegion(honest, g, sybilsPerEdge, shape, sybilDegree, seed + r);
+        compromised = new Uint8Array(combined.n);
+        compromised.fill(1, honest.n);
+      }
+      const walk = transitionMatrix(combined, walkModel);
+      const honestNodes = Uint32Array.from({ length: combined.n }, (_, i) => i).filter((i) => !compromised[i]);
+      const records = await backend.runWalkers({
+        walk,
+        thresholds: samplingThresholds(walk),
+        compromised,
+        starts: walkerStarts(honestNodes, walkers, seed),
+        hops,
+        recordHop: 0,
+        seed,
+      });
+      rows.push(await rowFromWalkers(records, walk, compromised, g, hops, samples, backend, honestNodes.length));
+      options.onProgress?.(r + 1, attackEdges.length);
+    }
+  } finally {
+    if (!options.backend) await backend.dispose();
+  }
+  return {
+    graph: { nodes: honest.n, edges: edgeCount(honest), directed: honest.directed },
+    walk: walkModel,
+    hops,
+    walkers,
+    seed,
+    backend: backend.info.name,
+    optimal: Math.log2(honest.n - (options.compromised ? new Set(options.compromised).size : 0)),
+    rows,
+  };
+}
+
+async function rowFromWalkers(
+  records: WalkerRecords,
+  walk: TransitionMatrix,
+  compromised: Uint8Array,
+  g: number | null,
+  hops: number,
+  samples: number,
+  backend: Backend,
+  honestCount: number,
+): Promise<AdversaryRow> {
+  const W = records.terminus.length;
+  const counts = new Array<number>(hops + 1).fill(0);
+  // The predecessors A of the first `samples` walkers that saw M_i (walkers are i.i.d., so
+  // the first ones are a uniform sample).
+  const predecessors: number[][] = Array.from({ length: hops + 1 }, () => []);
+  for (let w = 0; w < W; w++) {
+    const i = records.firstCompromisedHop[w];
+    if (i === 0 || !records.lastCompromised[w]) continue;
+    counts[i]++;
+    if (predecessors[i].length < samples) predecessors[i].push(records.predecessor[w]);
+  }
+  const pM = counts.slice(1).map((c) => c / W);
+  const pMHalfWidth = pM.map((p) => 1.959963984540054 * Math.sqrt((p * (1 - p)) / W));
+
+  // H(I | A) at hop i - 1 on the honest-restricted walk, for every sampled A at once.
+  const { walk: honestWalk, index } = restrictTransition(walk, Uint8Array.from(compromised, (c) => 1 - c));
+  const distinct = [...new Set(predecessors.slice(2).flat())];
+  const column = new Map(distinct.map((a, k) => [a, k]));
+  const table =
+    distinct.length > 0 && hops > 1
+      ? await backend.terminalEntropies({ walk: honestWalk, terminals: Uint32Array.from(distinct, (a) => index[a]), hops: hops - 1 })
+      : undefined;
+  const HIM: (number | null)[] = [];
+  const HIMVariance: number[] = [];
+  for (let i = 1; i <= hops; i++) {
+    if (counts[i] === 0) {
+      HIM.push(null);
+      HIMVariance.push(0);
+      continue;
+    }
+    if (i === 1) {
+      // The first hop is compromised: its predecessor is the initiator.
+      HIM.push(0);
+      HIMVariance.push(0);
+      continue;
+    }
+    const values = predecessors[i].map((a) => table!.shannon[(i - 2) * distinct.length + column.get(a)!]);
+    const s = summarize(values, false);
+    HIM.push(s.mean);
+    const half = (s.ci95[1] - s.ci95[0]) / 2;
+    HIMVariance.push((half / 1.959963984540054) ** 2);
+  }
+  const optimal = Math.log2(honestCount);
+  const pSeen = pM.reduce((a, b) => a + b, 0);
+  const HIO = pM.reduce((sum, p, k) => sum + p * (HIM[k] ?? 0), 0) + (1 - pSeen) * optimal;
+  // Delta method: H(I|O) = Σ p_i (H_i - log2 n) + log2 n; p from one multinomial, H_i independent.
+  let variance = 0;
+  for (let k = 0; k < hops; k++) {
+    const d = (HIM[k] ?? 0) - optimal;
+    variance += (d * d * pM[k] * (1 - pM[k])) / W + pM[k] ** 2 * HIMVariance[k];
+    for (let m = k + 1; m < hops; m++) variance -= (2 * d * ((HIM[m] ?? 0) - optimal) * pM[k] * pM[m]) / W;
+  }
+  const half = 1.959963984540054 * Math.sqrt(Math.max(0, variance));
+  return {
+    attackEdges: g,
+    sybils: g === null ? 0 : walk.n - honestCount,
+    compromised: compromised.reduce((a, b) => a + b, 0),
+    HIO,
+    ci95: [HIO - half, HIO + half],
+    pM,
+    pMHalfWidth,
+    HIM,
+    pNone: 1 - pSeen,
+  };
+}

@@ -1,0 +1,138 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { adversaryEntropy, SYBIL_REGION_SHAPES, type AdversaryResult } from '../analyses/adversary.js';
+import { BACKEND_NAMES, createBackend, RUNTIMES } from '../backends/index.js';
+import { InputError, ParameterError } from '../errors.js';
+import { adversaryCsv, adversaryJson, adversaryTable, hioVsAttackEdgesSvg } from '../report/adversary-report.js';
+import { WALK_MODELS } from '../walks/index.js';
+import { choiceOption, integerOption, listOption } from './args.js';
+import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
+import { createProgress } from './progress.js';
+
+export const ADVERSARY_HELP = `Usage: anonscope adversary <graph-file> [options]
+
+The insider adversary of Pisces: Sybils behind g attack edges (or a given set of
+compromised nodes) see the first compromised hop of a walk and its last hop. For each g:
+P(M_i) from Monte-Carlo walkers, H(I|M_i) from the batched pull step on the honest graph,
+and H(I|O) = Σ P(M_i) H(I|M_i) + (1 - Σ P(M_i)) log2 n.
+
+Adversary:
+  --attack-edges g1,g2 attack-edge counts to evaluate [0,10,100,1000]
+  --sybils-per-edge S  Sybils per attack edge [10]
+  --sybil-region R     ${SYBIL_REGION_SHAPES.join(' | ')}: the Sybils' own topology [random]
+  --sybil-degree D     mean degree inside a random Sybil region [10]
+  --compromised FILE   node ids (one per line) the adversary controls, instead of Sybils
+
+Walks:
+  --walk W[,W]         ${WALK_MODELS.join(' | ')}; several give one line each in the plot [simple]
+  --hops L             walk length [10]
+  --walkers N          Monte-Carlo walkers per row [100000]
+  --posterior-samples K
+                       walkers per hop whose predecessor's posterior is computed [200]
+  --seed S             seed of the walkers and the Sybil region [1]
+
+${GRAPH_HELP}
+
+Compute and output:
+  --backend B          ${BACKEND_NAMES.join(' | ')} [auto]
+  --runtime R          ${RUNTIMES.join(' | ')} [auto]
+  --format F           table | json | csv [table]
+  --out DIR            also write results.json, adversary.csv, hio-vs-attack-edges.svg
+  --quiet              no load summary or progress on stderr
+  -h, --help           this help
+`;
+
+async function readNodeList(path: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`${path}: cannot read the compromised-node file (${(error as Error).message})`);
+  }
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+export async function adversaryCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...GRAPH_OPTIONS,
+      'attack-edges': { type: 'string', default: '0,10,100,1000' },
+      'sybils-per-edge': { type: 'string', default: '10' },
+      'sybil-region': { type: 'string', default: 'random' },
+      'sybil-degree': { type: 'string', default: '10' },
+      compromised: { type: 'string' },
+      walk: { type: 'string', default: 'simple' },
+      hops: { type: 'string', default: '10' },
+      walkers: { type: 'string', default: '100000' },
+      'posterior-samples': { type: 'string', default: '200' },
+      seed: { type: 'string', default: '1' },
+      backend: { type: 'string', default: 'auto' },
+      runtime: { type: 'string', default: 'auto' },
+      format: { type: 'string', default: 'table' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(ADVERSARY_HELP);
+    return;
+  }
+  if (positionals.length !== 1) {
+    throw new ParameterError(`adversary: expected one graph file, got ${positionals.length} (see anonscope adversary --help)`);
+  }
+  const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
+  const walks = listOption(values.walk).map((w) => choiceOption('walk', w, WALK_MODELS));
+  const attackEdges = listOption(values['attack-edges']).map((g) => integerOption('attack-edges', g, 0));
+  const options = {
+    attackEdges,
+    sybilsPerEdge: integerOption('sybils-per-edge', values['sybils-per-edge'], 1),
+    sybilRegion: choiceOption('sybil-region', values['sybil-region'], SYBIL_REGION_SHAPES),
+    sybilDegree: integerOption('sybil-degree', values['sybil-degree'], 2),
+    hops: integerOption('hops', values.hops, 1, 100_000),
+    walkers: integerOption('walkers', values.walkers, 1, 1e9),
+    posteriorSamples: integerOption('posterior-samples', values['posterior-samples'], 1),
+    seed: integerOption('seed', values.seed, 0, 2 ** 32 - 1),
+    compromised: values.compromised ? await readNodeList(values.compromised) : undefined,
+  };
+  const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
+  const csr = await loadGraphForCommand(positionals[0], values, log);
+  const backend = await createBackend(choiceOption('backend', values.backend, BACKEND_NAMES), {
+    runtime: choiceOption('runtime', values.runtime, RUNTIMES),
+    log,
+  });
+  const results: AdversaryResult[] = [];
+  const progress = createProgress('adversary', process.stderr, values.quiet);
+  try {
+    for (const [k, walk] of walks.entries()) {
+      results.push(
+        await adversaryEntropy(csr, {
+          ...options,
+          walk,
+          backend,
+          onProgress: (done, total) => progress.update(k * total + done, walks.length * total),
+        }),
+      );
+    }
+  } finally {
+    progress.finish();
+    await backend.dispose();
+  }
+  process.stdout.write({ table: adversaryTable, json: (r: AdversaryResult[]) => `${adversaryJson(r)}\n`, csv: adversaryCsv }[format](results));
+  if (values.out) {
+    await mkdir(values.out, { recursive: true });
+    const files: [string, string][] = [
+      ['results.json', `${adversaryJson(results)}\n`],
+      ['adversary.csv', adversaryCsv(results)],
+    ];
+    if (!options.compromised) files.push(['hio-vs-attack-edges.svg', hioVsAttackEdgesSvg(results)]);
+    for (const [name, content] of files) await writeFile(join(values.out, name), content);
+    log(`wrote ${files.map(([name]) => name).join(', ')} to ${values.out}`);
+  }
+}

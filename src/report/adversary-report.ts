@@ -1,0 +1,72 @@
+import type { AdversaryResult } from '../analyses/adversary.js';
+import { lineChart } from './svg.js';
+
+/** Writers for the adversary analysis: table, CSV (one row per g and hop), JSON, SVG. */
+
+const finite = (v: number | null) => (v === null || !Number.isFinite(v) ? '' : String(Number(v.toFixed(9))));
+
+export function adversaryJson(results: AdversaryResult[]): string {
+  const value = results.length === 1 ? results[0] : { walks: results };
+  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+}
+
+export function adversaryCsv(results: AdversaryResult[]): string {
+  const lines = ['walk,attack_edges,sybils,HIO,HIO_ci95_low,HIO_ci95_high,hop,pM,pM_ci95_half_width,HIM'];
+  for (const result of results) {
+    for (const row of result.rows) {
+      row.pM.forEach((p, k) => {
+        lines.push(
+          [result.walk, row.attackEdges ?? '', row.sybils, finite(row.HIO), finite(row.ci95[0]), finite(row.ci95[1]), k + 1, finite(p), finite(row.pMHalfWidth[k]), finite(row.HIM[k])].join(','),
+        );
+      });
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function adversaryTable(results: AdversaryResult[]): string {
+  const out: string[] = [];
+  for (const result of results) {
+    out.push(
+      `graph: ${result.graph.nodes} honest nodes, ${result.graph.edges} edges; walk: ${result.walk}, ${result.hops} hops; ${result.walkers} walkers (seed ${result.seed}); backend: ${result.backend}; optimal ${result.optimal.toFixed(4)} bits`,
+      '',
+      `${'g'.padStart(8)}  ${'sybils'.padStart(8)}  ${'H(I|O)'.padStart(8)}  ${'95% CI'.padStart(17)}  ${'P(seen)'.padStart(8)}`,
+    );
+    for (const row of result.rows) {
+      out.push(
+        `${String(row.attackEdges ?? 'given').padStart(8)}  ${String(row.sybils).padStart(8)}  ${row.HIO.toFixed(4).padStart(8)}  ${`${row.ci95[0].toFixed(3)}..${row.ci95[1].toFixed(3)}`.padStart(17)}  ${(1 - row.pNone).toFixed(5).padStart(8)}`,
+      );
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+
+/** H(I|O) against the number of attack edges, one line per walk model (Pisces Fig. 9). */
+export function hioVsAttackEdgesSvg(results: AdversaryResult[]): string {
+  const withG = results.map((r) => ({ ...r, rows: r.rows.filter((row) => row.attackEdges !== null) }));
+  return lineChart({
+    title: `H(I|O) against attack edges, ${results[0].hops}-hop walks`,
+    xLabel: 'attack edges g',
+    yLabel: 'H(I|O) (bits)',
+    bands: withG.map((r, k) => ({
+      name: `${r.walk}: 95% CI`,
+      x: r.rows.map((row) => row.attackEdges!),
+      lower: r.rows.map((row) => row.ci95[0]),
+      upper: r.rows.map((row) => row.ci95[1]),
+      color: COLORS[k % COLORS.length],
+    })),
+    series: [
+      ...withG.map((r, k) => ({ name: r.walk, x: r.rows.map((row) => row.attackEdges!), y: r.rows.map((row) => row.HIO), color: COLORS[k % COLORS.length] })),
+      {
+        name: `optimal (${results[0].optimal.toFixed(2)})`,
+        x: [Math.min(...withG[0].rows.map((row) => row.attackEdges!)), Math.max(...withG[0].rows.map((row) => row.attackEdges!))],
+        y: [results[0].optimal, results[0].optimal],
+        color: '#555',
+        dashed: true,
+      },
+    ],
+  });
+}

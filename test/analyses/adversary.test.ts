@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserBackend } from '../../harness/browser-backend.js';
+import { adversaryEntropy, attachSybilRegion } from '../../src/analyses/adversary.js';
+import { CpuBackend } from '../../src/backends/cpu/cpu-backend.js';
+import { edgeCount } from '../../src/graph/csr.js';
+import { ParameterError } from '../../src/errors.js';
+import { csrFromEdges, powerLawGraph, randomGraph } from '../helpers/graphs.js';
+
+/** |estimate - truth| within 4 standard errors: false-alarm rate about 6e-5 per check. */
+function withinMonteCarlo(estimate: number, truth: number, halfWidth95: number) {
+  expect(Math.abs(estimate - truth)).toBeLessThanOrEqual((4 / 1.96) * halfWidth95 + 1e-12);
+}
+
+describe('adversary: hand-computed cases', () => {
+  // Triangle a-b-c with c compromised; walkers start at a or b.
+  const triangle = csrFromEdges([['a', 'b'], ['b', 'c'], ['a', 'c']]);
+
+  it('one hop: P(M_1) = 1/2, and H(I|O) = 1/2 · 0 + 1/2 · log2 2', async () => {
+    const result = await adversaryEntropy(triangle, { compromised: ['c'], hops: 1, walkers: 200_000 });
+    const row = result.rows[0];
+    withinMonteCarlo(row.pM[0], 0.5, row.pMHalfWidth[0]);
+    expect(row.HIM[0]).toBe(0);
+    withinMonteCarlo(row.HIO, 0.5, (row.ci95[1] - row.ci95[0]) / 2);
+    expect(result.optimal).toBe(1);
+  });
+
+  it('two hops: P(M_1) = 0 (c always steps back to an honest node), P(M_2) = 1/4, H(I|M_2) = 0', async () => {
+    const result = await adversaryEntropy(triangle, { compromised: ['c'], hops: 2, walkers: 200_000 });
+    const row = result.rows[0];
+    expect(row.pM[0]).toBe(0);
+    withinMonteCarlo(row.pM[1], 0.25, row.pMHalfWidth[1]);
+    // A = the honest node at hop 1; the other honest node is the initiator.
+    expect(row.HIM[1]).toBe(0);
+    withinMonteCarlo(row.HIO, 0.75, (row.ci95[1] - row.ci95[0]) / 2);
+  });
+
+  it('g = 0 leaves log2 n bits, and H(I|O) never exceeds log2 n', async () => {
+    const csr = randomGraph(400, 1600, 3);
+    const result = await adversaryEntropy(csr, { attackEdges: [0, 5, 50], walkers: 20_000, hops: 6 });
+    expect(result.rows[0].HIO).toBe(Math.log2(400));
+    expect(result.rows[0].pM.every((p) => p === 0)).toBe(true);
+    for (const row of result.rows) expect(row.HIO).toBeLessThanOrEqual(Math.log2(400) + 1e-12);
+    expect(result.rows[2].HIO).toBeLessThan(result.rows[1].HIO);
+  });
+});
+
+describe('attaching a Sybil region', () => {
+  it('adds g × sybilsPerEdge Sybils after the honest nodes, g attack edges and the region', () => {
+    const honest = randomGraph(100, 300, 4);
+    const combined = attachSybilRegion(honest, 3, 10, 'clique', 10, 1);
+    expect(combined.n).toBe(130);
+    expect(combined.nodeKeys.slice(0, 100)).toEqual(honest.nodeKeys);
+    // 30-clique: 435 edges; attack edges: 3 (distinct with this seed)
+    const crossing = [...Array(100).keys()].reduce((sum, i) => {
+      for (let e = combined.rowPtr[i]; e < combined.rowPtr[i + 1]; e++) if (combined.colIdx[e] >= 100) sum++;
+      return sum;
+    }, 0);
+    expect(crossing).toBe(3);
+    expect(edgeCount(combined)).toBe(edgeCount(honest) + 435 + 3);
+  });
+});
+
+describe('adversary: the same seed gives the same numbers on every backend', () => {
+  const csr = powerLawGraph(2000, 3, 500, 9);
+  const options = { attackEdges: [20, 80], walkers: 20_000, hops: 8, walk: 'mh' as const, seed: 5 };
+  let reference: Awaited<ReturnType<typeof adversaryEntropy>>;
+  beforeAll(async () => {
+    reference = await adversaryEntropy(csr, { ...options, backend: new CpuBackend() });
+  });
+  for (const kind of ['webgpu', 'gpujs'] as const) {
+    describe(`${kind} in headless Chromium`, () => {
+      let backend: BrowserBackend;
+      beforeAll(async () => {
+        backend = await BrowserBackend.start({ backend: kind });
+      });
+      afterAll(async () => {
+        await backend?.dispose();
+      });
+      it('P(M_i) identical (same walks), H(I|M_i) and H(I|O) within 1e-3 bits', async () => {
+        const result = await adversaryEntropy(csr, { ...options, backend });
+        result.rows.forEach((row, r) => {
+          expect(row.pM).toEqual(reference.rows[r].pM);
+          row.HIM.forEach((h, i) => {
+            const expected = reference.rows[r].HIM[i];
+            if (expected === null) expect(h).toBeNull();
+            else expect(Math.abs(h! - expected)).toBeLessThanOrEqual(1e-3);
+          });
+          expect(Math.abs(row.HIO - reference.rows[r].HIO)).toBeLessThanOrEqual(1e-3);
+        });
+      });
+    });
+  }
+});
+
+describe('adversary: bad parameters', () => {
+  const csr = randomGraph(50, 100, 1);
+  it.each([
+    [{ hops: 0 }, /hops must be an integer >= 1/],
+    [{ walkers: 0 }, /walkers must be an integer >= 1/],
+    [{ attackEdges: [-1] }, /attack edges must be an integer >= 0/],
+    [{ compromised: ['nope'] }, /compromised node "nope" is not a node/],
+    [{ sybilRegion: 'star' as never }, /unknown Sybil region "star"/],
+  ])('%o', async (options, message) => {
+    await expect(adversaryEntropy(csr, options)).rejects.toThrow(ParameterError);
+    await expect(adversaryEntropy(csr, options)).rejects.toThrow(message);
+  });
+});
