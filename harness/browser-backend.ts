@@ -111,7 +111,13 @@ export class BrowserBackend implements Backend {
         return new Float64Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
       };
       this.info = result.info;
-      return { hops: job.hops, terminals: job.terminals.length, shannon: decode(result.shannon), minEntropy: decode(result.minEntropy) };
+      return {
+        hops: job.hops,
+        terminals: job.terminals.length,
+        shannon: decode(result.shannon),
+        minEntropy: decode(result.minEntropy),
+        mass: decode(result.mass),
+      };
     } finally {
       job.signal?.removeEventListener('abort', abort);
       this.onProgress = undefined;

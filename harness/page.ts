@@ -38,7 +38,7 @@ export interface PageWalkerJob {
 declare global {
   interface Window {
     anonscopeInit(setup: PageSetup): Promise<BackendInfo>;
-    anonscopeRun(job: PageJob): Promise<{ shannon: string; minEntropy: string; info: BackendInfo }>;
+    anonscopeRun(job: PageJob): Promise<{ shannon: string; minEntropy: string; mass: string; info: BackendInfo }>;
     anonscopeWalkers(job: PageWalkerJob): Promise<string>;
     anonscopeProgress?: (done: number, total: number) => void;
     anonscopeReady: boolean;
@@ -105,7 +105,7 @@ window.anonscopeRun = async (job) => {
     const error = await device?.popErrorScope();
     if (error) throw new Error(`anonscope/harness page: WebGPU validation error: ${error.message}`);
   }
-  return { shannon: toBase64(table.shannon), minEntropy: toBase64(table.minEntropy), info: running.info };
+  return { shannon: toBase64(table.shannon), minEntropy: toBase64(table.minEntropy), mass: toBase64(table.mass), info: running.info };
 };
 
 window.anonscopeWalkers = async (job) => {

@@ -44,6 +44,11 @@ export interface HopStatistics {
   median: number;
   max: number;
   minEntropyMean: number;
+  /**
+   * The expectation weighted by where walks end: Σ_j S_j H_j / Σ_j S_j with S_j = Σ_i q_i
+   * (P^t)_ij. Exact with every node a terminal; a ratio estimator over a uniform sample.
+   */
+  terminusWeightedMean: number;
   /** Terminals that no walk of this length reaches (left out of the statistics). */
   unreachable: number;
 }
@@ -117,6 +122,19 @@ export async function initiatorEntropy(
   const T = selection.terminals.length;
   const exact = T === csr.n;
   const hopRow = (values: Float64Array, hop: number) => values.subarray((hop - 1) * T, hop * T);
+  const weightedMean = (hop: number) => {
+    const h = hopRow(table.shannon, hop);
+    const w = hopRow(table.mass, hop);
+    let sum = 0;
+    let weight = 0;
+    for (let k = 0; k < T; k++) {
+      if (w[k] > 0) {
+        sum += w[k] * h[k];
+        weight += w[k];
+      }
+    }
+    return weight > 0 ? sum / weight : NaN;
+  };
   const hopStatistics: HopStatistics[] = [];
   for (let hop = 1; hop <= hops; hop++) {
     const s = summarize(hopRow(table.shannon, hop), exact);
@@ -130,6 +148,7 @@ export async function initiatorEntropy(
       median: s.median,
       max: s.max,
       minEntropyMean: m.mean,
+      terminusWeightedMean: weightedMean(hop),
       unreachable: T - s.count,
     });
   }

@@ -1,3 +1,4 @@
+import type { PosteriorEntropy } from '../stats/entropy.js';
 import type { TransitionMatrix } from '../walks/transition.js';
 import type { WalkerJob, WalkerRecords } from '../walks/walkers.js';
 
@@ -23,6 +24,21 @@ export interface EntropyTable {
   terminals: number;
   shannon: Float64Array;
   minEntropy: Float64Array;
+  /** Σ_i q_i (P^t)_ij per terminal and hop: weights for the expectation over where walks end. */
+  mass: Float64Array;
+}
+
+export function createEntropyTable(hops: number, terminals: number): EntropyTable {
+  const size = hops * terminals;
+  return { hops, terminals, shannon: new Float64Array(size), minEntropy: new Float64Array(size), mass: new Float64Array(size) };
+}
+
+/** Store terminal k's entropies at hop t (k counted over all terminals, hop-major). */
+export function storeEntropy(table: EntropyTable, hop: number, terminal: number, entropy: PosteriorEntropy): void {
+  const at = (hop - 1) * table.terminals + terminal;
+  table.shannon[at] = entropy.shannon;
+  table.minEntropy[at] = entropy.minEntropy;
+  table.mass[at] = entropy.mass;
 }
 
 /** What ran the job, for the output. */

@@ -35,6 +35,10 @@ Terminals:
   --terminal-ids a,b   these node ids instead of a sample
   --seed S             seed of the terminal sample [1]
   --prior FILE         prior over initiators: "node weight" lines [uniform]
+  --terminal-weighting W
+                       uniform | terminus: lead the table and plot with the mean
+                       weighted by where walks end (JSON and CSV always have both)
+                       [uniform]
 
 ${GRAPH_HELP}
 
@@ -72,6 +76,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
       'terminal-ids': { type: 'string' },
       seed: { type: 'string' },
       prior: { type: 'string' },
+      'terminal-weighting': { type: 'string', default: 'uniform' },
       backend: { type: 'string', default: 'auto' },
       runtime: { type: 'string', default: 'auto' },
       'require-hardware': { type: 'boolean', default: false },
@@ -107,6 +112,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   const cdfHop = values['cdf-hop'] === undefined ? undefined : integerOption('cdf-hop', values['cdf-hop'], 1, hops);
   const terminalIds = values['terminal-ids'] === undefined ? undefined : listOption(values['terminal-ids']);
   const prior = values.prior ? await readPriorFile(values.prior) : undefined;
+  const report = { terminusWeighted: choiceOption('terminal-weighting', values['terminal-weighting'], ['uniform', 'terminus'] as const) === 'terminus' };
 
   const csr = await loadGraphForCommand(positionals[0], values, log);
   const threads = values.threads === undefined ? undefined : integerOption('threads', values.threads, 1, 1024);
@@ -135,7 +141,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
     log(`note: ${result.graph.danglingNodes} nodes have no out-edges; a walk there stays put (self-loop)`);
   }
 
-  const stdout = { table: entropyTable, json: entropyJson, csv: hopsCsv }[format](result);
+  const stdout = format === 'table' ? entropyTable(result, report) : format === 'json' ? entropyJson(result) : hopsCsv(result);
   process.stdout.write(format === 'json' ? `${stdout}\n` : stdout);
 
   if (values.out) {
@@ -143,7 +149,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
     const files: [string, string][] = [
       ['results.json', `${entropyJson(result)}\n`],
       ['hops.csv', hopsCsv(result)],
-      ['entropy-vs-hops.svg', entropyVsHopsSvg(result)],
+      ['entropy-vs-hops.svg', entropyVsHopsSvg(result, report)],
       ['entropy-cdf.svg', entropyCdfSvg(result)],
     ];
     if (result.perTerminal) files.push(['per-terminal.csv', perTerminalCsv(result)]);

@@ -13,7 +13,7 @@ export function entropyJson(result: InitiatorEntropyResult): string {
 }
 
 export const HOP_CSV_COLUMNS = [
-  'hop', 'mean', 'ci95_low', 'ci95_high', 'min', 'p05', 'median', 'max', 'min_entropy_mean', 'unreachable', 'optimal',
+  'hop', 'mean', 'ci95_low', 'ci95_high', 'min', 'p05', 'median', 'max', 'min_entropy_mean', 'terminus_weighted_mean', 'unreachable', 'optimal',
 ] as const;
 
 function csvCell(v: number): string {
@@ -24,7 +24,7 @@ export function hopsCsv(result: InitiatorEntropyResult): string {
   const lines = [HOP_CSV_COLUMNS.join(',')];
   for (const h of result.hops) {
     lines.push(
-      [h.hop, h.mean, h.ci95[0], h.ci95[1], h.min, h.p05, h.median, h.max, h.minEntropyMean, h.unreachable, result.optimal]
+      [h.hop, h.mean, h.ci95[0], h.ci95[1], h.min, h.p05, h.median, h.max, h.minEntropyMean, h.terminusWeightedMean, h.unreachable, result.optimal]
         .map(csvCell)
         .join(','),
     );
@@ -42,8 +42,14 @@ export function perTerminalCsv(result: InitiatorEntropyResult): string {
   return lines.join('\n') + '\n';
 }
 
-export function entropyTable(result: InitiatorEntropyResult): string {
+/** Report options: lead with the expectation weighted by where walks end (--terminal-weighting terminus). */
+export interface EntropyReportOptions {
+  terminusWeighted?: boolean;
+}
+
+export function entropyTable(result: InitiatorEntropyResult, options: EntropyReportOptions = {}): string {
   const head = ['hop', 'mean', 'ci95', 'min', 'p05', 'median', 'max', 'H_min mean'];
+  if (options.terminusWeighted) head.push('terminus-weighted');
   const rows = result.hops.map((h) => [
     String(h.hop),
     h.mean.toFixed(4),
@@ -53,6 +59,7 @@ export function entropyTable(result: InitiatorEntropyResult): string {
     h.median.toFixed(4),
     h.max.toFixed(4),
     h.minEntropyMean.toFixed(4),
+    ...(options.terminusWeighted ? [h.terminusWeightedMean.toFixed(4)] : []),
   ]);
   const widths = head.map((title, c) => Math.max(title.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c])).join('  ');
@@ -68,8 +75,11 @@ export function entropyTable(result: InitiatorEntropyResult): string {
   return [...header, '', line(head), ...rows.map(line), ...notes].join('\n') + '\n';
 }
 
-export function entropyVsHopsSvg(result: InitiatorEntropyResult): string {
+export function entropyVsHopsSvg(result: InitiatorEntropyResult, options: EntropyReportOptions = {}): string {
   const hops = result.hops.map((h) => h.hop);
+  const weighted = options.terminusWeighted
+    ? [{ name: 'terminus-weighted mean', x: hops, y: result.hops.map((h) => h.terminusWeightedMean), color: '#9467bd' }]
+    : [];
   return lineChart({
     title: `Initiator entropy, ${result.walk} walk${result.lazy ? ' (lazy)' : ''}, ${result.terminals} terminals`,
     xLabel: 'hops',
@@ -79,6 +89,7 @@ export function entropyVsHopsSvg(result: InitiatorEntropyResult): string {
       { name: 'mean', x: hops, y: result.hops.map((h) => h.mean), color: '#1f77b4' },
       { name: '5th percentile', x: hops, y: result.hops.map((h) => h.p05), color: '#d62728', dashed: true },
       { name: 'min-entropy mean', x: hops, y: result.hops.map((h) => h.minEntropyMean), color: '#2ca02c' },
+      ...weighted,
       { name: `optimal (${result.optimal.toFixed(2)})`, x: [hops[0], hops[hops.length - 1]], y: [result.optimal, result.optimal], color: '#555', dashed: true },
     ],
   });

@@ -6,6 +6,18 @@
 export interface PosteriorEntropy {
   shannon: number;
   minEntropy: number;
+  /** S = Σ_i q_i (P^t)_ij: how likely a walk of that length ends at the terminal (under q). */
+  mass: number;
+}
+
+/**
+ * Entropies from the three sums every backend reduces: S = Σy, Y = Σ y log2 y, M = max y.
+ * H = log2 S − Y/S and H_min = log2(S/M), clamped at 0 (float32 rounding can leave a
+ * concentrated posterior a hair below); NaN when there is no mass.
+ */
+export function entropiesFromSums(S: number, Y: number, M: number): PosteriorEntropy {
+  if (!(S > 0)) return { shannon: NaN, minEntropy: NaN, mass: 0 };
+  return { shannon: Math.max(0, Math.log2(S) - Y / S), minEntropy: Math.max(0, Math.log2(S / M)), mass: S };
 }
 
 export function posteriorEntropy(
@@ -22,7 +34,7 @@ export function posteriorEntropy(
     sum += v;
     if (v > max) max = v;
   }
-  if (!(sum > 0)) return { shannon: NaN, minEntropy: NaN };
+  if (!(sum > 0)) return { shannon: NaN, minEntropy: NaN, mass: 0 };
   let shannon = 0;
   for (let i = 0; i < n; i++) {
     const v = prior ? prior[i] * y[offset + i * stride] : y[offset + i * stride];
@@ -31,7 +43,7 @@ export function posteriorEntropy(
       shannon -= p * Math.log2(p);
     }
   }
-  return { shannon, minEntropy: Math.log2(sum / max) };
+  return { shannon, minEntropy: Math.log2(sum / max), mass: sum };
 }
 
 /** Shannon entropy of a distribution given by non-negative weights, in bits. */

@@ -48,6 +48,14 @@ describe('initiator entropy: hand-computed cases', () => {
     expect(result.perTerminal![0].minEntropy[0]).toBeCloseTo(-Math.log2(1 - 1 / k), 14);
   });
 
+  it('star: the mean weighted by where walks end is k log2 k / (k + 1) after one hop', async () => {
+    const k = 6;
+    const result = await initiatorEntropy(starGraph(k), { hops: 1, terminals: 'all' });
+    // mass: the centre k (every leaf steps to it), each leaf 1/k; entropies log2 k and 0
+    expect(result.hops[0].terminusWeightedMean).toBeCloseTo((k * Math.log2(k)) / (k + 1), 14);
+    expect(result.hops[0].mean).toBeCloseTo(Math.log2(k) / (k + 1), 14);
+  });
+
   it('path 0-1-2: terminal 1 after one hop is 1 bit, terminal 0 after two hops is 1 bit', async () => {
     const result = await initiatorEntropy(csrFromEdges([[0, 1], [1, 2]]), { hops: 2, terminalIds: ['0', '1'], perTerminal: true });
     const [t0, t1] = result.perTerminal!;

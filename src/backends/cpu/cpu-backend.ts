@@ -1,7 +1,7 @@
 import { posteriorEntropy } from '../../stats/entropy.js';
 import type { TransitionMatrix } from '../../walks/transition.js';
 import { runWalkersReference, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
-import type { Backend, BackendInfo, EntropyJob, EntropyTable } from '../backend.js';
+import { createEntropyTable, storeEntropy, type Backend, type BackendInfo, type EntropyJob, type EntropyTable } from '../backend.js';
 
 /** Terminals per batch: the n × B block stays in cache-friendly node-major rows. */
 const BATCH = 32;
@@ -31,8 +31,7 @@ export class CpuBackend implements Backend {
     const { walk, terminals, hops, prior } = job;
     const { n } = walk;
     const T = terminals.length;
-    const shannon = new Float64Array(hops * T);
-    const minEntropy = new Float64Array(hops * T);
+    const table = createEntropyTable(hops, T);
     let done = 0;
 
     for (let first = 0; first < T; first += BATCH) {
@@ -45,18 +44,14 @@ export class CpuBackend implements Backend {
         job.signal?.throwIfAborted();
         pullStep(walk, x, next, B);
         [x, next] = [next, x];
-        for (let b = 0; b < B; b++) {
-          const h = posteriorEntropy(x, b, B, n, prior);
-          shannon[(hop - 1) * T + first + b] = h.shannon;
-          minEntropy[(hop - 1) * T + first + b] = h.minEntropy;
-        }
+        for (let b = 0; b < B; b++) storeEntropy(table, hop, first + b, posteriorEntropy(x, b, B, n, prior));
         done += B;
         job.onProgress?.(done, hops * T);
       }
       // Let timers (progress spinners, abort signals) run between batches.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
-    return { hops, terminals: T, shannon, minEntropy };
+    return table;
   }
 
   async runWalkers(job: WalkerJob): Promise<WalkerRecords> {

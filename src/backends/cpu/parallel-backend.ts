@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { TransitionMatrix } from '../../walks/transition.js';
 import { runWalkersReference, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
-import type { Backend, BackendInfo, EntropyJob, EntropyTable } from '../backend.js';
+import { entropiesFromSums } from '../../stats/entropy.js';
+import { createEntropyTable, storeEntropy, type Backend, type BackendInfo, type EntropyJob, type EntropyTable } from '../backend.js';
 
 /**
  * The cpu backend on every core: worker threads share the CSR and the two n × B blocks
@@ -214,8 +215,7 @@ export class ParallelCpuBackend implements Backend {
     const T = terminals.length;
     const B = Math.min(this.batch, T);
     const pool = this.startWorkers(walk, B, job.prior);
-    const shannon = new Float64Array(hops * T);
-    const minEntropy = new Float64Array(hops * T);
+    const table = createEntropyTable(hops, T);
     const { start, sums } = pool;
     let done = 0;
     try {
@@ -237,9 +237,7 @@ export class ParallelCpuBackend implements Backend {
               Y += sums[at + 1];
               M = Math.max(M, sums[at + 2]);
             }
-            const k = (hop - 1) * T + first + b;
-            shannon[k] = S > 0 ? Math.max(0, Math.log2(S) - Y / S) : NaN;
-            minEntropy[k] = S > 0 ? Math.log2(S / M) : NaN;
+            storeEntropy(table, hop, first + b, entropiesFromSums(S, Y, M));
           }
           done += count;
           job.onProgress?.(done, hops * T);
@@ -248,7 +246,7 @@ export class ParallelCpuBackend implements Backend {
     } finally {
       await pool.terminate();
     }
-    return { hops, terminals: T, shannon, minEntropy };
+    return table;
   }
 
   /** Walkers are cheap next to the SpMM work of an analysis: the reference loop runs them. */

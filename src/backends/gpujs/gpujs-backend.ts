@@ -1,7 +1,8 @@
 import { GPU, type IKernelRunShortcut, type Texture } from 'gpu.js';
 import { DeviceError } from '../../errors.js';
 import { unpackWalkerRecords, walkerRandom, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
-import type { Backend, BackendInfo, EntropyJob, EntropyTable } from '../backend.js';
+import { entropiesFromSums } from '../../stats/entropy.js';
+import { createEntropyTable, storeEntropy, type Backend, type BackendInfo, type EntropyJob, type EntropyTable } from '../backend.js';
 import { makePlan, type Plan, type PlanLimits } from '../webgpu/plan.js';
 
 /**
@@ -305,8 +306,7 @@ export class GpuJsBackend implements Backend {
       return block;
     };
 
-    const shannon = new Float64Array(job.hops * T);
-    const minEntropy = new Float64Array(job.hops * T);
+    const table = createEntropyTable(job.hops, T);
     let done = 0;
     try {
       for (let first = 0; first < T; first += B) {
@@ -346,12 +346,7 @@ export class GpuJsBackend implements Backend {
               }
             }
           }
-          for (let b = 0; b < count; b++) {
-            const k = (hop - 1) * T + first + b;
-            const defined = S[b] > 0;
-            shannon[k] = defined ? Math.max(0, Math.log2(S[b]) - Y[b] / S[b]) : NaN;
-            minEntropy[k] = defined ? Math.max(0, Math.log2(S[b] / M[b])) : NaN;
-          }
+          for (let b = 0; b < count; b++) storeEntropy(table, hop, first + b, entropiesFromSums(S[b], Y[b], M[b]));
           done += count;
           job.onProgress?.(done, job.hops * T);
           if (hop === 1 && first === 0) this.noteModeThatRan(tiles[0].segments);
@@ -366,7 +361,7 @@ export class GpuJsBackend implements Backend {
       }
       for (const r of reductions) for (const k of [r.sum, r.sumYLogY, r.max]) k.destroy();
     }
-    return { hops: job.hops, terminals: T, shannon, minEntropy };
+    return table;
   }
 
   async runWalkers(job: WalkerJob): Promise<WalkerRecords> {

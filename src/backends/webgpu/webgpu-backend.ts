@@ -6,7 +6,8 @@ import spmmSegmentsWgsl from '../../../shaders/spmm-segments.wgsl';
 import walkersWgsl from '../../../shaders/walkers.wgsl';
 import { DeviceError } from '../../errors.js';
 import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
-import type { Backend, BackendInfo, EntropyJob, EntropyTable } from '../backend.js';
+import { entropiesFromSums } from '../../stats/entropy.js';
+import { createEntropyTable, storeEntropy, type Backend, type BackendInfo, type EntropyJob, type EntropyTable } from '../backend.js';
 import { dispatchSize, ENTROPY_CHUNK_ROWS, makePlan, MAX_BATCH, WORKGROUP, type Plan, type PlanLimits } from './plan.js';
 
 const KERNELS = {
@@ -406,8 +407,7 @@ class GpuJob {
     const { job, plan, B } = this;
     const T = job.terminals.length;
     const { hops } = job;
-    const shannon = new Float64Array(hops * T);
-    const minEntropy = new Float64Array(hops * T);
+    const table = createEntropyTable(hops, T);
     const nonzeros = plan.tiles.reduce((sum, t) => sum + t.colIdx.length, 0);
     const hopsPerWait = Math.max(1, Math.floor(WORK_PER_WAIT / Math.max(1, nonzeros * B)));
     let done = 0;
@@ -449,20 +449,11 @@ class GpuJob {
       for (let hop = 1; hop <= hops; hop++) {
         for (let b = 0; b < count; b++) {
           const at = ((hop - 1) * B + b) * 4;
-          const [S, sumYLogY, M] = [sums[at], sums[at + 1], sums[at + 2]];
-          const k = (hop - 1) * T + first + b;
-          if (!(S > 0)) {
-            shannon[k] = NaN;
-            minEntropy[k] = NaN;
-          } else {
-            // float32 rounding can leave a concentrated posterior a hair below 0 bits
-            shannon[k] = Math.max(0, Math.log2(S) - sumYLogY / S);
-            minEntropy[k] = Math.max(0, Math.log2(S / M));
-          }
+          storeEntropy(table, hop, first + b, entropiesFromSums(sums[at], sums[at + 1], sums[at + 2]));
         }
       }
     }
-    return { hops, terminals: T, shannon, minEntropy };
+    return table;
   }
 
   destroy(): void {
