@@ -20,6 +20,11 @@ import { samplingThresholds, walkerStarts, type WalkerRecords } from '../walks/w
  *   restricted to honest nodes (no renormalization: it conditions on staying honest). The
  *   same batched pull step computes it, terminals = the A seen by sampled walkers.
  * - H(I|O) = Σ_i P(M_i) H(I|M_i) + (1 - Σ_i P(M_i)) log2 n_honest.
+ *
+ * Two-hop optimisation (Pisces eq. 17), as computed here: the circuit uses only the k-th
+ * and the last hop of the walk. Both compromised: the first relay sees the initiator
+ * (0 bits). Only the last compromised: the adversary sees the first relay A = X_k, and
+ * P(I = x | X_k = A) ∝ (P^k)_xA over honest x. Otherwise nothing is linked: log2 n.
  */
 
 export const SYBIL_REGION_SHAPES = ['random', 'clique'] as const;
@@ -42,6 +47,8 @@ export interface AdversaryOptions {
   walkers?: number;
   /** Walkers per hop whose predecessor's posterior is computed, for H(I|M_i) (default 200). */
   posteriorSamples?: number;
+  /** Two-hop optimisation: evaluate H(I|O) for these k (1 ≤ k < hops). */
+  twoHop?: readonly number[];
   seed?: number;
   backend?: Backend;
   getEdgeWeight?: EdgeWeightGetter;
@@ -63,6 +70,20 @@ export interface AdversaryRow {
   HIM: (number | null)[];
   /** P(no M_i): the walk's last hop is honest, or it never met the adversary. */
   pNone: number;
+  /** Two-hop optimisation, one entry per k asked for. */
+  twoHop?: TwoHopRow[];
+}
+
+export interface TwoHopRow {
+  k: number;
+  HIO: number;
+  ci95: [number, number];
+  /** P(X_k and X_L compromised): the initiator is exposed. */
+  pBoth: number;
+  /** P(X_k honest, X_L compromised): the adversary sees the first relay. */
+  pLastOnly: number;
+  /** E[H(I | X_k = A)] over what the adversary sees (null where it never does). */
+  HIA: number | null;
 }
 
 export interface AdversaryResult {
@@ -176,6 +197,9 @@ export async function adversaryEntropy(graph: AbstractGraph | Csr, options: Adve
   if (!SYBIL_REGION_SHAPES.includes(shape)) throw new ParameterError(`${where}: unknown Sybil region "${shape}" (expected ${SYBIL_REGION_SHAPES.join(' or ')})`);
   const attackEdges = options.compromised ? [null] : (options.attackEdges ?? [0, 10, 100, 1000]);
   for (const g of attackEdges) if (g !== null) integer('attack edges', g, 0);
+  for (const k of options.twoHop ?? []) {
+    if (!Number.isInteger(k) || k < 1 || k >= hops) throw new ParameterError(`${where}: two-hop k must be an integer in 1..${hops - 1}, got ${k}`);
+  }
 
   const backend = options.backend ?? new CpuBackend();
   const rows: AdversaryRow[] = [];
@@ -200,7 +224,7 @@ export async function adversaryEntropy(graph: AbstractGraph | Csr, options: Adve
       }
       const walk = transitionMatrix(combined, walkModel);
       const honestNodes = Uint32Array.from({ length: combined.n }, (_, i) => i).filter((i) => !compromised[i]);
-      const records = await backend.runWalkers({
+      const walkerJob = {
         walk,
         thresholds: samplingThresholds(walk),
         compromised,
@@ -208,8 +232,15 @@ export async function adversaryEntropy(graph: AbstractGraph | Csr, options: Adve
         hops,
         recordHop: 0,
         seed,
-      });
-      rows.push(await rowFromWalkers(records, walk, compromised, g, hops, samples, backend, honestNodes.length));
+      };
+      const records = await backend.runWalkers(walkerJob);
+      const row = await rowFromWalkers(records, walk, compromised, g, hops, samples, backend, honestNodes.length);
+      if (options.twoHop?.length) {
+        const recordsAt = [];
+        for (const k of options.twoHop) recordsAt.push(await backend.runWalkers({ ...walkerJob, recordHop: k }));
+        row.twoHop = await twoHopRows(recordsAt, options.twoHop, walk, compromised, samples, backend, honestNodes.length);
+      }
+      rows.push(row);
       options.onProgress?.(r + 1, attackEdges.length);
     }
   } finally {
@@ -225,6 +256,65 @@ export async function adversaryEntropy(graph: AbstractGraph | Csr, options: Adve
     optimal: Math.log2(honest.n - (options.compromised ? new Set(options.compromised).size : 0)),
     rows,
   };
+}
+
+/**
+ * H(I|O) of the two-hop optimisation for each k, from walkers that recorded X_k. The
+ * posteriors of all sampled first relays come from one batched pull step over the whole
+ * walk, with the prior restricted to honest initiators.
+ */
+async function twoHopRows(
+  recordsAt: WalkerRecords[],
+  ks: readonly number[],
+  walk: TransitionMatrix,
+  compromised: Uint8Array,
+  samples: number,
+  backend: Backend,
+  honestCount: number,
+): Promise<TwoHopRow[]> {
+  const optimal = Math.log2(honestCount);
+  const seen = recordsAt.map((records) => {
+    const W = records.terminus.length;
+    let both = 0;
+    let lastOnly = 0;
+    const relays: number[] = [];
+    for (let w = 0; w < W; w++) {
+      if (!records.lastCompromised[w]) continue;
+      if (compromised[records.recordedNode[w]]) both++;
+      else {
+        lastOnly++;
+        if (relays.length < samples) relays.push(records.recordedNode[w]);
+      }
+    }
+    return { W, pBoth: both / W, pLastOnly: lastOnly / W, relays };
+  });
+  const distinct = [...new Set(seen.flatMap((s) => s.relays))];
+  const column = new Map(distinct.map((a, c) => [a, c]));
+  const table =
+    distinct.length > 0
+      ? await backend.terminalEntropies({
+          walk,
+          terminals: Uint32Array.from(distinct),
+          hops: Math.max(...ks),
+          prior: Float64Array.from(compromised, (c) => 1 - c),
+        })
+      : undefined;
+  return ks.map((k, index) => {
+    const { W, pBoth, pLastOnly, relays } = seen[index];
+    const values = relays.map((a) => table!.shannon[(k - 1) * distinct.length + column.get(a)!]);
+    const s = relays.length > 0 ? summarize(values, false) : undefined;
+    const HIA = s ? s.mean : null;
+    const HIO = pLastOnly * (HIA ?? 0) + (1 - pBoth - pLastOnly) * optimal;
+    // Delta method over the multinomial (pBoth, pLastOnly, rest) and the sampled H(I|A).
+    const dBoth = -optimal;
+    const dLast = (HIA ?? 0) - optimal;
+    const varianceH = s ? ((s.ci95[1] - s.ci95[0]) / 2 / 1.959963984540054) ** 2 : 0;
+    const variance =
+      (dBoth ** 2 * pBoth * (1 - pBoth) + dLast ** 2 * pLastOnly * (1 - pLastOnly) - 2 * dBoth * dLast * pBoth * pLastOnly) / W +
+      pLastOnly ** 2 * varianceH;
+    const half = 1.959963984540054 * Math.sqrt(Math.max(0, variance));
+    return { k, HIO, ci95: [HIO - half, HIO + half] as [number, number], pBoth, pLastOnly, HIA };
+  });
 }
 
 async function rowFromWalkers(

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { adversaryEntropy, SYBIL_REGION_SHAPES, type AdversaryResult } from '../analyses/adversary.js';
 import { BACKEND_NAMES, createBackend, RUNTIMES } from '../backends/index.js';
 import { InputError, ParameterError } from '../errors.js';
-import { adversaryCsv, adversaryJson, adversaryTable, hioVsAttackEdgesSvg } from '../report/adversary-report.js';
+import { adversaryCsv, adversaryJson, adversaryTable, hioVsAttackEdgesSvg, twoHopCsv, twoHopSvg } from '../report/adversary-report.js';
 import { WALK_MODELS } from '../walks/index.js';
 import { choiceOption, integerOption, listOption } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
@@ -28,6 +28,9 @@ Walks:
   --walk W[,W]         ${WALK_MODELS.join(' | ')}; several give one line each in the plot [simple]
   --hops L             walk length [10]
   --walkers N          Monte-Carlo walkers per row [100000]
+  --two-hop k1,k2|sweep
+                       also the two-hop optimisation (only the k-th and last hops form
+                       the circuit), for these k or every k in 1..L-1
   --posterior-samples K
                        walkers per hop whose predecessor's posterior is computed [200]
   --seed S             seed of the walkers and the Sybil region [1]
@@ -39,6 +42,7 @@ Compute and output:
   --runtime R          ${RUNTIMES.join(' | ')} [auto]
   --format F           table | json | csv [table]
   --out DIR            also write results.json, adversary.csv, hio-vs-attack-edges.svg
+                       (and two-hop.csv, two-hop.svg)
   --quiet              no load summary or progress on stderr
   -h, --help           this help
 `;
@@ -71,6 +75,7 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
       hops: { type: 'string', default: '10' },
       walkers: { type: 'string', default: '100000' },
       'posterior-samples': { type: 'string', default: '200' },
+      'two-hop': { type: 'string' },
       seed: { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
       runtime: { type: 'string', default: 'auto' },
@@ -100,7 +105,14 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
     posteriorSamples: integerOption('posterior-samples', values['posterior-samples'], 1),
     seed: integerOption('seed', values.seed, 0, 2 ** 32 - 1),
     compromised: values.compromised ? await readNodeList(values.compromised) : undefined,
+    twoHop: undefined as number[] | undefined,
   };
+  if (values['two-hop'] !== undefined) {
+    options.twoHop =
+      values['two-hop'] === 'sweep'
+        ? Array.from({ length: options.hops - 1 }, (_, k) => k + 1)
+        : listOption(values['two-hop']).map((k) => integerOption('two-hop', k, 1, options.hops - 1));
+  }
   const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
   const csr = await loadGraphForCommand(positionals[0], values, log);
   const backend = await createBackend(choiceOption('backend', values.backend, BACKEND_NAMES), {
@@ -132,6 +144,7 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
       ['adversary.csv', adversaryCsv(results)],
     ];
     if (!options.compromised) files.push(['hio-vs-attack-edges.svg', hioVsAttackEdgesSvg(results)]);
+    if (options.twoHop?.length) files.push(['two-hop.csv', twoHopCsv(results)], ['two-hop.svg', twoHopSvg(results)]);
     for (const [name, content] of files) await writeFile(join(values.out, name), content);
     log(`wrote ${files.map(([name]) => name).join(', ')} to ${values.out}`);
   }

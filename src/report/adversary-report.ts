@@ -44,6 +44,34 @@ export function adversaryTable(results: AdversaryResult[]): string {
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
 
+/** One row per walk, g and k of the two-hop optimisation. */
+export function twoHopCsv(results: AdversaryResult[]): string {
+  const lines = ['walk,attack_edges,k,HIO,HIO_ci95_low,HIO_ci95_high,p_both,p_last_only,H_given_first_relay'];
+  for (const result of results) {
+    for (const row of result.rows) {
+      for (const t of row.twoHop ?? []) {
+        lines.push([result.walk, row.attackEdges ?? '', t.k, finite(t.HIO), finite(t.ci95[0]), finite(t.ci95[1]), finite(t.pBoth), finite(t.pLastOnly), finite(t.HIA)].join(','));
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** H(I|O) of the two-hop optimisation against k, one line per walk and g (Pisces Fig. 11). */
+export function twoHopSvg(results: AdversaryResult[]): string {
+  const series = results.flatMap((r) =>
+    r.rows
+      .filter((row) => row.twoHop?.length)
+      .map((row) => ({ name: `${r.walk}, g = ${row.attackEdges ?? 'given'}`, x: row.twoHop!.map((t) => t.k), y: row.twoHop!.map((t) => t.HIO) })),
+  );
+  return lineChart({
+    title: `Two-hop optimisation: H(I|O) against k, ${results[0].hops}-hop walks`,
+    xLabel: 'k (hop of the first relay)',
+    yLabel: 'H(I|O) (bits)',
+    series: series.map((s, k) => ({ ...s, color: COLORS[k % COLORS.length] })),
+  });
+}
+
 /** H(I|O) against the number of attack edges, one line per walk model (Pisces Fig. 9). */
 export function hioVsAttackEdgesSvg(results: AdversaryResult[]): string {
   const withG = results.map((r) => ({ ...r, rows: r.rows.filter((row) => row.attackEdges !== null) }));

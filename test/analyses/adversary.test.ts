@@ -34,6 +34,24 @@ describe('adversary: hand-computed cases', () => {
     withinMonteCarlo(row.HIO, 0.75, (row.ci95[1] - row.ci95[0]) / 2);
   });
 
+  it('two-hop, k = 1 of 2 hops: P(last only) = 1/4 with the first relay exposing nothing, H(I|O) = 3/4', async () => {
+    const result = await adversaryEntropy(triangle, { compromised: ['c'], hops: 2, walkers: 200_000, twoHop: [1] });
+    const [t] = result.rows[0].twoHop!;
+    expect(t.pBoth).toBe(0); // from c the walk steps back to an honest node
+    withinMonteCarlo(t.pLastOnly, 0.25, 1.96 * Math.sqrt((0.25 * 0.75) / 200_000));
+    expect(t.HIA).toBe(0);
+    withinMonteCarlo(t.HIO, 0.75, (t.ci95[1] - t.ci95[0]) / 2);
+  });
+
+  it('two-hop sees the same walks: P(both) + P(last only) = P(last hop compromised) = 1 - P(no M_i)', async () => {
+    const result = await adversaryEntropy(randomGraph(300, 900, 8), { attackEdges: [30], hops: 6, walkers: 20_000, twoHop: [1, 3, 5] });
+    const row = result.rows[0];
+    for (const t of row.twoHop!) {
+      expect(t.pBoth + t.pLastOnly).toBeCloseTo(1 - row.pNone, 12);
+      expect(t.HIO).toBeLessThanOrEqual(result.optimal + 1e-12);
+    }
+  });
+
   it('g = 0 leaves log2 n bits, and H(I|O) never exceeds log2 n', async () => {
     const csr = randomGraph(400, 1600, 3);
     const result = await adversaryEntropy(csr, { attackEdges: [0, 5, 50], walkers: 20_000, hops: 6 });
@@ -100,6 +118,7 @@ describe('adversary: bad parameters', () => {
     [{ attackEdges: [-1] }, /attack edges must be an integer >= 0/],
     [{ compromised: ['nope'] }, /compromised node "nope" is not a node/],
     [{ sybilRegion: 'star' as never }, /unknown Sybil region "star"/],
+    [{ hops: 4, twoHop: [4] }, /two-hop k must be an integer in 1\.\.3/],
   ])('%o', async (options, message) => {
     await expect(adversaryEntropy(csr, options)).rejects.toThrow(ParameterError);
     await expect(adversaryEntropy(csr, options)).rejects.toThrow(message);
