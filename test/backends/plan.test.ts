@@ -103,6 +103,13 @@ describe('webgpu plan', () => {
     }
   }
 
+  it('says so when the device cannot hold even one row of the block', () => {
+    const walk = transitionMatrix(randomGraph(100, 300, 1), 'simple');
+    expect(() => makePlan(walk, 8, { maxStorageBufferBindingSize: 2, maxBufferSize: 2, maxBatch: 8 })).toThrow(
+      /storage bindings too small for one row of the block/,
+    );
+  });
+
   it('the hub of a power-law graph is cut into segments', () => {
     const plan = makePlan(transitionMatrix(powerLawGraph(3000, 2, 2000, 4), 'simple'), 32, roomy);
     expect(plan.tiles[0].longRows.length).toBeGreaterThan(0);

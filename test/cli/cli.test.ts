@@ -105,6 +105,16 @@ describe('anonscope CLI', () => {
     gpujs.hops.forEach((hop: { mean: number }, t: number) => expect(Math.abs(hop.mean - cpu.hops[t].mean)).toBeLessThanOrEqual(1e-3));
   });
 
+  it('--component largest keeps the largest weakly connected component and says so', () => {
+    const path = join(dir, 'two-parts.txt');
+    writeFileSync(path, 'a b\nb c\nc a\nc d\nx y\n');
+    const run = anonscope('entropy', path, '--component', 'largest', '--hops', '1', '--format', 'json', '--backend', 'cpu');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).graph).toMatchObject({ nodes: 4, edges: 4 });
+    expect(run.stderr).toMatch(/2 weakly connected components \(largest 4\)/);
+    expect(run.stderr).toMatch(/kept the largest component: 4 nodes, 4 edges/);
+  });
+
   it('--terminal-ids and --prior select terminals and reweight initiators', () => {
     const prior = join(dir, 'prior.txt');
     writeFileSync(prior, '# node weight\n0 1\n1 1\n');
