@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
-import type { Backend, BackendInfo, EntropyJob, EntropyTable } from '../src/backends/backend.js';
+import type { Backend, BackendInfo, EntropyJob, EntropyTable, RoundsJob, RoundsTable } from '../src/backends/backend.js';
+import type { TransitionMatrix } from '../src/walks/transition.js';
 import type { GpuJsMode } from '../src/backends/gpujs/gpujs-backend.js';
 import type { PlanLimits } from '../src/backends/webgpu/plan.js';
 import { isSoftwareAdapter } from '../src/backends/webgpu/node-runtime.js';
@@ -31,6 +32,11 @@ function pageBundle(): string {
 }
 
 const bytes = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+
+function decodeFloat64(base64: string): Float64Array {
+  const buffer = Buffer.from(base64, 'base64');
+  return new Float64Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+}
 
 /**
  * A backend run inside headless Chromium: webgpu for machines where Node has no WebGPU
@@ -78,55 +84,72 @@ export class BrowserBackend implements Backend {
     }
   }
 
-  async terminalEntropies(job: EntropyJob): Promise<EntropyTable> {
+  /** Serve a job's arrays under /jobs/<id>/, run `inPage` on them, and always take them down. */
+  private async withServedArrays<T>(arrays: [string, ArrayBufferView][], inPage: (id: string) => Promise<T>): Promise<T> {
     const id = String(++this.jobs);
-    const { walk } = job;
-    const arrays: [string, ArrayBufferView][] = [
-      ['rowPtr', walk.rowPtr],
-      ['colIdx', walk.colIdx],
-      ['values', walk.values],
-      ['terminals', job.terminals],
-    ];
-    if (job.prior) arrays.push(['prior', job.prior]);
     for (const [name, view] of arrays) this.server.set(`/jobs/${id}/${name}`, { type: 'application/octet-stream', body: bytes(view) });
-    const spec: PageJob = {
-      id,
-      n: walk.n,
-      hops: job.hops,
-      model: walk.model,
-      lazy: walk.lazy,
-      danglingNodes: walk.danglingNodes,
-      hasPrior: !!job.prior,
-    };
-    this.onProgress = job.onProgress;
-    const abort = () => void this.dispose();
-    job.signal?.addEventListener('abort', abort);
     try {
-      const result = await this.page.evaluate((pageJob) => window.anonscopeRun(pageJob), spec).catch((error: Error) => {
-        job.signal?.throwIfAborted();
+      return await inPage(id).catch((error: Error) => {
         throw new DeviceError(`anonscope/harness: in the browser: ${error.message.replace(/^Error: /, '')}`);
       });
-      const decode = (text: string) => {
-        const buffer = Buffer.from(text, 'base64');
-        return new Float64Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
-      };
-      this.info = result.info;
-      return {
-        hops: job.hops,
-        terminals: job.terminals.length,
-        shannon: decode(result.shannon),
-        minEntropy: decode(result.minEntropy),
-        mass: decode(result.mass),
-      };
     } finally {
-      job.signal?.removeEventListener('abort', abort);
-      this.onProgress = undefined;
       for (const [name] of arrays) this.server.delete(`/jobs/${id}/${name}`);
     }
   }
 
+  private walkArrays(walk: TransitionMatrix, terminals: Uint32Array, prior: Float64Array | undefined): [string, ArrayBufferView][] {
+    const arrays: [string, ArrayBufferView][] = [
+      ['rowPtr', walk.rowPtr],
+      ['colIdx', walk.colIdx],
+      ['values', walk.values],
+      ['terminals', terminals],
+    ];
+    if (prior) arrays.push(['prior', prior]);
+    return arrays;
+  }
+
+  private pageJob(id: string, walk: TransitionMatrix, hops: number, prior: Float64Array | undefined): PageJob {
+    return { id, n: walk.n, hops, model: walk.model, lazy: walk.lazy, danglingNodes: walk.danglingNodes, hasPrior: !!prior };
+  }
+
+  async terminalEntropies(job: EntropyJob): Promise<EntropyTable> {
+    this.onProgress = job.onProgress;
+    const abort = () => void this.dispose();
+    job.signal?.addEventListener('abort', abort);
+    try {
+      const result = await this.withServedArrays(this.walkArrays(job.walk, job.terminals, job.prior), (id) =>
+        this.page.evaluate((pageJob) => window.anonscopeRun(pageJob), this.pageJob(id, job.walk, job.hops, job.prior)),
+      ).catch((error) => {
+        job.signal?.throwIfAborted();
+        throw error;
+      });
+      this.info = result.info;
+      return {
+        hops: job.hops,
+        terminals: job.terminals.length,
+        shannon: decodeFloat64(result.shannon),
+        minEntropy: decodeFloat64(result.minEntropy),
+        mass: decodeFloat64(result.mass),
+      };
+    } finally {
+      job.signal?.removeEventListener('abort', abort);
+      this.onProgress = undefined;
+    }
+  }
+
+  async roundEntropies(job: RoundsJob): Promise<RoundsTable> {
+    this.onProgress = job.onProgress;
+    try {
+      const result = await this.withServedArrays(this.walkArrays(job.walk, job.termini, job.prior), (id) =>
+        this.page.evaluate((pageJob) => window.anonscopeRounds(pageJob), { ...this.pageJob(id, job.walk, job.hops, job.prior), rounds: job.rounds }),
+      );
+      return { shannon: decodeFloat64(result.shannon), minEntropy: decodeFloat64(result.minEntropy) };
+    } finally {
+      this.onProgress = undefined;
+    }
+  }
+
   async runWalkers(job: WalkerJob): Promise<WalkerRecords> {
-    const id = String(++this.jobs);
     const arrays: [string, ArrayBufferView][] = [
       ['rowPtr', job.walk.rowPtr],
       ['colIdx', job.walk.colIdx],
@@ -134,18 +157,12 @@ export class BrowserBackend implements Backend {
       ['compromised', job.compromised],
       ['starts', job.starts],
     ];
-    for (const [name, view] of arrays) this.server.set(`/jobs/${id}/${name}`, { type: 'application/octet-stream', body: bytes(view) });
-    const spec: PageWalkerJob = { id, n: job.walk.n, hops: job.hops, recordHop: job.recordHop, seed: job.seed };
-    try {
-      const packed = await this.page.evaluate((pageJob) => window.anonscopeWalkers(pageJob), spec).catch((error: Error) => {
-        throw new DeviceError(`anonscope/harness: in the browser: ${error.message.replace(/^Error: /, '')}`);
-      });
-      const buffer = Buffer.from(packed, 'base64');
-      const records = new Uint32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
-      return unpackWalkerRecords(records, job.starts.length);
-    } finally {
-      for (const [name] of arrays) this.server.delete(`/jobs/${id}/${name}`);
-    }
+    const packed = await this.withServedArrays(arrays, (id) => {
+      const spec: PageWalkerJob = { id, n: job.walk.n, hops: job.hops, recordHop: job.recordHop, seed: job.seed };
+      return this.page.evaluate((pageJob) => window.anonscopeWalkers(pageJob), spec);
+    });
+    const buffer = Buffer.from(packed, 'base64');
+    return unpackWalkerRecords(new Uint32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength)), job.starts.length);
   }
 
   async dispose(): Promise<void> {

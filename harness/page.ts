@@ -40,6 +40,7 @@ declare global {
     anonscopeInit(setup: PageSetup): Promise<BackendInfo>;
     anonscopeRun(job: PageJob): Promise<{ shannon: string; minEntropy: string; mass: string; info: BackendInfo }>;
     anonscopeWalkers(job: PageWalkerJob): Promise<string>;
+    anonscopeRounds(job: PageJob & { rounds: number }): Promise<{ shannon: string; minEntropy: string }>;
     anonscopeProgress?: (done: number, total: number) => void;
     anonscopeReady: boolean;
   }
@@ -75,10 +76,9 @@ window.anonscopeInit = async (setup) => {
   return backend.info;
 };
 
-window.anonscopeRun = async (job) => {
-  if (!backend) throw new Error('anonscope/harness page: anonscopeInit() first');
+async function fetchWalk(job: PageJob): Promise<TransitionMatrix> {
   const base = `/jobs/${job.id}`;
-  const walk: TransitionMatrix = {
+  return {
     n: job.n,
     rowPtr: await fetchArray(`${base}/rowPtr`, (b) => new Uint32Array(b)),
     colIdx: await fetchArray(`${base}/colIdx`, (b) => new Uint32Array(b)),
@@ -87,6 +87,25 @@ window.anonscopeRun = async (job) => {
     lazy: job.lazy,
     danglingNodes: job.danglingNodes,
   };
+}
+
+window.anonscopeRounds = async (job) => {
+  if (!backend) throw new Error('anonscope/harness page: anonscopeInit() first');
+  const base = `/jobs/${job.id}`;
+  const table = await backend.roundEntropies({
+    walk: await fetchWalk(job),
+    hops: job.hops,
+    rounds: job.rounds,
+    termini: await fetchArray(`${base}/terminals`, (b) => new Uint32Array(b)),
+    prior: job.hasPrior ? await fetchArray(`${base}/prior`, (b) => new Float64Array(b)) : undefined,
+  });
+  return { shannon: toBase64(table.shannon), minEntropy: toBase64(table.minEntropy) };
+};
+
+window.anonscopeRun = async (job) => {
+  if (!backend) throw new Error('anonscope/harness page: anonscopeInit() first');
+  const base = `/jobs/${job.id}`;
+  const walk = await fetchWalk(job);
   const terminals = await fetchArray(`${base}/terminals`, (b) => new Uint32Array(b));
   const prior = job.hasPrior ? await fetchArray(`${base}/prior`, (b) => new Float64Array(b)) : undefined;
   const running = backend;

@@ -6,7 +6,8 @@ import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.
 import { sampleWithoutReplacement } from '../random.js';
 import { shannonOfWeights } from '../stats/entropy.js';
 import { empiricalCdf, summarize } from '../stats/summary.js';
-import { transitionMatrix, WALK_MODELS, type WalkModel } from '../walks/index.js';
+import { transitionMatrix, WALK_MODELS, type TransitionMatrix, type WalkModel } from '../walks/index.js';
+import { samplingThresholds, walkerRandom } from '../walks/walkers.js';
 
 export interface InitiatorEntropyOptions {
   /** Walk model (default 'simple'). */
@@ -31,6 +32,13 @@ export interface InitiatorEntropyOptions {
   perTerminal?: boolean;
   /** Hop at which to report the CDF of entropies (default: the last hop). */
   cdfHop?: number;
+  /**
+   * Several independent rounds (Pisces eq. 18): the same initiator walks `rounds` times and
+   * the adversary sees every terminus; report the entropy after 1..rounds rounds.
+   */
+  rounds?: number;
+  /** Initiators sampled for the rounds (default 100). */
+  roundsSamples?: number;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -53,6 +61,17 @@ export interface HopStatistics {
   unreachable: number;
 }
 
+export interface RoundStatistics {
+  round: number;
+  mean: number;
+  ci95: [number, number];
+  min: number;
+  p05: number;
+  median: number;
+  max: number;
+  minEntropyMean: number;
+}
+
 export interface InitiatorEntropyResult {
   graph: { nodes: number; edges: number; directed: boolean; danglingNodes: number };
   walk: WalkModel;
@@ -70,6 +89,8 @@ export interface InitiatorEntropyResult {
   optimal: number;
   hops: HopStatistics[];
   cdf: { hop: number; entropy: number[]; probability: number[] };
+  /** With `rounds`: the entropy after r rounds of walks of the last hop's length, r = 1..rounds. */
+  rounds?: { hop: number; samples: number; rows: RoundStatistics[] };
   perTerminal?: { id: string; shannon: number[]; minEntropy: number[] }[];
 }
 
@@ -101,11 +122,21 @@ export async function initiatorEntropy(
     throw new ParameterError(`${where}: cdf hop must be an integer in 1..${hops}, got ${cdfHop}`);
   }
 
+  const rounds = options.rounds;
+  const roundsSamples = options.roundsSamples ?? 100;
+  if (rounds !== undefined && (!Number.isInteger(rounds) || rounds < 1 || rounds > 256)) {
+    throw new ParameterError(`${where}: rounds must be an integer in 1..256, got ${rounds}`);
+  }
+  if (!Number.isInteger(roundsSamples) || roundsSamples < 1) {
+    throw new ParameterError(`${where}: rounds samples must be an integer >= 1, got ${roundsSamples}`);
+  }
+
   const selection = chooseTerminals(csr, options, where);
   const prior = options.prior ? priorVector(csr, options.prior, where) : undefined;
   const walk = transitionMatrix(csr, walkModel, options.lazy ?? false);
   const backend = options.backend ?? new CpuBackend();
   let table: EntropyTable;
+  let roundRows: RoundStatistics[] | undefined;
   try {
     table = await backend.terminalEntropies({
       walk,
@@ -115,6 +146,7 @@ export async function initiatorEntropy(
       onProgress: options.onProgress,
       signal: options.signal,
     });
+    if (rounds !== undefined) roundRows = await roundStatistics(backend, walk, hops, rounds, roundsSamples, options.seed ?? 1, prior);
   } finally {
     if (!options.backend) await backend.dispose();
   }
@@ -169,6 +201,7 @@ export async function initiatorEntropy(
     hops: hopStatistics,
     cdf: { hop: cdfHop, ...renameCdf(empiricalCdf(hopRow(table.shannon, cdfHop))) },
   };
+  if (roundRows) result.rounds = { hop: hops, samples: roundsSamples, rows: roundRows };
   if (options.perTerminal) {
     result.perTerminal = Array.from(selection.terminals, (node, k) => ({
       id: csr.nodeKeys[node],
@@ -177,6 +210,65 @@ export async function initiatorEntropy(
     }));
   }
   return result;
+}
+
+/**
+ * Entropy after 1..rounds rounds: initiators drawn from the prior (uniform without one),
+ * each with `rounds` independent walks from the walkers (the same on every backend), and
+ * the posterior products on the backend.
+ */
+async function roundStatistics(
+  backend: Backend,
+  walk: TransitionMatrix,
+  hops: number,
+  rounds: number,
+  samples: number,
+  seed: number,
+  prior: Float64Array | undefined,
+): Promise<RoundStatistics[]> {
+  const initiators = new Uint32Array(samples);
+  const cumulative = prior ? Float64Array.from(prior) : undefined;
+  if (cumulative) for (let i = 1; i < cumulative.length; i++) cumulative[i] += cumulative[i - 1];
+  for (let g = 0; g < samples; g++) {
+    const u = walkerRandom(seed, g, 0) / 2 ** 32;
+    if (!cumulative) initiators[g] = Math.floor(u * walk.n);
+    else {
+      const target = u * cumulative[cumulative.length - 1];
+      let lo = 0;
+      let hi = cumulative.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (target < cumulative[mid]) hi = mid;
+        else lo = mid + 1;
+      }
+      initiators[g] = lo;
+    }
+  }
+  const starts = Uint32Array.from({ length: samples * rounds }, (_, k) => initiators[Math.floor(k / rounds)]);
+  const records = await backend.runWalkers({
+    walk,
+    thresholds: samplingThresholds(walk),
+    compromised: new Uint8Array(walk.n),
+    starts,
+    hops,
+    recordHop: 0,
+    seed,
+  });
+  const table = await backend.roundEntropies({ walk, hops, rounds, termini: records.terminus, prior });
+  return Array.from({ length: rounds }, (_, r) => {
+    const pick = (values: Float64Array) => Float64Array.from({ length: samples }, (_, g) => values[g * rounds + r]);
+    const s = summarize(pick(table.shannon), false);
+    return {
+      round: r + 1,
+      mean: s.mean,
+      ci95: s.ci95,
+      min: s.min,
+      p05: s.p05,
+      median: s.median,
+      max: s.max,
+      minEntropyMean: summarize(pick(table.minEntropy), false).mean,
+    };
+  });
 }
 
 function renameCdf(cdf: { value: number[]; probability: number[] }) {

@@ -28,6 +28,26 @@ export interface EntropyTable {
   mass: Float64Array;
 }
 
+/**
+ * Several independent rounds (Pisces eq. 18): sample g showed the adversary termini
+ * termini[g*rounds + r], r = 0..rounds-1, each the end of an independent walk of `hops` hops
+ * from the same initiator. After r + 1 rounds the posterior is p_i ∝ q_i Π_{s ≤ r} (P^hops)_{i, j_s}.
+ */
+export interface RoundsJob {
+  walk: TransitionMatrix;
+  hops: number;
+  rounds: number;
+  termini: Uint32Array;
+  prior?: Float64Array;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Entropies after r + 1 rounds for sample g at [g*rounds + r]; NaN where no initiator fits every terminus. */
+export interface RoundsTable {
+  shannon: Float64Array;
+  minEntropy: Float64Array;
+}
+
 export function createEntropyTable(hops: number, terminals: number): EntropyTable {
   const size = hops * terminals;
   return { hops, terminals, shannon: new Float64Array(size), minEntropy: new Float64Array(size), mass: new Float64Array(size) };
@@ -59,6 +79,8 @@ export interface BackendInfo {
 export interface Backend {
   readonly info: BackendInfo;
   terminalEntropies(job: EntropyJob): Promise<EntropyTable>;
+  /** Entropy after 1..rounds independent rounds (Pisces eq. 18), for each sample. */
+  roundEntropies(job: RoundsJob): Promise<RoundsTable>;
   /** Monte-Carlo walkers (src/walks/walkers.ts defines them; every backend draws the same walks). */
   runWalkers(job: WalkerJob): Promise<WalkerRecords>;
   /** Release what the backend owns (GPU device, browser); await it when it returns a promise. */

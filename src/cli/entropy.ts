@@ -12,6 +12,8 @@ import {
   entropyVsHopsSvg,
   hopsCsv,
   perTerminalCsv,
+  roundsCsv,
+  roundsSvg,
 } from '../report/entropy-report.js';
 import { WALK_MODELS } from '../walks/index.js';
 import { choiceOption, integerOption, listOption } from './args.js';
@@ -33,7 +35,10 @@ Terminals:
   --terminals K|all    sample K terminals uniformly, or all nodes for the exact
                        expectation [${DEFAULT_TERMINALS}, or all when n <= ${DEFAULT_TERMINALS}]
   --terminal-ids a,b   these node ids instead of a sample
-  --seed S             seed of the terminal sample [1]
+  --seed S             seed of the terminal sample and of the rounds' walks [1]
+  --rounds Z           also the entropy after 1..Z independent rounds of L-hop walks
+                       from the same initiator (the adversary sees every terminus)
+  --rounds-samples K   initiators sampled for --rounds [100]
   --prior FILE         prior over initiators: "node weight" lines [uniform]
   --terminal-weighting W
                        uniform | terminus: lead the table and plot with the mean
@@ -58,7 +63,7 @@ Compute and output:
   --per-terminal       keep every terminal's entropies (JSON, and per-terminal.csv in --out)
   --cdf-hop H          hop of the reported CDF [the last hop]
   --out DIR            also write results.json, hops.csv, entropy-vs-hops.svg,
-                       entropy-cdf.svg (and per-terminal.csv) into DIR
+                       entropy-cdf.svg (and per-terminal.csv, rounds.csv, rounds.svg)
   --quiet              no load summary or progress on stderr
   -h, --help           this help
 `;
@@ -77,6 +82,8 @@ export async function entropyCommand(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       prior: { type: 'string' },
       'terminal-weighting': { type: 'string', default: 'uniform' },
+      rounds: { type: 'string' },
+      'rounds-samples': { type: 'string' },
       backend: { type: 'string', default: 'auto' },
       runtime: { type: 'string', default: 'auto' },
       'require-hardware': { type: 'boolean', default: false },
@@ -131,6 +138,8 @@ export async function entropyCommand(argv: string[]): Promise<void> {
       backend,
       perTerminal: values['per-terminal'],
       cdfHop,
+      rounds: values.rounds === undefined ? undefined : integerOption('rounds', values.rounds, 1, 256),
+      roundsSamples: values['rounds-samples'] === undefined ? undefined : integerOption('rounds-samples', values['rounds-samples'], 1),
       onProgress: progress.update,
     });
   } finally {
@@ -153,6 +162,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
       ['entropy-cdf.svg', entropyCdfSvg(result)],
     ];
     if (result.perTerminal) files.push(['per-terminal.csv', perTerminalCsv(result)]);
+    if (result.rounds) files.push(['rounds.csv', roundsCsv(result)], ['rounds.svg', roundsSvg(result)]);
     for (const [name, content] of files) await writeFile(join(values.out, name), content);
     log(`wrote ${files.map(([name]) => name).join(', ')} to ${values.out}`);
   }

@@ -68,11 +68,21 @@ export function entropyTable(result: InitiatorEntropyResult, options: EntropyRep
     `graph: ${g.nodes} nodes, ${g.edges} ${g.directed ? 'arcs (directed)' : 'edges'}; walk: ${result.walk}${result.lazy ? ' (lazy)' : ''}; backend: ${result.backend}${result.adapter ? ` on ${result.adapter.description || result.adapter.vendor}` : ''}`,
     `terminals: ${result.terminals} (${result.terminalSelection}${result.seed !== undefined ? `, seed ${result.seed}` : ''}); optimal: ${result.optimal.toFixed(4)} bits; entropies in bits`,
   ];
+  const rounds = result.rounds
+    ? [
+        '',
+        `after several rounds of ${result.rounds.hop}-hop walks (${result.rounds.samples} initiators):`,
+        'round    mean          ci95  H_min mean',
+        ...result.rounds.rows.map(
+          (r) => `${String(r.round).padStart(5)}  ${r.mean.toFixed(4).padStart(6)}  ${`${r.ci95[0].toFixed(3)}..${r.ci95[1].toFixed(3)}`.padStart(12)}  ${r.minEntropyMean.toFixed(4).padStart(10)}`,
+        ),
+      ]
+    : [];
   const unreachable = result.hops.filter((h) => h.unreachable > 0);
   const notes = unreachable.length
     ? [`note: some terminals are reached by no walk of that length and are left out (hop ${unreachable[0].hop}: ${unreachable[0].unreachable})`]
     : [];
-  return [...header, '', line(head), ...rows.map(line), ...notes].join('\n') + '\n';
+  return [...header, '', line(head), ...rows.map(line), ...rounds, ...notes].join('\n') + '\n';
 }
 
 export function entropyVsHopsSvg(result: InitiatorEntropyResult, options: EntropyReportOptions = {}): string {
@@ -91,6 +101,31 @@ export function entropyVsHopsSvg(result: InitiatorEntropyResult, options: Entrop
       { name: 'min-entropy mean', x: hops, y: result.hops.map((h) => h.minEntropyMean), color: '#2ca02c' },
       ...weighted,
       { name: `optimal (${result.optimal.toFixed(2)})`, x: [hops[0], hops[hops.length - 1]], y: [result.optimal, result.optimal], color: '#555', dashed: true },
+    ],
+  });
+}
+
+/** Entropy after r rounds, r = 1..rounds (present only with --rounds). */
+export function roundsCsv(result: InitiatorEntropyResult): string {
+  const lines = ['round,mean,ci95_low,ci95_high,min,p05,median,max,min_entropy_mean'];
+  for (const r of result.rounds?.rows ?? []) {
+    lines.push([r.round, r.mean, r.ci95[0], r.ci95[1], r.min, r.p05, r.median, r.max, r.minEntropyMean].map(csvCell).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function roundsSvg(result: InitiatorEntropyResult): string {
+  const rows = result.rounds!.rows;
+  const x = rows.map((r) => r.round);
+  return lineChart({
+    title: `Initiator entropy after several rounds of ${result.rounds!.hop}-hop ${result.walk} walks`,
+    xLabel: 'rounds',
+    yLabel: 'entropy (bits)',
+    bands: [{ name: '95% CI of mean', x, lower: rows.map((r) => r.ci95[0]), upper: rows.map((r) => r.ci95[1]), color: '#1f77b4' }],
+    series: [
+      { name: 'mean', x, y: rows.map((r) => r.mean), color: '#1f77b4' },
+      { name: '5th percentile', x, y: rows.map((r) => r.p05), color: '#d62728', dashed: true },
+      { name: `optimal (${result.optimal.toFixed(2)})`, x: [x[0], x[x.length - 1]], y: [result.optimal, result.optimal], color: '#555', dashed: true },
     ],
   });
 }

@@ -1,10 +1,59 @@
 import { posteriorEntropy } from '../../stats/entropy.js';
 import type { TransitionMatrix } from '../../walks/transition.js';
 import { runWalkersReference, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
-import { createEntropyTable, storeEntropy, type Backend, type BackendInfo, type EntropyJob, type EntropyTable } from '../backend.js';
+import {
+  createEntropyTable,
+  storeEntropy,
+  type Backend,
+  type BackendInfo,
+  type EntropyJob,
+  type EntropyTable,
+  type RoundsJob,
+  type RoundsTable,
+} from '../backend.js';
 
 /** Terminals per batch: the n × B block stays in cache-friendly node-major rows. */
 const BATCH = 32;
+
+/**
+ * The reference for several rounds: per batch of whole samples, the columns of P^hops of
+ * their termini, then for each sample the running product of its columns (each scaled by
+ * its max, so nothing underflows) and the entropy of q ⊙ product after every round.
+ */
+export function roundEntropiesReference(job: RoundsJob): RoundsTable {
+  const { walk, hops, rounds: Z, termini, prior } = job;
+  const n = walk.n;
+  const samples = termini.length / Z;
+  const perBatch = Math.max(1, Math.floor(BATCH / Z));
+  const shannon = new Float64Array(termini.length);
+  const minEntropy = new Float64Array(termini.length);
+  const product = new Float64Array(n);
+  for (let firstSample = 0; firstSample < samples; firstSample += perBatch) {
+    const count = Math.min(perBatch, samples - firstSample);
+    const B = count * Z;
+    let x = new Float64Array(n * B);
+    let next = new Float64Array(n * B);
+    for (let b = 0; b < B; b++) x[termini[firstSample * Z + b] * B + b] = 1;
+    for (let hop = 1; hop <= hops; hop++) {
+      pullStep(walk, x, next, B);
+      [x, next] = [next, x];
+    }
+    const maxima = new Float64Array(B);
+    for (let i = 0; i < n; i++) for (let b = 0; b < B; b++) maxima[b] = Math.max(maxima[b], x[i * B + b]);
+    for (let g = 0; g < count; g++) {
+      for (let i = 0; i < n; i++) product[i] = prior ? prior[i] : 1;
+      for (let r = 0; r < Z; r++) {
+        const b = g * Z + r;
+        for (let i = 0; i < n; i++) product[i] *= maxima[b] > 0 ? x[i * B + b] / maxima[b] : 0;
+        const e = posteriorEntropy(product, 0, 1, n);
+        shannon[(firstSample + g) * Z + r] = e.shannon;
+        minEntropy[(firstSample + g) * Z + r] = e.minEntropy;
+      }
+    }
+    job.onProgress?.((firstSample + count) * Z * hops, samples * Z * hops);
+  }
+  return { shannon, minEntropy };
+}
 
 /** One pull step on a node-major n × B block: next_i = Σ_k P_ik x_k for every column. */
 export function pullStep(walk: TransitionMatrix, x: Float64Array, next: Float64Array, B: number): void {
@@ -56,6 +105,10 @@ export class CpuBackend implements Backend {
 
   async runWalkers(job: WalkerJob): Promise<WalkerRecords> {
     return runWalkersReference(job);
+  }
+
+  async roundEntropies(job: RoundsJob): Promise<RoundsTable> {
+    return roundEntropiesReference(job);
   }
 
   dispose(): void {}

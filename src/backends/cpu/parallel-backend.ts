@@ -3,7 +3,17 @@ import { Worker } from 'node:worker_threads';
 import type { TransitionMatrix } from '../../walks/transition.js';
 import { runWalkersReference, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import { entropiesFromSums } from '../../stats/entropy.js';
-import { createEntropyTable, storeEntropy, type Backend, type BackendInfo, type EntropyJob, type EntropyTable } from '../backend.js';
+import {
+  createEntropyTable,
+  storeEntropy,
+  type Backend,
+  type BackendInfo,
+  type EntropyJob,
+  type EntropyTable,
+  type RoundsJob,
+  type RoundsTable,
+} from '../backend.js';
+import { roundEntropiesReference } from './cpu-backend.js';
 
 /**
  * The cpu backend on every core: worker threads share the CSR and the two n × B blocks
@@ -247,6 +257,11 @@ export class ParallelCpuBackend implements Backend {
       await pool.terminate();
     }
     return table;
+  }
+
+  /** Rounds need each sample's columns side by side; the reference computes them. */
+  async roundEntropies(job: RoundsJob): Promise<RoundsTable> {
+    return roundEntropiesReference(job);
   }
 
   /** Walkers are cheap next to the SpMM work of an analysis: the reference loop runs them. */

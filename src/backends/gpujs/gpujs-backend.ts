@@ -2,7 +2,16 @@ import { GPU, type IKernelRunShortcut, type Texture } from 'gpu.js';
 import { DeviceError } from '../../errors.js';
 import { unpackWalkerRecords, walkerRandom, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import { entropiesFromSums } from '../../stats/entropy.js';
-import { createEntropyTable, storeEntropy, type Backend, type BackendInfo, type EntropyJob, type EntropyTable } from '../backend.js';
+import {
+  createEntropyTable,
+  storeEntropy,
+  type Backend,
+  type BackendInfo,
+  type EntropyJob,
+  type EntropyTable,
+  type RoundsJob,
+  type RoundsTable,
+} from '../backend.js';
 import { makePlan, type Plan, type PlanLimits } from '../webgpu/plan.js';
 
 /**
@@ -362,6 +371,10 @@ export class GpuJsBackend implements Backend {
       for (const r of reductions) for (const k of [r.sum, r.sumYLogY, r.max]) k.destroy();
     }
     return table;
+  }
+
+  async roundEntropies(_job: RoundsJob): Promise<RoundsTable> {
+    throw new DeviceError('anonscope/gpujs: several rounds (--rounds) run on the webgpu, cpu and cpu-parallel backends, not on gpu.js yet');
   }
 
   async runWalkers(job: WalkerJob): Promise<WalkerRecords> {

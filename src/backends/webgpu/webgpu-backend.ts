@@ -1,5 +1,6 @@
 import entropyFinishWgsl from '../../../shaders/entropy-finish.wgsl';
 import entropyPartialsWgsl from '../../../shaders/entropy-partials.wgsl';
+import roundProductsWgsl from '../../../shaders/round-products.wgsl';
 import spmmRowsWgsl from '../../../shaders/spmm-rows.wgsl';
 import spmmSegmentSumWgsl from '../../../shaders/spmm-segment-sum.wgsl';
 import spmmSegmentsWgsl from '../../../shaders/spmm-segments.wgsl';
@@ -7,7 +8,16 @@ import walkersWgsl from '../../../shaders/walkers.wgsl';
 import { DeviceError } from '../../errors.js';
 import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import { entropiesFromSums } from '../../stats/entropy.js';
-import { createEntropyTable, storeEntropy, type Backend, type BackendInfo, type EntropyJob, type EntropyTable } from '../backend.js';
+import {
+  createEntropyTable,
+  storeEntropy,
+  type Backend,
+  type BackendInfo,
+  type EntropyJob,
+  type EntropyTable,
+  type RoundsJob,
+  type RoundsTable,
+} from '../backend.js';
 import { dispatchSize, ENTROPY_CHUNK_ROWS, makePlan, MAX_BATCH, WORKGROUP, type Plan, type PlanLimits } from './plan.js';
 
 const KERNELS = {
@@ -17,6 +27,7 @@ const KERNELS = {
   'entropy-partials': entropyPartialsWgsl,
   'entropy-finish': entropyFinishWgsl,
   walkers: walkersWgsl,
+  'round-products': roundProductsWgsl,
 } as const;
 type KernelName = keyof typeof KERNELS;
 
@@ -99,13 +110,14 @@ export class WebGpuBackend implements Backend {
     };
   }
 
-  private pipeline(kernel: KernelName, batch: number): GPUComputePipeline {
-    const key = `${kernel}/B=${batch}`;
+  private pipeline(kernel: KernelName, batch: number, rounds = 0): GPUComputePipeline {
+    const key = `${kernel}/B=${batch}/Z=${rounds}`;
     let pipeline = this.pipelines.get(key);
     if (!pipeline) {
       const module = this.device.createShaderModule({ label: `anonscope ${kernel}`, code: KERNELS[kernel] });
       const constants: Record<string, number> = kernel === 'walkers' ? {} : { B: batch };
-      if (kernel === 'entropy-partials') constants.ROWS = ENTROPY_CHUNK_ROWS;
+      if (kernel === 'entropy-partials' || kernel === 'round-products') constants.ROWS = ENTROPY_CHUNK_ROWS;
+      if (kernel === 'round-products') constants.Z = rounds;
       pipeline = this.device.createComputePipeline({
         label: `anonscope ${key}`,
         layout: 'auto',
@@ -125,11 +137,30 @@ export class WebGpuBackend implements Backend {
     } catch (error) {
       throw new DeviceError(`${(error as Error).message}: the graph is too large for this device`);
     }
-    const job_ = new GpuJob(this.device, plan, job, (k, b) => this.pipeline(k, b), () => this.waitForQueue());
+    const gpuJob = new GpuJob(this.device, plan, job, (k, b, z) => this.pipeline(k, b, z), () => this.waitForQueue());
     try {
-      return await job_.run();
+      return await gpuJob.run();
     } finally {
-      job_.destroy();
+      gpuJob.destroy();
+    }
+  }
+
+  async roundEntropies(job: RoundsJob): Promise<RoundsTable> {
+    this.throwIfLost();
+    // Whole samples per batch: B must be a power of two of at least Z columns.
+    const limits = { ...this.limits, maxBatch: Math.max(this.limits.maxBatch, 2 ** Math.ceil(Math.log2(job.rounds))) };
+    let plan: Plan;
+    try {
+      plan = makePlan(job.walk, job.termini.length, limits);
+    } catch (error) {
+      throw new DeviceError(`${(error as Error).message}: the graph is too large for this device`);
+    }
+    const entropyJob: EntropyJob = { walk: job.walk, terminals: job.termini, hops: job.hops, prior: job.prior, onProgress: job.onProgress };
+    const gpuJob = new GpuJob(this.device, plan, entropyJob, (k, b, z) => this.pipeline(k, b, z), () => this.waitForQueue());
+    try {
+      return await gpuJob.runRounds(job.rounds);
+    } finally {
+      gpuJob.destroy();
     }
   }
 
@@ -255,7 +286,7 @@ class GpuJob {
     private readonly device: GPUDevice,
     private readonly plan: Plan,
     private readonly job: EntropyJob,
-    private readonly pipeline: (kernel: KernelName, batch: number) => GPUComputePipeline,
+    private readonly pipeline: (kernel: KernelName, batch: number, rounds?: number) => GPUComputePipeline,
     private readonly waitForQueue: () => Promise<void>,
   ) {
     this.B = plan.batch;
@@ -402,58 +433,123 @@ class GpuJob {
     encoder.copyBufferToBuffer(this.result, 0, this.results, (hop - 1) * this.B * 16, this.B * 16);
   }
 
+  /**
+   * Columns of P^t for one batch (column b starts at e_{nodes[b]}), every hop reduced to
+   * per-column (Σy, Σy log2 y, max y); returns those sums, hop-major, B × 4 per hop. The
+   * final block stays in blocks[·][hops % 2].
+   */
+  private async propagate(nodes: Uint32Array, progress: (columns: number) => void): Promise<Float32Array> {
+    const { job, plan, B } = this;
+    const { hops } = job;
+    const nonzeros = plan.tiles.reduce((sum, t) => sum + t.colIdx.length, 0);
+    const hopsPerWait = Math.max(1, Math.floor(WORK_PER_WAIT / Math.max(1, nonzeros * B)));
+    const encoder = this.device.createCommandEncoder({ label: 'anonscope batch start' });
+    for (const slab of this.blocks) encoder.clearBuffer(slab[0]);
+    this.device.queue.submit([encoder.finish()]);
+    nodes.forEach((node, b) => {
+      const s = plan.slabs.findIndex((slab) => node < slab.end);
+      this.device.queue.writeBuffer(this.blocks[s][0], ((node - plan.slabs[s].start) * B + b) * 4, Float32Array.of(1));
+    });
+    for (let hop = 1; hop <= hops; hop++) {
+      job.signal?.throwIfAborted();
+      this.device.pushErrorScope('validation');
+      const hopEncoder = this.device.createCommandEncoder({ label: `anonscope hop ${hop}` });
+      this.encodeHop(hopEncoder, hop);
+      this.device.queue.submit([hopEncoder.finish()]);
+      const error = await this.device.popErrorScope();
+      if (error) throw new DeviceError(`anonscope/webgpu: validation error at hop ${hop}: ${error.message}`);
+      if (hop % hopsPerWait === 0 || hop === hops) {
+        await this.waitForQueue();
+        progress(nodes.length * hop);
+      }
+    }
+    return this.read(this.results, hops * B * 16);
+  }
+
+  private async read(source: GPUBuffer, bytes: number): Promise<Float32Array> {
+    const copy = this.device.createCommandEncoder({ label: 'anonscope readback' });
+    copy.copyBufferToBuffer(source, 0, this.readback, 0, bytes);
+    this.device.queue.submit([copy.finish()]);
+    await this.waitForQueue();
+    await this.readback.mapAsync(GPUMapMode.READ, 0, bytes);
+    const values = new Float32Array(this.readback.getMappedRange(0, bytes).slice(0));
+    this.readback.unmap();
+    return values;
+  }
+
   async run(): Promise<EntropyTable> {
     await this.setUp();
-    const { job, plan, B } = this;
+    const { job, B } = this;
     const T = job.terminals.length;
     const { hops } = job;
     const table = createEntropyTable(hops, T);
-    const nonzeros = plan.tiles.reduce((sum, t) => sum + t.colIdx.length, 0);
-    const hopsPerWait = Math.max(1, Math.floor(WORK_PER_WAIT / Math.max(1, nonzeros * B)));
-    let done = 0;
-
     for (let first = 0; first < T; first += B) {
-      const count = Math.min(B, T - first);
-      // x = e_j for each terminal j of the batch, in the parity-0 blocks.
-      const encoder = this.device.createCommandEncoder({ label: 'anonscope batch start' });
-      for (const slab of this.blocks) encoder.clearBuffer(slab[0]);
-      this.device.queue.submit([encoder.finish()]);
-      for (let b = 0; b < count; b++) {
-        const node = job.terminals[first + b];
-        const s = plan.slabs.findIndex((slab) => node < slab.end);
-        this.device.queue.writeBuffer(this.blocks[s][0], ((node - plan.slabs[s].start) * B + b) * 4, Float32Array.of(1));
-      }
-
+      const nodes = job.terminals.subarray(first, Math.min(T, first + B));
+      const sums = await this.propagate(nodes, (done) => job.onProgress?.(first * hops + done, hops * T));
       for (let hop = 1; hop <= hops; hop++) {
-        job.signal?.throwIfAborted();
-        this.device.pushErrorScope('validation');
-        const hopEncoder = this.device.createCommandEncoder({ label: `anonscope hop ${hop}` });
-        this.encodeHop(hopEncoder, hop);
-        this.device.queue.submit([hopEncoder.finish()]);
-        const error = await this.device.popErrorScope();
-        if (error) throw new DeviceError(`anonscope/webgpu: validation error at hop ${hop}: ${error.message}`);
-        done += count;
-        if (hop % hopsPerWait === 0 || hop === hops) {
-          await this.waitForQueue();
-          job.onProgress?.(done, hops * T);
-        }
-      }
-
-      const copy = this.device.createCommandEncoder({ label: 'anonscope readback' });
-      copy.copyBufferToBuffer(this.results, 0, this.readback, 0, hops * B * 16);
-      this.device.queue.submit([copy.finish()]);
-      await this.waitForQueue();
-      await this.readback.mapAsync(GPUMapMode.READ);
-      const sums = new Float32Array(this.readback.getMappedRange().slice(0));
-      this.readback.unmap();
-      for (let hop = 1; hop <= hops; hop++) {
-        for (let b = 0; b < count; b++) {
+        for (let b = 0; b < nodes.length; b++) {
           const at = ((hop - 1) * B + b) * 4;
           storeEntropy(table, hop, first + b, entropiesFromSums(sums[at], sums[at + 1], sums[at + 2]));
         }
       }
     }
     return table;
+  }
+
+  /**
+   * Entropy after 1..Z independent rounds (job.terminals holds each sample's Z termini):
+   * the batch carries whole samples, and after the last hop round-products multiplies each
+   * sample's columns, scaled by their maxima, before the usual finish.
+   */
+  async runRounds(Z: number): Promise<{ shannon: Float64Array; minEntropy: Float64Array }> {
+    await this.setUp();
+    const { job, plan, B } = this;
+    const samplesPerBatch = Math.floor(B / Z);
+    if (samplesPerBatch < 1) throw new DeviceError(`anonscope/webgpu: ${Z} rounds do not fit one batch of ${B} columns`);
+    const T = job.terminals.length;
+    const shannon = new Float64Array(T);
+    const minEntropy = new Float64Array(T);
+    const scale = this.buffer('round scales', B * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    const partials = this.buffer('round partials', plan.totalChunks * B * 16, GPUBufferUsage.STORAGE);
+    const pipeline = this.pipeline('round-products', B, Z);
+    const groups = plan.slabs.map((slab, s) => {
+      const prior = this.job.prior
+        ? this.storage(`round prior slab ${s}`, Float32Array.from(this.job.prior.subarray(slab.start, slab.end)))
+        : this.buffer(`round no prior slab ${s}`, 16, GPUBufferUsage.STORAGE);
+      const params = this.uniform(`round params slab ${s}`, [slab.end - slab.start, this.job.prior ? 1 : 0, this.groupsX(plan.chunks[s]), plan.chunkBase[s]]);
+      return this.device.createBindGroup({
+        label: `anonscope round-products slab ${s}`,
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [params, this.blocks[s][job.hops % 2], prior, scale, partials].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
+    });
+    const finish = this.bindGroup('entropy-finish', 'rounds', [this.uniform('round finish params', [plan.totalChunks, 0, 0, 0]), partials, this.result]);
+    for (let first = 0; first < T; first += samplesPerBatch * Z) {
+      const nodes = job.terminals.subarray(first, Math.min(T, first + samplesPerBatch * Z));
+      const sums = await this.propagate(nodes, (done) => job.onProgress?.(first * job.hops + done, job.hops * T));
+      const last = (job.hops - 1) * B * 4;
+      this.device.queue.writeBuffer(scale, 0, Float32Array.from({ length: B }, (_, b) => (sums[last + b * 4 + 2] > 0 ? 1 / sums[last + b * 4 + 2] : 0)));
+      const encoder = this.device.createCommandEncoder({ label: 'anonscope rounds' });
+      const pass = encoder.beginComputePass({ label: 'anonscope rounds' });
+      plan.slabs.forEach((_, s) => {
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, groups[s]);
+        const [x, y] = dispatchSize(Math.ceil((plan.chunks[s] * B) / WORKGROUP), this.maxGroups);
+        pass.dispatchWorkgroups(x, y);
+      });
+      pass.setPipeline(this.pipeline('entropy-finish', B));
+      pass.setBindGroup(0, finish);
+      pass.dispatchWorkgroups(Math.ceil(B / 64));
+      pass.end();
+      this.device.queue.submit([encoder.finish()]);
+      const rounds = await this.read(this.result, B * 16);
+      for (let b = 0; b < nodes.length; b++) {
+        const e = entropiesFromSums(rounds[b * 4], rounds[b * 4 + 1], rounds[b * 4 + 2]);
+        shannon[first + b] = e.shannon;
+        minEntropy[first + b] = e.minEntropy;
+      }
+    }
+    return { shannon, minEntropy };
   }
 
   destroy(): void {
