@@ -8,14 +8,31 @@ export interface BuildReport {
   duplicates: number;
 }
 
+/** Rows up to this long are sorted by insertion sort (stable, no allocation). */
+const INSERTION_SORT_MAX = 32;
+/** Integer ids below max(DENSE_MIN, DENSE_FACTOR × nodes) are indexed by a typed array, others by a Map. */
+const DENSE_MIN = 1 << 20;
+const DENSE_FACTOR = 4;
+const DENSE_MAX = 2 ** 31;
+
 /**
- * Accumulates edges in growable typed arrays and turns them into a Csr with two stable
- * counting sorts (by column, then by row): O(n + m) time, no per-edge objects, so it
- * scales to millions of edges. Every loader (edge lists, graphology, GEXF) goes through it.
+ * Accumulates edges in growable typed arrays and turns them into a Csr: O(n + m) time
+ * plus a sort of each row, no per-edge objects, so it scales to millions of edges. Every
+ * loader (edge lists, graphology, GEXF) goes through it.
+ *
+ * Node keys that are canonical non-negative integers ("0", "17", not "007") are indexed
+ * by value: a growable Uint32Array from value to dense index + 1 while the values stay
+ * within a few times the node count (SNAP-style ids), a Map<number, number> beyond that.
+ * Other keys go to a Map<string, number>. The dense indices are given in order of first
+ * appearance either way.
  */
 export class CsrBuilder {
   private readonly keys: string[] = [];
+  /** dense[value] = index + 1 of the node with integer key `value` (0: none yet). */
+  private dense = new Uint32Array(0);
+  /** Integer keys at or beyond dense.length. */
   private readonly integerIndex = new Map<number, number>();
+  /** Keys that are not canonical integers. */
   private readonly stringIndex = new Map<string, number>();
   private src = new Uint32Array(1024);
   private dst = new Uint32Array(1024);
@@ -41,6 +58,7 @@ export class CsrBuilder {
 
   /** Dense index of a node key, adding the node if new. */
   node(key: string): number {
+    if (isCanonicalInteger(key)) return this.integerNode(Number(key));
     let index = this.stringIndex.get(key);
     if (index === undefined) {
       index = this.keys.length;
@@ -52,21 +70,44 @@ export class CsrBuilder {
 
   /**
    * Dense index of a node whose key is a canonical non-negative integer (the common case in
-   * edge lists); a numeric map avoids building a string for every token.
+   * edge lists): no string is built for a node already seen.
    */
   integerNode(value: number): number {
+    if (value < this.dense.length) {
+      const slot = this.dense[value];
+      if (slot !== 0) return slot - 1;
+      const index = this.keys.length;
+      this.keys.push(String(value));
+      this.dense[value] = index + 1;
+      return index;
+    }
+    if (this.growDense(value)) return this.integerNode(value);
     let index = this.integerIndex.get(value);
     if (index === undefined) {
-      const key = String(value);
-      index = this.stringIndex.get(key);
-      if (index === undefined) {
-        index = this.keys.length;
-        this.keys.push(key);
-        this.stringIndex.set(key, index);
-      }
+      index = this.keys.length;
+      this.keys.push(String(value));
       this.integerIndex.set(value, index);
     }
     return index;
+  }
+
+  /** Grow the dense index to cover `value` if that stays within bounds; move Map entries over. */
+  private growDense(value: number): boolean {
+    const limit = Math.min(DENSE_MAX, Math.max(DENSE_MIN, DENSE_FACTOR * (this.keys.length + 1)));
+    if (value >= limit) return false;
+    let capacity = Math.max(1024, this.dense.length);
+    while (capacity <= value) capacity *= 2;
+    capacity = Math.min(capacity, DENSE_MAX);
+    const dense = new Uint32Array(capacity);
+    dense.set(this.dense);
+    for (const [key, index] of this.integerIndex) {
+      if (key < capacity) {
+        dense[key] = index + 1;
+        this.integerIndex.delete(key);
+      }
+    }
+    this.dense = dense;
+    return true;
   }
 
   addEdge(u: number, v: number, w = 1): void {
@@ -97,73 +138,135 @@ export class CsrBuilder {
     }
   }
 
+  /**
+   * Count row lengths, scatter every entry into its row (edges in input order, then for
+   * undirected graphs their reverses in input order), sort each row stably by column and
+   * merge equal columns. Weights of merged duplicates are added in that same order, in
+   * float64, then rounded to float32.
+   */
   build(): { csr: Csr; report: BuildReport } {
     const n = this.keys.length;
     const m = this.m;
-    const entries = this.directed ? m : 2 * m;
-    // Entry k < m is the edge as given; k >= m its reverse (undirected graphs only).
-    const rowOf = (k: number) => (k < m ? this.src[k] : this.dst[k - m]);
-    const colOf = (k: number) => (k < m ? this.dst[k] : this.src[k - m]);
+    const directed = this.directed;
+    const src = this.src;
+    const dst = this.dst;
+    const weight = this.weight;
+    const entries = directed ? m : 2 * m;
 
-    const byColumn = countingSort(entries, n, colOf, null);
-    const byRow = countingSort(entries, n, rowOf, byColumn);
-
-    // Merge duplicates: after both sorts equal (row, col) pairs are adjacent.
     const rowPtr = new Uint32Array(n + 1);
+    for (let k = 0; k < m; k++) rowPtr[src[k] + 1]++;
+    if (!directed) for (let k = 0; k < m; k++) rowPtr[dst[k] + 1]++;
+    for (let i = 0; i < n; i++) rowPtr[i + 1] += rowPtr[i];
+
+    const next = rowPtr.slice(0, n);
     const colIdx = new Uint32Array(entries);
-    const weights = this.weight ? new Float64Array(entries) : null;
+    const weights = weight ? new Float64Array(entries) : null;
+    for (let k = 0; k < m; k++) {
+      const p = next[src[k]]++;
+      colIdx[p] = dst[k];
+      if (weights) weights[p] = weight![k];
+    }
+    if (!directed) {
+      for (let k = 0; k < m; k++) {
+        const p = next[dst[k]]++;
+        colIdx[p] = src[k];
+        if (weights) weights[p] = weight![k];
+      }
+    }
+
+    // Sort each row and merge duplicates, compacting in place (out <= start of row).
     let out = 0;
     let merged = 0;
-    let previousRow = -1;
-    let previousCol = -1;
-    for (let s = 0; s < entries; s++) {
-      const k = byRow[s];
-      const row = rowOf(k);
-      const col = colOf(k);
-      const w = this.weight ? this.weight[k < m ? k : k - m] : 1;
-      if (row === previousRow && col === previousCol) {
-        merged++;
-        if (weights) weights[out - 1] += w;
-        continue;
+    let start = 0;
+    for (let i = 0; i < n; i++) {
+      const end = rowPtr[i + 1];
+      if (weights) sortRowWithWeights(colIdx, weights, start, end);
+      else sortRow(colIdx, start, end);
+      const rowStart = out;
+      for (let p = start; p < end; p++) {
+        const col = colIdx[p];
+        if (out > rowStart && colIdx[out - 1] === col) {
+          merged++;
+          if (weights) weights[out - 1] += weights[p];
+          continue;
+        }
+        colIdx[out] = col;
+        if (weights) weights[out] = weights[p];
+        out++;
       }
-      colIdx[out] = col;
-      if (weights) weights[out] = w;
-      rowPtr[row + 1]++;
-      out++;
-      previousRow = row;
-      previousCol = col;
+      rowPtr[i] = rowStart;
+      start = end;
     }
-    for (let i = 0; i < n; i++) rowPtr[i + 1] += rowPtr[i];
+    rowPtr[n] = out;
 
     const csr: Csr = {
       n,
       rowPtr,
       colIdx: out === entries ? colIdx : colIdx.slice(0, out),
       weights: weights ? Float32Array.from(weights.subarray(0, out)) : undefined,
-      directed: this.directed,
+      directed,
       nodeKeys: this.keys,
     };
     return {
       csr,
-      report: { selfLoops: this.selfLoops, duplicates: this.directed ? merged : merged / 2 },
+      report: { selfLoops: this.selfLoops, duplicates: directed ? merged : merged / 2 },
     };
   }
 }
 
-/** Stable counting sort of entry ids by a key in [0, buckets); `order` is the input order. */
-function countingSort(
-  count: number,
-  buckets: number,
-  keyOf: (k: number) => number,
-  order: Uint32Array | null,
-): Uint32Array {
-  const start = new Uint32Array(buckets + 1);
-  for (let k = 0; k < count; k++) start[keyOf(k) + 1]++;
-  for (let b = 0; b < buckets; b++) start[b + 1] += start[b];
-  const sorted = new Uint32Array(count);
-  for (let s = 0; s < count; s++) {
-    const k = order ? order[s] : s;
-    sorted[start[keyOf(k)]++] = k;
+/** Sort colIdx[start, end) ascending (equal columns are identical, so stability is moot). */
+function sortRow(colIdx: Uint32Array, start: number, end: number): void {
+  if (end - start > INSERTION_SORT_MAX) {
+    colIdx.subarray(start, end).sort();
+    return;
   }
-  return sorted;
+  for (let p = start + 1; p < end; p++) {
+    const c = colIdx[p];
+    let q = p - 1;
+    while (q >= start && colIdx[q] > c) {
+      colIdx[q + 1] = colIdx[q];
+      q--;
+    }
+    colIdx[q + 1] = c;
+  }
+}
+
+/** Sort a row by column, stably (duplicates keep their order, so their weights add in order). */
+function sortRowWithWeights(colIdx: Uint32Array, weights: Float64Array, start: number, end: number): void {
+  const length = end - start;
+  if (length > INSERTION_SORT_MAX) {
+    const order = new Uint32Array(length);
+    for (let t = 0; t < length; t++) order[t] = t;
+    order.sort((x, y) => colIdx[start + x] - colIdx[start + y] || x - y);
+    const cols = colIdx.slice(start, end);
+    const ws = weights.slice(start, end);
+    for (let t = 0; t < length; t++) {
+      colIdx[start + t] = cols[order[t]];
+      weights[start + t] = ws[order[t]];
+    }
+    return;
+  }
+  for (let p = start + 1; p < end; p++) {
+    const c = colIdx[p];
+    const w = weights[p];
+    let q = p - 1;
+    while (q >= start && colIdx[q] > c) {
+      colIdx[q + 1] = colIdx[q];
+      weights[q + 1] = weights[q];
+      q--;
+    }
+    colIdx[q + 1] = c;
+    weights[q + 1] = w;
+  }
+}
+
+/** "0", "17": digits only, no leading zero, at most 15 digits (exact in a double). */
+function isCanonicalInteger(key: string): boolean {
+  const length = key.length;
+  if (length === 0 || length > 15 || (length > 1 && key.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }

@@ -10,7 +10,7 @@ export interface LoadedGraph {
 
 export interface LoadReport extends BuildReport {
   file: string;
-  format: 'edgelist' | 'gexf' | 'graphology-json' | 'graphology';
+  format: 'edgelist' | 'gexf' | 'graphology-json' | 'graphology' | 'csr';
   /** Node count declared on an edge list's first line, when it had one. */
   declaredNodes?: number;
   /** Lines skipped as malformed (only with `skipBadLines`), and the first of them. */
@@ -31,6 +31,14 @@ export interface EdgeListOptions {
 const SPACE = 32, TAB = 9, COMMA = 44, CR = 13, LF = 10, HASH = 35, PERCENT = 37;
 const ZERO = 48, NINE = 57;
 const MAX_COLUMNS = 3;
+const EMPTY = new Uint8Array(0);
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}
 
 function isSeparator(byte: number): boolean {
   return byte === SPACE || byte === TAB || byte === COMMA || byte === CR;
@@ -45,7 +53,7 @@ function isSeparator(byte: number): boolean {
 export class EdgeListParser {
   private readonly builder: CsrBuilder;
   private readonly decoder = new TextDecoder();
-  private pending: Uint8Array = new Uint8Array(0);
+  private pending: Uint8Array = EMPTY;
   private line = 0;
   private dataLines = 0;
   private columns = 0;
@@ -64,28 +72,110 @@ export class EdgeListParser {
     this.skipBadLines = options.skipBadLines ?? false;
   }
 
-  /** Feed the next chunk of the file. Lines may span chunks. */
+  /**
+   * Feed the next chunk of the file. Lines may span chunks. The chunk is not kept (only a
+   * copy of its unfinished last line), so the caller may reuse its buffer.
+   */
   push(chunk: Uint8Array): void {
-    let buffer = chunk;
-    if (this.pending.length > 0) {
-      buffer = new Uint8Array(this.pending.length + chunk.length);
-      buffer.set(this.pending);
-      buffer.set(chunk, this.pending.length);
-    }
     let start = 0;
-    for (let i = 0; i < buffer.length; i++) {
-      if (buffer[i] === LF) {
-        this.parseLine(buffer, start, i);
-        start = i + 1;
+    if (this.pending.length > 0) {
+      const lf = chunk.indexOf(LF);
+      if (lf < 0) {
+        this.pending = concat(this.pending, chunk);
+        return;
       }
+      const line = concat(this.pending, chunk.subarray(0, lf));
+      this.pending = EMPTY;
+      this.parseLine(line, 0, line.length);
+      start = lf + 1;
     }
-    this.pending = buffer.slice(start);
+    const last = chunk.lastIndexOf(LF);
+    if (last >= start) {
+      this.parseLines(chunk, start, last);
+      start = last + 1;
+    }
+    if (start < chunk.length) this.pending = chunk.slice(start);
+  }
+
+  /**
+   * Parse the lines in buffer[from, to], each ended by a LF (buffer[to] is one). The common
+   * line, two or three columns with integer node ids once the column count is known, takes
+   * a fast path; anything else (comments, string ids, errors) goes to parseLine.
+   */
+  private parseLines(buffer: Uint8Array, from: number, to: number): void {
+    const builder = this.builder;
+    let i = from;
+    while (i <= to) {
+      const lineStart = i;
+      const columns = this.columns;
+      let fast = columns === 2 || columns === 3;
+      let u = -1;
+      let v = -1;
+      let c = 0;
+      if (fast) {
+        // column 1
+        while ((c = buffer[i]) === SPACE || c === TAB || c === COMMA || c === CR) i++;
+        let tokenStart = i;
+        let value = 0;
+        while ((c = buffer[i]) >= ZERO && c <= NINE) {
+          value = value * 10 + (c - ZERO);
+          i++;
+        }
+        let length = i - tokenStart;
+        if (length === 0 || length > 15 || (length > 1 && buffer[tokenStart] === ZERO) || !(c === SPACE || c === TAB || c === COMMA || c === CR)) {
+          fast = false;
+        } else {
+          u = value;
+          // column 2
+          while ((c = buffer[i]) === SPACE || c === TAB || c === COMMA || c === CR) i++;
+          tokenStart = i;
+          value = 0;
+          while ((c = buffer[i]) >= ZERO && c <= NINE) {
+            value = value * 10 + (c - ZERO);
+            i++;
+          }
+          length = i - tokenStart;
+          if (length === 0 || length > 15 || (length > 1 && buffer[tokenStart] === ZERO) || !(c === SPACE || c === TAB || c === COMMA || c === CR || c === LF)) {
+            fast = false;
+          } else {
+            v = value;
+            while ((c = buffer[i]) === SPACE || c === TAB || c === COMMA || c === CR) i++;
+            if (columns === 2) {
+              if (c !== LF) fast = false;
+            } else {
+              // column 3, the weight: only checked here; parsed below
+              this.tokenStart[2] = i;
+              while ((c = buffer[i]) !== SPACE && c !== TAB && c !== COMMA && c !== CR && c !== LF) i++;
+              this.tokenEnd[2] = i;
+              if (this.tokenEnd[2] === this.tokenStart[2]) fast = false;
+              while ((c = buffer[i]) === SPACE || c === TAB || c === COMMA || c === CR) i++;
+              if (c !== LF) fast = false;
+            }
+          }
+        }
+      }
+      if (!fast) {
+        const lf = buffer.indexOf(LF, lineStart);
+        this.parseLine(buffer, lineStart, lf);
+        i = lf + 1;
+        continue;
+      }
+      this.line++;
+      this.dataLines++;
+      if (columns === 2) builder.addEdge(builder.integerNode(u), builder.integerNode(v));
+      else {
+        const a = builder.integerNode(u);
+        const b = builder.integerNode(v);
+        builder.addEdge(a, b, this.weightOf(buffer));
+      }
+      i++; // past the LF
+    }
   }
 
   /** Finish: parse the last line and build the graph. */
   end(): LoadedGraph {
     if (this.pending.length > 0) this.parseLine(this.pending, 0, this.pending.length);
-    this.pending = new Uint8Array(0);
+    this.pending = EMPTY;
     const { csr, report } = this.builder.build();
     assertNotEmpty(csr, this.file);
     return {
@@ -157,6 +247,8 @@ export class EdgeListParser {
   }
 
   private weightOf(buffer: Uint8Array): number {
+    const integer = integerToken(buffer, this.tokenStart[2], this.tokenEnd[2]);
+    if (integer >= 0) return integer; // what Number() gives for these digits, without a string
     const text = this.decoder.decode(buffer.subarray(this.tokenStart[2], this.tokenEnd[2]));
     const weight = Number(text);
     if (Number.isNaN(weight)) this.fail(`weight "${text}" is not a number`);

@@ -1,0 +1,162 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { FormatError } from '../../src/errors.js';
+import { CSR_HEADER_BYTES, crc32, decodeCsr, encodeCsr, writeCsrFile } from '../../src/graph/binary-csr.js';
+import type { Csr } from '../../src/graph/csr.js';
+import { parseEdgeList } from '../../src/graph/edge-list.js';
+import { generatedToCsr, rmat } from '../../src/graph/generators.js';
+import { loadGraphFile } from '../../src/graph/load-file.js';
+import { dataset, datasetsSkipReason, haveDatasets } from '../helpers/datasets.js';
+import { csrFromEdges, randomGraph } from '../helpers/graphs.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'anonscope-csr-'));
+
+/** Byte equality of typed arrays (toEqual walks them element by element: slow on big ones). */
+const sameBytes = (a: ArrayBufferView | undefined, b: ArrayBufferView | undefined) =>
+  a === b || (!!a && !!b && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+
+function expectSame(a: Csr, b: Csr): void {
+  expect(b.n).toBe(a.n);
+  expect(b.directed).toBe(a.directed);
+  expect(sameBytes(b.rowPtr, a.rowPtr)).toBe(true);
+  expect(sameBytes(b.colIdx, a.colIdx)).toBe(true);
+  expect(b.weights === undefined).toBe(a.weights === undefined);
+  expect(sameBytes(b.weights, a.weights)).toBe(true);
+  expect(b.nodeKeys).toEqual(a.nodeKeys);
+}
+
+/** Round trip through encodeCsr, and through writeCsrFile + loadGraphFile. */
+async function roundTrip(csr: Csr, name: string): Promise<Csr> {
+  const bytes = encodeCsr(csr);
+  expectSame(csr, decodeCsr(bytes, 'mem.csr'));
+  const path = join(dir, `${name}.csr`);
+  await writeCsrFile(path, csr);
+  expect(sameBytes(readFileSync(path), bytes)).toBe(true); // the streaming writer writes the same bytes
+  const loaded = await loadGraphFile(path);
+  expect(loaded.report.format).toBe('csr');
+  expectSame(csr, loaded.csr);
+  return loaded.csr;
+}
+
+describe('binary CSR format', () => {
+  it('crc32 is zlib\'s CRC-32, at any alignment and split', () => {
+    const data = new Uint8Array(10_001).map((_, i) => (i * 7919) & 255);
+    for (const offset of [0, 1, 2, 3, 5]) {
+      const part = data.subarray(offset);
+      expect(crc32(part)).toBe(zlib.crc32(part));
+      expect(crc32(part.subarray(777), crc32(part.subarray(0, 777)))).toBe(zlib.crc32(part));
+    }
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926); // the standard check value
+  });
+
+  it('round-trips random graphs: unweighted, weighted, directed, string and integer keys', async () => {
+    await roundTrip(randomGraph(500, 3000, 1), 'random');
+    await roundTrip(randomGraph(500, 3000, 2, { weighted: true }), 'weighted');
+    await roundTrip(randomGraph(300, 2000, 3, { directed: true, weighted: true }), 'directed');
+    await roundTrip(csrFromEdges([['alice', 'bob', 2.5], ['bob', 'carol ü', 1], ['😀', 'alice', 0.5], ['', 'x', 1]]), 'strings');
+    await roundTrip(parseEdgeList('10 20\n20 4000000000\n7 10\n', 'ints.txt').csr, 'uint32-keys');
+    await roundTrip(parseEdgeList('10 20\n20 40000000000\n007 10\n', 'mixed.txt').csr, 'mixed-keys');
+    await roundTrip(generatedToCsr(rmat(4096, 20_000, 1)), 'identity-keys'); // with isolated nodes
+  });
+
+  it('stores keys compactly: nothing for 0..n-1, 4 bytes a node for integers', () => {
+    const identity = generatedToCsr(rmat(1024, 3000, 1));
+    expect(encodeCsr(identity).length).toBe(CSR_HEADER_BYTES + Math.ceil((4 * 1025) / 8) * 8 + 4 * 6000);
+    const integers = parseEdgeList('5 6\n6 7\n', 'x.txt').csr; // keys "5","6","7"
+    expect(encodeCsr(integers).length).toBe(CSR_HEADER_BYTES + 16 + 16 + 16); // rowPtr, colIdx, 3 × u32 keys padded to 16
+  });
+
+  it('decodes without copying when aligned, and copies when not', () => {
+    const csr = randomGraph(100, 400, 4, { weighted: true });
+    const bytes = encodeCsr(csr);
+    const aligned = decodeCsr(bytes, 'a.csr');
+    expect(aligned.colIdx.buffer).toBe(bytes.buffer);
+    expect(aligned.weights!.buffer).toBe(bytes.buffer);
+    const shifted = new Uint8Array(bytes.length + 1).subarray(1);
+    shifted.set(bytes);
+    const copied = decodeCsr(shifted, 'b.csr');
+    expect(copied.colIdx.buffer).not.toBe(shifted.buffer);
+    expectSame(csr, copied);
+    expectSame(csr, decodeCsr(bytes.slice().buffer, 'c.csr')); // an ArrayBuffer, as fetch gives
+  });
+
+  it.skipIf(!haveDatasets)('round-trips the SNAP data sets', async () => {
+    for (const [file, options] of [
+      ['snap/facebook_combined.txt', {}],
+      ['snap/email-Eu-core.txt', { directed: true }],
+      ['snap/oregon1_010331.txt', { skipBadLines: true }],
+    ] as const) {
+      const { csr } = await loadGraphFile(dataset(file), options);
+      await roundTrip(csr, file.replace(/\W/g, '_'));
+    }
+  });
+  if (!haveDatasets) it.skip(datasetsSkipReason, () => {});
+
+  describe('refuses corrupt files with a FormatError naming the file', () => {
+    const csr = randomGraph(200, 800, 5, { weighted: true });
+    const good = encodeCsr(csr);
+    const patched = (at: number, bytes: number[]) => {
+      const copy = good.slice();
+      copy.set(bytes, at);
+      return copy;
+    };
+    /** Rewrite the header checksum after editing the header, to get past it. */
+    const reHeader = (bytes: Uint8Array) => {
+      new DataView(bytes.buffer).setUint32(60, crc32(bytes.subarray(0, 60)), true);
+      return bytes;
+    };
+    const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset);
+    const cases: [string, () => Uint8Array, RegExp][] = [
+      ['an empty file', () => new Uint8Array(0), /bad magic number/],
+      ['an edge list', () => new TextEncoder().encode('1 2\n2 3\n'), /bad magic number/],
+      ['a truncated header', () => good.slice(0, 40), /truncated: 40 bytes, shorter than the 64-byte header/],
+      ['a newer version', () => reHeader(patched(8, [2, 0, 0, 0])), /format version 2 is not supported \(this anonscope reads version 1\)/],
+      ['a corrupt header', () => patched(16, [good[16] ^ 1]), /header checksum mismatch/],
+      ['unknown flags', () => reHeader(patched(12, [good[12] | 0x40])), /unknown flags/],
+      ['a truncated payload', () => good.slice(0, good.length - 100), new RegExp(`truncated: ${good.length - 100} bytes, expected ${good.length}`)],
+      ['trailing bytes', () => Uint8Array.from([...good, 0, 0, 0, 0, 0, 0, 0, 0]), /8 unexpected bytes after the end/],
+      ['a flipped bit in the columns', () => patched(CSR_HEADER_BYTES + 808 + 40, [good[CSR_HEADER_BYTES + 808 + 40] ^ 4]), /payload checksum mismatch/],
+      ['a flipped bit in the last byte', () => patched(good.length - 1, [good[good.length - 1] ^ 128]), /payload checksum mismatch/],
+      [
+        'a wrong node count',
+        () => {
+          const bytes = good.slice();
+          view(bytes).setUint32(16, 199, true);
+          return reHeader(bytes);
+        },
+        /inconsistent sizes|truncated|unexpected bytes/,
+      ],
+      [
+        'an out-of-range column with a valid checksum',
+        () => {
+          const bytes = good.slice();
+          view(bytes).setUint32(CSR_HEADER_BYTES + 808, 5000, true); // first column
+          view(bytes).setUint32(48, crc32(bytes.subarray(CSR_HEADER_BYTES)), true);
+          return reHeader(bytes);
+        },
+        /column 5000 in row 0 is out of range|row 0 is not sorted/,
+      ],
+    ];
+    it.each(cases)('%s', (_, make, message) => {
+      let error: unknown;
+      try {
+        decodeCsr(make(), 'bad.csr');
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(FormatError);
+      expect((error as FormatError).message).toMatch(/^bad\.csr: /);
+      expect((error as FormatError).message).toMatch(message);
+    });
+
+    it('through loadGraphFile too, naming the path', async () => {
+      const path = join(dir, 'corrupt.csr');
+      writeFileSync(path, patched(good.length - 1, [good[good.length - 1] ^ 1]));
+      await expect(loadGraphFile(path)).rejects.toThrow(`${path}: payload checksum mismatch`);
+      await expect(loadGraphFile(join(dir, 'missing.csr'))).rejects.toThrow(/cannot read file \(ENOENT/);
+    });
+  });
+});

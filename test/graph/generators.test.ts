@@ -1,0 +1,146 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ParameterError } from '../../src/errors.js';
+import { edgeCount, type Csr } from '../../src/graph/csr.js';
+import {
+  barabasiAlbert,
+  generatedToCsr,
+  Pcg32Fast,
+  randomRegular,
+  rmat,
+  wattsStrogatz,
+  writeEdgeList,
+  type GeneratedGraph,
+} from '../../src/graph/generators.js';
+import { loadGraphFile } from '../../src/graph/load-file.js';
+import { Pcg32 } from '../../src/random.js';
+
+function maxOf(a: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, a[i]);
+  return max;
+}
+
+function degrees(csr: Csr): number[] {
+  return Array.from({ length: csr.n }, (_, i) => csr.rowPtr[i + 1] - csr.rowPtr[i]);
+}
+
+function sameGraph(a: GeneratedGraph, b: GeneratedGraph): boolean {
+  return a.n === b.n && a.src.length === b.src.length && a.src.every((x, k) => x === b.src[k]) && a.dst.every((x, k) => x === b.dst[k]);
+}
+
+describe('Pcg32Fast', () => {
+  it('gives the same stream as Pcg32 (BigInt), for small, 32-bit and 53-bit seeds', () => {
+    for (const seed of [0, 1, 42, 0xffffffff, 2 ** 32 + 5, 2 ** 53 - 1]) {
+      const slow = new Pcg32(seed);
+      const fast = new Pcg32Fast(seed);
+      for (let i = 0; i < 5000; i++) expect(fast.nextUint32()).toBe(slow.nextUint32());
+      for (let i = 0; i < 500; i++) expect(fast.below(1000 + i)).toBe(slow.below(1000 + i));
+    }
+  });
+});
+
+describe('generators', () => {
+  it('are reproducible from the seed, and differ between seeds', () => {
+    const models = [
+      (seed: number) => rmat(5000, 20000, seed),
+      (seed: number) => barabasiAlbert(3000, 3, seed),
+      (seed: number) => randomRegular(2000, 4, seed),
+      (seed: number) => wattsStrogatz(2000, 6, 0.2, seed),
+    ];
+    for (const model of models) {
+      expect(sameGraph(model(7), model(7))).toBe(true);
+      expect(sameGraph(model(7), model(8))).toBe(false);
+    }
+  });
+
+  it('R-MAT: exactly the edges asked for, simple, ids in range, and a skewed degree distribution', () => {
+    const g = rmat(1 << 14, 100_000, 1);
+    expect(g.src.length).toBe(100_000);
+    expect(Math.max(maxOf(g.src), maxOf(g.dst))).toBeLessThan(1 << 14);
+    const csr = generatedToCsr(g);
+    expect(csr.n).toBe(1 << 14);
+    expect(edgeCount(csr)).toBe(100_000); // nothing merged: no duplicates, no self-loops
+    const d = degrees(csr);
+    const mean = (2 * 100_000) / csr.n;
+    expect(maxOf(d)).toBeGreaterThan(20 * mean); // power-law hubs
+    expect(d.filter((x) => x === 0).length).toBeGreaterThan(0); // and isolated nodes
+  });
+
+  it('R-MAT: node counts that are not powers of two, directed arcs, milder probabilities', () => {
+    const g = rmat(1000, 5000, 3, { a: 0.45, b: 0.15, c: 0.15, d: 0.25, directed: true });
+    expect(g.directed).toBe(true);
+    expect(Math.max(maxOf(g.src), maxOf(g.dst))).toBeLessThan(1000);
+    const csr = generatedToCsr(g);
+    expect(edgeCount(csr)).toBe(5000);
+  });
+
+  it('R-MAT refuses bad probabilities and impossible edge counts', () => {
+    expect(() => rmat(100, 10, 1, { a: 0.5, b: 0.5, c: 0.5 })).toThrow(/probability d must be in \[0, 1\]/);
+    expect(() => rmat(100, 10, 1, { a: 0.5, b: 0.2, c: 0.2, d: 0.2 })).toThrow(/sum to 1/);
+    expect(() => rmat(10, 40, 1)).toThrow(ParameterError);
+  });
+
+  it('Barabási-Albert: m(m+1)/2 + (n-m-1)m edges, minimum degree m, hubs', () => {
+    const n = 20_000;
+    const m = 3;
+    const csr = generatedToCsr(barabasiAlbert(n, m, 5));
+    expect(csr.n).toBe(n);
+    expect(edgeCount(csr)).toBe((m * (m + 1)) / 2 + (n - m - 1) * m);
+    const d = degrees(csr);
+    expect(Math.min(...d)).toBe(m);
+    expect(maxOf(d)).toBeGreaterThan(20 * 2 * m);
+  });
+
+  it('random regular: every degree exactly d, n·d/2 edges, simple', () => {
+    for (const [n, d] of [
+      [1000, 3],
+      [5000, 10],
+      [11, 10],
+      [50, 1],
+    ]) {
+      const csr = generatedToCsr(randomRegular(n, d, 2));
+      expect(edgeCount(csr)).toBe((n * d) / 2);
+      expect(degrees(csr).every((x) => x === d)).toBe(true);
+    }
+    expect(() => randomRegular(7, 3, 1)).toThrow(/must be even/);
+    expect(() => randomRegular(4, 4, 1)).toThrow(ParameterError);
+  });
+
+  it('Watts-Strogatz: beta = 0 is the ring lattice; rewiring keeps n·k/2 simple edges', () => {
+    const n = 100;
+    const k = 4;
+    const ring = generatedToCsr(wattsStrogatz(n, k, 0, 1));
+    expect(edgeCount(ring)).toBe((n * k) / 2);
+    for (let i = 0; i < n; i++) {
+      const row = [...ring.colIdx.subarray(ring.rowPtr[i], ring.rowPtr[i + 1])].map((j) => Number(ring.nodeKeys[j]));
+      const expected = [1, 2, n - 1, n - 2].map((offset) => (i + offset) % n).sort((a, b) => a - b);
+      expect(row.sort((a, b) => a - b)).toEqual(expected);
+    }
+    const rewired = generatedToCsr(wattsStrogatz(5000, 10, 0.3, 1));
+    expect(edgeCount(rewired)).toBe(25_000);
+    const full = generatedToCsr(wattsStrogatz(200, 6, 1, 1));
+    expect(edgeCount(full)).toBe(600);
+    expect(() => wattsStrogatz(100, 3, 0.1, 1)).toThrow(/k must be even/);
+    expect(() => wattsStrogatz(100, 4, 1.5, 1)).toThrow(/beta must be in/);
+  });
+
+  it('writes an edge list that loads back to the same graph', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anonscope-gen-'));
+    const g = barabasiAlbert(2000, 2, 9);
+    const path = join(dir, 'ba.txt');
+    await writeEdgeList(path, g, ['a comment']);
+    const { csr } = await loadGraphFile(path);
+    const direct = generatedToCsr(g);
+    expect(edgeCount(csr)).toBe(edgeCount(direct));
+    // Same edges, as key pairs (dense indices differ: the file's are in order of appearance).
+    const pairs = (c: Csr) => {
+      const out: string[] = [];
+      for (let i = 0; i < c.n; i++) for (let e = c.rowPtr[i]; e < c.rowPtr[i + 1]; e++) out.push(`${c.nodeKeys[i]} ${c.nodeKeys[c.colIdx[e]]}`);
+      return out.sort();
+    };
+    expect(pairs(csr)).toEqual(pairs(direct));
+  });
+});
