@@ -16,6 +16,8 @@ const node = { ...common, platform: 'node', packages: 'external' };
 await Promise.all([
   build({ ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...node, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
+  build({ ...node, entryPoints: ['harness/bench/main.ts'], outfile: 'dist/bench.js' }),
+  build({ ...node, entryPoints: ['harness/bench/ingest.ts'], outfile: 'dist/bench-ingest.js' }),
   build({
     ...common,
     entryPoints: ['harness/page.ts'],

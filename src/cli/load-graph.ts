@@ -11,8 +11,8 @@ export const GRAPH_OPTIONS = {
 } as const;
 
 export const GRAPH_HELP = `Graph input:
-  --input-format F     edgelist | gexf | graphology-json (default: from the extension;
-                       .gexf and .json, anything else is an edge list)
+  --input-format F     edgelist | gexf | graphology-json | csr (default: from the
+                       extension: .gexf, .json, .csr; anything else is an edge list)
   --directed           edge lists: each line is an arc u -> v (default: undirected)
   --skip-bad-lines     edge lists: skip lines with the wrong number of columns (counted
                        on stderr) instead of stopping at the first one

@@ -1,6 +1,8 @@
 import packageJson from '../../package.json';
 import { AnonscopeError, DeviceError, InputError } from '../errors.js';
 import { ADVERSARY_HELP, adversaryCommand } from './adversary.js';
+import { CONVERT_HELP, convertCommand } from './convert.js';
+import { GENERATE_HELP, generateCommand } from './generate.js';
 import { ENTROPY_HELP, entropyCommand } from './entropy.js';
 
 const HELP = `anonscope ${packageJson.version}: measures anonymity on the GPU
@@ -10,6 +12,9 @@ Usage: anonscope <command> [options]
 Commands:
   entropy <graph>   initiator entropy of l-hop random walks (Pisces), hop by hop
   adversary <graph> H(I|O) against Sybils behind attack edges (Pisces insider adversary)
+  generate ... <out> a seeded random graph (rmat, ba, regular, ws) as an edge list or .csr
+  convert <in> <out.csr>
+                    any graph file to the binary CSR format (loads several times faster)
 
 Options:
   -h, --help        help (also: anonscope <command> --help)
@@ -23,6 +28,8 @@ failure.
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   entropy: { run: entropyCommand, help: ENTROPY_HELP },
   adversary: { run: adversaryCommand, help: ADVERSARY_HELP },
+  generate: { run: generateCommand, help: GENERATE_HELP },
+  convert: { run: convertCommand, help: CONVERT_HELP },
 };
 
 /** Exit code for an error: 2 for the user's input, 3 for the device, 1 otherwise. */
