@@ -3,6 +3,9 @@ import { AnonscopeError, DeviceError, InputError } from '../errors.js';
 import { ADVERSARY_HELP, adversaryCommand } from './adversary.js';
 import { CONVERT_HELP, convertCommand } from './convert.js';
 import { GENERATE_HELP, generateCommand } from './generate.js';
+import { MIX_HELP, mixCommand } from './mix.js';
+import { NETWORK_HELP, networkCommand } from './network.js';
+import { TRACE_HELP, traceCommand } from './trace.js';
 import { ENTROPY_HELP, entropyCommand } from './entropy.js';
 
 const HELP = `anonscope ${packageJson.version}: measures anonymity on the GPU
@@ -12,6 +15,10 @@ Usage: anonscope <command> [options]
 Commands:
   entropy <graph>   initiator entropy of l-hop random walks (Pisces), hop by hop
   adversary <graph> H(I|O) against Sybils behind attack edges (Pisces insider adversary)
+  mix               sender anonymity of one continuous-time mix (Danezis): simulated vs
+                    h(f) + log2 λ
+  trace             tracing a stream through one mix by convolution and likelihood ratios
+  network           tracing streams through a network of mixes
   generate ... <out> a seeded random graph (rmat, ba, regular, ws) as an edge list or .csr
   convert <in> <out.csr>
                     any graph file to the binary CSR format (loads several times faster)
@@ -28,6 +35,9 @@ failure.
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   entropy: { run: entropyCommand, help: ENTROPY_HELP },
   adversary: { run: adversaryCommand, help: ADVERSARY_HELP },
+  mix: { run: mixCommand, help: MIX_HELP },
+  trace: { run: traceCommand, help: TRACE_HELP },
+  network: { run: networkCommand, help: NETWORK_HELP },
   generate: { run: generateCommand, help: GENERATE_HELP },
   convert: { run: convertCommand, help: CONVERT_HELP },
 };

@@ -1,0 +1,476 @@
+import { ParameterError } from '../errors.js';
+import { delayOnGrid, expDelay, poissonCount, scaleDelay, sortedUniforms, type DelayLaw } from '../mix/delays.js';
+import { cpuMixKernels, SCORE_FLOOR, type MixKernels, type TimeGrid } from '../mix/kernels.js';
+import { Pcg32 } from '../random.js';
+
+/**
+ * Tracing a stream through one continuous-time mix (Danezis, PET 2004, §3). The target's
+ * input stream, binned on a time grid as a density f (∫ f = 1), is convolved with the delay
+ * density d: C(t) = (d * f)(t) is where its packets leave. A link X carrying n packets over a
+ * window of length T would, if it carried the target's N_f packets, show the mixture density
+ * (eq. 23)
+ *     C_X(t) = [N_f (d*f)(t) + (n − N_f) u] / n,  u = 1/T
+ * (rates λ_f = N_f/T, λ_X = n/T), and otherwise the uniform u. The log-likelihood ratio of
+ * "X carries the target, Y does not" against the converse (eq. 28) is
+ *     LLR = Σ_i ln C_X(X_i) − Σ_j ln C_Y(Y_j) + (m − n) ln u = score(X) − score(Y),
+ * score(L) = Σ_{t ∈ L} ln(C_L(t)/u), in nats. With the packets of a link i.i.d. given its
+ * count, its mean and variance if X carries the target (eqs. 31–34) are
+ *     E₀ = n KL(C_X‖u) + m KL(u‖C_Y),  V₀ = n Var_{C_X}[ln(C_X/u)] + m Var_u[ln(C_Y/u)],
+ * and if Y does, E₁ = −n KL(u‖C_X) − m KL(C_Y‖u), V₁ = n Var_u[ln(C_X/u)] + m Var_{C_Y}[ln(C_Y/u)].
+ * Deciding X when LLR > 0 errs, by Chebyshev (eq. 35), with probability at most V₀/E₀².
+ */
+
+// ---------------------------------------------------------------------------------------
+// Grid helpers shared with the network analysis.
+
+/** Largest grid (points) an analysis builds. */
+export const MAX_GRID = 1 << 22;
+
+/** Packet times binned on the grid as a density: count per bin / (packets × step). Times outside are dropped. */
+export function binDensity(times: ArrayLike<number>, grid: TimeGrid, into: Float64Array, offset = 0): number {
+  let inside = 0;
+  for (let i = 0; i < times.length; i++) {
+    const bin = Math.floor((times[i] - grid.start) / grid.step);
+    if (bin >= 0 && bin < grid.length) inside++;
+  }
+  if (inside === 0) return 0;
+  const w = 1 / (inside * grid.step);
+  for (let i = 0; i < times.length; i++) {
+    const bin = Math.floor((times[i] - grid.start) / grid.step);
+    if (bin >= 0 && bin < grid.length) into[offset + bin] += w;
+  }
+  return inside;
+}
+
+/** Scale each row to ∫ = 1 over the grid; returns each row's mass before scaling (what stayed inside the window). */
+export function normalizeRows(rows: Float64Array, N: number, step: number): Float64Array {
+  const S = rows.length / N;
+  const mass = new Float64Array(S);
+  for (let s = 0; s < S; s++) {
+    let sum = 0;
+    for (let n = 0; n < N; n++) sum += rows[s * N + n];
+    mass[s] = sum * step;
+    if (sum > 0) for (let n = 0; n < N; n++) rows[s * N + n] /= sum * step;
+  }
+  return mass;
+}
+
+/** The delay on the grid (bin masses / step, centred on the grid points), up to its (1 − 1e-9) quantile. */
+export function delayKernel(delay: DelayLaw, step: number, maxLength: number): Float64Array {
+  const reach = delay.quantile(1 - 1e-9);
+  const K = Math.max(1, Math.min(maxLength, Math.ceil(reach / step) + 2));
+  return delayOnGrid(delay, step, K);
+}
+
+/** A time unit for the grid: a tenth of the mean delay (the median for laws without a mean). */
+export function defaultStep(delay: DelayLaw): number {
+  const scale = Number.isFinite(delay.mean) ? delay.mean : delay.quantile(0.5);
+  return scale / 10;
+}
+
+/** Moments of the LLR (eqs. 31–34) on the grid, for densities C_X, C_Y built from one signal g. */
+export interface LlrMoments {
+  /** If X carries the target. */
+  mean: number;
+  variance: number;
+  /** If Y carries the target. */
+  meanIfY: number;
+  varianceIfY: number;
+}
+
+export function llrMoments(
+  g: Float64Array,
+  offset: number,
+  N: number,
+  step: number,
+  u: number,
+  aX: number,
+  aY: number,
+  n: number,
+  m: number,
+): LlrMoments {
+  // Per link: under its own density E_C[l], E_C[l²], and under u E_u[l], E_u[l²], l = ln(C/u).
+  const moments = (a: number) => {
+    let eC = 0, eC2 = 0, eU = 0, eU2 = 0;
+    for (let k = 0; k < N; k++) {
+      const c = Math.max(a * g[offset + k] + (1 - a) * u, SCORE_FLOOR * u);
+      const l = Math.log(c / u);
+      eC += c * l * step;
+      eC2 += c * l * l * step;
+      eU += u * l * step;
+      eU2 += u * l * l * step;
+    }
+    return { eC, varC: Math.max(0, eC2 - eC * eC), eU, varU: Math.max(0, eU2 - eU * eU) };
+  };
+  const x = moments(aX);
+  const y = moments(aY);
+  return {
+    mean: n * x.eC - m * y.eU,
+    variance: n * x.varC + m * y.varU,
+    meanIfY: n * x.eU - m * y.eC,
+    varianceIfY: n * x.varU + m * y.varC,
+  };
+}
+
+/** Chebyshev (eq. 35): P(LLR ≤ 0 | X carries the target) ≤ V₀/E₀², at most 1 (1 when E₀ ≤ 0). */
+export function chebyshevBound(mean: number, variance: number): number {
+  return mean > 0 ? Math.min(1, variance / (mean * mean)) : 1;
+}
+
+/** Wilson 95% interval of a proportion. */
+export function wilson(successes: number, trials: number): [number, number] {
+  if (trials === 0) return [0, 1];
+  const z = 1.959963984540054;
+  const p = successes / trials;
+  const denominator = 1 + (z * z) / trials;
+  const centre = (p + (z * z) / (2 * trials)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials))) / denominator;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+// ---------------------------------------------------------------------------------------
+// Given data: which link carries the target?
+
+export interface TraceInput {
+  /** The target's input packet times. */
+  target: ArrayLike<number>;
+  /** The candidate output links and their packet times. */
+  links: { name: string; times: ArrayLike<number> }[];
+  /** Observation window; default [earliest, latest] time in the data. */
+  window?: [number, number];
+}
+
+export interface TraceLinksOptions {
+  delay: DelayLaw;
+  /** Grid step; default a tenth of the mean delay (coarser if the grid would exceed 4M points). */
+  step?: number;
+  kernels?: MixKernels;
+}
+
+export interface TraceLinkScore {
+  name: string;
+  packets: number;
+  /** Σ ln(C_L(t)/u) in nats: the LLR of "L carries the target" against "L carries noise". */
+  score: number;
+  rank: number;
+  /** False when the link carried fewer packets than the target sent (it cannot carry it). */
+  feasible: boolean;
+}
+
+export interface TraceLinksResult {
+  mode: 'data';
+  delay: string;
+  window: [number, number];
+  step: number;
+  gridLength: number;
+  targetPackets: number;
+  links: TraceLinkScore[];
+  /** The link the LLR points at, and the next best. */
+  decision: string;
+  runnerUp: string | null;
+  /** score(decision) − score(runnerUp), nats (eq. 28). */
+  llr: number | null;
+  /** Eqs. 31–34 with X = decision, Y = runnerUp. */
+  theory: LlrMoments | null;
+  /** Eq. 35: an upper bound on the error of the decision if the model holds. */
+  errorBound: number | null;
+  kernels: string;
+}
+
+const WHERE = 'anonscope/trace';
+
+function finiteTimes(times: ArrayLike<number>, what: string): Float64Array {
+  const out = Float64Array.from(times as ArrayLike<number>);
+  for (const t of out) if (!Number.isFinite(t)) throw new ParameterError(`${WHERE}: ${what} has a time that is not a finite number`);
+  return out.sort();
+}
+
+export async function traceLinks(input: TraceInput, options: TraceLinksOptions): Promise<TraceLinksResult> {
+  const kernels = options.kernels ?? cpuMixKernels;
+  const target = finiteTimes(input.target, 'the target stream');
+  if (target.length === 0) throw new ParameterError(`${WHERE}: the target stream has no packets`);
+  if (input.links.length === 0) throw new ParameterError(`${WHERE}: no output links to score`);
+  const links = input.links.map((l) => ({ name: l.name, times: finiteTimes(l.times, `link "${l.name}"`) }));
+  let [start, end] = input.window ?? [Infinity, -Infinity];
+  if (!input.window) {
+    for (const t of [target, ...links.map((l) => l.times)]) {
+      if (t.length === 0) continue;
+      start = Math.min(start, t[0]);
+      end = Math.max(end, t[t.length - 1]);
+    }
+  }
+  if (!(end > start)) throw new ParameterError(`${WHERE}: the observation window [${start}, ${end}] is empty`);
+  const length = end - start;
+  const step = options.step ?? Math.max(defaultStep(options.delay), length / (MAX_GRID - 1));
+  if (!(step > 0)) throw new ParameterError(`${WHERE}: the grid step must be positive, got ${step}`);
+  const N = Math.ceil(length / step) + 1; // the last packet at `end` falls inside
+  if (N > MAX_GRID) throw new ParameterError(`${WHERE}: a grid of ${N} points is too fine (at most ${MAX_GRID}); raise --step`);
+  const grid: TimeGrid = { start, step, length: N };
+  const u = 1 / (N * step);
+
+  const f = new Float64Array(N);
+  const Nf = binDensity(target, grid, f);
+  if (Nf === 0) throw new ParameterError(`${WHERE}: no target packet falls inside the window`);
+  const g = await kernels.convolve({ kernel: delayKernel(options.delay, step, N), signals: f, length: N, step });
+  normalizeRows(g, N, step);
+
+  const offsets = new Uint32Array(links.length + 1);
+  links.forEach((l, i) => (offsets[i + 1] = offsets[i] + l.times.length));
+  const packets = new Float64Array(offsets[links.length]);
+  links.forEach((l, i) => packets.set(l.times, offsets[i]));
+  const weights = Float64Array.from(links, (l) => Math.min(1, l.times.length > 0 ? Nf / l.times.length : 1));
+  const scores = await kernels.scoreLinks({
+    grid,
+    signals: g,
+    packets,
+    linkOffsets: offsets,
+    pairSignal: new Uint32Array(links.length),
+    pairLink: Uint32Array.from(links, (_, i) => i),
+    pairWeight: weights,
+    pairNoise: new Float64Array(links.length).fill(u),
+  });
+  const feasible = links.map((l) => l.times.length >= Nf);
+  const order = links
+    .map((_, i) => i)
+    .sort((a, b) => Number(feasible[b]) - Number(feasible[a]) || scores[b] - scores[a]);
+  const scored: TraceLinkScore[] = links.map((l, i) => ({
+    name: l.name,
+    packets: l.times.length,
+    score: scores[i],
+    rank: order.indexOf(i) + 1,
+    feasible: feasible[i],
+  }));
+  const top = order[0];
+  const second = order.length > 1 ? order[1] : undefined;
+  const theory =
+    second === undefined
+      ? null
+      : llrMoments(g, 0, N, step, u, weights[top], weights[second], links[top].times.length, links[second].times.length);
+  return {
+    mode: 'data',
+    delay: options.delay.spec,
+    window: [start, end],
+    step,
+    gridLength: N,
+    targetPackets: Nf,
+    links: scored,
+    decision: links[top].name,
+    runnerUp: second === undefined ? null : links[second].name,
+    llr: second === undefined ? null : scores[top] - scores[second],
+    theory,
+    errorBound: theory ? chebyshevBound(theory.mean, theory.variance) : null,
+    kernels: kernels.info.name,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Simulation: detection probability against the number of target packets.
+
+export interface TraceSimulationOptions {
+  /** λ_f: the target's packet rate (Danezis: 50). */
+  signalRate?: number;
+  /** Cover traffic on link X beside the target (Danezis: 150). */
+  coverRate?: number;
+  /** Padding on link Y, which does not carry the target (Danezis: 200). */
+  paddingRate?: number;
+  /** The mix's delay law (Danezis: exponential, departure rate 30). */
+  delay?: DelayLaw;
+  /** Target packet counts to evaluate. */
+  packets?: number[];
+  trials?: number;
+  seed?: number;
+  /** Grid step; default a tenth of the mean delay. */
+  step?: number;
+  /** Sweep axes: each cover rate c gives a curve with cover c on X and padding λ_f + c on Y (equal volumes). */
+  coverRates?: number[];
+  /** Each mean delay gives a curve with the delay law rescaled to that mean. */
+  meanDelays?: number[];
+  kernels?: MixKernels;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface DetectionPoint {
+  packets: number;
+  trials: number;
+  /** P(LLR > 0 | X carries the target), ties counted half; Wilson 95% interval. */
+  detection: { mean: number; ci95: [number, number] };
+  /** 1 − mean over trials of min(1, V₀/E₀²): the Chebyshev lower bound on detection (eq. 35). */
+  bound: number;
+  /** The LLR over trials (nats): mean, its 95% CI, variance. */
+  llr: { mean: number; ci95: [number, number]; variance: number };
+  /** Eqs. 31–34 averaged over trials (each trial's own target stream and counts). */
+  theory: { mean: number; variance: number };
+}
+
+export interface DetectionCurve {
+  label: string;
+  signalRate: number;
+  coverRate: number;
+  paddingRate: number;
+  delay: string;
+  meanDelay: number;
+  points: DetectionPoint[];
+}
+
+export interface TraceSimulationResult {
+  mode: 'simulation';
+  trials: number;
+  seed: number;
+  packets: number[];
+  curves: DetectionCurve[];
+  kernels: string;
+  precision: 'float64' | 'float32';
+}
+
+export const DEFAULT_TRACE_PACKETS = [1, 2, 3, 5, 8, 12, 20, 30, 50];
+
+function positiveRate(name: string, v: number, allowZero = false): number {
+  if (!Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
+    throw new ParameterError(`${WHERE}: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${v}`);
+  }
+  return v;
+}
+
+async function detectionPoint(
+  k: number,
+  setting: { signalRate: number; coverRate: number; paddingRate: number; delay: DelayLaw },
+  trials: number,
+  rng: Pcg32,
+  stepOption: number | undefined,
+  kernels: MixKernels,
+): Promise<DetectionPoint> {
+  const { signalRate, coverRate, paddingRate, delay } = setting;
+  const T = k / signalRate;
+  const tail = delay.quantile(1 - 1e-6);
+  const step = stepOption ?? defaultStep(delay);
+  const N = Math.ceil((T + tail) / step);
+  if (N > MAX_GRID) throw new ParameterError(`${WHERE}: a grid of ${N} points is too fine (at most ${MAX_GRID}); raise --step`);
+  const window = N * step;
+  const u = 1 / window;
+  const grid: TimeGrid = { start: 0, step, length: N };
+
+  const f = new Float64Array(trials * N);
+  const linkTimes: Float64Array[] = [];
+  for (let t = 0; t < trials; t++) {
+    const target = sortedUniforms(rng, k, 0, T);
+    binDensity(target, grid, f, t * N);
+    const cover = poissonCount(rng, coverRate * window);
+    const x: number[] = [];
+    for (const s of target) {
+      const out = s + delay.sample(rng);
+      if (out < window) x.push(out);
+    }
+    for (const c of sortedUniforms(rng, cover, 0, window)) x.push(c);
+    linkTimes.push(Float64Array.from(x).sort());
+    linkTimes.push(sortedUniforms(rng, poissonCount(rng, paddingRate * window), 0, window));
+  }
+  const g = await kernels.convolve({ kernel: delayKernel(delay, step, N), signals: f, length: N, step });
+  normalizeRows(g, N, step);
+
+  const offsets = new Uint32Array(2 * trials + 1);
+  linkTimes.forEach((times, i) => (offsets[i + 1] = offsets[i] + times.length));
+  const packets = new Float64Array(offsets[2 * trials]);
+  linkTimes.forEach((times, i) => packets.set(times, offsets[i]));
+  const pairSignal = Uint32Array.from({ length: 2 * trials }, (_, p) => p >> 1);
+  const pairWeight = Float64Array.from(linkTimes, (times) => (times.length > 0 ? Math.min(1, k / times.length) : 1));
+  const scores = await kernels.scoreLinks({
+    grid,
+    signals: g,
+    packets,
+    linkOffsets: offsets,
+    pairSignal,
+    pairLink: Uint32Array.from({ length: 2 * trials }, (_, p) => p),
+    pairWeight,
+    pairNoise: new Float64Array(2 * trials).fill(u),
+  });
+
+  let detected = 0;
+  let sum = 0;
+  let squares = 0;
+  let theoryMean = 0;
+  let theoryVariance = 0;
+  let boundSum = 0;
+  for (let t = 0; t < trials; t++) {
+    const llr = scores[2 * t] - scores[2 * t + 1];
+    detected += llr > 0 ? 1 : llr === 0 ? 0.5 : 0;
+    sum += llr;
+    squares += llr * llr;
+    const n = linkTimes[2 * t].length;
+    const m = linkTimes[2 * t + 1].length;
+    const moments = llrMoments(g, t * N, N, step, u, pairWeight[2 * t], pairWeight[2 * t + 1], n, m);
+    theoryMean += moments.mean;
+    theoryVariance += moments.variance;
+    boundSum += chebyshevBound(moments.mean, moments.variance);
+  }
+  const mean = sum / trials;
+  const variance = Math.max(0, (squares - trials * mean * mean) / (trials - 1));
+  const half = 1.959963984540054 * Math.sqrt(variance / trials);
+  return {
+    packets: k,
+    trials,
+    detection: { mean: detected / trials, ci95: wilson(detected, trials) },
+    bound: 1 - boundSum / trials,
+    llr: { mean, ci95: [mean - half, mean + half], variance },
+    theory: { mean: theoryMean / trials, variance: theoryVariance / trials },
+  };
+}
+
+/**
+ * Detection probability against the number of target packets: each trial draws a Poisson
+ * target stream of k packets (rate λ_f), sends it through the mix onto link X beside Poisson
+ * cover, puts Poisson padding on link Y, and decides by the sign of the LLR. Defaults are
+ * Danezis's example: signal 50, cover 150 on X, padding 200 on Y, exponential delay of rate 30.
+ */
+export async function traceSimulation(options: TraceSimulationOptions = {}): Promise<TraceSimulationResult> {
+  const signalRate = positiveRate('the signal rate', options.signalRate ?? 50);
+  const coverRate = positiveRate('the cover rate', options.coverRate ?? 150, true);
+  const paddingRate = positiveRate('the padding rate', options.paddingRate ?? 200, true);
+  const delay = options.delay ?? expDelay(30);
+  const packets = options.packets ?? DEFAULT_TRACE_PACKETS;
+  if (packets.length === 0 || packets.some((k) => !Number.isInteger(k) || k < 1 || k > 1_000_000)) {
+    throw new ParameterError(`${WHERE}: packet counts must be integers in 1..1000000, got ${packets.join(',')}`);
+  }
+  const trials = options.trials ?? 200;
+  if (!Number.isInteger(trials) || trials < 2) throw new ParameterError(`${WHERE}: trials must be an integer >= 2, got ${trials}`);
+  const seed = options.seed ?? 1;
+  if (options.step !== undefined && !(options.step > 0)) throw new ParameterError(`${WHERE}: the grid step must be positive, got ${options.step}`);
+  if (!Number.isFinite(delay.mean) && options.meanDelays?.length) {
+    throw new ParameterError(`${WHERE}: a mean-delay sweep needs a delay law with a finite mean (${delay.spec})`);
+  }
+  const kernels = options.kernels ?? cpuMixKernels;
+
+  const settings: { label: string; signalRate: number; coverRate: number; paddingRate: number; delay: DelayLaw }[] = [];
+  for (const c of options.coverRates ?? []) {
+    positiveRate('a swept cover rate', c, true);
+    settings.push({ label: `cover ${c}`, signalRate, coverRate: c, paddingRate: signalRate + c, delay });
+  }
+  for (const md of options.meanDelays ?? []) {
+    positiveRate('a swept mean delay', md);
+    const scaled = scaleDelay(delay, md / delay.mean);
+    settings.push({ label: `mean delay ${md}`, signalRate, coverRate, paddingRate, delay: scaled });
+  }
+  if (settings.length === 0) settings.push({ label: 'base', signalRate, coverRate, paddingRate, delay });
+
+  const curves: DetectionCurve[] = [];
+  const total = settings.length * packets.length;
+  let done = 0;
+  for (const [index, setting] of settings.entries()) {
+    // One generator per curve: adding a curve leaves the others' numbers unchanged.
+    const rng = new Pcg32(seed, 54 + index);
+    const points: DetectionPoint[] = [];
+    for (const k of packets) {
+      points.push(await detectionPoint(k, setting, trials, rng, options.step, kernels));
+      options.onProgress?.(++done, total);
+    }
+    curves.push({
+      label: setting.label,
+      signalRate: setting.signalRate,
+      coverRate: setting.coverRate,
+      paddingRate: setting.paddingRate,
+      delay: setting.delay.spec,
+      meanDelay: setting.delay.mean,
+      points,
+    });
+  }
+  return { mode: 'simulation', trials, seed, packets, curves, kernels: kernels.info.name, precision: kernels.info.precision };
+}

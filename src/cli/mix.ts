@@ -1,0 +1,149 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_LOADS, DEFAULT_MIX_TRIALS, singleMix, singleMixSweep } from '../analyses/single-mix.js';
+import { ParameterError } from '../errors.js';
+import { parseDelay } from '../mix/delays.js';
+import {
+  mixJson,
+  singleMixCdfSvg,
+  singleMixCsv,
+  singleMixTable,
+  sweepCsv,
+  sweepSvg,
+  sweepTable,
+} from '../report/mix-report.js';
+import { choiceOption, integerOption, listOption } from './args.js';
+import { createProgress } from './progress.js';
+
+/** A real-valued option: the whole text must be a finite number within the bounds. */
+export function realOption(name: string, text: string, bounds: { min?: number; exclusiveMin?: number; max?: number } = {}): number {
+  const trimmed = text.trim();
+  const value = Number(trimmed);
+  if (trimmed === '' || !Number.isFinite(value)) throw new ParameterError(`--${name} must be a number, got "${text}"`);
+  if (bounds.exclusiveMin !== undefined && !(value > bounds.exclusiveMin)) throw new ParameterError(`--${name} must be > ${bounds.exclusiveMin}, got ${value}`);
+  if (bounds.min !== undefined && value < bounds.min) throw new ParameterError(`--${name} must be >= ${bounds.min}, got ${value}`);
+  if (bounds.max !== undefined && value > bounds.max) throw new ParameterError(`--${name} must be <= ${bounds.max}, got ${value}`);
+  return value;
+}
+
+/** A comma-separated list of reals (at least one). */
+export function realListOption(name: string, text: string, bounds: { min?: number; exclusiveMin?: number; max?: number } = {}): number[] {
+  const items = listOption(text);
+  if (items.length === 0) throw new ParameterError(`--${name} needs at least one number`);
+  return items.map((item) => realOption(name, item, bounds));
+}
+
+/** Write files into DIR and say so on stderr. */
+export async function writeOutputs(dir: string, files: [string, string][], log: (line: string) => void): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const [name, content] of files) await writeFile(join(dir, name), content);
+  log(`wrote ${files.map(([name]) => name).join(', ')} to ${dir}`);
+}
+
+export const MIX_HELP = `Usage: anonscope mix --rate λ [--delay LAW] [options]
+       anonscope mix --sweep [--delay LAW] [--loads a,b,c] [options]
+
+Sender anonymity of one continuous-time mix (Danezis, PET 2004): Poisson arrivals of rate
+λ, independent delays of density f. For a message leaving at β the observer assigns
+p_i ∝ f(β − X_i) to the arrivals X_i; the anonymity is H(p) in bits. Monte Carlo (one
+kernel thread per sampled output message) beside the closed form h(f) + log2 λ
+(exponential rate μ: log2(λe/μ), the best for its mean; invalid when μ > λe).
+
+Mix:
+  --rate λ             arrival rate (required without --sweep)
+  --delay LAW          exp:μ | uniform:a,b | erlang:k,μ | lognormal:m,s | pareto:α,xm
+                       | hist:FILE ("value count" lines, or one sample per line) [exp:1]
+  --trials N           Monte-Carlo trials (sampled output messages) [${DEFAULT_MIX_TRIALS}; 400 per cell in a sweep]
+  --seed S             PCG32 seed [1]
+  --tail-mass E        leave out arrivals older than the delay's 1 − E quantile [1e-6]
+
+Sweep:
+  --sweep              simulated vs theory over loads λ·E[D] (λ/μ for the exponential),
+                       for LAW and the laws of the same mean (exp, uniform, Erlang-3,
+                       log-normal s = 1, Pareto α = 3)
+  --loads a,b,c        the loads [${DEFAULT_LOADS.join(',')}]
+  --no-compare         only LAW, not the other laws
+
+Output:
+  --format F           table | json | csv: what goes to stdout [table]
+  --out DIR            also write results.json and mix.csv + mix-entropy-cdf.svg
+                       (sweep: sweep.csv + mix-sweep.svg) into DIR
+  --quiet              no progress or notes on stderr
+  -h, --help           this help
+`;
+
+export async function mixCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      rate: { type: 'string' },
+      delay: { type: 'string', default: 'exp:1' },
+      trials: { type: 'string' },
+      seed: { type: 'string' },
+      'tail-mass': { type: 'string' },
+      sweep: { type: 'boolean', default: false },
+      loads: { type: 'string' },
+      'no-compare': { type: 'boolean', default: false },
+      format: { type: 'string', default: 'table' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(MIX_HELP);
+    return;
+  }
+  if (positionals.length > 0) throw new ParameterError(`mix: unexpected argument "${positionals[0]}" (see anonscope mix --help)`);
+  const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
+  const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
+  const trials = values.trials === undefined ? undefined : integerOption('trials', values.trials, 2, 100_000_000);
+  const seed = values.seed === undefined ? 1 : integerOption('seed', values.seed, 0, 2 ** 53 - 1);
+  const tailMass = values['tail-mass'] === undefined ? undefined : realOption('tail-mass', values['tail-mass'], { exclusiveMin: 0, max: 0.49 });
+  const delay = await parseDelay(values.delay);
+  const progress = createProgress('mix', process.stderr, values.quiet);
+
+  if (values.sweep) {
+    if (values.rate !== undefined) log('note: --rate is ignored by --sweep (the loads set λ = load / E[D])');
+    const loads = values.loads === undefined ? undefined : realListOption('loads', values.loads, { exclusiveMin: 0 });
+    let result;
+    try {
+      result = await singleMixSweep({ delay, loads, compareLaws: !values['no-compare'], trials, seed, tailMass, onProgress: progress.update });
+    } finally {
+      progress.finish();
+    }
+    const stdout = format === 'table' ? sweepTable(result) : format === 'json' ? `${mixJson(result)}\n` : sweepCsv(result);
+    process.stdout.write(stdout);
+    if (values.out) {
+      await writeOutputs(values.out, [['results.json', `${mixJson(result)}\n`], ['sweep.csv', sweepCsv(result)], ['mix-sweep.svg', sweepSvg(result)]], log);
+    }
+    return;
+  }
+
+  if (values.rate === undefined) throw new ParameterError('mix: --rate is required (or use --sweep; see anonscope mix --help)');
+  if (values.loads !== undefined || values['no-compare']) log('note: --loads and --no-compare only apply with --sweep');
+  const rate = realOption('rate', values.rate, { exclusiveMin: 0 });
+  let result;
+  try {
+    result = await singleMix({ rate, delay, trials, seed, tailMass, keepTrials: values.out !== undefined, onProgress: progress.update });
+  } finally {
+    progress.finish();
+  }
+  for (const warning of result.warnings) log(`warning: ${warning}`);
+  const { perTrial, ...summary } = result;
+  const stdout = format === 'table' ? singleMixTable(summary) : format === 'json' ? `${mixJson(summary)}\n` : singleMixCsv(summary);
+  process.stdout.write(stdout);
+  if (values.out) {
+    await writeOutputs(
+      values.out,
+      [
+        ['results.json', `${mixJson({ ...summary, perTrial })}\n`],
+        ['mix.csv', singleMixCsv(summary)],
+        ['mix-entropy-cdf.svg', singleMixCdfSvg(result)],
+      ],
+      log,
+    );
+  }
+}

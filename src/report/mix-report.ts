@@ -1,0 +1,300 @@
+import type { MixNetworkResult } from '../analyses/mix-network.js';
+import type { SingleMixResult, SingleMixSweepResult } from '../analyses/single-mix.js';
+import type { TraceLinksResult, TraceSimulationResult } from '../analyses/stream-trace.js';
+import { empiricalCdf } from '../stats/summary.js';
+import { lineChart, type Band, type Series } from './svg.js';
+
+/**
+ * Writers for the continuous-time-mix analyses (mix, trace, network): text tables for people,
+ * CSV and JSON for tools, SVG plots. The JSON field names are a public interface.
+ */
+
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+
+export function mixJson(result: unknown): string {
+  return JSON.stringify(result, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2);
+}
+
+function cell(v: number | string | boolean | null | undefined): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(Number(v.toPrecision(10))) : '';
+  if (v === null || v === undefined) return '';
+  const text = String(v);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csv(header: readonly string[], rows: (number | string | boolean | null | undefined)[][]): string {
+  return [header.join(','), ...rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
+}
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((title, c) => Math.max(title.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+const fixed = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
+
+// ---------------------------------------------------------------------------------------
+// anonscope mix
+
+export function singleMixTable(r: SingleMixResult): string {
+  const lines = [
+    `mix: λ = ${r.rate}, delay ${r.delay.spec} (mean ${fixed(r.delay.mean)}, h(f) = ${fixed(r.delay.entropy)} bits); λ·E[D] = ${fixed(r.load, 3)}; ${r.trials} trials, seed ${r.seed}; kernels: ${r.kernels}`,
+    `simulated   ${fixed(r.simulated.mean)} bits  (95% CI ${fixed(r.simulated.ci95[0])}..${fixed(r.simulated.ci95[1])}, sd ${fixed(r.simulated.sd, 3)})`,
+    `theory      ${fixed(r.theory)} bits  (h(f) + log2 λ; with the first-order term ∫f²/(2λ ln 2): ${fixed(r.theoryFirstOrder)})`,
+    ...r.warnings.map((w) => `warning: ${w}`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export const MIX_CSV_COLUMNS = ['rate', 'delay', 'load', 'trials', 'mean', 'ci95_low', 'ci95_high', 'sd', 'theory', 'theory_first_order', 'valid'] as const;
+
+export function singleMixCsv(r: SingleMixResult): string {
+  return csv(MIX_CSV_COLUMNS, [
+    [r.rate, r.delay.spec, r.load, r.trials, r.simulated.mean, r.simulated.ci95[0], r.simulated.ci95[1], r.simulated.sd, r.theory, r.theoryFirstOrder, r.valid],
+  ]);
+}
+
+/** CDF of the per-trial entropies (needs perTrial), with the closed form as a vertical line. */
+export function singleMixCdfSvg(r: SingleMixResult): string {
+  const cdf = empiricalCdf(r.perTrial ?? []);
+  return lineChart({
+    title: `Single mix: λ = ${r.rate}, ${r.delay.spec}`,
+    xLabel: 'sender anonymity of one output message (bits)',
+    yLabel: 'fraction of trials',
+    yRange: [0, 1],
+    series: [
+      { name: 'simulated CDF', x: cdf.value, y: cdf.probability, color: COLORS[0], step: true },
+      { name: 'h(f) + log2 λ', x: [r.theory, r.theory], y: [0, 1], color: COLORS[1], dashed: true },
+      { name: 'simulated mean', x: [r.simulated.mean, r.simulated.mean], y: [0, 1], color: COLORS[2], dashed: true },
+    ],
+  });
+}
+
+export const SWEEP_CSV_COLUMNS = ['law', 'kind', 'load', 'rate', 'mean_delay', 'mean', 'ci95_low', 'ci95_high', 'theory', 'theory_first_order', 'valid'] as const;
+
+export function sweepCsv(r: SingleMixSweepResult): string {
+  return csv(
+    SWEEP_CSV_COLUMNS,
+    r.rows.map((row) => [row.law, row.kind, row.load, row.rate, row.meanDelay, row.simulated.mean, row.simulated.ci95[0], row.simulated.ci95[1], row.theory, row.theoryFirstOrder, row.valid]),
+  );
+}
+
+export function sweepTable(r: SingleMixSweepResult): string {
+  const rows = r.rows.map((row) => [
+    row.law,
+    String(row.load),
+    fixed(row.rate),
+    fixed(row.simulated.mean),
+    `${fixed(row.simulated.ci95[0], 3)}..${fixed(row.simulated.ci95[1], 3)}`,
+    fixed(row.theory),
+    row.valid ? '' : 'model breaks down',
+  ]);
+  const best = r.best.map((b) => `${b.load}: ${b.law}`).join(', ');
+  return (
+    [
+      `mix sweep: mean delay ${fixed(r.meanDelay)}; ${r.trials} trials per cell, seed ${r.seed}; entropies in bits; kernels: ${r.kernels}`,
+      '',
+      table(['law', 'λ·E[D]', 'λ', 'simulated', 'ci95', 'theory', ''], rows),
+      '',
+      `most anonymous law at each load: ${best}`,
+    ].join('\n') + '\n'
+  );
+}
+
+/** Simulated (solid, with its CI band) and h(f) + log2 λ (dashed) against log10 λ·E[D], one colour per law. */
+export function sweepSvg(r: SingleMixSweepResult): string {
+  const series: Series[] = [];
+  const bands: Band[] = [];
+  r.laws.forEach((law, i) => {
+    const rows = r.rows.filter((row) => row.law === law.spec);
+    const x = rows.map((row) => Math.log10(row.load));
+    const color = COLORS[i % COLORS.length];
+    series.push({ name: `${law.spec} simulated`, x, y: rows.map((row) => row.simulated.mean), color });
+    series.push({ name: `${law.kind} h(f) + log2 λ`, x, y: rows.map((row) => row.theory), color, dashed: true });
+    bands.push({ name: `${law.kind} 95% CI`, x, lower: rows.map((row) => row.simulated.ci95[0]), upper: rows.map((row) => row.simulated.ci95[1]), color });
+  });
+  return lineChart({
+    title: `Single-mix anonymity, delay laws of mean ${Number(r.meanDelay.toPrecision(4))}`,
+    xLabel: 'log10 λ·E[D]  (λ/μ for the exponential)',
+    yLabel: 'sender anonymity (bits)',
+    series,
+    bands,
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// anonscope trace
+
+export function traceTable(r: TraceLinksResult | TraceSimulationResult): string {
+  if (r.mode === 'data') {
+    const rows = [...r.links]
+      .sort((a, b) => a.rank - b.rank)
+      .map((l) => [String(l.rank), l.name, String(l.packets), fixed(l.score, 3), l.feasible ? '' : 'fewer packets than the target']);
+    const lines = [
+      `trace: ${r.targetPackets} target packets, ${r.links.length} links; delay ${r.delay}; window ${fixed(r.window[0])}..${fixed(r.window[1])}, grid ${r.gridLength} × ${fixed(r.step, 6)}; kernels: ${r.kernels}`,
+      '',
+      table(['rank', 'link', 'packets', 'score (nats)', ''], rows),
+      '',
+      `decision: ${r.decision}`,
+    ];
+    if (r.runnerUp !== null && r.theory) {
+      lines.push(
+        `LLR ${r.decision} vs ${r.runnerUp}: ${fixed(r.llr!, 3)} nats; if ${r.decision} carries the target: mean ${fixed(r.theory.mean, 3)}, variance ${fixed(r.theory.variance, 3)}; ` +
+          `if ${r.runnerUp} does: mean ${fixed(r.theory.meanIfY, 3)}, variance ${fixed(r.theory.varianceIfY, 3)}`,
+        `Chebyshev bound on the error (eq. 35): ${fixed(r.errorBound!, 4)}`,
+      );
+    }
+    return lines.join('\n') + '\n';
+  }
+  const parts = [`trace simulation: ${r.trials} trials per point, seed ${r.seed}; LLR in nats; kernels: ${r.kernels}`];
+  for (const c of r.curves) {
+    parts.push(
+      '',
+      `${c.label}: signal ${c.signalRate}, cover ${c.coverRate} on X, padding ${c.paddingRate} on Y, delay ${c.delay} (mean ${fixed(c.meanDelay, 5)})`,
+      table(
+        ['packets', 'detection', 'ci95', 'bound', 'LLR mean', 'LLR var', 'eq.31-34 mean', 'var'],
+        c.points.map((p) => [
+          String(p.packets),
+          fixed(p.detection.mean, 3),
+          `${fixed(p.detection.ci95[0], 3)}..${fixed(p.detection.ci95[1], 3)}`,
+          fixed(p.bound, 3),
+          fixed(p.llr.mean, 3),
+          fixed(p.llr.variance, 3),
+          fixed(p.theory.mean, 3),
+          fixed(p.theory.variance, 3),
+        ]),
+      ),
+    );
+  }
+  return parts.join('\n') + '\n';
+}
+
+export const TRACE_LINK_COLUMNS = ['link', 'packets', 'score', 'rank', 'feasible'] as const;
+export const TRACE_CURVE_COLUMNS = [
+  'curve', 'signal_rate', 'cover_rate', 'padding_rate', 'mean_delay', 'packets', 'trials', 'detection', 'ci95_low', 'ci95_high', 'bound',
+  'llr_mean', 'llr_variance', 'theory_mean', 'theory_variance',
+] as const;
+
+export function traceCsv(r: TraceLinksResult | TraceSimulationResult): string {
+  if (r.mode === 'data') return csv(TRACE_LINK_COLUMNS, r.links.map((l) => [l.name, l.packets, l.score, l.rank, l.feasible]));
+  return csv(
+    TRACE_CURVE_COLUMNS,
+    r.curves.flatMap((c) =>
+      c.points.map((p) => [
+        c.label, c.signalRate, c.coverRate, c.paddingRate, c.meanDelay, p.packets, p.trials, p.detection.mean, p.detection.ci95[0], p.detection.ci95[1], p.bound,
+        p.llr.mean, p.llr.variance, p.theory.mean, p.theory.variance,
+      ]),
+    ),
+  );
+}
+
+/** Detection probability against the number of target packets: one colour per curve, CI band, Chebyshev bound dashed. */
+export function detectionSvg(r: TraceSimulationResult): string {
+  const series: Series[] = [];
+  const bands: Band[] = [];
+  r.curves.forEach((c, i) => {
+    const color = COLORS[i % COLORS.length];
+    const x = c.points.map((p) => p.packets);
+    const name = r.curves.length > 1 ? c.label : 'P(detect)';
+    series.push({ name, x, y: c.points.map((p) => p.detection.mean), color });
+    series.push({ name: `${r.curves.length > 1 ? `${c.label} ` : ''}Chebyshev bound`, x, y: c.points.map((p) => p.bound), color, dashed: true });
+    bands.push({ name: `${r.curves.length > 1 ? `${c.label} ` : ''}95% CI`, x, lower: c.points.map((p) => p.detection.ci95[0]), upper: c.points.map((p) => p.detection.ci95[1]), color });
+  });
+  return lineChart({
+    title: 'Tracing a stream through a mix: detection by the LLR',
+    xLabel: 'target packets',
+    yLabel: 'probability of detection',
+    series,
+    bands,
+    yRange: [0, 1],
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// anonscope network
+
+export function networkTable(r: MixNetworkResult): string {
+  const rows = r.byStep.map((s, h) => [
+    String(s.step),
+    fixed(s.top1, 3),
+    fixed(s.top3, 3),
+    fixed(s.meanRank, 2),
+    fixed(s.meanEntropy, 3),
+    fixed(r.prior[h].top1, 3),
+    fixed(r.prior[h].meanRank, 2),
+    fixed(r.prior[h].meanEntropy, 3),
+  ]);
+  return (
+    [
+      `network: ${r.topology}; ${r.links} links; ${r.streams} of ${r.totalStreams} streams traced, ${r.pathLength} mixes per path, ${r.packets} packets over ${r.duration}; delay ${r.delay}; seed ${r.seed}; kernels: ${r.kernels}`,
+      `destination (after ${r.pathLength - 1} steps): top1 ${fixed(r.top1, 3)}, top3 ${fixed(r.top3, 3)}, mean rank ${fixed(r.meanRank, 2)}, mean entropy ${fixed(r.meanEntropy, 3)} bits ` +
+        `(uniform guessing: top1 ${fixed(r.chance.top1, 3)}, mean rank ${fixed(r.chance.meanRank, 1)}, ${fixed(r.chance.entropy, 3)} bits)`,
+      '',
+      table(['step', 'top1', 'top3', 'mean rank', 'entropy', 'prior top1', 'prior rank', 'prior entropy'], rows),
+      ...(r.shortPaths > 0 ? [`note: ${r.shortPaths} streams met a dead end before ${r.pathLength} mixes and are not traced`] : []),
+    ].join('\n') + '\n'
+  );
+}
+
+export const NETWORK_STEP_COLUMNS = ['step', 'top1', 'top3', 'mean_rank', 'mean_entropy', 'prior_top1', 'prior_top3', 'prior_mean_rank', 'prior_mean_entropy'] as const;
+
+export function networkStepsCsv(r: MixNetworkResult): string {
+  return csv(
+    NETWORK_STEP_COLUMNS,
+    r.byStep.map((s, h) => [s.step, s.top1, s.top3, s.meanRank, s.meanEntropy, r.prior[h].top1, r.prior[h].top3, r.prior[h].meanRank, r.prior[h].meanEntropy]),
+  );
+}
+
+export function networkStreamsCsv(r: MixNetworkResult): string {
+  const steps = r.byStep.length;
+  const header = ['stream', 'entry', 'destination', 'path', ...r.byStep.map((s) => `rank_${s.step}`), ...r.byStep.map((s) => `entropy_${s.step}`)];
+  return csv(
+    header,
+    (r.perStream ?? []).map((s) => [s.stream, s.entry, s.destination, s.path.join(' '), ...s.ranks.slice(0, steps), ...s.entropies.slice(0, steps)]),
+  );
+}
+
+/** Top-1 and top-3 against steps from the entry, with the routing-law-only walk and uniform guessing. */
+export function networkAccuracySvg(r: MixNetworkResult): string {
+  const x = r.byStep.map((s) => s.step);
+  return lineChart({
+    title: 'Mix network: tracing streams from their entry',
+    xLabel: 'steps from the entry mix',
+    yLabel: 'fraction of streams',
+    yRange: [0, 1],
+    series: [
+      { name: 'top 1 (timing)', x, y: r.byStep.map((s) => s.top1), color: COLORS[0] },
+      { name: 'top 3 (timing)', x, y: r.byStep.map((s) => s.top3), color: COLORS[1] },
+      { name: 'top 1 (routing only)', x, y: r.prior.map((s) => s.top1), color: COLORS[0], dashed: true },
+      { name: 'top 3 (routing only)', x, y: r.prior.map((s) => s.top3), color: COLORS[1], dashed: true },
+      { name: 'top 1 (uniform guess)', x, y: x.map(() => r.chance.top1), color: '#888', dashed: true },
+    ],
+  });
+}
+
+export function networkEntropySvg(r: MixNetworkResult): string {
+  const x = r.byStep.map((s) => s.step);
+  return lineChart({
+    title: 'Mix network: entropy of where the stream is',
+    xLabel: 'steps from the entry mix',
+    yLabel: 'entropy (bits)',
+    series: [
+      { name: 'timing attack', x, y: r.byStep.map((s) => s.meanEntropy), color: COLORS[0] },
+      { name: 'routing law only', x, y: r.prior.map((s) => s.meanEntropy), color: COLORS[2], dashed: true },
+      { name: 'log2(mixes − 1)', x, y: x.map(() => r.chance.entropy), color: '#888', dashed: true },
+    ],
+  });
+}
+
+/** CDF of the destination's rank over the traced streams. */
+export function networkRankCdfSvg(r: MixNetworkResult): string {
+  const cdf = empiricalCdf((r.perStream ?? []).map((s) => s.rank));
+  return lineChart({
+    title: 'Rank of the true destination',
+    xLabel: 'rank (1 = most likely)',
+    yLabel: 'fraction of streams',
+    yRange: [0, 1],
+    series: [{ name: 'CDF', x: [0, ...cdf.value], y: [0, ...cdf.probability], color: COLORS[0], step: true }],
+  });
+}
