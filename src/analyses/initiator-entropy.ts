@@ -1,6 +1,6 @@
 import type { AbstractGraph } from 'graphology-types';
 import { CpuBackend, type Backend, type EntropyTable } from '../backends/index.js';
-import { ParameterError } from '../errors.js';
+import { DeviceError, ParameterError } from '../errors.js';
 import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
 import { sampleWithoutReplacement } from '../random.js';
@@ -39,6 +39,8 @@ export interface InitiatorEntropyOptions {
   rounds?: number;
   /** Initiators sampled for the rounds (default 100). */
   roundsSamples?: number;
+  /** Also the guessing entropy (expected guesses; needs the float64 cpu backend). */
+  guessing?: boolean;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -52,6 +54,8 @@ export interface HopStatistics {
   median: number;
   max: number;
   minEntropyMean: number;
+  /** Mean expected number of guesses (Massey's guessing entropy), with `guessing`. */
+  guessingMean?: number;
   /**
    * The expectation weighted by where walks end: Σ_j S_j H_j / Σ_j S_j with S_j = Σ_i q_i
    * (P^t)_ij. Exact with every node a terminal; a ratio estimator over a uniform sample.
@@ -135,6 +139,9 @@ export async function initiatorEntropy(
   const prior = options.prior ? priorVector(csr, options.prior, where) : undefined;
   const walk = transitionMatrix(csr, walkModel, options.lazy ?? false);
   const backend = options.backend ?? new CpuBackend();
+  if (options.guessing && backend.info.name !== 'cpu') {
+    throw new DeviceError(`${where}: guessing entropy sorts every posterior column and runs on the cpu backend only (this is ${backend.info.name}); pass --backend cpu`);
+  }
   let table: EntropyTable;
   let roundRows: RoundStatistics[] | undefined;
   try {
@@ -145,6 +152,7 @@ export async function initiatorEntropy(
       prior,
       onProgress: options.onProgress,
       signal: options.signal,
+      guessing: options.guessing,
     });
     if (rounds !== undefined) roundRows = await roundStatistics(backend, walk, hops, rounds, roundsSamples, options.seed ?? 1, prior);
   } finally {
@@ -180,6 +188,7 @@ export async function initiatorEntropy(
       median: s.median,
       max: s.max,
       minEntropyMean: m.mean,
+      ...(table.guessing ? { guessingMean: summarize(hopRow(table.guessing, hop), exact).mean } : {}),
       terminusWeightedMean: weightedMean(hop),
       unreachable: T - s.count,
     });

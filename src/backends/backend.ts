@@ -13,6 +13,8 @@ export interface EntropyJob {
   /** Called as work completes, with counts of terminal-hops done and in all. */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Also the guessing entropy (a sort per column and hop: only the float64 cpu backend does it). */
+  guessing?: boolean;
 }
 
 /**
@@ -26,6 +28,8 @@ export interface EntropyTable {
   minEntropy: Float64Array;
   /** Σ_i q_i (P^t)_ij per terminal and hop: weights for the expectation over where walks end. */
   mass: Float64Array;
+  /** Expected number of guesses, when the job asked for it. */
+  guessing?: Float64Array;
 }
 
 /**

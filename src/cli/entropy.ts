@@ -39,6 +39,8 @@ Terminals:
   --rounds Z           also the entropy after 1..Z independent rounds of L-hop walks
                        from the same initiator (the adversary sees every terminus)
   --rounds-samples K   initiators sampled for --rounds [100]
+  --guessing           also the guessing entropy (expected number of guesses, Massey);
+                       sorts every posterior: --backend cpu only
   --prior FILE         prior over initiators: "node weight" lines [uniform]
   --terminal-weighting W
                        uniform | terminus: lead the table and plot with the mean
@@ -84,6 +86,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
       'terminal-weighting': { type: 'string', default: 'uniform' },
       rounds: { type: 'string' },
       'rounds-samples': { type: 'string' },
+      guessing: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'auto' },
       runtime: { type: 'string', default: 'auto' },
       'require-hardware': { type: 'boolean', default: false },
@@ -107,7 +110,11 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
   const walk = choiceOption('walk', values.walk, WALK_MODELS);
   const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
-  const backendName = choiceOption('backend', values.backend, BACKEND_NAMES);
+  let backendName = choiceOption('backend', values.backend, BACKEND_NAMES);
+  if (values.guessing && backendName === 'auto') {
+    log('backend auto: cpu, the one backend that computes guessing entropy');
+    backendName = 'cpu';
+  }
   const runtime = choiceOption('runtime', values.runtime, RUNTIMES);
   const gpujsMode = values['gpujs-mode'] === undefined ? undefined : choiceOption('gpujs-mode', values['gpujs-mode'], GPUJS_MODES);
   const hops = values.hops === undefined ? DEFAULT_HOPS : integerOption('hops', values.hops, 1, 100_000);
@@ -139,6 +146,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
       perTerminal: values['per-terminal'],
       cdfHop,
       rounds: values.rounds === undefined ? undefined : integerOption('rounds', values.rounds, 1, 256),
+      guessing: values.guessing,
       roundsSamples: values['rounds-samples'] === undefined ? undefined : integerOption('rounds-samples', values['rounds-samples'], 1),
       onProgress: progress.update,
     });

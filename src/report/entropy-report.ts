@@ -13,7 +13,7 @@ export function entropyJson(result: InitiatorEntropyResult): string {
 }
 
 export const HOP_CSV_COLUMNS = [
-  'hop', 'mean', 'ci95_low', 'ci95_high', 'min', 'p05', 'median', 'max', 'min_entropy_mean', 'terminus_weighted_mean', 'unreachable', 'optimal',
+  'hop', 'mean', 'ci95_low', 'ci95_high', 'min', 'p05', 'median', 'max', 'min_entropy_mean', 'terminus_weighted_mean', 'guessing_mean', 'unreachable', 'optimal',
 ] as const;
 
 function csvCell(v: number): string {
@@ -24,7 +24,7 @@ export function hopsCsv(result: InitiatorEntropyResult): string {
   const lines = [HOP_CSV_COLUMNS.join(',')];
   for (const h of result.hops) {
     lines.push(
-      [h.hop, h.mean, h.ci95[0], h.ci95[1], h.min, h.p05, h.median, h.max, h.minEntropyMean, h.terminusWeightedMean, h.unreachable, result.optimal]
+      [h.hop, h.mean, h.ci95[0], h.ci95[1], h.min, h.p05, h.median, h.max, h.minEntropyMean, h.terminusWeightedMean, h.guessingMean ?? NaN, h.unreachable, result.optimal]
         .map(csvCell)
         .join(','),
     );
@@ -50,6 +50,8 @@ export interface EntropyReportOptions {
 export function entropyTable(result: InitiatorEntropyResult, options: EntropyReportOptions = {}): string {
   const head = ['hop', 'mean', 'ci95', 'min', 'p05', 'median', 'max', 'H_min mean'];
   if (options.terminusWeighted) head.push('terminus-weighted');
+  const guessing = result.hops[0].guessingMean !== undefined;
+  if (guessing) head.push('guesses');
   const rows = result.hops.map((h) => [
     String(h.hop),
     h.mean.toFixed(4),
@@ -60,6 +62,7 @@ export function entropyTable(result: InitiatorEntropyResult, options: EntropyRep
     h.max.toFixed(4),
     h.minEntropyMean.toFixed(4),
     ...(options.terminusWeighted ? [h.terminusWeightedMean.toFixed(4)] : []),
+    ...(guessing ? [h.guessingMean!.toFixed(2)] : []),
   ]);
   const widths = head.map((title, c) => Math.max(title.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c])).join('  ');

@@ -46,6 +46,26 @@ export function posteriorEntropy(
   return { shannon, minEntropy: Math.log2(sum / max), mass: sum };
 }
 
+/**
+ * Guessing entropy (Massey 1994): the expected number of guesses G = Σ_k k p_(k) of an
+ * adversary who tries initiators in order of decreasing posterior. Read from a strided
+ * column like posteriorEntropy; NaN without mass. O(n log n): a sort per column.
+ */
+export function guessingEntropy(y: Float64Array, offset: number, stride: number, n: number, prior?: Float64Array): number {
+  const values = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = prior ? prior[i] * y[offset + i * stride] : y[offset + i * stride];
+    values[i] = v;
+    sum += v;
+  }
+  if (!(sum > 0)) return NaN;
+  values.sort();
+  let guesses = 0;
+  for (let k = 0; k < n; k++) guesses += (k + 1) * values[n - 1 - k];
+  return guesses / sum;
+}
+
 /** Shannon entropy of a distribution given by non-negative weights, in bits. */
 export function shannonOfWeights(weights: ArrayLike<number>): number {
   let sum = 0;

@@ -170,3 +170,25 @@ describe('initiator entropy: options and errors', () => {
     expect(result.graph).toEqual({ nodes: 5, edges: 4, directed: false, danglingNodes: 0 });
   });
 });
+
+describe('guessing entropy', () => {
+  it('star, one hop: the centre needs (k+1)/2 guesses on average, a leaf 1', async () => {
+    const k = 6;
+    const result = await initiatorEntropy(starGraph(k), { hops: 1, terminalIds: ['0', '1'], guessing: true });
+    // centre: uniform over k leaves → (k+1)/2; leaf: only the centre → 1
+    expect(result.hops[0].guessingMean).toBeCloseTo(((k + 1) / 2 + 1) / 2, 12);
+  });
+
+  it('weighted triangle by hand: p = (9/17, 8/17) needs 9/17 + 2·8/17 guesses', async () => {
+    const csr = csrFromEdges([['a', 'b', 1], ['b', 'c', 2], ['a', 'c', 3]]);
+    const result = await initiatorEntropy(csr, { hops: 1, terminalIds: ['c'], guessing: true });
+    expect(result.hops[0].guessingMean).toBeCloseTo(9 / 17 + (2 * 8) / 17, 14);
+  });
+
+  it('is refused with a clear error on backends that cannot sort columns', async () => {
+    const { ParallelCpuBackend } = await import('../../src/backends/cpu/parallel-backend.js');
+    await expect(initiatorEntropy(starGraph(3), { guessing: true, backend: new ParallelCpuBackend() })).rejects.toThrow(
+      /guessing entropy .* cpu backend only \(this is cpu-parallel\)/,
+    );
+  });
+});

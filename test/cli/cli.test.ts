@@ -59,7 +59,7 @@ describe('anonscope CLI', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const lines = run.stdout.trim().split('\n');
-    expect(lines[0]).toBe('hop,mean,ci95_low,ci95_high,min,p05,median,max,min_entropy_mean,terminus_weighted_mean,unreachable,optimal');
+    expect(lines[0]).toBe('hop,mean,ci95_low,ci95_high,min,p05,median,max,min_entropy_mean,terminus_weighted_mean,guessing_mean,unreachable,optimal');
     expect(lines).toHaveLength(4);
     expect(readFileSync(join(out, 'hops.csv'), 'utf8')).toBe(run.stdout);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));

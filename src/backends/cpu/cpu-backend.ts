@@ -1,4 +1,4 @@
-import { posteriorEntropy } from '../../stats/entropy.js';
+import { guessingEntropy, posteriorEntropy } from '../../stats/entropy.js';
 import type { TransitionMatrix } from '../../walks/transition.js';
 import { runWalkersReference, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import {
@@ -81,6 +81,7 @@ export class CpuBackend implements Backend {
     const { n } = walk;
     const T = terminals.length;
     const table = createEntropyTable(hops, T);
+    if (job.guessing) table.guessing = new Float64Array(hops * T);
     let done = 0;
 
     for (let first = 0; first < T; first += BATCH) {
@@ -93,7 +94,10 @@ export class CpuBackend implements Backend {
         job.signal?.throwIfAborted();
         pullStep(walk, x, next, B);
         [x, next] = [next, x];
-        for (let b = 0; b < B; b++) storeEntropy(table, hop, first + b, posteriorEntropy(x, b, B, n, prior));
+        for (let b = 0; b < B; b++) {
+          storeEntropy(table, hop, first + b, posteriorEntropy(x, b, B, n, prior));
+          if (table.guessing) table.guessing[(hop - 1) * T + first + b] = guessingEntropy(x, b, B, n, prior);
+        }
         done += B;
         job.onProgress?.(done, hops * T);
       }
