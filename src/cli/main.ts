@@ -70,7 +70,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     const code = exitCodeOf(error);
-    const message = error instanceof AnonscopeError || code === 2 ? (error as Error).message : (error as Error)?.stack ?? String(error);
+    // Expected errors are one line (node's parseArgs adds a hint on a second line).
+    const message =
+      error instanceof AnonscopeError || code === 2 ? (error as Error).message.replace(/\s*\n\s*/g, ' ') : ((error as Error)?.stack ?? String(error));
     process.stderr.write(`anonscope ${command}: error: ${message}\n`);
     return code;
   }
