@@ -42,7 +42,7 @@ export interface GpuJsBackendOptions {
 
 interface KernelThis {
   thread: { x: number };
-  constants: { B: number; accumulate: number; rows: number; usePrior: number; loop: number };
+  constants: { B: number; accumulate: number; rows: number; usePrior: number; loop: number; reduction: number };
 }
 
 // Kernel bodies are parsed by gpu.js from their source: plain functions, no closures. Loop
@@ -80,7 +80,12 @@ function rowSums(this: KernelThis, segPtr: Float32Array, partial: Float32Array, 
   return sum;
 }
 
-function chunkSum(this: KernelThis, x: Float32Array, prior: Float32Array) {
+/**
+ * One of the three per-chunk reductions of y = q ⊙ x for each terminal column, chosen by
+ * constants.reduction (0: Σy, 1: Σ y log2 y, 2: max y): gpu.js kernels return one number,
+ * so the backend runs this kernel once per reduction.
+ */
+function chunkReduction(this: KernelThis, x: Float32Array, prior: Float32Array) {
   const chunk = Math.floor(this.thread.x / this.constants.B);
   const b = this.thread.x - chunk * this.constants.B;
   let total = 0;
@@ -89,40 +94,12 @@ function chunkSum(this: KernelThis, x: Float32Array, prior: Float32Array) {
     if (i < this.constants.rows) {
       let y = x[i * this.constants.B + b];
       if (this.constants.usePrior > 0) y = y * prior[i];
-      total += y;
+      if (this.constants.reduction === 0) total += y;
+      if (this.constants.reduction === 1 && y > 0) total += y * Math.log2(y);
+      if (this.constants.reduction === 2) total = Math.max(total, y);
     }
   }
   return total;
-}
-
-function chunkSumYLogY(this: KernelThis, x: Float32Array, prior: Float32Array) {
-  const chunk = Math.floor(this.thread.x / this.constants.B);
-  const b = this.thread.x - chunk * this.constants.B;
-  let total = 0;
-  for (let k = 0; k < this.constants.loop; k++) {
-    const i = chunk * this.constants.loop + k;
-    if (i < this.constants.rows) {
-      let y = x[i * this.constants.B + b];
-      if (this.constants.usePrior > 0) y = y * prior[i];
-      if (y > 0) total += y * Math.log2(y);
-    }
-  }
-  return total;
-}
-
-function chunkMax(this: KernelThis, x: Float32Array, prior: Float32Array) {
-  const chunk = Math.floor(this.thread.x / this.constants.B);
-  const b = this.thread.x - chunk * this.constants.B;
-  let best = 0;
-  for (let k = 0; k < this.constants.loop; k++) {
-    const i = chunk * this.constants.loop + k;
-    if (i < this.constants.rows) {
-      let y = x[i * this.constants.B + b];
-      if (this.constants.usePrior > 0) y = y * prior[i];
-      best = Math.max(best, y);
-    }
-  }
-  return best;
 }
 
 interface WalkerThis {
@@ -280,7 +257,7 @@ export class GpuJsBackend implements Backend {
         segPtr[k + 1] = segStart.length;
         mostSegments = Math.max(mostSegments, segPtr[k + 1] - segPtr[k]);
       }
-      const constants = { B, accumulate: tile.writes ? 0 : 1, rows: rowCount, usePrior: 0 };
+      const constants = { B, accumulate: tile.writes ? 0 : 1, rows: rowCount, usePrior: 0, reduction: 0 };
       return {
         rowSlab: tile.rowSlab,
         columnSlab: tile.columnSlab,
@@ -297,12 +274,12 @@ export class GpuJsBackend implements Backend {
     const reductions = plan.slabs.map((slab) => {
       const rows = slab.end - slab.start;
       const chunks = Math.ceil(rows / CHUNK_ROWS);
-      const constants = { B, accumulate: 0, rows, usePrior: job.prior ? 1 : 0 };
+      const constants = { B, accumulate: 0, rows, usePrior: job.prior ? 1 : 0, reduction: 0 };
       return {
         prior: job.prior ? Float32Array.from(job.prior.subarray(slab.start, slab.end)) : new Float32Array(1),
-        sum: this.kernel(chunkSum, chunks * B, constants, CHUNK_ROWS, false),
-        sumYLogY: this.kernel(chunkSumYLogY, chunks * B, constants, CHUNK_ROWS, false),
-        max: this.kernel(chunkMax, chunks * B, constants, CHUNK_ROWS, false),
+        sum: this.kernel(chunkReduction, chunks * B, { ...constants, reduction: 0 }, CHUNK_ROWS, false),
+        sumYLogY: this.kernel(chunkReduction, chunks * B, { ...constants, reduction: 1 }, CHUNK_ROWS, false),
+        max: this.kernel(chunkReduction, chunks * B, { ...constants, reduction: 2 }, CHUNK_ROWS, false),
       };
     });
     const live = new Set<Texture>();
