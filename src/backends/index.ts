@@ -93,7 +93,7 @@ async function chooseBackend(options: CreateBackendOptions, log: (message: strin
     skipped.push(`gpujs (${(error as Error).message})`);
   }
   log(`backend auto: skipped ${skipped.join('; ')}`);
-  return availableParallelism() > 1 ? new ParallelCpuBackend() : new CpuBackend();
+  return availableParallelism() > 1 ? new ParallelCpuBackend({ threads: options.threads }) : new CpuBackend();
 }
 
 /** The backend by name; `auto` picks the best one that works here. */
