@@ -9,7 +9,8 @@ import { isSoftwareAdapter } from '../src/backends/webgpu/node-runtime.js';
 import { DeviceError } from '../src/errors.js';
 import { launchBrowser } from './browser.js';
 import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../src/walks/walkers.js';
-import type { PageJob, PageSetup, PageWalkerJob } from './page.js';
+import type { ConvolveJob, MixEntropyJob, MixKernels, MixKernelsInfo, ScoreJob } from '../src/mix/kernels.js';
+import type { EncodedTypedArray, MixKernelName, PageJob, PageMixOptions, PageSetup, PageWalkerJob } from './page.js';
 import { LoopbackServer } from './server.js';
 
 export interface BrowserBackendOptions {
@@ -165,8 +166,82 @@ export class BrowserBackend implements Backend {
     return unpackWalkerRecords(new Uint32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength)), job.starts.length);
   }
 
+  /**
+   * Evaluate `inPage(arg)` in the page (it runs there: it may use only `window` and `arg`);
+   * an exception there becomes a DeviceError.
+   */
+  async evaluate<A, T>(inPage: (arg: A) => T | Promise<T>, arg: A): Promise<T> {
+    return (this.page.evaluate(inPage as never, arg as never) as Promise<T>).catch((error: Error) => {
+      throw new DeviceError(`anonscope/harness: in the browser: ${error.message.replace(/^Error: /, '')}`);
+    });
+  }
+
   async dispose(): Promise<void> {
     await this.browser.close();
     await this.server.close();
+  }
+}
+
+/** A mix job as JSON for the page: typed arrays as base64 of their bytes (see EncodedTypedArray). */
+export function encodeMixJob(job: ConvolveJob | ScoreJob | MixEntropyJob): string {
+  return JSON.stringify(job, (_, value: unknown) => {
+    if (value instanceof Float64Array || value instanceof Float32Array || value instanceof Uint32Array) {
+      const encoded: EncodedTypedArray = {
+        $typed: value instanceof Float64Array ? 'f64' : value instanceof Float32Array ? 'f32' : 'u32',
+        base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'),
+      };
+      return encoded;
+    }
+    return value;
+  });
+}
+
+/**
+ * The mix kernels (src/mix/webgpu-kernels.ts or gpujs-kernels.ts) run in the page of a started
+ * BrowserBackend: WebGPU on the page's device, or gpu.js in the page's mode. Each call sends
+ * the job's arrays as base64 and reads the Float64Array result back, so analyses run with
+ * `kernels: new BrowserMixKernels(backend)`. dispose() closes the browser only when these
+ * kernels started it (BrowserMixKernels.start).
+ */
+export class BrowserMixKernels implements MixKernels {
+  info: MixKernelsInfo;
+
+  constructor(
+    private readonly backend: BrowserBackend,
+    private readonly options: PageMixOptions = {},
+    private readonly ownsBackend = false,
+  ) {
+    const kind = options.kind ?? (backend.info.name === 'gpujs' ? 'gpujs' : 'webgpu');
+    this.info = { name: kind, precision: 'float32', runtime: kind === backend.info.name ? backend.info.runtime : 'browser', adapter: backend.info.adapter };
+  }
+
+  /** Start a browser for these kernels alone; dispose() closes it. */
+  static async start(options: BrowserBackendOptions = {}, mixOptions: PageMixOptions = {}): Promise<BrowserMixKernels> {
+    return new BrowserMixKernels(await BrowserBackend.start(options), mixOptions, true);
+  }
+
+  private async call(name: MixKernelName, job: ConvolveJob | ScoreJob | MixEntropyJob): Promise<Float64Array> {
+    const answer = await this.backend.evaluate(
+      ([kernel, json, options]) => window.anonscopeMixKernel(kernel, json, options),
+      [name, encodeMixJob(job), this.options] as [MixKernelName, string, PageMixOptions],
+    );
+    this.info = { ...answer.info, adapter: answer.info.adapter ?? this.info.adapter };
+    return decodeFloat64(answer.result);
+  }
+
+  convolve(job: ConvolveJob): Promise<Float64Array> {
+    return this.call('convolve', job);
+  }
+
+  scoreLinks(job: ScoreJob): Promise<Float64Array> {
+    return this.call('scoreLinks', job);
+  }
+
+  mixEntropies(job: MixEntropyJob): Promise<Float64Array> {
+    return this.call('mixEntropies', job);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.ownsBackend) await this.backend.dispose();
   }
 }

@@ -7,7 +7,10 @@
 import type { Backend, BackendInfo } from '../src/backends/backend.js';
 import { GpuJsBackend, type GpuJsMode } from '../src/backends/gpujs/gpujs-backend.js';
 import type { PlanLimits } from '../src/backends/webgpu/plan.js';
-import { requestDevice, WebGpuBackend } from '../src/backends/webgpu/webgpu-backend.js';
+import { requestDevice, WebGpuBackend, type AdapterDescription } from '../src/backends/webgpu/webgpu-backend.js';
+import { GpuJsMixKernels } from '../src/mix/gpujs-kernels.js';
+import type { MixKernels, MixKernelsInfo } from '../src/mix/kernels.js';
+import { WebGpuMixKernels, type WebGpuMixKernelsOptions } from '../src/mix/webgpu-kernels.js';
 import type { TransitionMatrix } from '../src/walks/transition.js';
 import { packWalkerRecords } from '../src/walks/walkers.js';
 
@@ -35,19 +38,43 @@ export interface PageWalkerJob {
   seed: number;
 }
 
+/** The MixKernels methods the page runs (see anonscopeMixKernel). */
+export type MixKernelName = 'convolve' | 'scoreLinks' | 'mixEntropies';
+
+/** Options of the mix kernels in the page: which implementation, and tighter bounds for tests. */
+export interface PageMixOptions {
+  /** webgpu (on the page's device) or gpujs (in the mode anonscopeInit was given); default: the page's backend. */
+  kind?: 'webgpu' | 'gpujs';
+  webgpu?: Pick<WebGpuMixKernelsOptions, 'maxBindingBytes' | 'maxWorkgroupsPerDimension'>;
+  gpujsMaxElements?: number;
+}
+
+/**
+ * A mix job as JSON: typed arrays become { $typed: 'f64' | 'f32' | 'u32', base64 } (little-endian
+ * bytes), everything else stays as it is. Encoded in Node by harness/browser-backend.ts.
+ */
+export interface EncodedTypedArray {
+  $typed: 'f64' | 'f32' | 'u32';
+  base64: string;
+}
+
 declare global {
   interface Window {
     anonscopeInit(setup: PageSetup): Promise<BackendInfo>;
     anonscopeRun(job: PageJob): Promise<{ shannon: string; minEntropy: string; mass: string; info: BackendInfo }>;
     anonscopeWalkers(job: PageWalkerJob): Promise<string>;
     anonscopeRounds(job: PageJob & { rounds: number }): Promise<{ shannon: string; minEntropy: string }>;
+    anonscopeMixKernel(name: MixKernelName, jobJson: string, options?: PageMixOptions): Promise<{ result: string; info: MixKernelsInfo }>;
     anonscopeProgress?: (done: number, total: number) => void;
     anonscopeReady: boolean;
   }
 }
 
 let device: GPUDevice | undefined;
+let adapter: AdapterDescription | undefined;
 let backend: Backend | undefined;
+let pageSetup: PageSetup | undefined;
+const mixKernels = new Map<string, MixKernels>();
 
 async function fetchArray<T>(url: string, make: (buffer: ArrayBuffer) => T): Promise<T> {
   const response = await fetch(url);
@@ -65,6 +92,7 @@ function toBase64(array: Float64Array | Uint32Array): string {
 }
 
 window.anonscopeInit = async (setup) => {
+  pageSetup = setup;
   if (setup.backend === 'gpujs') {
     backend = new GpuJsBackend({ mode: setup.gpujsMode, limits: setup.limits, runtime: 'browser' });
     return backend.info;
@@ -72,6 +100,7 @@ window.anonscopeInit = async (setup) => {
   if (!navigator.gpu) throw new Error('anonscope/harness page: this browser has no navigator.gpu (WebGPU is off)');
   const requested = await requestDevice(navigator.gpu, 'this browser');
   device = requested.device;
+  adapter = requested.adapter;
   backend = new WebGpuBackend(device, requested.adapter, { runtime: 'browser', limits: setup.limits });
   return backend.info;
 };
@@ -151,6 +180,49 @@ window.anonscopeWalkers = async (job) => {
     seed: job.seed,
   });
   return toBase64(packWalkerRecords(records));
+};
+
+function fromBase64(base64: string): ArrayBuffer {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
+}
+
+function decodeMixJob(json: string): unknown {
+  return JSON.parse(json, (_, value: unknown) => {
+    if (value && typeof value === 'object' && '$typed' in value) {
+      const { $typed, base64 } = value as EncodedTypedArray;
+      const buffer = fromBase64(base64);
+      return $typed === 'f64' ? new Float64Array(buffer) : $typed === 'f32' ? new Float32Array(buffer) : new Uint32Array(buffer);
+    }
+    return value;
+  });
+}
+
+/** The page's mix kernels of one kind and options, made once and kept. */
+function pageMixKernels(options: PageMixOptions): MixKernels {
+  const kind = options.kind ?? pageSetup?.backend;
+  if (!kind) throw new Error('anonscope/harness page: anonscopeInit() first');
+  const key = JSON.stringify({ ...options, kind });
+  let kernels = mixKernels.get(key);
+  if (!kernels) {
+    if (kind === 'webgpu') {
+      if (!device || !adapter) throw new Error('anonscope/harness page: the webgpu mix kernels need a page started with the webgpu backend');
+      kernels = new WebGpuMixKernels(device, adapter, { runtime: 'browser', ...options.webgpu });
+    } else {
+      kernels = new GpuJsMixKernels({ mode: pageSetup?.gpujsMode, runtime: 'browser', maxElements: options.gpujsMaxElements });
+    }
+    mixKernels.set(key, kernels);
+  }
+  return kernels;
+}
+
+window.anonscopeMixKernel = async (name, jobJson, options = {}) => {
+  const kernels = pageMixKernels(options);
+  const job = decodeMixJob(jobJson) as never;
+  const result = await kernels[name](job);
+  return { result: toBase64(result), info: kernels.info };
 };
 
 window.anonscopeReady = true;

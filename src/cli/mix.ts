@@ -2,8 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LOADS, DEFAULT_MIX_TRIALS, singleMix, singleMixSweep } from '../analyses/single-mix.js';
-import { ParameterError } from '../errors.js';
+import type { Backend } from '../backends/backend.js';
+import { GPUJS_MODES } from '../backends/gpujs/gpujs-backend.js';
+import { createBackend, RUNTIMES, type Runtime } from '../backends/index.js';
+import { DeviceError, ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
+import { cpuMixKernels, type MixKernels } from '../mix/kernels.js';
 import {
   mixJson,
   singleMixCdfSvg,
@@ -41,6 +45,69 @@ export async function writeOutputs(dir: string, files: [string, string][], log: 
   log(`wrote ${files.map(([name]) => name).join(', ')} to ${dir}`);
 }
 
+export const MIX_BACKENDS = ['cpu', 'webgpu', 'gpujs'] as const;
+export type MixBackendName = (typeof MIX_BACKENDS)[number];
+
+/** The kernel options of mix, trace and network (parseArgs specs), and their help text. */
+export const MIX_KERNEL_OPTIONS = {
+  backend: { type: 'string', default: 'cpu' },
+  runtime: { type: 'string', default: 'auto' },
+  'gpujs-mode': { type: 'string' },
+} as const;
+
+export const MIX_KERNEL_HELP = `Kernels:
+  --backend B          cpu (float64 reference) | webgpu (WGSL, float32) | gpujs (gpu.js,
+                       float32) [cpu]
+  --runtime R          ${RUNTIMES.join(' | ')} [auto]: webgpu runs on Dawn in Node where it has
+                       a hardware adapter, else in headless Chromium; browser also runs
+                       gpujs in Chromium (webgl2 by default)
+  --gpujs-mode M       ${GPUJS_MODES.join(' | ')} [gpu in a browser, webasm in Node]
+`;
+
+/**
+ * The MixKernels the --backend, --runtime and --gpujs-mode options ask for, reporting on
+ * stderr what runs. webgpu: Dawn in Node or headless Chromium (as the entropy command's
+ * backend); gpujs: gpu.js in Node, or in Chromium with --runtime browser. dispose() releases
+ * the device or browser.
+ */
+export async function createMixKernels(
+  values: { backend?: string; runtime?: string; 'gpujs-mode'?: string },
+  log: (line: string) => void,
+): Promise<MixKernels> {
+  const name = choiceOption('backend', values.backend ?? 'cpu', MIX_BACKENDS);
+  const runtime: Runtime = choiceOption('runtime', values.runtime ?? 'auto', RUNTIMES);
+  const gpujsMode = values['gpujs-mode'] === undefined ? undefined : choiceOption('gpujs-mode', values['gpujs-mode'], GPUJS_MODES);
+  if (name === 'cpu') {
+    if (runtime !== 'auto' || gpujsMode) log('note: --runtime and --gpujs-mode only apply to --backend webgpu or gpujs');
+    return cpuMixKernels;
+  }
+  if (gpujsMode && name !== 'gpujs') throw new ParameterError('--gpujs-mode only applies to --backend gpujs');
+  let kernels: MixKernels;
+  if (name === 'gpujs' && runtime !== 'browser') {
+    const { GpuJsMixKernels } = await import('../mix/gpujs-kernels.js');
+    kernels = new GpuJsMixKernels({ mode: gpujsMode ?? 'webasm', runtime: 'node' });
+  } else {
+    // The entropy command's device set-up (Dawn or Chromium, software adapters, errors), reused.
+    const backend: Backend = await createBackend(name, { runtime, gpujsMode, log: () => {} });
+    const { BrowserBackend, BrowserMixKernels } = await import('../../harness/browser-backend.js');
+    if (backend instanceof BrowserBackend) {
+      kernels = new BrowserMixKernels(backend, {}, true);
+    } else {
+      const device = (backend as unknown as { device?: GPUDevice }).device;
+      if (!device) {
+        await backend.dispose();
+        throw new DeviceError(`anonscope/mix kernels: no WebGPU device in the ${backend.info.name} backend`);
+      }
+      const { WebGpuMixKernels } = await import('../mix/webgpu-kernels.js');
+      const webgpu = new WebGpuMixKernels(device, backend.info.adapter!, { runtime: backend.info.runtime });
+      kernels = Object.assign(webgpu, { dispose: () => backend.dispose() });
+    }
+  }
+  const adapter = kernels.info.adapter;
+  log(`kernels: ${kernels.info.name} (${kernels.info.precision}${kernels.info.runtime ? `, ${kernels.info.runtime}` : ''})${adapter ? ` on ${[adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' ')}` : ''}`);
+  return kernels;
+}
+
 export const MIX_HELP = `Usage: anonscope mix --rate λ [--delay LAW] [options]
        anonscope mix --sweep [--delay LAW] [--loads a,b,c] [options]
 
@@ -65,6 +132,7 @@ Sweep:
   --loads a,b,c        the loads [${DEFAULT_LOADS.join(',')}]
   --no-compare         only LAW, not the other laws
 
+${MIX_KERNEL_HELP}
 Output:
   --format F           table | json | csv: what goes to stdout [table]
   --out DIR            also write results.json and mix.csv + mix-entropy-cdf.svg
@@ -90,6 +158,7 @@ export async function mixCommand(argv: string[]): Promise<void> {
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      ...MIX_KERNEL_OPTIONS,
     },
   });
   if (values.help) {
@@ -103,6 +172,19 @@ export async function mixCommand(argv: string[]): Promise<void> {
   const seed = values.seed === undefined ? 1 : integerOption('seed', values.seed, 0, 2 ** 53 - 1);
   const tailMass = values['tail-mass'] === undefined ? undefined : realOption('tail-mass', values['tail-mass'], { exclusiveMin: 0, max: 0.49 });
   const delay = await parseDelay(values.delay);
+  const kernels = await createMixKernels(values, log);
+  try {
+    await runMix(values, { format, trials, seed, tailMass, delay, kernels, log });
+  } finally {
+    await kernels.dispose();
+  }
+}
+
+async function runMix(
+  values: { sweep: boolean; rate?: string; loads?: string; 'no-compare': boolean; out?: string; quiet: boolean },
+  o: { format: 'table' | 'json' | 'csv'; trials?: number; seed: number; tailMass?: number; delay: Awaited<ReturnType<typeof parseDelay>>; kernels: MixKernels; log: (line: string) => void },
+): Promise<void> {
+  const { format, trials, seed, tailMass, delay, kernels, log } = o;
   const progress = createProgress('mix', process.stderr, values.quiet);
 
   if (values.sweep) {
@@ -110,7 +192,7 @@ export async function mixCommand(argv: string[]): Promise<void> {
     const loads = values.loads === undefined ? undefined : realListOption('loads', values.loads, { exclusiveMin: 0 });
     let result;
     try {
-      result = await singleMixSweep({ delay, loads, compareLaws: !values['no-compare'], trials, seed, tailMass, onProgress: progress.update });
+      result = await singleMixSweep({ delay, loads, compareLaws: !values['no-compare'], trials, seed, tailMass, kernels, onProgress: progress.update });
     } finally {
       progress.finish();
     }
@@ -127,7 +209,7 @@ export async function mixCommand(argv: string[]): Promise<void> {
   const rate = realOption('rate', values.rate, { exclusiveMin: 0 });
   let result;
   try {
-    result = await singleMix({ rate, delay, trials, seed, tailMass, keepTrials: values.out !== undefined, onProgress: progress.update });
+    result = await singleMix({ rate, delay, trials, seed, tailMass, kernels, keepTrials: values.out !== undefined, onProgress: progress.update });
   } finally {
     progress.finish();
   }

@@ -21,7 +21,7 @@ import {
   networkTable,
 } from '../report/mix-report.js';
 import { choiceOption, integerOption } from './args.js';
-import { realOption, writeOutputs } from './mix.js';
+import { createMixKernels, MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, realOption, writeOutputs } from './mix.js';
 import { createProgress } from './progress.js';
 
 const D = NETWORK_DEFAULTS;
@@ -57,6 +57,7 @@ Attack:
   --targets K|all      trace a uniform sample of K streams, or all [all]
   --step DT            time-grid step [a tenth of the mean delay]
 
+${MIX_KERNEL_HELP}
 Output:
   --format F           table | json | csv (csv: the per-step summary) [table]
   --out DIR            also write results.json, steps.csv, streams.csv,
@@ -103,6 +104,7 @@ export async function networkCommand(argv: string[]): Promise<void> {
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      ...MIX_KERNEL_OPTIONS,
     },
   });
   if (values.help) {
@@ -140,12 +142,14 @@ export async function networkCommand(argv: string[]): Promise<void> {
   });
   if (sim.shortPaths > 0) log(`note: ${sim.shortPaths} streams met a dead end before ${sim.pathLength} mixes; they are not traced`);
   if (sim.dropped > 0) log(`note: ${sim.dropped} link packets left after the observation window and are not seen`);
+  const kernels = await createMixKernels(values, log);
   const progress = createProgress('network', process.stderr, values.quiet);
   let result;
   try {
-    result = await traceMixNetwork(sim, { targets, step, onProgress: progress.update });
+    result = await traceMixNetwork(sim, { targets, step, kernels, onProgress: progress.update });
   } finally {
     progress.finish();
+    await kernels.dispose();
   }
   process.stdout.write(format === 'table' ? networkTable(result) : format === 'json' ? `${mixJson(result)}\n` : networkStepsCsv(result));
   if (values.out) {

@@ -6,7 +6,7 @@ import { FormatError, InputError, ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
 import { detectionSvg, mixJson, traceCsv, traceTable } from '../report/mix-report.js';
 import { choiceOption, integerOption, listOption } from './args.js';
-import { realListOption, realOption, writeOutputs } from './mix.js';
+import { createMixKernels, MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, realListOption, realOption, writeOutputs } from './mix.js';
 import { createProgress } from './progress.js';
 
 export const TRACE_HELP = `Usage: anonscope trace [options]                      (simulation)
@@ -38,6 +38,9 @@ Both:
   --delay LAW          exp:μ | uniform:a,b | erlang:k,μ | lognormal:m,s | pareto:α,xm
                        | hist:FILE [simulation: exp:30, departure rate 30]
   --step DT            time-grid step [a tenth of the mean delay]
+
+${MIX_KERNEL_HELP}
+Output:
   --format F           table | json | csv: what goes to stdout [table]
   --out DIR            also write results.json and trace.csv (simulation: and
                        detection-vs-packets.svg) into DIR
@@ -137,6 +140,7 @@ export async function traceCommand(argv: string[]): Promise<void> {
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      ...MIX_KERNEL_OPTIONS,
     },
   });
   if (values.help) {
@@ -160,7 +164,13 @@ export async function traceCommand(argv: string[]): Promise<void> {
       if (w.length !== 2 || !(w[1] > w[0])) throw new ParameterError(`--window must be a,b with b > a, got "${values.window}"`);
       input.window = [w[0], w[1]];
     }
-    const result = await traceLinks(input, { delay, step });
+    const kernels = await createMixKernels(values, log);
+    let result;
+    try {
+      result = await traceLinks(input, { delay, step, kernels });
+    } finally {
+      await kernels.dispose();
+    }
     process.stdout.write(format === 'table' ? traceTable(result) : format === 'json' ? `${mixJson(result)}\n` : traceCsv(result));
     if (values.out) await writeOutputs(values.out, [['results.json', `${mixJson(result)}\n`], ['trace.csv', traceCsv(result)]], log);
     return;
@@ -172,6 +182,8 @@ export async function traceCommand(argv: string[]): Promise<void> {
   const packets =
     values.packets === undefined ? undefined : listOption(values.packets).map((p) => integerOption('packets', p, 1, 1_000_000));
   if (packets && packets.length === 0) throw new ParameterError('--packets needs at least one count');
+  const delay = values.delay === undefined ? undefined : await parseDelay(values.delay);
+  const kernels = await createMixKernels(values, log);
   const progress = createProgress('trace', process.stderr, values.quiet);
   let result;
   try {
@@ -179,17 +191,19 @@ export async function traceCommand(argv: string[]): Promise<void> {
       signalRate: rate('signal-rate', true),
       coverRate: rate('cover-rate', false),
       paddingRate: rate('padding-rate', false),
-      delay: values.delay === undefined ? undefined : await parseDelay(values.delay),
+      delay,
       packets,
       trials: values.trials === undefined ? undefined : integerOption('trials', values.trials, 2, 10_000_000),
       seed: values.seed === undefined ? undefined : integerOption('seed', values.seed, 0, 2 ** 53 - 1),
       step,
       coverRates: values['sweep-cover'] === undefined ? undefined : realListOption('sweep-cover', values['sweep-cover'], { min: 0 }),
       meanDelays: values['sweep-delay'] === undefined ? undefined : realListOption('sweep-delay', values['sweep-delay'], { exclusiveMin: 0 }),
+      kernels,
       onProgress: progress.update,
     });
   } finally {
     progress.finish();
+    await kernels.dispose();
   }
   process.stdout.write(format === 'table' ? traceTable(result) : format === 'json' ? `${mixJson(result)}\n` : traceCsv(result));
   if (values.out) {

@@ -132,6 +132,10 @@ export interface MixEntropyJob {
 export interface MixKernelsInfo {
   name: string;
   precision: 'float64' | 'float32';
+  /** Where a GPU implementation runs, e.g. 'browser', 'node webasm', 'browser webgl2'. */
+  runtime?: string;
+  /** The WebGPU adapter, where there is one. */
+  adapter?: { vendor: string; architecture: string; device: string; description: string };
 }
 
 /**

@@ -1,0 +1,329 @@
+import { GPU, type IKernelRunShortcut } from 'gpu.js';
+import type { GpuJsMode } from '../backends/gpujs/gpujs-backend.js';
+import { DeviceError } from '../errors.js';
+import {
+  convolveChunkInput,
+  convolveChunks,
+  convolveShape,
+  EntropyAccumulator,
+  entropyBatches,
+  ITEM_SPAN,
+  kernelDensity,
+  NO_LOG,
+  OUTSIDE,
+  packetBins,
+  scoreBatches,
+  storeConvolveChunk,
+} from './gpu-plan.js';
+import { SCORE_FLOOR, type ConvolveJob, type MixEntropyJob, type MixKernels, type MixKernelsInfo, type ScoreJob } from './kernels.js';
+
+/**
+ * gpu.js addresses arrays through float32 texture coordinates, exact below 2^24: every array
+ * a kernel reads or writes is kept to 2^22 elements (a factor 4 of margin).
+ */
+const MAX_ELEMENTS = 2 ** 22;
+/** Taps one convolution pass loops over (gpu.js loops count to a constant); longer kernels run in several passes summed on the host. */
+const TAP_CHUNK = 1024;
+/** Compiled kernels kept for reuse (analyses call with the same shapes again and again). */
+const CACHE_SIZE = 24;
+
+export interface GpuJsMixKernelsOptions {
+  /** gpu.js mode; 'gpu' lets gpu.js pick the best one that works here. */
+  mode?: GpuJsMode;
+  /** Where this runs, for the output: 'node' or 'browser'. */
+  runtime?: string;
+  /** A tighter element bound than 2^22 (tests force chunking with it). */
+  maxElements?: number;
+}
+
+interface MixThis {
+  thread: { x: number };
+  constants: Record<string, number>;
+}
+
+// Kernel bodies are parsed by gpu.js from their source: plain functions, no closures. Loops
+// count from 0 to a constant (`loop`) with the data-dependent bound as an `if` inside. Index
+// arithmetic stays on integers below 2^24; a division that yields a row is corrected, since
+// float division on a GPU need not be correctly rounded.
+
+function mixConvolve(this: MixThis, kernel: Float32Array, signals: Float32Array) {
+  const i = this.thread.x;
+  let r = Math.floor((i + 0.5) / this.constants.widthOut);
+  let c = i - r * this.constants.widthOut;
+  if (c < 0) {
+    r = r - 1;
+    c = c + this.constants.widthOut;
+  }
+  if (c >= this.constants.widthOut) {
+    r = r + 1;
+    c = c - this.constants.widthOut;
+  }
+  const n = this.constants.n0 + c;
+  const top = Math.min(n, this.constants.taps - 1);
+  const base = r * this.constants.widthIn + n - this.constants.lo;
+  let sum = 0;
+  for (let j = 0; j < this.constants.loop; j++) {
+    const k = this.constants.k0 + j;
+    if (k <= top) {
+      sum += kernel[j] * signals[base - k];
+    }
+  }
+  return sum * this.constants.step;
+}
+
+function mixScore(this: MixThis, items: Float32Array, coefs: Float32Array, bins: Float32Array, signals: Float32Array) {
+  const i = this.thread.x;
+  const row = items[i * 4];
+  const start = items[i * 4 + 1];
+  const count = items[i * 4 + 2];
+  const a = coefs[i * 2];
+  const c = coefs[i * 2 + 1];
+  let sum = 0;
+  for (let j = 0; j < this.constants.loop; j++) {
+    if (j < count) {
+      const bin = bins[start + j];
+      let g = 0;
+      if (bin >= 0) {
+        g = signals[row * this.constants.N + bin];
+      }
+      const r = a * g + c;
+      if (r > this.constants.floor) {
+        sum += Math.log(r);
+      } else {
+        sum += this.constants.logFloor;
+      }
+    }
+  }
+  return sum;
+}
+
+function mixEntropy(this: MixThis, items: Float32Array, xs: Float32Array, edges: Float32Array, logd: Float32Array) {
+  const t = this.thread.x;
+  let i = Math.floor((t + 0.5) / 3);
+  let part = t - i * 3;
+  if (part < 0) {
+    i = i - 1;
+    part = part + 3;
+  }
+  if (part >= 3) {
+    i = i + 1;
+    part = part - 3;
+  }
+  const start = items[i * 2];
+  const count = items[i * 2 + 1];
+  const p0 = this.constants.p0;
+  const p1 = this.constants.p1;
+  const p2 = this.constants.p2;
+  const code = this.constants.code;
+  let m = -1e30;
+  let S = 0;
+  let A = 0;
+  for (let j = 0; j < this.constants.loop; j++) {
+    if (j < count) {
+      const x = xs[start + j];
+      let l = -1e30;
+      if (code === 0) {
+        if (x >= 0) l = this.constants.extra - p0 * x;
+      } else if (code === 1) {
+        if (x >= p0 && x < p1) l = this.constants.extra;
+      } else if (code === 2) {
+        if (x > 0) {
+          l = p2 + (p0 - 1) * Math.log(x) - p1 * x;
+        } else if (x === 0 && p0 === 1) {
+          l = this.constants.extra;
+        }
+      } else if (code === 3) {
+        if (x > 0) {
+          const lx = Math.log(x);
+          const z = (lx - p0) / p1;
+          l = -0.5 * z * z - lx - p2;
+        }
+      } else if (code === 4) {
+        if (x >= p1) l = p2 - (p0 + 1) * Math.log(x);
+      } else {
+        if (x >= edges[0] && x < edges[this.constants.tableSize]) {
+          let lo = 0;
+          let hi = this.constants.tableSize;
+          for (let s = 0; s < 32; s++) {
+            if (hi - lo > 1) {
+              const mid = Math.floor((lo + hi) / 2);
+              if (x >= edges[mid]) {
+                lo = mid;
+              } else {
+                hi = mid;
+              }
+            }
+          }
+          l = logd[lo];
+        }
+      }
+      if (l > -1e29) {
+        if (l > m) {
+          let scale = 0;
+          if (S > 0) scale = Math.exp(m - l);
+          A = (A + (m - l) * S) * scale;
+          S = S * scale + 1;
+          m = l;
+        } else {
+          const d = l - m;
+          const w = Math.exp(d);
+          S += w;
+          A += w * d;
+        }
+      }
+    }
+  }
+  if (part === 0) return m;
+  if (part === 1) return S;
+  return A;
+}
+
+type Kernel = IKernelRunShortcut;
+type KernelClass = { mode?: string; name?: string };
+
+/** gpu.js's GL kernel classes inherit a static `mode` of "gpu"; their class names say which. */
+function modeOfKernelClass(implementation: KernelClass | undefined): string | undefined {
+  const byName: Record<string, string> = { WebGL2Kernel: 'webgl2', WebGLKernel: 'webgl', HeadlessGLKernel: 'headlessgl' };
+  return byName[implementation?.name ?? ''] ?? implementation?.mode;
+}
+
+/**
+ * The mix kernels as gpu.js kernels (webgl2/webgl/webgpu in a browser; headlessgl, webasm or
+ * cpu in Node), float32 on the device and float64 on the host, with the same chunking as the
+ * WebGPU kernels: each thread handles one output element or at most ITEM_SPAN packets or
+ * arrivals, every array stays under 2^22 elements, and the host sums the partials in float64.
+ */
+export class GpuJsMixKernels implements MixKernels {
+  info: MixKernelsInfo;
+  private readonly gpu: GPU;
+  private readonly cache = new Map<string, Kernel>();
+
+  constructor(private readonly options: GpuJsMixKernelsOptions = {}) {
+    try {
+      this.gpu = new GPU({ mode: options.mode ?? 'gpu' } as ConstructorParameters<typeof GPU>[0]);
+    } catch (error) {
+      throw new DeviceError(`anonscope/gpujs mix: gpu.js mode "${options.mode}" is not available here: ${(error as Error).message}`);
+    }
+    this.info = { name: 'gpujs', precision: 'float32', runtime: `${options.runtime ?? 'node'} ${this.mode}` };
+  }
+
+  /** The gpu.js mode gpu.js chose (it may fall back from the one asked for). */
+  get mode(): string {
+    return modeOfKernelClass((this.gpu as unknown as { Kernel?: KernelClass }).Kernel) ?? this.options.mode ?? 'gpu';
+  }
+
+  private get maxElements(): number {
+    const features = (this.gpu as unknown as { Kernel?: { features?: { maxTextureSize?: number } } }).Kernel?.features;
+    const side = features?.maxTextureSize ?? Infinity;
+    return Math.max(64, Math.min(MAX_ELEMENTS, (side * side) / 2, this.options.maxElements ?? Infinity));
+  }
+
+  private kernel(source: (...args: never[]) => number, output: number, constants: Record<string, number>): Kernel {
+    const key = `${source.name}/${output}/${JSON.stringify(constants)}`;
+    let kernel = this.cache.get(key);
+    if (kernel) {
+      this.cache.delete(key); // most recently used last
+      this.cache.set(key, kernel);
+      return kernel;
+    }
+    try {
+      kernel = this.gpu.createKernel(source as never, {
+        output: [Math.max(1, output)],
+        constants,
+        loopMaxIterations: Math.max(32, constants.loop),
+        precision: 'single',
+        tactic: 'precision',
+        asyncMode: true,
+        dynamicArguments: true, // a cached kernel sees arrays of other lengths
+      } as never) as Kernel;
+    } catch (error) {
+      throw new DeviceError(`anonscope/gpujs mix: could not build ${source.name}: ${(error as Error).message}`);
+    }
+    this.cache.set(key, kernel);
+    if (this.cache.size > CACHE_SIZE) {
+      const [oldest, evicted] = this.cache.entries().next().value as [string, Kernel];
+      this.cache.delete(oldest);
+      evicted.destroy();
+    }
+    return kernel;
+  }
+
+  private async call(kernel: Kernel, name: string, args: Float32Array[]): Promise<Float32Array> {
+    let result: unknown;
+    try {
+      result = await (kernel as unknown as (...a: Float32Array[]) => Promise<unknown>)(...args);
+    } catch (error) {
+      throw new DeviceError(`anonscope/gpujs mix: ${name} failed: ${(error as Error).message}`);
+    }
+    const ran = modeOfKernelClass((kernel as unknown as { kernel?: { constructor?: KernelClass } }).kernel?.constructor) ?? this.mode;
+    this.info = { ...this.info, runtime: `${this.options.runtime ?? 'node'} ${ran}` };
+    return result as Float32Array;
+  }
+
+  async convolve(job: ConvolveJob): Promise<Float64Array> {
+    const { S, N, K } = convolveShape(job);
+    const out = new Float64Array(S * N);
+    if (K === 0) return out;
+    const max = this.maxElements;
+    const chunks = convolveChunks(S, N, K, max, 'anonscope/gpujs mix convolve');
+    const taps = Float32Array.from(job.kernel.subarray(0, K));
+    for (const c of chunks) {
+      const widthOut = c.n1 - c.n0;
+      const count = (c.r1 - c.r0) * widthOut;
+      const input = convolveChunkInput(job, N, c);
+      // Only taps k ≤ n1 − 1 reach this chunk's outputs.
+      const reach = Math.min(K, c.n1);
+      for (let k0 = 0; k0 < reach; k0 += TAP_CHUNK) {
+        const loop = Math.min(TAP_CHUNK, reach - k0);
+        const constants = { widthOut, widthIn: c.n1 - c.lo, n0: c.n0, lo: c.lo, taps: K, k0, loop, step: job.step };
+        const kernel = this.kernel(mixConvolve, count, constants);
+        const values = await this.call(kernel, 'convolve', [taps.subarray(k0, k0 + loop), input]);
+        storeConvolveChunk(out, N, c, values, k0 > 0);
+      }
+    }
+    return out;
+  }
+
+  async scoreLinks(job: ScoreJob): Promise<Float64Array> {
+    const N = job.grid.length;
+    const max = this.maxElements;
+    const batches = scoreBatches(job, packetBins(job), { maxSignalElements: max, maxBins: max, maxItems: Math.floor(max / 4) }, 'anonscope/gpujs mix scoreLinks');
+    const scores = new Float64Array(job.pairSignal.length);
+    for (const batch of batches) {
+      const count = batch.itemPair.length;
+      const bins = Float32Array.from(batch.bins, (b) => (b === OUTSIDE ? -1 : b));
+      const signals = Float32Array.from(job.signals.subarray(batch.s0 * N, batch.s1 * N));
+      const kernel = this.kernel(mixScore, count, { N, loop: ITEM_SPAN, floor: SCORE_FLOOR, logFloor: Math.log(SCORE_FLOOR) });
+      const values = await this.call(kernel, 'scoreLinks', [Float32Array.from(batch.items), batch.coefs, bins, signals]);
+      for (let i = 0; i < count; i++) scores[batch.itemPair[i]] += values[i];
+    }
+    return scores;
+  }
+
+  async mixEntropies(job: MixEntropyJob): Promise<Float64Array> {
+    const density = kernelDensity(job.density);
+    if (density.tableSize + 1 > this.maxElements) throw new DeviceError(`anonscope/gpujs mix: a delay table of ${density.tableSize} bins exceeds gpu.js's ${this.maxElements}-element bound`);
+    if (density.tableSize >= 2 ** 32) throw new DeviceError('anonscope/gpujs mix: the table search loop is capped at 32 halvings');
+    const max = this.maxElements;
+    const batches = entropyBatches(job, { maxArrivals: max, maxItems: Math.floor(max / 3) });
+    const sums = new EntropyAccumulator(job.outputs.length);
+    const [p0, p1, p2] = density.params;
+    for (const batch of batches) {
+      const count = batch.itemTrial.length;
+      const constants = { code: density.code, p0, p1, p2, extra: density.extra, tableSize: density.tableSize, loop: ITEM_SPAN };
+      const kernel = this.kernel(mixEntropy, count * 3, constants);
+      const values = await this.call(kernel, 'mixEntropies', [Float32Array.from(batch.items), batch.xs, density.edges, density.logDensity]);
+      for (let i = 0; i < count; i++) {
+        const m = values[3 * i];
+        sums.add(batch.itemTrial[i], m > NO_LOG / 10 ? m : -Infinity, values[3 * i + 1], values[3 * i + 2]);
+      }
+    }
+    return sums.entropies();
+  }
+
+  dispose(): void {
+    for (const kernel of this.cache.values()) kernel.destroy();
+    this.cache.clear();
+    this.gpu.destroy();
+  }
+}

@@ -1,0 +1,215 @@
+import mixConvolveWgsl from '../../shaders/mix-convolve.wgsl';
+import mixEntropyWgsl from '../../shaders/mix-entropy.wgsl';
+import mixScoreWgsl from '../../shaders/mix-score.wgsl';
+import { dispatchSize } from '../backends/webgpu/plan.js';
+import type { AdapterDescription } from '../backends/webgpu/webgpu-backend.js';
+import { DeviceError } from '../errors.js';
+import {
+  convolveChunkInput,
+  convolveChunks,
+  convolveShape,
+  EntropyAccumulator,
+  entropyBatches,
+  kernelDensity,
+  packetBins,
+  scoreBatches,
+  storeConvolveChunk,
+} from './gpu-plan.js';
+import type { ConvolveJob, MixEntropyJob, MixKernels, MixKernelsInfo, ScoreJob } from './kernels.js';
+
+const KERNELS = {
+  'mix-convolve': mixConvolveWgsl,
+  'mix-score': mixScoreWgsl,
+  'mix-entropy': mixEntropyWgsl,
+} as const;
+type KernelName = keyof typeof KERNELS;
+
+const WORKGROUP = 64;
+/** Threads (outputs or work items) of one dispatch, and elements of one chunk: bounds each submission. */
+const MAX_THREADS = 2 ** 22;
+
+export interface WebGpuMixKernelsOptions {
+  /** Where the device lives, for the output: 'browser' or 'node'. */
+  runtime?: string;
+  /** Destroy the device on dispose (when these kernels requested it themselves). */
+  ownsDevice?: boolean;
+  /** Tighter bounds than the device's (tests force chunking and 2-D dispatches with these). */
+  maxBindingBytes?: number;
+  maxWorkgroupsPerDimension?: number;
+}
+
+/**
+ * The mix kernels as WGSL compute shaders over any GPUDevice (a browser's, or Dawn for Node):
+ * float32 on the device, float64 on the host where it keeps the numbers exact (packet bins,
+ * output − arrival differences, the sums of per-chunk partials). Each call cuts its job into
+ * chunks that fit one binding and MAX_THREADS threads, runs each chunk as one submission and
+ * waits for it; every buffer of a chunk is labelled and destroyed when it is read back.
+ */
+export class WebGpuMixKernels implements MixKernels {
+  readonly info: MixKernelsInfo;
+  private readonly pipelines = new Map<KernelName, GPUComputePipeline>();
+  private lost: GPUDeviceLostInfo | undefined;
+  private readonly lostPromise: Promise<never>;
+
+  constructor(
+    private readonly device: GPUDevice,
+    readonly adapter: AdapterDescription,
+    private readonly options: WebGpuMixKernelsOptions = {},
+  ) {
+    this.info = { name: 'webgpu', precision: 'float32', runtime: options.runtime, adapter };
+    this.lostPromise = device.lost.then((info) => {
+      this.lost = info;
+      throw new DeviceError(`anonscope/webgpu mix: the GPU device was lost (${info.reason}): ${info.message}`);
+    });
+    this.lostPromise.catch(() => {});
+  }
+
+  /** Elements of one storage binding (f32 or u32), capped at MAX_THREADS. */
+  private get maxElements(): number {
+    const limits = this.device.limits;
+    const bytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, this.options.maxBindingBytes ?? Infinity);
+    return Math.max(16, Math.min(MAX_THREADS, Math.floor(bytes / 16) * 4)); // whole 16-byte rows
+  }
+
+  private get maxGroups(): number {
+    return Math.min(this.device.limits.maxComputeWorkgroupsPerDimension, this.options.maxWorkgroupsPerDimension ?? Infinity);
+  }
+
+  private pipeline(kernel: KernelName): GPUComputePipeline {
+    let pipeline = this.pipelines.get(kernel);
+    if (!pipeline) {
+      const module = this.device.createShaderModule({ label: `anonscope ${kernel}`, code: KERNELS[kernel] });
+      pipeline = this.device.createComputePipeline({ label: `anonscope ${kernel}`, layout: 'auto', compute: { module, entryPoint: 'main' } });
+      this.pipelines.set(kernel, pipeline);
+    }
+    return pipeline;
+  }
+
+  /**
+   * One chunk: upload `inputs`, run `threads` threads of `kernel` (params built with the
+   * dispatch's groupsX), read back `outBytes` bytes of the last binding. Every buffer is
+   * destroyed before returning; validation and out-of-memory errors become DeviceErrors.
+   */
+  private async run(kernel: KernelName, label: string, threads: number, params: (groupsX: number) => ArrayBuffer, inputs: ArrayBufferView[], outBytes: number): Promise<ArrayBuffer> {
+    if (this.lost) throw new DeviceError(`anonscope/webgpu mix: the GPU device was lost (${this.lost.reason}): ${this.lost.message}`);
+    const device = this.device;
+    const buffers: GPUBuffer[] = [];
+    const make = (name: string, size: number, usage: GPUBufferUsageFlags, data?: ArrayBufferView | ArrayBuffer) => {
+      const buffer = device.createBuffer({ label: `anonscope ${kernel} ${label} ${name}`, size: Math.max(16, Math.ceil(size / 16) * 16), usage, mappedAtCreation: !!data });
+      if (data) {
+        const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        new Uint8Array(buffer.getMappedRange()).set(bytes);
+        buffer.unmap();
+      }
+      buffers.push(buffer);
+      return buffer;
+    };
+    const [x, y] = dispatchSize(Math.ceil(threads / WORKGROUP), this.maxGroups);
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let result: ArrayBuffer | undefined;
+    let failure: unknown;
+    try {
+      const pipeline = this.pipeline(kernel);
+      const uniform = params(x);
+      const bound = [
+        make('params', uniform.byteLength, GPUBufferUsage.UNIFORM, uniform),
+        ...inputs.map((data, i) => make(`input ${i}`, data.byteLength, GPUBufferUsage.STORAGE, data)),
+        make('output', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC),
+      ];
+      const readback = make('readback', outBytes, GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ);
+      const group = device.createBindGroup({
+        label: `anonscope ${kernel} ${label}`,
+        layout: pipeline.getBindGroupLayout(0),
+        entries: bound.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
+      const encoder = device.createCommandEncoder({ label: `anonscope ${kernel} ${label}` });
+      const pass = encoder.beginComputePass({ label: `anonscope ${kernel} ${label}` });
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, group);
+      pass.dispatchWorkgroups(x, y);
+      pass.end();
+      encoder.copyBufferToBuffer(bound[bound.length - 1], 0, readback, 0, readback.size);
+      device.queue.submit([encoder.finish()]);
+      await Promise.race([device.queue.onSubmittedWorkDone(), this.lostPromise]);
+      await Promise.race([readback.mapAsync(GPUMapMode.READ, 0, readback.size), this.lostPromise]);
+      result = readback.getMappedRange(0, readback.size).slice(0, outBytes);
+      readback.unmap();
+    } catch (error) {
+      failure = error;
+    } finally {
+      const validation = await device.popErrorScope().catch(() => null);
+      const memory = await device.popErrorScope().catch(() => null);
+      for (const buffer of buffers) buffer.destroy();
+      if (memory) failure = new DeviceError(`anonscope/webgpu mix: out of GPU memory in ${kernel} (${label}): ${memory.message}`);
+      else if (validation) failure = new DeviceError(`anonscope/webgpu mix: validation error in ${kernel} (${label}): ${validation.message}`);
+    }
+    if (failure !== undefined || !result) {
+      if (failure instanceof DeviceError) throw failure;
+      throw new DeviceError(`anonscope/webgpu mix: ${kernel} (${label}) failed: ${(failure as Error | undefined)?.message ?? 'no result'}`);
+    }
+    return result;
+  }
+
+  async convolve(job: ConvolveJob): Promise<Float64Array> {
+    const { S, N, K } = convolveShape(job);
+    const out = new Float64Array(S * N);
+    if (K === 0) return out;
+    const kernel = Float32Array.from(job.kernel.subarray(0, K));
+    const chunks = convolveChunks(S, N, K, this.maxElements, 'anonscope/webgpu mix convolve');
+    for (const [index, c] of chunks.entries()) {
+      const widthOut = c.n1 - c.n0;
+      const count = (c.r1 - c.r0) * widthOut;
+      const params = (groupsX: number) => {
+        const data = new ArrayBuffer(32);
+        new Uint32Array(data, 0, 7).set([count, widthOut, c.n1 - c.lo, c.n0, c.lo, K, groupsX]);
+        new Float32Array(data, 28, 1)[0] = job.step;
+        return data;
+      };
+      const values = await this.run('mix-convolve', `chunk ${index}`, count, params, [kernel, convolveChunkInput(job, N, c)], count * 4);
+      storeConvolveChunk(out, N, c, new Float32Array(values));
+    }
+    return out;
+  }
+
+  async scoreLinks(job: ScoreJob): Promise<Float64Array> {
+    const N = job.grid.length;
+    const bins = packetBins(job);
+    const max = this.maxElements;
+    const batches = scoreBatches(job, bins, { maxSignalElements: max, maxBins: max, maxItems: Math.floor(max / 4) }, 'anonscope/webgpu mix scoreLinks');
+    const scores = new Float64Array(job.pairSignal.length);
+    for (const [index, batch] of batches.entries()) {
+      const count = batch.itemPair.length;
+      const signals = Float32Array.from(job.signals.subarray(batch.s0 * N, batch.s1 * N));
+      const params = (groupsX: number) => Uint32Array.of(count, N, groupsX, 0).buffer;
+      const values = new Float32Array(await this.run('mix-score', `batch ${index}`, count, params, [batch.items, batch.coefs, batch.bins, signals], count * 4));
+      for (let i = 0; i < count; i++) scores[batch.itemPair[i]] += values[i];
+    }
+    return scores;
+  }
+
+  async mixEntropies(job: MixEntropyJob): Promise<Float64Array> {
+    const density = kernelDensity(job.density);
+    const max = this.maxElements;
+    const batches = entropyBatches(job, { maxArrivals: max, maxItems: Math.floor(max / 4) });
+    const sums = new EntropyAccumulator(job.outputs.length);
+    for (const [index, batch] of batches.entries()) {
+      const count = batch.itemTrial.length;
+      const params = (groupsX: number) => {
+        const data = new ArrayBuffer(32);
+        new Uint32Array(data, 0, 4).set([count, density.code, groupsX, density.tableSize]);
+        new Float32Array(data, 16, 4).set([density.params[0], density.params[1], density.params[2], density.extra]);
+        return data;
+      };
+      const inputs = [batch.items, batch.xs, density.edges, density.logDensity];
+      const values = new Float32Array(await this.run('mix-entropy', `batch ${index}`, count, params, inputs, count * 16));
+      for (let i = 0; i < count; i++) sums.add(batch.itemTrial[i], values[4 * i], values[4 * i + 1], values[4 * i + 2]);
+    }
+    return sums.entropies();
+  }
+
+  dispose(): void {
+    this.pipelines.clear();
+    if (this.options.ownsDevice) this.device.destroy();
+  }
+}
