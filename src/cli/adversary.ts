@@ -6,7 +6,7 @@ import { BACKEND_NAMES, createBackend, RUNTIMES } from '../backends/index.js';
 import { InputError, ParameterError } from '../errors.js';
 import { adversaryCsv, adversaryJson, adversaryTable, hioVsAttackEdgesSvg, twoHopCsv, twoHopSvg } from '../report/adversary-report.js';
 import { WALK_MODELS } from '../walks/index.js';
-import { choiceOption, integerOption, listOption } from './args.js';
+import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 import { createProgress } from './progress.js';
 
@@ -79,10 +79,7 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
       seed: { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
       runtime: { type: 'string', default: 'auto' },
-      format: { type: 'string', default: 'table' },
-      out: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...OUTPUT_OPTIONS,
     },
   });
   if (values.help) {

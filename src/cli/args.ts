@@ -20,3 +20,11 @@ export function choiceOption<T extends string>(name: string, text: string, choic
 export function listOption(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
+
+/** The options every analysis command shares: what goes to stdout, --out, --quiet, --help. */
+export const OUTPUT_OPTIONS = {
+  format: { type: 'string', default: 'table' },
+  out: { type: 'string' },
+  quiet: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;

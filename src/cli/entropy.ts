@@ -16,7 +16,7 @@ import {
   roundsSvg,
 } from '../report/entropy-report.js';
 import { WALK_MODELS } from '../walks/index.js';
-import { choiceOption, integerOption, listOption } from './args.js';
+import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 import { readPriorFile } from './prior-file.js';
 import { createProgress } from './progress.js';
@@ -76,6 +76,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       ...GRAPH_OPTIONS,
+      ...OUTPUT_OPTIONS,
       walk: { type: 'string', default: 'simple' },
       lazy: { type: 'boolean', default: false },
       hops: { type: 'string' },
@@ -92,12 +93,8 @@ export async function entropyCommand(argv: string[]): Promise<void> {
       'require-hardware': { type: 'boolean', default: false },
       'gpujs-mode': { type: 'string' },
       threads: { type: 'string' },
-      format: { type: 'string', default: 'table' },
       'per-terminal': { type: 'boolean', default: false },
       'cdf-hop': { type: 'string' },
-      out: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {

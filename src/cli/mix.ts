@@ -17,7 +17,7 @@ import {
   sweepSvg,
   sweepTable,
 } from '../report/mix-report.js';
-import { choiceOption, integerOption, listOption } from './args.js';
+import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS } from './args.js';
 import { createProgress } from './progress.js';
 
 /** A real-valued option: the whole text must be a finite number within the bounds. */
@@ -154,10 +154,7 @@ export async function mixCommand(argv: string[]): Promise<void> {
       sweep: { type: 'boolean', default: false },
       loads: { type: 'string' },
       'no-compare': { type: 'boolean', default: false },
-      format: { type: 'string', default: 'table' },
-      out: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...OUTPUT_OPTIONS,
       ...MIX_KERNEL_OPTIONS,
     },
   });

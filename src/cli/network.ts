@@ -20,7 +20,7 @@ import {
   networkStreamsCsv,
   networkTable,
 } from '../report/mix-report.js';
-import { choiceOption, integerOption } from './args.js';
+import { choiceOption, integerOption, OUTPUT_OPTIONS } from './args.js';
 import { createMixKernels, MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, realOption, writeOutputs } from './mix.js';
 import { createProgress } from './progress.js';
 
@@ -100,10 +100,7 @@ export async function networkCommand(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       targets: { type: 'string' },
       step: { type: 'string' },
-      format: { type: 'string', default: 'table' },
-      out: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...OUTPUT_OPTIONS,
       ...MIX_KERNEL_OPTIONS,
     },
   });

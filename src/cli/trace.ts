@@ -5,7 +5,7 @@ import { DEFAULT_TRACE_PACKETS, traceLinks, traceSimulation, type TraceInput } f
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
 import { detectionSvg, mixJson, traceCsv, traceTable } from '../report/mix-report.js';
-import { choiceOption, integerOption, listOption } from './args.js';
+import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS } from './args.js';
 import { createMixKernels, MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, realListOption, realOption, writeOutputs } from './mix.js';
 import { createProgress } from './progress.js';
 
@@ -136,10 +136,7 @@ export async function traceCommand(argv: string[]): Promise<void> {
       'sweep-delay': { type: 'string' },
       delay: { type: 'string' },
       step: { type: 'string' },
-      format: { type: 'string', default: 'table' },
-      out: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...OUTPUT_OPTIONS,
       ...MIX_KERNEL_OPTIONS,
     },
   });
