@@ -93,13 +93,13 @@ export async function createMixKernels(
     if (backend instanceof BrowserBackend) {
       kernels = new BrowserMixKernels(backend, {}, true);
     } else {
-      const device = (backend as unknown as { device?: GPUDevice }).device;
-      if (!device) {
+      const { WebGpuBackend } = await import('../backends/webgpu/webgpu-backend.js');
+      if (!(backend instanceof WebGpuBackend)) {
         await backend.dispose();
         throw new DeviceError(`anonscope/mix kernels: no WebGPU device in the ${backend.info.name} backend`);
       }
       const { WebGpuMixKernels } = await import('../mix/webgpu-kernels.js');
-      const webgpu = new WebGpuMixKernels(device, backend.info.adapter!, { runtime: backend.info.runtime });
+      const webgpu = new WebGpuMixKernels(backend.device, backend.info.adapter!, { runtime: backend.info.runtime });
       kernels = Object.assign(webgpu, { dispose: () => backend.dispose() });
     }
   }

@@ -85,7 +85,8 @@ export class WebGpuBackend implements Backend {
   private uncaptured: GPUError | undefined;
 
   constructor(
-    private readonly device: GPUDevice,
+    /** The device the backend runs on (other GPU work, e.g. the mix kernels, may share it). */
+    readonly device: GPUDevice,
     adapter: AdapterDescription,
     private readonly options: WebGpuBackendOptions = {},
   ) {
