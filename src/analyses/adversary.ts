@@ -1,5 +1,6 @@
 import type { AbstractGraph } from 'graphology-types';
-import { CpuBackend, type Backend } from '../backends/index.js';
+import type { Backend } from '../backends/backend.js';
+import { CpuBackend } from '../backends/cpu/cpu-backend.js';
 import { ParameterError } from '../errors.js';
 import { CsrBuilder } from '../graph/csr-builder.js';
 import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';

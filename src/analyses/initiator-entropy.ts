@@ -1,5 +1,6 @@
 import type { AbstractGraph } from 'graphology-types';
-import { CpuBackend, type Backend, type EntropyTable } from '../backends/index.js';
+import type { Backend, EntropyTable } from '../backends/backend.js';
+import { CpuBackend } from '../backends/cpu/cpu-backend.js';
 import { DeviceError, ParameterError } from '../errors.js';
 import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';

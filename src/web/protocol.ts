@@ -1,0 +1,106 @@
+/**
+ * Messages between the page (main.ts) and its worker (worker.ts). Everything heavy (parsing,
+ * the analyses, the report writers, GEXF export) runs in the worker; the page only draws.
+ */
+import type { BackendInfo } from '../backends/backend.js';
+
+export const ANALYSES = ['entropy', 'adversary', 'mix', 'trace', 'network'] as const;
+export type AnalysisName = (typeof ANALYSES)[number];
+export const WEB_BACKENDS = ['auto', 'webgpu', 'gpujs', 'cpu'] as const;
+export type WebBackendName = (typeof WEB_BACKENDS)[number];
+
+export interface EntropyParams {
+  walk: 'simple' | 'mh';
+  lazy: boolean;
+  hops: number;
+  /** A count, or 'all'; absent: the library's default (100, or all when n ≤ 100). */
+  terminals?: number | 'all';
+  seed: number;
+}
+
+export interface AdversaryParams {
+  walk: 'simple' | 'mh';
+  hops: number;
+  attackEdges: number[];
+  sybilsPerEdge: number;
+  walkers: number;
+  posteriorSamples: number;
+  seed: number;
+}
+
+export interface MixParams {
+  rate: number;
+  delay: string;
+  trials: number;
+  seed: number;
+}
+
+/** Stream tracing through one mix (Danezis §3.3): detection vs target packets. Empty delay: the library's default. */
+export interface TraceParams {
+  signalRate: number;
+  coverRate: number;
+  paddingRate: number;
+  delay: string;
+  packets: number[];
+  trials: number;
+  seed: number;
+}
+
+/** Tracing streams through a random mix network (Danezis §3.4). Empty delay: the library's default. */
+export interface NetworkParams {
+  mixes: number;
+  links: number;
+  streams: number;
+  pathLength: number;
+  packets: number;
+  delay: string;
+  /** Streams traced: a count or 'all'. */
+  targets: number | 'all';
+  seed: number;
+}
+
+/** The graph to load: a File the user chose, or a URL (a bundled example). */
+export type GraphSource = { kind: 'file'; file: File } | { kind: 'url'; url: string; name: string };
+
+/**
+ * Tighter WebGPU limits than the device's (the page's ?limits={"maxBufferSize":…} URL
+ * parameter): to try how a graph tiles, and for tests of the too-large message.
+ */
+export type WebLimits = Partial<Record<'maxStorageBufferBindingSize' | 'maxBufferSize' | 'maxBatch', number>>;
+
+export type RunRequest =
+  | { type: 'run'; analysis: 'entropy'; source: GraphSource; backend: WebBackendName; params: EntropyParams; limits?: WebLimits }
+  | { type: 'run'; analysis: 'adversary'; source: GraphSource; backend: WebBackendName; params: AdversaryParams; limits?: WebLimits }
+  | { type: 'run'; analysis: 'mix'; backend: WebBackendName; params: MixParams }
+  | { type: 'run'; analysis: 'trace'; backend: WebBackendName; params: TraceParams }
+  | { type: 'run'; analysis: 'network'; backend: WebBackendName; params: NetworkParams };
+
+/** A file the page offers for download. */
+export interface Download {
+  name: string;
+  mime: string;
+  text: string;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; phase: string; done: number; total: number }
+  | { type: 'log'; message: string }
+  | {
+      type: 'result';
+      analysis: AnalysisName;
+      /** The analysis result as the CLI's JSON writer prints it. */
+      json: string;
+      /** What ran: backend name, precision, runtime, adapter. */
+      ran: BackendInfo;
+      graph?: { nodes: number; edges: number; directed: boolean; format: string };
+      /** SVG plots, in order. */
+      svgs: { title: string; svg: string }[];
+      /** A table: header row then rows. */
+      table: string[][];
+      downloads: Download[];
+      notes: string[];
+    }
+  | { type: 'error'; kind: 'format' | 'parameter' | 'device' | 'memory' | 'other'; message: string };
+
+/** Nodes up to which the page offers the graph as GEXF with the computed attributes. */
+export const GEXF_EXPORT_MAX_NODES = 200_000;

@@ -1,0 +1,481 @@
+/**
+ * The web page (src/web) in headless Chromium: load a real graph through the file input,
+ * run an analysis in the page's worker on WebGPU (SwiftShader where there is no GPU), and
+ * check the numbers it shows against the library's float64 reference in Node, what it says
+ * ran, and that the screen is not blank. Runs the built bundle (dist/web): `npm run build`.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserFlags, findBrowser, launchBrowser } from '../../harness/browser.js';
+import { startStaticServer } from '../../harness/serve.mjs';
+import { adversaryEntropy } from '../../src/analyses/adversary.js';
+import { initiatorEntropy, type InitiatorEntropyResult } from '../../src/analyses/initiator-entropy.js';
+import { loadGraphFile } from '../../src/graph/load-file.js';
+import { edgeCount, type Csr } from '../../src/graph/csr.js';
+import { writeCsrFile } from '../../src/graph/binary-csr.js';
+import { parseGexf } from '../../src/graph/gexf.js';
+import Graph from 'graphology';
+import { write as writeGexf } from 'graphology-gexf';
+import type { AdversaryResult } from '../../src/analyses/adversary.js';
+import { simulateMixNetwork, traceMixNetwork, type MixNetworkResult } from '../../src/analyses/mix-network.js';
+import { traceSimulation, type TraceSimulationResult } from '../../src/analyses/stream-trace.js';
+import type { BackendInfo } from '../../src/backends/backend.js';
+import { dataset, haveDatasets } from '../helpers/datasets.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const WEB = join(ROOT, 'dist/web');
+/** float32 on the GPU against float64 on the CPU, in bits. */
+const TOLERANCE = 1e-3;
+const FACEBOOK = dataset('snap/facebook_combined.txt');
+const KARATE = join(ROOT, 'graphs/karate.txt');
+const realGraph = haveDatasets && existsSync(FACEBOOK) ? FACEBOOK : KARATE;
+if (realGraph === KARATE) console.warn(`page.test: ${FACEBOOK} is absent; using graphs/karate.txt`);
+
+let server: { url: string; close(): Promise<void> };
+let browser: { browser: Browser; close(): Promise<void> };
+let scratch: string;
+
+beforeAll(async () => {
+  // The page runs the built bundle; build it when a run of the suite has not yet.
+  if (!existsSync(join(WEB, 'worker.js')) || !existsSync(join(WEB, 'index.html'))) {
+    execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  scratch = mkdtempSync(join(tmpdir(), 'anonscope-page-'));
+  server = await startStaticServer({ root: WEB, port: 0 });
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+async function openPage(on: Browser = browser.browser, query = ''): Promise<Page> {
+  const page = await on.newPage();
+  await page.setViewport({ width: 1100, height: 1400 });
+  page.on('pageerror', (error) => console.error(`page error: ${(error as Error).message}`));
+  await page.goto(server.url + query, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-state=idle]');
+  return page;
+}
+
+async function setValue(page: Page, selector: string, value: string): Promise<void> {
+  await page.$eval(selector, (el, v) => {
+    (el as HTMLInputElement).value = v;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
+}
+
+/** Click Run and wait until the page says done or error; returns the state. */
+async function run(page: Page, timeout = 300_000): Promise<string> {
+  await page.click('#run');
+  await page.waitForSelector('body[data-state=done], body[data-state=error]', { timeout });
+  return page.$eval('body', (b) => b.dataset.state ?? '');
+}
+
+async function shown(page: Page): Promise<{ result: unknown; backend: BackendInfo; ranText: string }> {
+  return page.$eval('#results', (el) => ({
+    result: JSON.parse((el as HTMLElement).dataset.result!),
+    backend: JSON.parse((el as HTMLElement).dataset.backend!),
+    ranText: document.getElementById('ran')!.textContent ?? '',
+  }));
+}
+
+function toGraphology(csr: Csr): Graph {
+  const graph = new Graph({ type: csr.directed ? 'directed' : 'undirected' });
+  for (const key of csr.nodeKeys) graph.addNode(key);
+  for (let u = 0; u < csr.n; u++) {
+    for (let e = csr.rowPtr[u]; e < csr.rowPtr[u + 1]; e++) {
+      const v = csr.colIdx[e];
+      if (csr.directed || u < v) graph.addEdge(csr.nodeKeys[u], csr.nodeKeys[v]);
+    }
+  }
+  return graph;
+}
+
+/**
+ * Not blank: the PNG, drawn on a canvas in the browser (which decodes it), has a fair share
+ * of non-white pixels and many distinct colours. A blank page has one colour.
+ */
+async function screenshotStats(png: Uint8Array): Promise<{ nonWhite: number; colours: number }> {
+  const page = await browser.browser.newPage();
+  try {
+    const base64 = Buffer.from(png).toString('base64');
+    return await page.evaluate(async (data) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${data}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      let nonWhite = 0;
+      const colours = new Set<number>();
+      for (let i = 0; i < pixels.length; i += 4) {
+        if (pixels[i] < 240 || pixels[i + 1] < 240 || pixels[i + 2] < 240) nonWhite++;
+        colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+      }
+      return { nonWhite: nonWhite / (pixels.length / 4), colours: colours.size };
+    }, base64);
+  } finally {
+    await page.close();
+  }
+}
+
+describe('the web page in headless Chromium', () => {
+  it(`initiator entropy of ${realGraph.split('/').pop()} on WebGPU shows the CLI's numbers (float64 cpu)`, async () => {
+    const options = { hops: 5, terminals: 20, seed: 1 } as const;
+    // The reference: the CLI's own JSON, on the float64 cpu backend.
+    if (!existsSync(join(ROOT, 'dist/cli.js'))) execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    const cli = execFileSync(
+      process.execPath,
+      [join(ROOT, 'dist/cli.js'), 'entropy', realGraph, '--hops', String(options.hops), '--terminals', String(options.terminals),
+        '--seed', String(options.seed), '--backend', 'cpu', '--format', 'json', '--quiet'],
+      { encoding: 'utf8', maxBuffer: 64 << 20 },
+    );
+    const reference = JSON.parse(cli) as InitiatorEntropyResult;
+    expect(reference.backend).toBe('cpu');
+
+    const page = await openPage();
+    try {
+      const blank = await screenshotStats(await page.screenshot({ encoding: 'binary' }));
+      await setValue(page, '#backend', 'webgpu');
+      await setValue(page, '#hops', String(options.hops));
+      await setValue(page, '#terminals', String(options.terminals));
+      await setValue(page, '#seed', String(options.seed));
+      const input = await page.$('#file');
+      await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(realGraph);
+      const state = await run(page);
+      expect(state, await page.$eval('#error', (e) => e.textContent)).toBe('done');
+
+      const { result, backend, ranText } = await shown(page);
+      const r = result as InitiatorEntropyResult;
+      expect(backend).toMatchObject({ name: 'webgpu', precision: 'float32' });
+      expect(backend.adapter!.vendor.length + backend.adapter!.architecture.length + backend.adapter!.description.length).toBeGreaterThan(0);
+      expect(ranText).toMatch(/Ran on webgpu \(float32/);
+      expect(r.graph).toEqual(reference.graph);
+      expect(r.terminals).toBe(reference.terminals);
+      expect(r.hops).toHaveLength(options.hops);
+      for (let t = 0; t < options.hops; t++) {
+        const [a, b] = [r.hops[t], reference.hops[t]];
+        for (const key of ['mean', 'min', 'p05', 'median', 'max', 'minEntropyMean'] as const) {
+          expect(Math.abs(a[key] - b[key]), `hop ${t + 1} ${key}`).toBeLessThan(TOLERANCE);
+        }
+        expect(Math.abs(a.ci95[0] - b.ci95[0])).toBeLessThan(TOLERANCE);
+        expect(Math.abs(a.ci95[1] - b.ci95[1])).toBeLessThan(TOLERANCE);
+      }
+      // The table shows each hop's mean (column 2, 4 decimals).
+      const means = await page.$$eval('#table tr', (rows) => rows.slice(1).map((row) => Number(row.children[1].textContent)));
+      expect(means).toHaveLength(options.hops);
+      means.forEach((mean, t) => expect(Math.abs(mean - reference.hops[t].mean)).toBeLessThan(TOLERANCE + 5e-5));
+      // Plots and downloads are there.
+      expect(await page.$$eval('#plots svg', (s) => s.length)).toBe(2);
+      const downloads = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
+      expect(downloads).toEqual(['results.json', 'hops.csv', 'per-terminal.csv', 'entropy-vs-hops.svg', 'entropy-cdf.svg', 'graph-with-entropy.gexf']);
+      const gexf = await page.$eval('#downloads a[download$=".gexf"]', async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
+      expect(gexf).toContain('<gexf');
+      expect(gexf).toMatch(/for="entropy"|id="entropy"|title="entropy"/);
+
+      const done = await screenshotStats(await page.screenshot({ encoding: 'binary', fullPage: true }));
+      console.log(`screenshot: before ${JSON.stringify(blank)}, after ${JSON.stringify(done)}`);
+      expect(blank.colours).toBeGreaterThan(1); // the empty form has text, but…
+      expect(done.nonWhite).toBeGreaterThan(blank.nonWhite * 1.5); // …plots and a table add a lot
+      expect(done.colours).toBeGreaterThan(50);
+    } finally {
+      await page.close();
+    }
+  }, 600_000);
+
+  it('the bundled example, the adversary, on the auto backend', async () => {
+    const options = { hops: 4, attackEdges: [0, 2], sybilsPerEdge: 5, walkers: 4000, posteriorSamples: 20, seed: 3 };
+    const { csr } = await loadGraphFile(KARATE);
+    const reference = await adversaryEntropy(csr, options);
+    const page = await openPage();
+    try {
+      await setValue(page, '#example', 'karate.txt');
+      await page.click('input[name=analysis][value=adversary]');
+      await setValue(page, '#hops', String(options.hops));
+      await setValue(page, '#seed', String(options.seed));
+      await setValue(page, '#attack-edges', options.attackEdges.join(','));
+      await setValue(page, '#sybils-per-edge', String(options.sybilsPerEdge));
+      await setValue(page, '#walkers', String(options.walkers));
+      await setValue(page, '#posterior-samples', String(options.posteriorSamples));
+      expect(await run(page), await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      const { result, backend } = await shown(page);
+      expect(backend.name).toBe('webgpu'); // auto picks WebGPU where the browser has it
+      const rows = (result as AdversaryResult).rows;
+      expect(rows.map((row) => row.attackEdges)).toEqual(options.attackEdges);
+      rows.forEach((row, i) => {
+        expect(row.pM).toEqual(reference.rows[i].pM); // the same walks on every backend
+        expect(Math.abs(row.HIO - reference.rows[i].HIO)).toBeLessThan(TOLERANCE);
+      });
+      expect(await page.$$eval('#plots svg', (s) => s.length)).toBe(1);
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it('GEXF, graphology JSON and .csr files load in the worker; the GEXF download carries the entropies', async () => {
+    const { csr } = await loadGraphFile(KARATE);
+    const graph = toGraphology(csr);
+    const files = {
+      gexf: join(scratch, 'karate.gexf'),
+      json: join(scratch, 'karate.json'),
+      csr: join(scratch, 'karate.csr'),
+    };
+    writeFileSync(files.gexf, writeGexf(graph));
+    writeFileSync(files.json, JSON.stringify(graph.export()));
+    await writeCsrFile(files.csr, csr);
+    for (const [format, path] of Object.entries(files)) {
+      const reference = await initiatorEntropy((await loadGraphFile(path)).csr, { hops: 4, perTerminal: true });
+      const page = await openPage();
+      try {
+        await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(path);
+        await setValue(page, '#hops', '4');
+        await setValue(page, '#backend', 'cpu');
+        expect(await run(page), `${format}: ${await page.$eval('#error', (e) => e.textContent)}`).toBe('done');
+        const r = (await shown(page)).result as InitiatorEntropyResult;
+        expect(r.graph, format).toEqual(reference.graph);
+        r.hops.forEach((h, t) => expect(h.mean, `${format} hop ${t + 1}`).toBeCloseTo(reference.hops[t].mean, 12));
+        if (format === 'gexf') {
+          // The download, read back as Gephi would: every node carries its last-hop entropy.
+          const text = await page.$eval('#downloads a[download$=".gexf"]', async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
+          const { csr: back } = parseGexf(text, 'download.gexf');
+          expect(back.n).toBe(csr.n);
+          expect(edgeCount(back)).toBe(edgeCount(csr));
+          const { parse } = await import('graphology-gexf');
+          const exported = parse(Graph, text);
+          for (const t of reference.perTerminal!) {
+            expect(exported.getNodeAttribute(t.id, 'entropy'), `node ${t.id}`).toBeCloseTo(t.shannon[3], 12);
+          }
+        }
+      } finally {
+        await page.close();
+      }
+    }
+  }, 300_000);
+
+  it('a file that does not parse gives a clear message', async () => {
+    const page = await openPage();
+    try {
+      const bad = join(scratch, 'broken.json');
+      writeFileSync(bad, '{ "nodes": [ {"key": "a"} ');
+      await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(bad);
+      expect(await run(page)).toBe('error');
+      const error = await page.$eval('#error', (e) => ({ text: e.textContent ?? '', kind: (e as HTMLElement).dataset.kind }));
+      expect(error.kind).toBe('format');
+      expect(error.text).toMatch(/^The file does not parse: .*broken\.json.*not valid JSON/);
+
+      const badEdges = join(scratch, 'edges.txt');
+      writeFileSync(badEdges, '1 2\n2 3\n3 4 heavy\n');
+      await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(badEdges);
+      expect(await run(page)).toBe('error');
+      expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/^The file does not parse: .*edges\.txt.*3/);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('a graph too large for the device (limits forced tiny through ?limits=) gives a clear message', async () => {
+    // Bindings of 2 bytes hold no float: not even one row of the block fits, however it is tiled.
+    const limits = JSON.stringify({ maxStorageBufferBindingSize: 2, maxBufferSize: 2 });
+    const page = await openPage(browser.browser, `?limits=${encodeURIComponent(limits)}`);
+    try {
+      await setValue(page, '#example', 'karate.txt');
+      await setValue(page, '#backend', 'webgpu');
+      expect(await run(page)).toBe('error');
+      const error = await page.$eval('#error', (e) => ({ text: e.textContent ?? '', kind: (e as HTMLElement).dataset.kind }));
+      expect(error.kind).toBe('device');
+      expect(error.text).toMatch(/^The device could not run this job.*too large for this device/);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('a graph dropped on the page (drag-and-drop) is loaded', async () => {
+    const page = await openPage();
+    try {
+      await page.evaluate(() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File(['a b\nb c\nc a\nc d\n'], 'dropped.txt', { type: 'text/plain' }));
+        document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      });
+      expect(await page.$eval('#graph-name', (e) => e.textContent)).toMatch(/^dropped\.txt/);
+      await setValue(page, '#backend', 'cpu');
+      await setValue(page, '#hops', '3');
+      expect(await run(page), await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      const { result, backend } = await shown(page);
+      expect(backend).toMatchObject({ name: 'cpu', precision: 'float64' });
+      expect((result as InitiatorEntropyResult).graph).toMatchObject({ nodes: 4, edges: 4 });
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('says so when no graph is chosen, and Cancel stops a running job', async () => {
+    const page = await openPage();
+    try {
+      expect(await run(page)).toBe('error');
+      expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/Choose a graph first/);
+      await page.click('input[name=analysis][value=mix]');
+      await setValue(page, '#trials', '100000000');
+      await page.click('#run');
+      await page.waitForSelector('body[data-state=running]');
+      await page.click('#cancel');
+      await page.waitForSelector('body[data-state=idle]', { timeout: 5000 });
+      expect(await page.$eval('#phase', (e) => e.textContent)).toMatch(/cancelled/);
+      // The page still works after a cancel: a small mix job runs on a fresh worker.
+      await setValue(page, '#trials', '200');
+      expect(await run(page)).toBe('done');
+      expect(await page.$$eval('#plots svg', (s) => s.length)).toBe(1);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('stream tracing and the mix network give the library\'s numbers (float64 in both)', async () => {
+    const trace = { packets: [1, 5, 20], trials: 40, seed: 2 };
+    const traceReference = await traceSimulation(trace);
+    const net = { mixes: 12, links: 3, streams: 40, pathLength: 3, packets: 60, seed: 4 };
+    const netReference = await traceMixNetwork(simulateMixNetwork(net), { targets: 'all' });
+    const page = await openPage();
+    try {
+      await page.click('input[name=analysis][value=trace]');
+      expect(await page.$eval('#graph-box', (e) => e.classList.contains('hidden'))).toBe(true);
+      await setValue(page, '#packets', trace.packets.join(','));
+      await setValue(page, '#trace-trials', String(trace.trials));
+      await setValue(page, '#trace-seed', String(trace.seed));
+      expect(await run(page), await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      const traced = (await shown(page)).result as TraceSimulationResult;
+      expect(traced.curves).toHaveLength(traceReference.curves.length);
+      traced.curves[0].points.forEach((point, i) => {
+        const want = traceReference.curves[0].points[i];
+        expect(point.packets).toBe(want.packets);
+        expect(point.detection.mean).toBeCloseTo(want.detection.mean, 9);
+        expect(point.llr.mean).toBeCloseTo(want.llr.mean, 6);
+      });
+      expect(await page.$$eval('#plots svg', (s) => s.length)).toBe(1);
+
+      await page.click('input[name=analysis][value=network]');
+      await setValue(page, '#mixes', String(net.mixes));
+      await setValue(page, '#links', String(net.links));
+      await setValue(page, '#streams', String(net.streams));
+      await setValue(page, '#path-length', String(net.pathLength));
+      await setValue(page, '#stream-packets', String(net.packets));
+      await setValue(page, '#network-seed', String(net.seed));
+      expect(await run(page), await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      const network = (await shown(page)).result as MixNetworkResult;
+      expect(network.streams).toBe(netReference.streams);
+      expect(network.top1).toBeCloseTo(netReference.top1, 9);
+      expect(network.meanEntropy).toBeCloseTo(netReference.meanEntropy, 6);
+      expect(await page.$$eval('#plots svg', (s) => s.length)).toBe(3);
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+});
+
+describe('a million-node edge list', () => {
+  it('loads and runs without freezing the tab (parsed in the worker, streamed)', async () => {
+    // A ring plus one chord per node: 1,000,000 nodes, 2,000,000 edges, about 27 MB.
+    const n = 1_000_000;
+    const lines: string[] = ['# ring with chords'];
+    for (let i = 0; i < n; i++) lines.push(`${i} ${(i + 1) % n}`, `${i} ${(i * 7919 + 13) % n}`);
+    const big = join(scratch, 'million.txt');
+    writeFileSync(big, lines.join('\n') + '\n');
+    const page = await openPage();
+    try {
+      // The longest gap between timer ticks on the main thread while the job runs, and the
+      // progress texts the page showed.
+      await page.evaluate(() => {
+        const w = window as unknown as { maxGap: number; last: number; ticker: number; phases: string[] };
+        w.phases = [];
+        new MutationObserver(() => w.phases.push(document.getElementById('phase')!.textContent ?? '')).observe(document.getElementById('phase')!, {
+          childList: true, characterData: true, subtree: true,
+        });
+        w.maxGap = 0;
+        w.last = performance.now();
+        w.ticker = window.setInterval(() => {
+          const now = performance.now();
+          w.maxGap = Math.max(w.maxGap, now - w.last);
+          w.last = now;
+        }, 20);
+      });
+      await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(big);
+      await setValue(page, '#hops', '2');
+      await setValue(page, '#terminals', '3');
+      const state = await run(page, 300_000);
+      expect(state, await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      const maxGap = await page.evaluate(() => {
+        const w = window as unknown as { maxGap: number; ticker: number };
+        clearInterval(w.ticker);
+        return w.maxGap;
+      });
+      const { result, ranText } = await shown(page);
+      const { csr } = await loadGraphFile(big); // the same loader in Node: the same graph
+      expect((result as InitiatorEntropyResult).graph).toMatchObject({ nodes: n, edges: edgeCount(csr), directed: false });
+      expect(ranText).toContain('1,000,000 nodes');
+      // GEXF export is refused above 200k nodes, with a note saying so.
+      expect(await page.$eval('#notes', (e) => e.textContent)).toMatch(/GEXF export is offered up to 200,000 nodes/);
+      expect(await page.$$eval('#downloads a[download$=".gexf"]', (a) => a.length)).toBe(0);
+      // A frozen tab would show gaps of seconds (the parse alone takes longer than that).
+      console.log(`million-node job: longest main-thread gap ${maxGap.toFixed(0)} ms`);
+      const phases = await page.evaluate(() => (window as unknown as { phases: string[] }).phases);
+      expect(phases.some((p) => /reading the graph \d+%/.test(p))).toBe(true);
+      expect(phases.some((p) => /reading the graph (\d|[1-8]\d)%/.test(p))).toBe(true); // seen before the end
+      expect(phases.some((p) => /computing/.test(p))).toBe(true);
+      expect(maxGap).toBeLessThan(1000);
+    } finally {
+      await page.close();
+    }
+  }, 600_000);
+});
+
+describe('the web page in a browser without WebGPU', () => {
+  let noGpu: Browser;
+  let profile: string;
+  beforeAll(async () => {
+    profile = mkdtempSync(join(tmpdir(), 'anonscope-chromium-nogpu-'));
+    noGpu = await puppeteer.launch({
+      executablePath: findBrowser(),
+      headless: true,
+      userDataDir: profile,
+      args: [...browserFlags({}).filter((flag) => flag !== '--enable-unsafe-webgpu'), '--disable-blink-features=WebGPU'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await noGpu?.close().catch(() => {});
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('says so, falls back to gpu.js on auto, and explains why webgpu cannot run', async () => {
+    const { csr } = await loadGraphFile(KARATE);
+    const reference = await initiatorEntropy(csr, { hops: 6 });
+    const page = await openPage(noGpu);
+    try {
+      expect(await page.$eval('#gpu-support', (e) => e.textContent)).toMatch(/no WebGPU|WebGPU but no adapter/);
+      await setValue(page, '#example', 'karate.txt');
+      await setValue(page, '#hops', '6');
+      expect(await run(page), await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      const { result, backend, ranText } = await shown(page);
+      expect(backend.name).toBe('gpujs');
+      expect(ranText).toMatch(/Ran on gpujs \(float32, browser worker (webgl2|webgl|cpu)/);
+      const r = result as InitiatorEntropyResult;
+      expect(r.terminalSelection).toBe('all'); // the library's default for n ≤ 100
+      r.hops.forEach((h, t) => expect(Math.abs(h.mean - reference.hops[t].mean)).toBeLessThan(TOLERANCE));
+
+      await setValue(page, '#backend', 'webgpu');
+      expect(await run(page)).toBe('error');
+      expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/WebGPU is not available/);
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+});
