@@ -23,6 +23,7 @@ import { assertNotEmpty, edgeCount, type Csr } from '../graph/csr.js';
 import { EdgeListParser, type LoadedGraph } from '../graph/edge-list.js';
 import { parseGexf, parseGraphologyJson } from '../graph/gexf.js';
 import { parseDelaySync, type DelayLaw } from '../mix/delays.js';
+import { cpuMixKernels, type MixKernels } from '../mix/kernels.js';
 import { simulateMixNetwork, traceMixNetwork } from '../analyses/mix-network.js';
 import { traceSimulation } from '../analyses/stream-trace.js';
 import { adversaryCsv, adversaryJson, hioVsAttackEdgesSvg } from '../report/adversary-report.js';
@@ -166,22 +167,72 @@ function delayOf(spec: string): DelayLaw | undefined {
   }
 }
 
-const MIX_NOTE = 'The mix analyses run on the float64 cpu mix kernels, in the worker.';
+/**
+ * The mix kernels, as for the graph analyses: WebGPU, then gpu.js, then the float64 reference.
+ * `ran` says which, for the page.
+ */
+async function makeMixKernels(name: WebBackendName): Promise<{ kernels: MixKernels; ran: BackendInfo }> {
+  const skipped: string[] = [];
+  if (name === 'webgpu' || name === 'auto') {
+    const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+    try {
+      if (!gpu) throw new DeviceError('this browser has no WebGPU (navigator.gpu is missing in workers)');
+      const { device, adapter } = await requestDevice(gpu, 'this browser');
+      const { WebGpuMixKernels } = await import('../mix/webgpu-kernels.js');
+      const kernels = Object.assign(new WebGpuMixKernels(device, adapter, { runtime: 'browser worker' }), { dispose: () => device.destroy() });
+      return { kernels, ran: { name: 'webgpu', precision: 'float32', runtime: 'browser worker, mix kernels', adapter } };
+    } catch (error) {
+      if (name === 'webgpu') throw new DeviceError(`WebGPU is not available: ${(error as Error).message}`);
+      skipped.push(`webgpu: ${(error as Error).message}`);
+    }
+  }
+  if (name === 'gpujs' || name === 'auto') {
+    try {
+      const { GpuJsMixKernels } = await import('../mix/gpujs-kernels.js');
+      const kernels = new GpuJsMixKernels({ mode: 'gpu', runtime: 'browser worker' });
+      for (const s of skipped) post({ type: 'log', message: `skipped ${s}` });
+      return { kernels, ran: { name: 'gpujs', precision: 'float32', runtime: `browser worker, mix kernels` } };
+    } catch (error) {
+      if (name === 'gpujs') throw new DeviceError(`gpu.js is not available: ${(error as Error).message}`);
+      skipped.push(`gpujs: ${(error as Error).message}`);
+    }
+  }
+  for (const s of skipped) post({ type: 'log', message: `skipped ${s}` });
+  return { kernels: cpuMixKernels, ran: { name: 'cpu', precision: 'float64', runtime: 'browser worker, mix kernels' } };
+}
 
 async function run(request: RunRequest): Promise<void> {
   const onProgress = (done: number, total: number) => progress('computing', done, total);
+  if (request.analysis === 'trace' || request.analysis === 'network' || request.analysis === 'mix') {
+    const { kernels, ran } = await makeMixKernels(request.backend);
+    try {
+      await runMix(request, kernels, ran, onProgress);
+    } finally {
+      await kernels.dispose();
+    }
+    return;
+  }
+  await runGraph(request, onProgress);
+}
+
+async function runMix(
+  request: Extract<RunRequest, { analysis: 'trace' | 'network' | 'mix' }>,
+  kernels: MixKernels,
+  ran: BackendInfo,
+  onProgress: (done: number, total: number) => void,
+): Promise<void> {
   if (request.analysis === 'trace') {
     const p = request.params;
     const result = await traceSimulation({
       signalRate: p.signalRate, coverRate: p.coverRate, paddingRate: p.paddingRate, delay: delayOf(p.delay),
-      packets: p.packets, trials: p.trials, seed: p.seed, onProgress,
+      packets: p.packets, trials: p.trials, seed: p.seed, onProgress, kernels,
     });
     const json = mixJson(result);
     post({
       type: 'result',
       analysis: 'trace',
       json,
-      ran: { name: 'cpu', precision: result.precision, runtime: `browser worker, ${result.kernels} mix kernels` },
+      ran,
       svgs: [{ title: 'Detection vs packets', svg: detectionSvg(result) }],
       table: [
         ['curve', 'packets', 'P(detect)', 'ci95', 'Chebyshev bound', 'mean LLR (nats)'],
@@ -192,7 +243,7 @@ async function run(request: RunRequest): Promise<void> {
         { name: 'trace.csv', mime: 'text/csv', text: traceCsv(result) },
         { name: 'detection-vs-packets.svg', mime: 'image/svg+xml', text: detectionSvg(result) },
       ],
-      notes: [MIX_NOTE],
+      notes: [],
     });
     return;
   }
@@ -202,16 +253,16 @@ async function run(request: RunRequest): Promise<void> {
     const sim = simulateMixNetwork({
       mixes: p.mixes, links: p.links, streams: p.streams, pathLength: p.pathLength, packets: p.packets, delay: delayOf(p.delay), seed: p.seed,
     });
-    const result = await traceMixNetwork(sim, { targets: p.targets, onProgress });
+    const result = await traceMixNetwork(sim, { targets: p.targets, onProgress, kernels });
     const json = mixJson(result);
-    const notes = [MIX_NOTE];
+    const notes: string[] = [];
     if (sim.shortPaths > 0) notes.push(`${sim.shortPaths} streams met a dead end before ${sim.pathLength} mixes; they are not traced.`);
     if (sim.dropped > 0) notes.push(`${sim.dropped} link packets left after the observation window and are not seen.`);
     post({
       type: 'result',
       analysis: 'network',
       json,
-      ran: { name: 'cpu', precision: result.precision, runtime: `browser worker, ${result.kernels} mix kernels` },
+      ran,
       svgs: [
         { title: 'Tracing accuracy by step', svg: networkAccuracySvg(result) },
         { title: 'Entropy by step', svg: networkEntropySvg(result) },
@@ -233,12 +284,12 @@ async function run(request: RunRequest): Promise<void> {
     });
     return;
   }
-  if (request.analysis === 'mix') {
+  {
+    // The single mix (trace and network returned above).
     const p = request.params;
     const delay = delayOf(p.delay);
     if (!delay) throw new ParameterError('the single mix needs a delay law (e.g. exp:1)');
-    const result = await singleMix({ rate: p.rate, delay, trials: p.trials, seed: p.seed, keepTrials: true, onProgress });
-    const ran: BackendInfo = { name: 'cpu', precision: result.precision, runtime: `browser worker, ${result.kernels} mix kernels` };
+    const result = await singleMix({ rate: p.rate, delay, trials: p.trials, seed: p.seed, keepTrials: true, onProgress, kernels });
     post({
       type: 'result',
       analysis: 'mix',
@@ -255,11 +306,15 @@ async function run(request: RunRequest): Promise<void> {
         { name: 'mix.csv', mime: 'text/csv', text: singleMixCsv(result) },
         { name: 'mix-cdf.svg', mime: 'image/svg+xml', text: singleMixCdfSvg(result) },
       ],
-      notes: [...result.warnings, MIX_NOTE],
+      notes: [...result.warnings],
     });
-    return;
   }
+}
 
+async function runGraph(
+  request: Extract<RunRequest, { analysis: 'entropy' | 'adversary' }>,
+  onProgress: (done: number, total: number) => void,
+): Promise<void> {
   const { csr, report } = await loadGraph(request.source);
   const graph = { nodes: csr.n, edges: edgeCount(csr), directed: csr.directed, format: report.format };
   post({ type: 'log', message: `loaded ${report.file}: ${graph.nodes} nodes, ${graph.edges} edges (${report.format})` });
