@@ -6,7 +6,7 @@ import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
 import { sampleWithoutReplacement } from '../random.js';
 import { shannonOfWeights } from '../stats/entropy.js';
-import { empiricalCdf, summarize } from '../stats/summary.js';
+import { empiricalCdf, summarize, type Summary } from '../stats/summary.js';
 import { transitionMatrix, WALK_MODELS, type TransitionMatrix, type WalkModel } from '../walks/index.js';
 import { samplingThresholds, walkerRandom } from '../walks/walkers.js';
 
@@ -46,15 +46,18 @@ export interface InitiatorEntropyOptions {
   signal?: AbortSignal;
 }
 
-export interface HopStatistics {
-  hop: number;
-  mean: number;
-  ci95: [number, number];
-  min: number;
-  p05: number;
-  median: number;
-  max: number;
+/** Statistics of Shannon entropies over terminals (or samples), in bits, with the mean min-entropy. */
+export interface EntropyStatistics extends Omit<Summary, 'count'> {
   minEntropyMean: number;
+}
+
+function entropyStatistics(shannon: Summary, minEntropy: Summary): EntropyStatistics {
+  const { mean, ci95, min, p05, median, max } = shannon;
+  return { mean, ci95, min, p05, median, max, minEntropyMean: minEntropy.mean };
+}
+
+export interface HopStatistics extends EntropyStatistics {
+  hop: number;
   /** Mean expected number of guesses (Massey's guessing entropy), with `guessing`. */
   guessingMean?: number;
   /**
@@ -66,15 +69,8 @@ export interface HopStatistics {
   unreachable: number;
 }
 
-export interface RoundStatistics {
+export interface RoundStatistics extends EntropyStatistics {
   round: number;
-  mean: number;
-  ci95: [number, number];
-  min: number;
-  p05: number;
-  median: number;
-  max: number;
-  minEntropyMean: number;
 }
 
 export interface InitiatorEntropyResult {
@@ -182,13 +178,7 @@ export async function initiatorEntropy(
     const m = summarize(hopRow(table.minEntropy, hop), exact);
     hopStatistics.push({
       hop,
-      mean: s.mean,
-      ci95: s.ci95,
-      min: s.min,
-      p05: s.p05,
-      median: s.median,
-      max: s.max,
-      minEntropyMean: m.mean,
+      ...entropyStatistics(s, m),
       ...(table.guessing ? { guessingMean: summarize(hopRow(table.guessing, hop), exact).mean } : {}),
       terminusWeightedMean: weightedMean(hop),
       unreachable: T - s.count,
@@ -267,17 +257,7 @@ async function roundStatistics(
   const table = await backend.roundEntropies({ walk, hops, rounds, termini: records.terminus, prior });
   return Array.from({ length: rounds }, (_, r) => {
     const pick = (values: Float64Array) => Float64Array.from({ length: samples }, (_, g) => values[g * rounds + r]);
-    const s = summarize(pick(table.shannon), false);
-    return {
-      round: r + 1,
-      mean: s.mean,
-      ci95: s.ci95,
-      min: s.min,
-      p05: s.p05,
-      median: s.median,
-      max: s.max,
-      minEntropyMean: summarize(pick(table.minEntropy), false).mean,
-    };
+    return { round: r + 1, ...entropyStatistics(summarize(pick(table.shannon), false), summarize(pick(table.minEntropy), false)) };
   });
 }
 
