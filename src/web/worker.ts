@@ -16,7 +16,7 @@ import { initiatorEntropy } from '../analyses/initiator-entropy.js';
 import { singleMix } from '../analyses/single-mix.js';
 import type { Backend, BackendInfo } from '../backends/backend.js';
 import { CpuBackend } from '../backends/cpu/cpu-backend.js';
-import { requestDevice, WebGpuBackend } from '../backends/webgpu/webgpu-backend.js';
+import { requestDevice, WebGpuBackend, type AdapterDescription } from '../backends/webgpu/webgpu-backend.js';
 import { DeviceError, FormatError, ParameterError } from '../errors.js';
 import { decodeCsr } from '../graph/binary-csr.js';
 import { assertNotEmpty, edgeCount, type Csr } from '../graph/csr.js';
@@ -105,15 +105,26 @@ export async function loadGraph(source: GraphSource): Promise<LoadedGraph> {
   return format === 'gexf' ? parseGexf(text, name) : parseGraphologyJson(text, name);
 }
 
-/** WebGPU, then gpu.js, then the float64 reference, as asked; says why each was skipped. */
-async function makeBackend(name: WebBackendName, limits?: WebLimits): Promise<Backend> {
+/** How to make one kind of compute object (a Backend, MixKernels) on each engine. */
+interface Engines<T> {
+  webgpu: (device: GPUDevice, adapter: AdapterDescription) => Promise<T>;
+  gpujs: () => Promise<T>;
+  cpu: () => T;
+}
+
+/**
+ * WebGPU, then gpu.js, then the float64 reference, as asked: a named engine that fails is an
+ * error, `auto` moves on and says why each better one was skipped.
+ */
+async function firstEngine<T>(name: WebBackendName, make: Engines<T>): Promise<T> {
   const skipped: string[] = [];
+  const logSkipped = () => skipped.forEach((s) => post({ type: 'log', message: `skipped ${s}` }));
   if (name === 'webgpu' || name === 'auto') {
     const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
     try {
       if (!gpu) throw new DeviceError('this browser has no WebGPU (navigator.gpu is missing in workers)');
       const { device, adapter } = await requestDevice(gpu, 'this browser');
-      return new WebGpuBackend(device, adapter, { runtime: 'browser worker', ownsDevice: true, limits });
+      return await make.webgpu(device, adapter);
     } catch (error) {
       if (name === 'webgpu') throw new DeviceError(`WebGPU is not available: ${(error as Error).message}`);
       skipped.push(`webgpu: ${(error as Error).message}`);
@@ -121,17 +132,27 @@ async function makeBackend(name: WebBackendName, limits?: WebLimits): Promise<Ba
   }
   if (name === 'gpujs' || name === 'auto') {
     try {
-      const { GpuJsBackend } = await import('../backends/gpujs/gpujs-backend.js');
-      const backend = new GpuJsBackend({ mode: 'gpu', runtime: 'browser worker', limits });
-      for (const s of skipped) post({ type: 'log', message: `skipped ${s}` });
-      return backend;
+      const made = await make.gpujs();
+      logSkipped();
+      return made;
     } catch (error) {
       if (name === 'gpujs') throw new DeviceError(`gpu.js is not available: ${(error as Error).message}`);
       skipped.push(`gpujs: ${(error as Error).message}`);
     }
   }
-  for (const s of skipped) post({ type: 'log', message: `skipped ${s}` });
-  return new CpuBackend();
+  logSkipped();
+  return make.cpu();
+}
+
+function makeBackend(name: WebBackendName, limits?: WebLimits): Promise<Backend> {
+  return firstEngine<Backend>(name, {
+    webgpu: async (device, adapter) => new WebGpuBackend(device, adapter, { runtime: 'browser worker', ownsDevice: true, limits }),
+    gpujs: async () => {
+      const { GpuJsBackend } = await import('../backends/gpujs/gpujs-backend.js');
+      return new GpuJsBackend({ mode: 'gpu', runtime: 'browser worker', limits });
+    },
+    cpu: () => new CpuBackend(),
+  });
 }
 
 const fixed = (v: number | null | undefined, digits = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
@@ -167,38 +188,21 @@ function delayOf(spec: string): DelayLaw | undefined {
   }
 }
 
-/**
- * The mix kernels, as for the graph analyses: WebGPU, then gpu.js, then the float64 reference.
- * `ran` says which, for the page.
- */
-async function makeMixKernels(name: WebBackendName): Promise<{ kernels: MixKernels; ran: BackendInfo }> {
-  const skipped: string[] = [];
-  if (name === 'webgpu' || name === 'auto') {
-    const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-    try {
-      if (!gpu) throw new DeviceError('this browser has no WebGPU (navigator.gpu is missing in workers)');
-      const { device, adapter } = await requestDevice(gpu, 'this browser');
+/** The mix kernels, on the same engines as the graph analyses; `ran` says which, for the page. */
+function makeMixKernels(name: WebBackendName): Promise<{ kernels: MixKernels; ran: BackendInfo }> {
+  const runtime = 'browser worker, mix kernels';
+  return firstEngine<{ kernels: MixKernels; ran: BackendInfo }>(name, {
+    webgpu: async (device, adapter) => {
       const { WebGpuMixKernels } = await import('../mix/webgpu-kernels.js');
       const kernels = Object.assign(new WebGpuMixKernels(device, adapter, { runtime: 'browser worker' }), { dispose: () => device.destroy() });
-      return { kernels, ran: { name: 'webgpu', precision: 'float32', runtime: 'browser worker, mix kernels', adapter } };
-    } catch (error) {
-      if (name === 'webgpu') throw new DeviceError(`WebGPU is not available: ${(error as Error).message}`);
-      skipped.push(`webgpu: ${(error as Error).message}`);
-    }
-  }
-  if (name === 'gpujs' || name === 'auto') {
-    try {
+      return { kernels, ran: { name: 'webgpu', precision: 'float32', runtime, adapter } };
+    },
+    gpujs: async () => {
       const { GpuJsMixKernels } = await import('../mix/gpujs-kernels.js');
-      const kernels = new GpuJsMixKernels({ mode: 'gpu', runtime: 'browser worker' });
-      for (const s of skipped) post({ type: 'log', message: `skipped ${s}` });
-      return { kernels, ran: { name: 'gpujs', precision: 'float32', runtime: `browser worker, mix kernels` } };
-    } catch (error) {
-      if (name === 'gpujs') throw new DeviceError(`gpu.js is not available: ${(error as Error).message}`);
-      skipped.push(`gpujs: ${(error as Error).message}`);
-    }
-  }
-  for (const s of skipped) post({ type: 'log', message: `skipped ${s}` });
-  return { kernels: cpuMixKernels, ran: { name: 'cpu', precision: 'float64', runtime: 'browser worker, mix kernels' } };
+      return { kernels: new GpuJsMixKernels({ mode: 'gpu', runtime: 'browser worker' }), ran: { name: 'gpujs', precision: 'float32', runtime } };
+    },
+    cpu: () => ({ kernels: cpuMixKernels, ran: { name: 'cpu', precision: 'float64', runtime } }),
+  });
 }
 
 async function run(request: RunRequest): Promise<void> {
