@@ -1,5 +1,5 @@
 import { GPU, type IKernelRunShortcut } from 'gpu.js';
-import type { GpuJsMode } from '../backends/gpujs/gpujs-backend.js';
+import { modeOfKernelClass, type GpuJsMode, type KernelClass } from '../backends/gpujs/gpujs-backend.js';
 import { DeviceError } from '../errors.js';
 import {
   convolveChunkInput,
@@ -179,13 +179,6 @@ function mixEntropy(this: MixThis, items: Float32Array, xs: Float32Array, edges:
 }
 
 type Kernel = IKernelRunShortcut;
-type KernelClass = { mode?: string; name?: string };
-
-/** gpu.js's GL kernel classes inherit a static `mode` of "gpu"; their class names say which. */
-function modeOfKernelClass(implementation: KernelClass | undefined): string | undefined {
-  const byName: Record<string, string> = { WebGL2Kernel: 'webgl2', WebGLKernel: 'webgl', HeadlessGLKernel: 'headlessgl' };
-  return byName[implementation?.name ?? ''] ?? implementation?.mode;
-}
 
 /**
  * The mix kernels as gpu.js kernels (webgl2/webgl/webgpu in a browser; headlessgl, webasm or

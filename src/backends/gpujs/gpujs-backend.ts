@@ -160,10 +160,10 @@ function walkerField(
 }
 
 type Kernel = IKernelRunShortcut;
-type KernelClass = { mode?: string; name?: string };
+export type KernelClass = { mode?: string; name?: string };
 
 /** gpu.js's GL kernel classes inherit a static `mode` of "gpu"; their class names say which. */
-function modeOfKernelClass(implementation: KernelClass | undefined): string | undefined {
+export function modeOfKernelClass(implementation: KernelClass | undefined): string | undefined {
   const byName: Record<string, string> = { WebGL2Kernel: 'webgl2', WebGLKernel: 'webgl', HeadlessGLKernel: 'headlessgl' };
   return byName[implementation?.name ?? ''] ?? implementation?.mode;
 }
