@@ -154,32 +154,27 @@ class EdgeSet {
     }
   }
 
-  has(u0: number, v0: number): boolean {
+  /** The slot holding (u, v), or -1. Add stops at the same empty slot, so they agree. */
+  private find(u0: number, v0: number): number {
     const u = this.directed || u0 < v0 ? u0 : v0;
     const v = this.directed || u0 < v0 ? v0 : u0;
     let s = this.slot(u, v);
     for (;;) {
       const k = this.keyU[s];
-      if (k === EdgeSet.EMPTY) return false;
-      if (k === u && this.keyV[s] === v) return true;
+      if (k === EdgeSet.EMPTY) return -1;
+      if (k === u && this.keyV[s] === v) return s;
       s = (s + 1) & this.mask;
     }
   }
 
+  has(u0: number, v0: number): boolean {
+    return this.find(u0, v0) >= 0;
+  }
+
   /** Remove (u, v), leaving a tombstone (each removal uses up one insert of the capacity). */
   delete(u0: number, v0: number): void {
-    const u = this.directed || u0 < v0 ? u0 : v0;
-    const v = this.directed || u0 < v0 ? v0 : u0;
-    let s = this.slot(u, v);
-    for (;;) {
-      const k = this.keyU[s];
-      if (k === EdgeSet.EMPTY) return;
-      if (k === u && this.keyV[s] === v) {
-        this.keyU[s] = EdgeSet.DELETED;
-        return;
-      }
-      s = (s + 1) & this.mask;
-    }
+    const s = this.find(u0, v0);
+    if (s >= 0) this.keyU[s] = EdgeSet.DELETED;
   }
 }
 
