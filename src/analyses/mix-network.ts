@@ -5,6 +5,7 @@ import type { Csr } from '../graph/csr.js';
 import { expDelay, sortedUniforms, uniform01, type DelayLaw } from '../mix/delays.js';
 import { cpuMixKernels, type MixKernels, type TimeGrid } from '../mix/kernels.js';
 import { Pcg32, sampleWithoutReplacement } from '../random.js';
+import { calibration, type Calibration } from '../stats/calibration.js';
 import { shannonOfWeights } from '../stats/entropy.js';
 import { transitionMatrix, type TransitionMatrix } from '../walks/index.js';
 import { binDensity, defaultStep, delayKernel, MAX_GRID, normalizeRows } from './stream-trace.js';
@@ -44,12 +45,16 @@ export interface MixTopology {
   source: string;
 }
 
-/** Danezis §3.4: `mixes` mixes, each with links to `links` distinct others chosen uniformly. */
-export function randomMixTopology(mixes: number, links: number, rng: Pcg32): MixTopology {
+function checkRandomTopology(mixes: number, links: number): void {
   if (!Number.isInteger(mixes) || mixes < 2) throw new ParameterError(`anonscope/network: --mixes must be an integer >= 2, got ${mixes}`);
   if (!Number.isInteger(links) || links < 1 || links > mixes - 1) {
     throw new ParameterError(`anonscope/network: --links must be an integer in 1..${mixes - 1} (mixes − 1), got ${links}`);
   }
+}
+
+/** Danezis §3.4: `mixes` mixes, each with links to `links` distinct others chosen uniformly. */
+export function randomMixTopology(mixes: number, links: number, rng: Pcg32): MixTopology {
+  checkRandomTopology(mixes, links);
   const builder = new CsrBuilder(true);
   for (let i = 0; i < mixes; i++) builder.integerNode(i);
   const pool = new Uint32Array(mixes - 1);
@@ -67,48 +72,108 @@ export function randomMixTopology(mixes: number, links: number, rng: Pcg32): Mix
 export interface TorRelay {
   nickname: string;
   identity: string;
+  /** The full consensus's descriptor digest (`r` line) or the microdescriptor's (`m` line). */
+  digest?: string;
   bandwidth: number;
   flags: string[];
 }
 
+/** Tor's two consensus flavours: the full one (`r` lines name a descriptor digest) and the microdescriptor one clients cache. */
+export type TorConsensusForm = 'full' | 'microdesc';
+
+export interface TorConsensus {
+  form: TorConsensusForm;
+  relays: TorRelay[];
+}
+
+/** Fields after `r`, per flavour (dir-spec §3.4.1; the microdesc flavour drops the digest). */
+const R_FIELDS: Record<TorConsensusForm, string[]> = {
+  full: ['nickname', 'identity', 'digest', 'published-date', 'published-time', 'IP', 'ORPort', 'DirPort'],
+  microdesc: ['nickname', 'identity', 'published-date', 'published-time', 'IP', 'ORPort', 'DirPort'],
+};
+
+const R_FIELD_SHAPES: Record<string, RegExp> = {
+  nickname: /^[A-Za-z0-9]{1,19}$/,
+  identity: /^[A-Za-z0-9+/]{27}=?$/,
+  digest: /^[A-Za-z0-9+/]{27}=?$/,
+  'published-date': /^\d{4}-\d{2}-\d{2}$/,
+  'published-time': /^\d{2}:\d{2}:\d{2}$/,
+  IP: /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/,
+  ORPort: /^\d{1,5}$/,
+  DirPort: /^\d{1,5}$/,
+};
+
+/** Tor's bandwidth weights are 32-bit unsigned integers. */
+const MAX_BANDWIDTH = 0xffffffff;
+
+/** A token of the input, shortened so that a huge bad token is not echoed whole. */
+const shown = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
+/** The flavour named by the first line, `network-status-version 3 [microdesc]`. */
+function consensusForm(firstLine: string, file: string): TorConsensusForm {
+  const [keyword, version, flavour, ...extra] = firstLine.trim().split(/\s+/);
+  if (keyword !== 'network-status-version') {
+    throw new FormatError(file, 1, `not a Tor consensus: the first line must be "network-status-version 3", got ${shown(firstLine)}`);
+  }
+  if (version !== '3') throw new FormatError(file, 1, `expected a v3 consensus, got network-status-version ${shown(version ?? '')}`);
+  if (extra.length > 0 || (flavour !== undefined && flavour !== 'microdesc' && flavour !== 'ns')) {
+    throw new FormatError(file, 1, `unknown consensus flavour ${shown(firstLine.trim().slice('network-status-version 3'.length).trim())} (anonscope reads the full consensus and the microdesc one)`);
+  }
+  return flavour === 'microdesc' ? 'microdesc' : 'full';
+}
+
+/** Checks an `r` line's fields against its flavour; the message names the field that is wrong. */
+function checkRouterLine(fields: string[], form: TorConsensusForm, file: string, line: number): void {
+  const names = R_FIELDS[form];
+  if (fields.length !== names.length) {
+    const other: TorConsensusForm = form === 'full' ? 'microdesc' : 'full';
+    const hint = fields.length === R_FIELDS[other].length ? `; that is the ${other} flavour's layout, but the first line says ${form === 'full' ? '"network-status-version 3"' : '"network-status-version 3 microdesc"'}` : '';
+    throw new FormatError(file, line, `an "r" line of a ${form} consensus has ${names.length} fields (${names.join(' ')}), got ${fields.length}${hint}`);
+  }
+  names.forEach((name, i) => {
+    const ok = R_FIELD_SHAPES[name].test(fields[i]) && (!name.endsWith('Port') || Number(fields[i]) <= 65535);
+    if (!ok) throw new FormatError(file, line, `the "r" line's ${name} (field ${i + 1}) is malformed: ${shown(fields[i])}`);
+  });
+}
+
 /**
- * Relays of a Tor v3 network-status consensus: each `r nickname identity digest date time
- * IP ORPort DirPort` line starts a relay, `s` lists its flags, `w Bandwidth=N` its weight.
+ * Relays of a Tor v3 network-status consensus, full or microdescriptor flavour (told by the
+ * first line, `network-status-version 3 [microdesc]`): each `r` line starts a relay (full:
+ * `r nickname identity digest date time IP ORPort DirPort`; microdesc: the same without the
+ * digest, which comes on an `m` line), `s` lists its flags, `w Bandwidth=N` its weight.
  */
-export function parseTorConsensus(text: string, file: string): TorRelay[] {
+export function parseTorConsensus(text: string, file: string): TorConsensus {
+  const lines = text.split(/\r?\n/);
+  const form = consensusForm(lines[0], file);
   const relays: TorRelay[] = [];
   let current: TorRelay | undefined;
-  let sawHeader = false;
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trimEnd();
+  lines.forEach((raw, index) => {
     const lineNumber = index + 1;
-    if (line.startsWith('network-status-version')) {
-      sawHeader = true;
-      const version = line.split(/\s+/)[1];
-      if (version !== '3') throw new FormatError(file, lineNumber, `expected a v3 consensus, got network-status-version ${version}`);
-      return;
-    }
-    const [keyword, ...rest] = line.split(/\s+/);
+    const [keyword, ...rest] = raw.trim().split(/\s+/);
     if (keyword === 'r') {
-      if (rest.length < 8) throw new FormatError(file, lineNumber, `an "r" line has 8 fields (nickname identity digest date time IP ORPort DirPort), got ${rest.length}`);
+      checkRouterLine(rest, form, file, lineNumber);
       current = { nickname: rest[0], identity: rest[1], bandwidth: NaN, flags: [] };
+      if (form === 'full') current.digest = rest[2];
       relays.push(current);
+    } else if (keyword === 'm' && current && form === 'microdesc') {
+      if (rest.length !== 1) throw new FormatError(file, lineNumber, `an "m" line holds one microdescriptor digest, got ${rest.length} fields`);
+      current.digest = rest[0];
     } else if (keyword === 's' && current) {
       current.flags = rest;
     } else if (keyword === 'w' && current) {
       const field = rest.find((f) => f.startsWith('Bandwidth='));
       if (!field) throw new FormatError(file, lineNumber, 'a "w" line without Bandwidth=');
       const value = field.slice('Bandwidth='.length);
-      const bandwidth = Number(value);
-      if (!/^\d+$/.test(value) || !Number.isFinite(bandwidth)) throw new FormatError(file, lineNumber, `Bandwidth must be a non-negative integer, got "${value}"`);
-      current.bandwidth = bandwidth;
+      if (!/^\d{1,10}$/.test(value) || Number(value) > MAX_BANDWIDTH) {
+        throw new FormatError(file, lineNumber, `Bandwidth must be an integer in 0..${MAX_BANDWIDTH}, got ${shown(value)}`);
+      }
+      current.bandwidth = Number(value);
     } else if (keyword === 'directory-footer') {
       current = undefined;
     }
   });
-  if (!sawHeader) throw new FormatError(file, undefined, 'not a Tor consensus (no "network-status-version 3" line)');
   if (relays.length === 0) throw new FormatError(file, undefined, 'the consensus lists no relays ("r" lines)');
-  return relays;
+  return { form, relays };
 }
 
 /**
@@ -116,7 +181,9 @@ export function parseTorConsensus(text: string, file: string): TorRelay[] {
  * largest by bandwidth; every relay links to every other, the link to v weighted by v's
  * bandwidth (Tor's bandwidth-weighted path selection), and entries weighted by bandwidth.
  */
-export function torTopology(relays: TorRelay[], maxRelays = 50, file = 'consensus'): MixTopology {
+export function torTopology(consensus: TorConsensus, maxRelays = 50, file = 'consensus'): MixTopology {
+  if (!Number.isInteger(maxRelays) || maxRelays < 2) throw new ParameterError(`anonscope/network: --max-relays must be an integer >= 2, got ${maxRelays}`);
+  const { relays } = consensus;
   const usable = relays
     .filter((r) => r.flags.includes('Running') && r.flags.includes('Valid') && r.bandwidth > 0)
     .sort((a, b) => b.bandwidth - a.bandwidth || (a.identity < b.identity ? -1 : 1))
@@ -133,7 +200,8 @@ export function torTopology(relays: TorRelay[], maxRelays = 50, file = 'consensu
   const csr = builder.build().csr;
   const entryWeights = new Float64Array(csr.n);
   usable.forEach((r, i) => (entryWeights[ids[i]] = r.bandwidth));
-  return { csr, entryWeights, source: `tor consensus ${file}: ${usable.length} of ${relays.length} relays (Running, Valid, by bandwidth)` };
+  const flavour = consensus.form === 'microdesc' ? 'microdesc consensus' : 'consensus';
+  return { csr, entryWeights, source: `tor ${flavour} ${file}: ${usable.length} of ${relays.length} relays (Running, Valid, by bandwidth)` };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -205,7 +273,50 @@ function pickWeighted(rng: Pcg32, weights: ArrayLike<number>, start: number, end
   return last;
 }
 
+/** The last packet time observed: the duration plus the path's delays' (1 − 1e-6) quantile. */
+function observationWindow(duration: number, delay: DelayLaw, pathLength: number): number {
+  return duration + delay.quantile(1 - 1e-6) * pathLength;
+}
+
+/**
+ * Refuses bad parameters before any work starts: every simulation and attack parameter that
+ * does not depend on the topology (the number of mixes of a given topology is checked when the
+ * simulation starts). simulateMixNetwork and traceMixNetwork check again.
+ */
+export function checkMixNetworkParameters(options: MixNetworkSimulationOptions = {}, attack: MixNetworkAttackOptions = {}): void {
+  const where = 'anonscope/network';
+  const { streams = NETWORK_DEFAULTS.streams, pathLength = NETWORK_DEFAULTS.pathLength, packets = NETWORK_DEFAULTS.packets, duration = NETWORK_DEFAULTS.duration } = options;
+  if (!options.topology) checkRandomTopology(options.mixes ?? NETWORK_DEFAULTS.mixes, options.links ?? NETWORK_DEFAULTS.links);
+  const mixes = options.topology?.csr.n ?? options.mixes ?? NETWORK_DEFAULTS.mixes;
+  if (!Number.isInteger(streams) || streams < 1) throw new ParameterError(`${where}: --streams must be an integer >= 1, got ${streams}`);
+  if (!Number.isInteger(pathLength) || pathLength < 2 || pathLength > mixes) {
+    throw new ParameterError(`${where}: --path-length must be an integer in 2..${mixes} (the number of mixes), got ${pathLength}`);
+  }
+  if (!Number.isInteger(packets) || packets < 1) throw new ParameterError(`${where}: --packets must be an integer >= 1, got ${packets}`);
+  if (!(duration > 0) || !Number.isFinite(duration)) throw new ParameterError(`${where}: --duration must be a positive number, got ${duration}`);
+  if (streams * packets * (pathLength - 1) > 50_000_000) {
+    throw new ParameterError(`${where}: streams × packets × (path length − 1) = ${streams * packets * (pathLength - 1)} link packets is too many (at most 5e7)`);
+  }
+
+  const { targets = 'all', temperature = 1 } = attack;
+  if (targets !== 'all' && (!Number.isInteger(targets) || targets < 1)) {
+    throw new ParameterError(`${where}: --targets must be a positive integer or all, got ${targets}`);
+  }
+  if (temperature !== 'auto' && !(temperature > 0)) {
+    throw new ParameterError(`${where}: --temperature must be a positive number or auto, got ${temperature}`);
+  }
+  const delay = options.delay ?? expDelay(1 / NETWORK_DEFAULTS.meanDelay);
+  const step = attack.step ?? defaultStep(delay);
+  if (!(step > 0) || !Number.isFinite(step)) throw new ParameterError(`${where}: the grid step must be a positive number, got ${step}`);
+  const traced = targets === 'all' ? streams : Math.min(targets, streams);
+  const gridLength = Math.ceil(observationWindow(duration, delay, pathLength) / step);
+  if (gridLength * traced > 64 * MAX_GRID) {
+    throw new ParameterError(`${where}: ${traced} targets × ${gridLength} grid points is too much; trace fewer targets or raise --step`);
+  }
+}
+
 export function simulateMixNetwork(options: MixNetworkSimulationOptions = {}): MixNetworkSimulation {
+  checkMixNetworkParameters(options);
   const seed = options.seed ?? 1;
   const rng = new Pcg32(seed);
   const topology = options.topology ?? randomMixTopology(options.mixes ?? NETWORK_DEFAULTS.mixes, options.links ?? NETWORK_DEFAULTS.links, rng);
@@ -215,16 +326,6 @@ export function simulateMixNetwork(options: MixNetworkSimulationOptions = {}): M
   const packets = options.packets ?? NETWORK_DEFAULTS.packets;
   const duration = options.duration ?? NETWORK_DEFAULTS.duration;
   const delay = options.delay ?? expDelay(1 / NETWORK_DEFAULTS.meanDelay);
-  const where = 'anonscope/network';
-  if (!Number.isInteger(streamCount) || streamCount < 1) throw new ParameterError(`${where}: --streams must be an integer >= 1, got ${streamCount}`);
-  if (!Number.isInteger(pathLength) || pathLength < 2 || pathLength > csr.n) {
-    throw new ParameterError(`${where}: --path-length must be an integer in 2..${csr.n} (the number of mixes), got ${pathLength}`);
-  }
-  if (!Number.isInteger(packets) || packets < 1) throw new ParameterError(`${where}: --packets must be an integer >= 1, got ${packets}`);
-  if (!(duration > 0) || !Number.isFinite(duration)) throw new ParameterError(`${where}: --duration must be a positive number, got ${duration}`);
-  if (streamCount * packets * (pathLength - 1) > 50_000_000) {
-    throw new ParameterError(`${where}: streams × packets × (path length − 1) = ${streamCount * packets * (pathLength - 1)} link packets is too many (at most 5e7)`);
-  }
 
   const walk = transitionMatrix(csr, 'simple');
   const linkPrior = linkProbabilities(csr, walk);
@@ -232,7 +333,7 @@ export function simulateMixNetwork(options: MixNetworkSimulationOptions = {}): M
   for (let i = 0; i < csr.n; i++) for (let e = csr.rowPtr[i]; e < csr.rowPtr[i + 1]; e++) linkTail[e] = i;
   const entryWeights = topology.entryWeights ?? Float64Array.from({ length: csr.n }, (_, i) => (csr.rowPtr[i + 1] > csr.rowPtr[i] ? 1 : 0));
 
-  const window = duration + delay.quantile(1 - 1e-6) * pathLength;
+  const window = observationWindow(duration, delay, pathLength);
   const streams: MixNetworkSimulation['streams'] = [];
   const recordLink: number[] = [];
   const recordTime: number[] = [];
@@ -301,6 +402,14 @@ export interface MixNetworkAttackOptions {
   seed?: number;
   /** Grid step; default a tenth of the mean delay. */
   step?: number;
+  /**
+   * T divides every log-likelihood score before it weighs the walk (a tempered posterior).
+   * 1 (default) treats the links' evidence as independent; links are not (a path's links
+   * carry the same packets, cover traffic is shared), so that posterior is overconfident and
+   * T > 1 discounts the evidence; Infinity leaves the routing law alone. 'auto' fits T by
+   * maximum likelihood of the true destinations: it uses the simulation's ground truth.
+   */
+  temperature?: number | 'auto';
   kernels?: MixKernels;
   /** Keep each stream's rows in the result (default true). */
   perStream?: boolean;
@@ -326,6 +435,9 @@ export interface StreamRow {
   entropies: number[];
   rank: number;
   entropy: number;
+  /** At the destination: the posterior's top probability and the probability it gives the truth. */
+  confidence: number;
+  truthProbability: number;
 }
 
 export interface MixNetworkResult {
@@ -342,11 +454,18 @@ export interface MixNetworkResult {
   meanDelay: number;
   seed: number;
   step: number;
+  /** The temperature of the reported posterior, and whether it was given or fitted ('auto'). */
+  temperature: number;
+  temperatureFit: 'given' | 'auto';
   /** At the destination (the last step). */
   top1: number;
   top3: number;
   meanRank: number;
   meanEntropy: number;
+  /** How far the destination posterior can be believed (see stats/calibration.ts). */
+  calibration: Calibration;
+  /** The posterior at temperature 1 (links independent), when another one is reported. */
+  untempered?: { top1: number; meanEntropy: number; calibration: Calibration };
   byStep: HopStats[];
   /** The same walk with no timing evidence (routing law only): what the entry alone tells. */
   prior: HopStats[];
@@ -354,6 +473,8 @@ export interface MixNetworkResult {
   chance: { top1: number; top3: number; meanRank: number; entropy: number };
   dropped: number;
   shortPaths: number;
+  /** What the numbers mean where they could mislead (the entropy of a miscalibrated posterior, a fitted temperature). */
+  notes: string[];
   perStream?: StreamRow[];
   kernels: string;
   precision: 'float64' | 'float32';
@@ -421,21 +542,61 @@ function stats(step: number, ranks: number[], entropies: number[]): HopStats {
   };
 }
 
-export async function traceMixNetwork(sim: MixNetworkSimulation, options: MixNetworkAttackOptions = {}): Promise<MixNetworkResult> {
-  const kernels = options.kernels ?? cpuMixKernels;
-  const { csr } = sim.topology;
-  const L = csr.colIdx.length;
-  const H = sim.pathLength - 1;
+/** Step h's timing evidence: the (target column, link) pairs the walk can reach and that can hold the target's packets, with their scores. */
+export interface EvidenceStep {
+  pairSignal: Uint32Array;
+  pairLink: Uint32Array;
+  /** Log-likelihood ratios (nats) of "the link carries the target at step h". */
+  scores: Float64Array;
+}
+
+export interface NetworkEvidence {
+  /** The traced streams (indices into sim.streams), one column each. */
+  targets: number[];
+  /** The time-grid step the scores were computed on. */
+  step: number;
+  /** Steps 1 … pathLength − 1. */
+  steps: EvidenceStep[];
+}
+
+function chooseTargets(sim: MixNetworkSimulation, options: MixNetworkAttackOptions): number[] {
   const eligible = sim.streams.map((s, i) => (s.path.length === sim.pathLength ? i : -1)).filter((i) => i >= 0);
   if (eligible.length === 0) throw new ParameterError('anonscope/network: no stream has a full path to trace');
   const requested = options.targets ?? 'all';
-  if (requested !== 'all' && (!Number.isInteger(requested) || requested < 1)) {
-    throw new ParameterError(`anonscope/network: --targets must be a positive integer or all, got ${requested}`);
-  }
-  const targets =
-    requested === 'all' || requested >= eligible.length
-      ? eligible
-      : Array.from(sampleWithoutReplacement(eligible.length, requested, options.seed ?? sim.seed), (i) => eligible[i]).sort((a, b) => a - b);
+  if (requested === 'all' || requested >= eligible.length) return eligible;
+  return Array.from(sampleWithoutReplacement(eligible.length, requested, options.seed ?? sim.seed), (i) => eligible[i]).sort((a, b) => a - b);
+}
+
+/** The walk's prediction of step h in y (links × targets): the entry's out-links at h = 1, else M α. */
+function predict(sim: MixNetworkSimulation, M: TransitionMatrix, targets: number[], h: number, alpha: Float64Array, y: Float64Array): void {
+  const { csr } = sim.topology;
+  const B = targets.length;
+  if (h > 1) return pullStep(M, alpha, y, B);
+  y.fill(0);
+  targets.forEach((s, b) => {
+    const entry = sim.streams[s].entry;
+    for (let e = csr.rowPtr[entry]; e < csr.rowPtr[entry + 1]; e++) y[e * B + b] = sim.linkPrior[e];
+  });
+}
+
+/** Each column divided by its sum: the posterior over links. */
+function normalizeColumns(y: Float64Array, B: number): void {
+  const total = new Float64Array(B);
+  for (let i = 0; i < y.length; i++) total[i % B] += y[i];
+  for (let i = 0; i < y.length; i++) if (total[i % B] > 0) y[i] /= total[i % B];
+}
+
+/**
+ * Scores every link the walk can reach at each step against every target, g_h = d^{*h} * f
+ * (the kernels' convolve and scoreLinks). Reachable means reachable by the routing law from
+ * the entry through links able to hold the target's packets, so the scores serve the walk at
+ * any temperature.
+ */
+export async function scoreNetworkLinks(sim: MixNetworkSimulation, options: MixNetworkAttackOptions = {}): Promise<NetworkEvidence> {
+  const kernels = options.kernels ?? cpuMixKernels;
+  const L = sim.topology.csr.colIdx.length;
+  const H = sim.pathLength - 1;
+  const targets = chooseTargets(sim, options);
   const B = targets.length;
   const step = options.step ?? defaultStep(sim.delay);
   if (!(step > 0)) throw new ParameterError(`anonscope/network: the grid step must be positive, got ${step}`);
@@ -444,119 +605,273 @@ export async function traceMixNetwork(sim: MixNetworkSimulation, options: MixNet
   const grid: TimeGrid = { start: 0, step, length: N };
   const u = 1 / (N * step);
   const kernel = delayKernel(sim.delay, step, N);
-  const M = lineGraph(csr, sim.linkPrior, sim.linkTail);
+  const M = lineGraph(sim.topology.csr, sim.linkPrior, sim.linkTail);
 
   // g_0 = f: each target's input stream as a density.
-  let g = new Float64Array(B * N);
+  let signals: Float64Array = new Float64Array(B * N);
   const sent = new Float64Array(B);
-  targets.forEach((s, b) => (sent[b] = binDensity(sim.streams[s].input, grid, g, b * N)));
+  targets.forEach((s, b) => (sent[b] = binDensity(sim.streams[s].input, grid, signals, b * N)));
   const linkCount = (e: number) => sim.linkOffsets[e + 1] - sim.linkOffsets[e];
-
-  const walk = async (evidence: boolean) => {
-    const ranks: number[][] = [];
-    const entropies: number[][] = [];
-    let alpha = new Float64Array(L * B);
-    let y = new Float64Array(L * B);
-    let signals: Float64Array = g;
-    for (let h = 1; h <= H; h++) {
-      if (h === 1) {
-        y.fill(0);
-        targets.forEach((s, b) => {
-          const entry = sim.streams[s].entry;
-          for (let e = csr.rowPtr[entry]; e < csr.rowPtr[entry + 1]; e++) y[e * B + b] = sim.linkPrior[e];
-        });
-      } else {
-        pullStep(M, alpha, y, B);
-      }
-      if (evidence) {
-        signals = await kernels.convolve({ kernel, signals, length: N, step });
-        const mass = normalizeRows(signals, N, step);
-        // Pairs (target, link) the walk can reach, and able to hold the target's packets.
-        const pairSignal: number[] = [];
-        const pairLink: number[] = [];
-        const pairWeight: number[] = [];
-        for (let e = 0; e < L; e++) {
-          const n = linkCount(e);
-          for (let b = 0; b < B; b++) {
-            if (!(y[e * B + b] > 0)) continue;
-            const expected = sent[b] * mass[b];
-            if (n + 3 * Math.sqrt(expected) + 1 < expected) {
-              y[e * B + b] = 0; // too few packets to carry the target
-              continue;
-            }
-            pairSignal.push(b);
-            pairLink.push(e);
-            pairWeight.push(n > 0 ? Math.min(1, expected / n) : 1);
-          }
-        }
-        const scores = await kernels.scoreLinks({
-          grid,
-          signals,
-          packets: sim.linkPackets,
-          linkOffsets: sim.linkOffsets,
-          pairSignal: Uint32Array.from(pairSignal),
-          pairLink: Uint32Array.from(pairLink),
-          pairWeight: Float64Array.from(pairWeight),
-          pairNoise: new Float64Array(pairSignal.length).fill(u),
-        });
-        const best = new Float64Array(B).fill(-Infinity);
-        for (let p = 0; p < scores.length; p++) best[pairSignal[p]] = Math.max(best[pairSignal[p]], scores[p]);
-        for (let p = 0; p < scores.length; p++) {
-          const index = pairLink[p] * B + pairSignal[p];
-          y[index] *= Math.exp(scores[p] - best[pairSignal[p]]);
-        }
-      }
-      // Normalize each column: the posterior over links after h steps.
-      const total = new Float64Array(B);
-      for (let i = 0; i < L * B; i++) total[i % B] += y[i];
-      for (let i = 0; i < L * B; i++) if (total[i % B] > 0) y[i] /= total[i % B];
-      [alpha, y] = [y, alpha];
-      const hopRanks: number[] = [];
-      const hopEntropies: number[] = [];
-      const p = new Float64Array(csr.n);
+  let support = new Float64Array(L * B);
+  let y = new Float64Array(L * B);
+  const steps: EvidenceStep[] = [];
+  for (let h = 1; h <= H; h++) {
+    predict(sim, M, targets, h, support, y);
+    signals = await kernels.convolve({ kernel, signals, length: N, step });
+    const mass = normalizeRows(signals, N, step);
+    const pairSignal: number[] = [];
+    const pairLink: number[] = [];
+    const pairWeight: number[] = [];
+    for (let e = 0; e < L; e++) {
+      const n = linkCount(e);
       for (let b = 0; b < B; b++) {
-        p.fill(0);
-        for (let e = 0; e < L; e++) p[csr.colIdx[e]] += alpha[e * B + b];
-        hopRanks.push(rankOf(p, sim.streams[targets[b]].path[h]));
-        hopEntropies.push(shannonOfWeights(p));
+        if (!(y[e * B + b] > 0)) continue;
+        const expected = sent[b] * mass[b];
+        if (n + 3 * Math.sqrt(expected) + 1 < expected) {
+          y[e * B + b] = 0; // too few packets to carry the target
+          continue;
+        }
+        pairSignal.push(b);
+        pairLink.push(e);
+        pairWeight.push(n > 0 ? Math.min(1, expected / n) : 1);
       }
-      ranks.push(hopRanks);
-      entropies.push(hopEntropies);
-      options.onProgress?.(h + (evidence ? H : 0), 2 * H);
     }
-    return { ranks, entropies };
-  };
+    const evidence = { pairSignal: Uint32Array.from(pairSignal), pairLink: Uint32Array.from(pairLink) };
+    const scores = await kernels.scoreLinks({
+      grid,
+      signals,
+      packets: sim.linkPackets,
+      linkOffsets: sim.linkOffsets,
+      ...evidence,
+      pairWeight: Float64Array.from(pairWeight),
+      pairNoise: new Float64Array(pairSignal.length).fill(u),
+    });
+    steps.push({ ...evidence, scores: Float64Array.from(scores) });
+    normalizeColumns(y, B);
+    [support, y] = [y, support];
+    options.onProgress?.(h, H);
+  }
+  return { targets, step, steps };
+}
 
-  const prior = await walk(false);
-  const attack = await walk(true);
-  g = new Float64Array(0);
-  const byStep = attack.ranks.map((r, h) => stats(h + 1, r, attack.entropies[h]));
-  const priorStats = prior.ranks.map((r, h) => stats(h + 1, r, prior.entropies[h]));
-  const last = byStep[H - 1];
+/**
+ * y ← y ⊙ e^{s/T} on the evidence's pairs, 0 elsewhere (links unreachable or unable to carry
+ * the target). Computed in logs, each column shifted by its largest term, so that a column
+ * never underflows to all zeros.
+ */
+function weighByEvidence(evidence: EvidenceStep, y: Float64Array, B: number, temperature: number): void {
+  const { pairSignal, pairLink, scores } = evidence;
+  const logWeight = new Float64Array(scores.length);
+  const best = new Float64Array(B).fill(-Infinity);
+  for (let p = 0; p < scores.length; p++) {
+    const prior = y[pairLink[p] * B + pairSignal[p]];
+    logWeight[p] = prior > 0 ? Math.log(prior) + (temperature === Infinity ? 0 : scores[p] / temperature) : -Infinity;
+    best[pairSignal[p]] = Math.max(best[pairSignal[p]], logWeight[p]);
+  }
+  y.fill(0);
+  for (let p = 0; p < scores.length; p++) {
+    if (logWeight[p] > -Infinity) y[pairLink[p] * B + pairSignal[p]] = Math.exp(logWeight[p] - best[pairSignal[p]]);
+  }
+}
+
+/**
+ * The forward recursion α_h(b) = e^{s_h(b)/T} Σ_a M_ba α_{h−1}(a) for every target at once,
+ * each column normalised: `visit(h, α)` sees the posterior over links after step h. Without
+ * evidence it is the walk of the routing law alone.
+ */
+function walkLinks(sim: MixNetworkSimulation, targets: number[], evidence: EvidenceStep[] | undefined, temperature: number, visit: (h: number, alpha: Float64Array) => void): void {
+  const L = sim.topology.csr.colIdx.length;
+  const B = targets.length;
+  const M = lineGraph(sim.topology.csr, sim.linkPrior, sim.linkTail);
+  let alpha = new Float64Array(L * B);
+  let y = new Float64Array(L * B);
+  for (let h = 1; h < sim.pathLength; h++) {
+    predict(sim, M, targets, h, alpha, y);
+    if (evidence) weighByEvidence(evidence[h - 1], y, B, temperature);
+    normalizeColumns(y, B);
+    [alpha, y] = [y, alpha];
+    visit(h, alpha);
+  }
+}
+
+/**
+ * Where each target is after 1, 2, … steps: per step a targets × mixes block whose row b is
+ * target b's law over the mix its stream has reached, p_h(v) ∝ Σ_{links b into v} α_h(b).
+ * With `evidence` at temperature T (1: links independent; Infinity: the routing law through
+ * links able to carry the target); without, the routing law alone.
+ */
+export function destinationLaws(sim: MixNetworkSimulation, targets: number[], evidence?: EvidenceStep[], temperature = 1): Float64Array[] {
+  const { csr } = sim.topology;
+  const B = targets.length;
+  const laws: Float64Array[] = [];
+  walkLinks(sim, targets, evidence, temperature, (_h, alpha) => {
+    const law = new Float64Array(B * csr.n);
+    for (let e = 0; e < csr.colIdx.length; e++) {
+      for (let b = 0; b < B; b++) law[b * csr.n + csr.colIdx[e]] += alpha[e * B + b];
+    }
+    laws.push(law);
+  });
+  return laws;
+}
+
+/** The mix each target's stream is at after `step` steps (its truth). */
+const truthAt = (sim: MixNetworkSimulation, targets: number[], step: number) => targets.map((s) => sim.streams[s].path[step]);
+
+/** Mean −ln p_T(truth at the destination) over `targets`' columns listed in `columns`. */
+function destinationLogLoss(sim: MixNetworkSimulation, evidence: NetworkEvidence, temperature: number, columns: number[]): number {
+  const { csr } = sim.topology;
+  const B = evidence.targets.length;
+  const truths = truthAt(sim, evidence.targets, sim.pathLength - 1);
+  const truthMass = new Float64Array(B);
+  walkLinks(sim, evidence.targets, evidence.steps, temperature, (h, alpha) => {
+    if (h < sim.pathLength - 1) return;
+    for (let e = 0; e < csr.colIdx.length; e++) {
+      for (let b = 0; b < B; b++) if (csr.colIdx[e] === truths[b]) truthMass[b] += alpha[e * B + b];
+    }
+  });
+  return columns.reduce((sum, b) => sum - Math.log(truthMass[b]), 0) / columns.length;
+}
+
+/** log10 of the temperatures a fit tries. */
+const TEMPERATURE_RANGE = [-2, 6] as const;
+
+/** Where x minimises f: a grid of x = log10 T over TEMPERATURE_RANGE by quarters, then golden-section search around the best point. */
+function minimizeOnLogScale(f: (x: number) => number): number {
+  const [lowest, highest] = TEMPERATURE_RANGE;
+  let bestX = 0;
+  let bestValue = f(0);
+  const consider = (x: number) => {
+    const value = f(x);
+    if (value < bestValue) [bestX, bestValue] = [x, value];
+    return value;
+  };
+  for (let x = lowest; x <= highest; x += 0.25) consider(x);
+  let low = Math.max(lowest, bestX - 0.25);
+  let high = Math.min(highest, bestX + 0.25);
+  const ratio = (Math.sqrt(5) - 1) / 2;
+  let left = high - ratio * (high - low);
+  let right = low + ratio * (high - low);
+  let fLeft = consider(left);
+  let fRight = consider(right);
+  for (let i = 0; i < 24; i++) {
+    if (fLeft <= fRight) {
+      [high, right, fRight] = [right, left, fLeft];
+      left = high - ratio * (high - low);
+      fLeft = consider(left);
+    } else {
+      [low, left, fLeft] = [left, right, fRight];
+      right = low + ratio * (high - low);
+      fRight = consider(right);
+    }
+  }
+  return bestX;
+}
+
+/**
+ * The temperature that maximises the likelihood of the true destinations (minimises the mean
+ * log-loss) over the traced streams. It reads the ground truth, so it calibrates the attack
+ * model on a simulation; a deployed attacker has no truth to fit it on. Streams whose truth no
+ * temperature can reach (probability 0 even by the routing law) are left out of the fit.
+ */
+export function fitTemperature(sim: MixNetworkSimulation, evidence: NetworkEvidence): number {
+  const { csr } = sim.topology;
+  const reach = destinationLaws(sim, evidence.targets, evidence.steps, Infinity)[sim.pathLength - 2];
+  const truths = truthAt(sim, evidence.targets, sim.pathLength - 1);
+  const columns = truths.map((t, b) => (reach[b * csr.n + t] > 0 ? b : -1)).filter((b) => b >= 0);
+  if (columns.length === 0) throw new ParameterError('anonscope/network: no traced stream can reach its destination; cannot fit a temperature');
+  return 10 ** minimizeOnLogScale((x) => destinationLogLoss(sim, evidence, 10 ** x, columns));
+}
+
+/** Ranks and entropies per step, and the destination's calibration, of the laws of destinationLaws. */
+function summarizeLaws(sim: MixNetworkSimulation, targets: number[], laws: Float64Array[]) {
+  const n = sim.topology.csr.n;
+  const B = targets.length;
+  const row = (law: Float64Array, b: number) => law.subarray(b * n, (b + 1) * n);
+  const ranks = laws.map((law, h) => truthAt(sim, targets, h + 1).map((t, b) => rankOf(row(law, b), t)));
+  const entropies = laws.map((law) => Array.from({ length: B }, (_, b) => shannonOfWeights(row(law, b))));
+  const destination = laws[laws.length - 1];
+  const truths = truthAt(sim, targets, laws.length);
+  return {
+    byStep: ranks.map((r, h) => stats(h + 1, r, entropies[h])),
+    ranks,
+    entropies,
+    calibration: calibration(destination, n, truths),
+    confidence: Array.from({ length: B }, (_, b) => row(destination, b).reduce((top, p) => Math.max(top, p), 0)),
+    truthProbability: truths.map((t, b) => destination[b * n + t]),
+  };
+}
+
+/** The notes of a result: what its entropy is when the posterior is miscalibrated, and where a fitted temperature comes from. */
+function interpretationNotes(temperature: number, fitted: boolean, meanEntropy: number, c: Calibration): string[] {
+  const notes: string[] = [];
+  if (fitted) {
+    notes.push(
+      `temperature ${Number(temperature.toPrecision(3))} fitted by maximum likelihood of the true destinations: it uses the simulation's ground truth, ` +
+        'so it calibrates the attack model; a deployed attacker could not fit it',
+    );
+  }
+  if (fitted && (Math.log10(temperature) < TEMPERATURE_RANGE[0] + 0.25 || Math.log10(temperature) > TEMPERATURE_RANGE[1] - 0.25)) {
+    notes.push(
+      `the fit stopped at the end of the range tried (${TEMPERATURE_RANGE.map((x) => `1e${x}`).join('..')})` +
+        (temperature > 1 ? ': the timing evidence does not improve on the routing law for the destination' : ''),
+    );
+  }
+  if (!c.consistent) {
+    // Overconfident: the top guess is right less often than claimed, or the truth gets less than the posterior expects.
+    const confidenceOff = !(c.confidenceGap.ci95[0] <= 0 && c.confidenceGap.ci95[1] >= 0);
+    const direction = (confidenceOff ? c.confidenceGap.mean : c.truthGap.mean) > 0 ? 'overconfident' : 'underconfident';
+    notes.push(
+      `the mean destination entropy (${meanEntropy.toFixed(3)} bits) is the entropy of the attacker's posterior, not the streams' anonymity: ` +
+        `that posterior is ${direction} (it puts ${c.meanConfidence.toFixed(3)} on its top guess, which is right for ${c.accuracy.toFixed(3)} of the streams; ` +
+        `it gives the true destination ${c.meanTruthProbability.toFixed(3)} on average where it expects ${c.expectedTruthProbability.toFixed(3)})` +
+        (fitted ? '' : '; --temperature auto calibrates it'),
+    );
+  }
+  return notes;
+}
+
+export async function traceMixNetwork(sim: MixNetworkSimulation, options: MixNetworkAttackOptions = {}): Promise<MixNetworkResult> {
+  checkMixNetworkParameters({ streams: sim.streams.length, pathLength: sim.pathLength, packets: sim.packets, duration: sim.duration, delay: sim.delay, topology: sim.topology }, options);
+  const kernels = options.kernels ?? cpuMixKernels;
+  const { csr } = sim.topology;
+  const evidence = await scoreNetworkLinks(sim, { ...options, kernels });
+  const { targets } = evidence;
+  const fitted = options.temperature === 'auto';
+  const temperature = options.temperature === 'auto' ? fitTemperature(sim, evidence) : (options.temperature ?? 1);
+  const attack = summarizeLaws(sim, targets, destinationLaws(sim, targets, evidence.steps, temperature));
+  const prior = summarizeLaws(sim, targets, destinationLaws(sim, targets));
+  const untempered = temperature === 1 ? undefined : summarizeLaws(sim, targets, destinationLaws(sim, targets, evidence.steps, 1));
+  const H = sim.pathLength - 1;
+  const last = attack.byStep[H - 1];
   const key = (v: number) => csr.nodeKeys[v];
   const others = csr.n - 1;
   return {
     topology: sim.topology.source,
     mixes: csr.n,
-    links: L,
+    links: csr.colIdx.length,
     totalStreams: sim.streams.length,
-    streams: B,
+    streams: targets.length,
     pathLength: sim.pathLength,
     packets: sim.packets,
     duration: sim.duration,
     delay: sim.delay.spec,
     meanDelay: sim.delay.mean,
     seed: sim.seed,
-    step,
+    step: evidence.step,
+    temperature,
+    temperatureFit: fitted ? 'auto' : 'given',
     top1: last.top1,
     top3: last.top3,
     meanRank: last.meanRank,
     meanEntropy: last.meanEntropy,
-    byStep,
-    prior: priorStats,
+    calibration: attack.calibration,
+    untempered: untempered && { top1: untempered.byStep[H - 1].top1, meanEntropy: untempered.byStep[H - 1].meanEntropy, calibration: untempered.calibration },
+    byStep: attack.byStep,
+    prior: prior.byStep,
     chance: { top1: 1 / others, top3: Math.min(1, 3 / others), meanRank: (others + 1) / 2, entropy: Math.log2(others) },
     dropped: sim.dropped,
     shortPaths: sim.shortPaths,
+    notes: interpretationNotes(temperature, fitted, last.meanEntropy, attack.calibration),
     perStream:
       options.perStream === false
         ? undefined
@@ -573,6 +888,8 @@ export async function traceMixNetwork(sim: MixNetworkSimulation, options: MixNet
               entropies,
               rank: ranks[H - 1],
               entropy: entropies[H - 1],
+              confidence: attack.confidence[b],
+              truthProbability: attack.truthProbability[b],
             };
           }),
     kernels: kernels.info.name,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
+  checkMixNetworkParameters,
   NETWORK_DEFAULTS,
   parseTorConsensus,
   simulateMixNetwork,
@@ -14,8 +15,10 @@ import { expDelay, parseDelay } from '../mix/delays.js';
 import {
   mixJson,
   networkAccuracySvg,
+  networkCalibrationCsv,
   networkEntropySvg,
   networkRankCdfSvg,
+  networkReliabilityCsv,
   networkStepsCsv,
   networkStreamsCsv,
   networkTable,
@@ -34,14 +37,18 @@ target's input stream. Every link is scored against the target convolved once pe
 (d^{*h} * f, log-likelihood ratios as in "trace"), the scores become edge weights, and
 1, 2, … steps of the walk from the entry mix (the batched SpMM over the links, all target
 streams at once) give where each stream went: the rank of its true destination and the
-entropy of the destination distribution.
+entropy of the destination distribution, and how well calibrated that distribution is (its
+top guess's probability against how often the guess is right, a reliability table, the
+log-loss of the true destinations): the entropy is the attacker's posterior, which is the
+streams' anonymity only when it is calibrated.
 
 Network (defaults: Danezis §3.4):
   --mixes N            mixes in the random topology [${D.mixes}]
   --links K            links from each mix to K distinct others [${D.links}]
   --topology FILE      a real topology instead: a weighted edge list (weights = routing
-                       preference; also GEXF / graphology JSON), or a Tor v3 consensus
-                       (relays as mixes, links weighted by the next relay's bandwidth)
+                       preference; also GEXF / graphology JSON), or a Tor v3 consensus, full
+                       or microdesc flavour (relays as mixes, links weighted by the next
+                       relay's bandwidth)
   --topology-format F  auto | graph | tor [auto: tor when the file is a consensus]
   --directed           edge lists: lines are arcs u → v [undirected: both ways]
   --max-relays K       Tor: the K largest Running, Valid relays [50]
@@ -56,27 +63,34 @@ Network (defaults: Danezis §3.4):
 Attack:
   --targets K|all      trace a uniform sample of K streams, or all [all]
   --step DT            time-grid step [a tenth of the mean delay]
+  --temperature T|auto divide the links' log-likelihood scores by T (T > 1 discounts
+                       evidence that the independent-links model overcounts); auto fits T
+                       by maximum likelihood of the true destinations, which uses the
+                       simulation's ground truth: it calibrates the attack model, it is not
+                       an attack [1]
 
 ${MIX_KERNEL_HELP}
 Output:
   --format F           table | json | csv (csv: the per-step summary) [table]
-  --out DIR            also write results.json, steps.csv, streams.csv,
-                       network-accuracy.svg, network-entropy.svg, rank-cdf.svg into DIR
+  --out DIR            also write results.json, steps.csv, streams.csv, calibration.csv,
+                       reliability.csv, network-accuracy.svg, network-entropy.svg,
+                       rank-cdf.svg into DIR
   --quiet              no progress or notes on stderr
   -h, --help           this help
 `;
 
-async function loadTopology(path: string, format: 'auto' | 'graph' | 'tor', directed: boolean, maxRelays: number): Promise<MixTopology> {
+async function loadTopology(path: string, format: 'auto' | 'graph' | 'tor', directed: boolean, maxRelays: number | undefined): Promise<MixTopology> {
   if (format !== 'graph') {
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      throw new InputError(`${path}: cannot read the topology (${(error as Error).message})`);
+      throw new InputError(`${path}: cannot read the topology (${(error as Error).message})`, { cause: error });
     }
     const isConsensus = /^network-status-version /m.test(text.slice(0, 4096));
-    if (format === 'tor' || isConsensus) return torTopology(parseTorConsensus(text, path), maxRelays, path);
+    if (format === 'tor' || isConsensus) return torTopology(parseTorConsensus(text, path), maxRelays ?? 50, path);
   }
+  if (maxRelays !== undefined) throw new ParameterError(`network: --max-relays applies to a Tor consensus; ${path} is read as a graph`);
   const { csr } = await loadGraphFile(path, { directed });
   return { csr, source: `${path}: ${csr.n} mixes` };
 }
@@ -100,6 +114,7 @@ export async function networkCommand(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       targets: { type: 'string' },
       step: { type: 'string' },
+      temperature: { type: 'string' },
       ...OUTPUT_OPTIONS,
       ...MIX_KERNEL_OPTIONS,
     },
@@ -110,44 +125,53 @@ export async function networkCommand(argv: string[]): Promise<void> {
   }
   if (positionals.length > 0) throw new ParameterError(`network: unexpected argument "${positionals[0]}" (use --topology FILE; see anonscope network --help)`);
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
+
+  // Every parameter is checked before the topology is read and the kernels start.
   const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
   const topologyFormat = choiceOption('topology-format', values['topology-format'], ['auto', 'graph', 'tor'] as const);
   const int = (name: 'mixes' | 'links' | 'streams' | 'path-length' | 'packets' | 'max-relays', min: number) =>
     values[name] === undefined ? undefined : integerOption(name, values[name]!, min, 100_000_000);
-  const seed = values.seed === undefined ? 1 : integerOption('seed', values.seed, 0, 2 ** 53 - 1);
-  const targets = values.targets === undefined || values.targets === 'all' ? 'all' : integerOption('targets', values.targets, 1);
-  const step = values.step === undefined ? undefined : realOption('step', values.step, { exclusiveMin: 0 });
-  const duration = values.duration === undefined ? undefined : realOption('duration', values.duration, { exclusiveMin: 0 });
-  const delay = values.delay === undefined ? expDelay(1 / D.meanDelay) : await parseDelay(values.delay);
-
-  let topology: MixTopology | undefined;
-  if (values.topology !== undefined) {
-    if (values.mixes !== undefined || values.links !== undefined) log('note: --mixes and --links are ignored with --topology');
-    topology = await loadTopology(values.topology, topologyFormat, values.directed, int('max-relays', 2) ?? 50);
-    log(`topology: ${topology.source}, ${topology.csr.colIdx.length} links`);
+  if (values.topology !== undefined && (values.mixes !== undefined || values.links !== undefined)) {
+    throw new ParameterError('network: --mixes and --links shape the random topology; they cannot be used with --topology');
   }
-  const sim = simulateMixNetwork({
-    topology,
+  const maxRelays = int('max-relays', 2);
+  if (maxRelays !== undefined && values.topology === undefined) throw new ParameterError('network: --max-relays applies to a Tor consensus given with --topology');
+  const simulation = {
     mixes: int('mixes', 2),
     links: int('links', 1),
     streams: int('streams', 1),
     pathLength: int('path-length', 2),
     packets: int('packets', 1),
-    duration,
-    delay,
-    seed,
-  });
+    duration: values.duration === undefined ? undefined : realOption('duration', values.duration, { exclusiveMin: 0 }),
+    delay: values.delay === undefined ? expDelay(1 / D.meanDelay) : await parseDelay(values.delay),
+    seed: values.seed === undefined ? 1 : integerOption('seed', values.seed, 0, 2 ** 53 - 1),
+  };
+  const attack = {
+    targets: values.targets === undefined || values.targets === 'all' ? ('all' as const) : integerOption('targets', values.targets, 1),
+    step: values.step === undefined ? undefined : realOption('step', values.step, { exclusiveMin: 0 }),
+    temperature: values.temperature === undefined ? 1 : values.temperature === 'auto' ? ('auto' as const) : realOption('temperature', values.temperature, { exclusiveMin: 0 }),
+  };
+  checkMixNetworkParameters(simulation, attack);
+
+  let topology: MixTopology | undefined;
+  if (values.topology !== undefined) {
+    topology = await loadTopology(values.topology, topologyFormat, values.directed, maxRelays);
+    log(`topology: ${topology.source}, ${topology.csr.colIdx.length} links`);
+  }
+  const sim = simulateMixNetwork({ ...simulation, topology });
   if (sim.shortPaths > 0) log(`note: ${sim.shortPaths} streams met a dead end before ${sim.pathLength} mixes; they are not traced`);
   if (sim.dropped > 0) log(`note: ${sim.dropped} link packets left after the observation window and are not seen`);
   const kernels = await createMixKernels(values, log);
   const progress = createProgress('network', process.stderr, values.quiet);
   let result;
   try {
-    result = await traceMixNetwork(sim, { targets, step, kernels, onProgress: progress.update });
+    result = await traceMixNetwork(sim, { ...attack, kernels, onProgress: progress.update });
   } finally {
     progress.finish();
     await kernels.dispose();
   }
+  // The table carries the result's notes; JSON has them as a field; CSV has no place for them.
+  if (format === 'csv') result.notes.forEach((note) => log(`note: ${note}`));
   process.stdout.write(format === 'table' ? networkTable(result) : format === 'json' ? `${mixJson(result)}\n` : networkStepsCsv(result));
   if (values.out) {
     await writeOutputs(
@@ -156,6 +180,8 @@ export async function networkCommand(argv: string[]): Promise<void> {
         ['results.json', `${mixJson(result)}\n`],
         ['steps.csv', networkStepsCsv(result)],
         ['streams.csv', networkStreamsCsv(result)],
+        ['calibration.csv', networkCalibrationCsv(result)],
+        ['reliability.csv', networkReliabilityCsv(result)],
         ['network-accuracy.svg', networkAccuracySvg(result)],
         ['network-entropy.svg', networkEntropySvg(result)],
         ['rank-cdf.svg', networkRankCdfSvg(result)],

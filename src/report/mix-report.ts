@@ -1,6 +1,7 @@
 import type { MixNetworkResult } from '../analyses/mix-network.js';
 import type { SingleMixResult, SingleMixSweepResult } from '../analyses/single-mix.js';
 import type { TraceLinksResult, TraceSimulationResult } from '../analyses/stream-trace.js';
+import type { Calibration, Gap } from '../stats/calibration.js';
 import { empiricalCdf } from '../stats/summary.js';
 import { lineChart, type Band, type Series } from './svg.js';
 
@@ -214,6 +215,21 @@ export function detectionSvg(r: TraceSimulationResult): string {
 // ---------------------------------------------------------------------------------------
 // anonscope network
 
+/** One line on a posterior's calibration at the destination. */
+function calibrationLine(label: string, c: Calibration): string {
+  const ci = (g: Gap) => `95% CI ${fixed(g.ci95[0], 3)}..${fixed(g.ci95[1], 3)}`;
+  return (
+    `${label}: top guess given ${fixed(c.meanConfidence, 3)} on average, right for ${fixed(c.accuracy, 3)} (gap ${fixed(c.confidenceGap.mean, 3)}, ${ci(c.confidenceGap)}); ` +
+    `true destination given ${fixed(c.meanTruthProbability, 3)}, the posterior expects ${fixed(c.expectedTruthProbability, 3)}; ` +
+    `ECE ${fixed(c.expectedCalibrationError, 3)}; log-loss ${Number.isFinite(c.logLoss) ? `${fixed(c.logLoss, 3)} bits` : `∞ (${c.zeroTruth} streams give the truth probability 0)`}`
+  );
+}
+
+function reliabilityTable(c: Calibration): string {
+  const rows = c.reliability.filter((bin) => bin.count > 0).map((bin) => [`${bin.low.toFixed(1)}–${bin.high.toFixed(1)}`, String(bin.count), fixed(bin.meanConfidence, 3), fixed(bin.accuracy, 3)]);
+  return table(['top-1 probability', 'streams', 'mean top-1 p', 'accuracy'], rows);
+}
+
 export function networkTable(r: MixNetworkResult): string {
   const rows = r.byStep.map((s, h) => [
     String(s.step),
@@ -225,14 +241,25 @@ export function networkTable(r: MixNetworkResult): string {
     fixed(r.prior[h].meanRank, 2),
     fixed(r.prior[h].meanEntropy, 3),
   ]);
+  const temperature = `temperature ${Number(r.temperature.toPrecision(3))}${r.temperatureFit === 'auto' ? ' (fitted)' : ''}`;
   return (
     [
-      `network: ${r.topology}; ${r.links} links; ${r.streams} of ${r.totalStreams} streams traced, ${r.pathLength} mixes per path, ${r.packets} packets over ${r.duration}; delay ${r.delay}; seed ${r.seed}; kernels: ${r.kernels}`,
+      `network: ${r.topology}; ${r.links} links; ${r.streams} of ${r.totalStreams} streams traced, ${r.pathLength} mixes per path, ${r.packets} packets over ${r.duration}; delay ${r.delay}; seed ${r.seed}; ${temperature}; kernels: ${r.kernels}`,
       `destination (after ${r.pathLength - 1} steps): top1 ${fixed(r.top1, 3)}, top3 ${fixed(r.top3, 3)}, mean rank ${fixed(r.meanRank, 2)}, mean entropy ${fixed(r.meanEntropy, 3)} bits ` +
         `(uniform guessing: top1 ${fixed(r.chance.top1, 3)}, mean rank ${fixed(r.chance.meanRank, 1)}, ${fixed(r.chance.entropy, 3)} bits)`,
+      calibrationLine(`calibration (${temperature})`, r.calibration),
+      ...(r.untempered
+        ? [
+            `untempered (temperature 1, links independent): top1 ${fixed(r.untempered.top1, 3)}, mean entropy ${fixed(r.untempered.meanEntropy, 3)} bits`,
+            calibrationLine('calibration (temperature 1)', r.untempered.calibration),
+          ]
+        : []),
       '',
       table(['step', 'top1', 'top3', 'mean rank', 'entropy', 'prior top1', 'prior rank', 'prior entropy'], rows),
-      ...(r.shortPaths > 0 ? [`note: ${r.shortPaths} streams met a dead end before ${r.pathLength} mixes and are not traced`] : []),
+      '',
+      `reliability of the destination posterior (${temperature}):`,
+      reliabilityTable(r.calibration),
+      ...r.notes.map((note) => `note: ${note}`),
     ].join('\n') + '\n'
   );
 }
@@ -248,10 +275,43 @@ export function networkStepsCsv(r: MixNetworkResult): string {
 
 export function networkStreamsCsv(r: MixNetworkResult): string {
   const steps = r.byStep.length;
-  const header = ['stream', 'entry', 'destination', 'path', ...r.byStep.map((s) => `rank_${s.step}`), ...r.byStep.map((s) => `entropy_${s.step}`)];
+  const header = [
+    'stream', 'entry', 'destination', 'path', ...r.byStep.map((s) => `rank_${s.step}`), ...r.byStep.map((s) => `entropy_${s.step}`), 'confidence', 'truth_probability',
+  ];
   return csv(
     header,
-    (r.perStream ?? []).map((s) => [s.stream, s.entry, s.destination, s.path.join(' '), ...s.ranks.slice(0, steps), ...s.entropies.slice(0, steps)]),
+    (r.perStream ?? []).map((s) => [
+      s.stream, s.entry, s.destination, s.path.join(' '), ...s.ranks.slice(0, steps), ...s.entropies.slice(0, steps), s.confidence, s.truthProbability,
+    ]),
+  );
+}
+
+/** The calibrations a result holds: at its temperature, and untempered when that differs. */
+function calibrations(r: MixNetworkResult): [number, string, Calibration][] {
+  return [[r.temperature, r.temperatureFit, r.calibration], ...(r.untempered ? [[1, 'given', r.untempered.calibration] as [number, string, Calibration]] : [])];
+}
+
+export const NETWORK_CALIBRATION_COLUMNS = [
+  'temperature', 'temperature_fit', 'streams', 'mean_confidence', 'accuracy', 'confidence_gap', 'confidence_gap_ci95_low', 'confidence_gap_ci95_high',
+  'mean_truth_probability', 'expected_truth_probability', 'truth_gap', 'truth_gap_ci95_low', 'truth_gap_ci95_high', 'ece', 'log_loss_bits', 'zero_truth', 'consistent',
+] as const;
+
+export function networkCalibrationCsv(r: MixNetworkResult): string {
+  return csv(
+    NETWORK_CALIBRATION_COLUMNS,
+    calibrations(r).map(([t, fit, c]) => [
+      t, fit, c.count, c.meanConfidence, c.accuracy, c.confidenceGap.mean, c.confidenceGap.ci95[0], c.confidenceGap.ci95[1],
+      c.meanTruthProbability, c.expectedTruthProbability, c.truthGap.mean, c.truthGap.ci95[0], c.truthGap.ci95[1], c.expectedCalibrationError, c.logLoss, c.zeroTruth, c.consistent,
+    ]),
+  );
+}
+
+export const NETWORK_RELIABILITY_COLUMNS = ['temperature', 'bin_low', 'bin_high', 'streams', 'mean_confidence', 'accuracy'] as const;
+
+export function networkReliabilityCsv(r: MixNetworkResult): string {
+  return csv(
+    NETWORK_RELIABILITY_COLUMNS,
+    calibrations(r).flatMap(([t, , c]) => c.reliability.map((bin) => [t, bin.low, bin.high, bin.count, bin.meanConfidence, bin.accuracy])),
   );
 }
 
