@@ -480,8 +480,17 @@ export interface MixNetworkResult {
   precision: 'float64' | 'float32';
 }
 
-/** The line graph's M (rows b, columns a): M_ba = P(b) / (1 − P(reverse of a)) for b leaving head(a), b ≠ reverse(a). */
-function lineGraph(csr: Csr, prior: Float64Array, tail: Uint32Array): TransitionMatrix {
+/** The walk over links: the line graph's M, each link's normaliser Z, and the link between two mixes. */
+interface LineWalk {
+  M: TransitionMatrix;
+  /** Z(a) = Σ P(b) over b leaving head(a), the step back to tail(a) excluded. */
+  Z: Float64Array;
+  /** The link u → v, or −1. */
+  linkBetween: (u: number, v: number) => number;
+}
+
+/** The line graph's M (rows b, columns a): M_ba = P(b) / Z(a) for b leaving head(a), b ≠ reverse(a). */
+function lineGraph(csr: Csr, prior: Float64Array, tail: Uint32Array): LineWalk {
   const L = csr.colIdx.length;
   const head = csr.colIdx;
   // In-links of each node.
@@ -516,7 +525,8 @@ function lineGraph(csr: Csr, prior: Float64Array, tail: Uint32Array): Transition
     }
     rowPtr[b + 1] = cols.length;
   }
-  return { n: L, rowPtr, colIdx: Uint32Array.from(cols), values: Float64Array.from(values), model: 'simple', lazy: false, danglingNodes: 0 };
+  const M: TransitionMatrix = { n: L, rowPtr, colIdx: Uint32Array.from(cols), values: Float64Array.from(values), model: 'simple', lazy: false, danglingNodes: 0 };
+  return { M, Z, linkBetween: findLink };
 }
 
 /** Rank of `truth` in p (1 = most likely; ties share the average rank). */
@@ -567,16 +577,40 @@ function chooseTargets(sim: MixNetworkSimulation, options: MixNetworkAttackOptio
   return Array.from(sampleWithoutReplacement(eligible.length, requested, options.seed ?? sim.seed), (i) => eligible[i]).sort((a, b) => a - b);
 }
 
-/** The walk's prediction of step h in y (links × targets): the entry's out-links at h = 1, else M α. */
-function predict(sim: MixNetworkSimulation, M: TransitionMatrix, targets: number[], h: number, alpha: Float64Array, y: Float64Array): void {
+/**
+ * The walk's prediction of step h in y (links × targets): the entry's out-links at h = 1,
+ * else M α. Paths never revisit a mix: M already forbids the step straight back, and here
+ * each column also forbids the step into its entry, the rest of the routing law renormalised,
+ * so the walk follows the simulator's law exactly on paths of up to 4 mixes (longer ones may
+ * still revisit a mix in the middle).
+ */
+function predict(sim: MixNetworkSimulation, line: LineWalk, targets: number[], h: number, alpha: Float64Array, y: Float64Array): void {
   const { csr } = sim.topology;
   const B = targets.length;
-  if (h > 1) return pullStep(M, alpha, y, B);
-  y.fill(0);
-  targets.forEach((s, b) => {
-    const entry = sim.streams[s].entry;
-    for (let e = csr.rowPtr[entry]; e < csr.rowPtr[entry + 1]; e++) y[e * B + b] = sim.linkPrior[e];
-  });
+  const L = csr.colIdx.length;
+  const entries = targets.map((s) => sim.streams[s].entry);
+  if (h === 1) {
+    y.fill(0);
+    entries.forEach((entry, b) => {
+      for (let e = csr.rowPtr[entry]; e < csr.rowPtr[entry + 1]; e++) y[e * B + b] = sim.linkPrior[e];
+    });
+    return;
+  }
+  const renormalized = alpha.slice();
+  for (let a = 0; a < L; a++) {
+    for (let b = 0; b < B; b++) {
+      const i = a * B + b;
+      if (renormalized[i] === 0 || sim.linkTail[a] === entries[b]) continue; // the step back to the entry is already excluded
+      const toEntry = line.linkBetween(csr.colIdx[a], entries[b]);
+      if (toEntry < 0) continue;
+      const rest = line.Z[a] - sim.linkPrior[toEntry];
+      renormalized[i] = rest > 1e-12 * line.Z[a] ? (renormalized[i] * line.Z[a]) / rest : 0;
+    }
+  }
+  pullStep(line.M, renormalized, y, B);
+  for (let e = 0; e < L; e++) {
+    for (let b = 0; b < B; b++) if (csr.colIdx[e] === entries[b]) y[e * B + b] = 0;
+  }
 }
 
 /** Each column divided by its sum: the posterior over links. */
@@ -605,7 +639,7 @@ export async function scoreNetworkLinks(sim: MixNetworkSimulation, options: MixN
   const grid: TimeGrid = { start: 0, step, length: N };
   const u = 1 / (N * step);
   const kernel = delayKernel(sim.delay, step, N);
-  const M = lineGraph(sim.topology.csr, sim.linkPrior, sim.linkTail);
+  const line = lineGraph(sim.topology.csr, sim.linkPrior, sim.linkTail);
 
   // g_0 = f: each target's input stream as a density.
   let signals: Float64Array = new Float64Array(B * N);
@@ -616,7 +650,7 @@ export async function scoreNetworkLinks(sim: MixNetworkSimulation, options: MixN
   let y = new Float64Array(L * B);
   const steps: EvidenceStep[] = [];
   for (let h = 1; h <= H; h++) {
-    predict(sim, M, targets, h, support, y);
+    predict(sim, line, targets, h, support, y);
     signals = await kernels.convolve({ kernel, signals, length: N, step });
     const mass = normalizeRows(signals, N, step);
     const pairSignal: number[] = [];
@@ -682,11 +716,11 @@ function weighByEvidence(evidence: EvidenceStep, y: Float64Array, B: number, tem
 function walkLinks(sim: MixNetworkSimulation, targets: number[], evidence: EvidenceStep[] | undefined, temperature: number, visit: (h: number, alpha: Float64Array) => void): void {
   const L = sim.topology.csr.colIdx.length;
   const B = targets.length;
-  const M = lineGraph(sim.topology.csr, sim.linkPrior, sim.linkTail);
+  const line = lineGraph(sim.topology.csr, sim.linkPrior, sim.linkTail);
   let alpha = new Float64Array(L * B);
   let y = new Float64Array(L * B);
   for (let h = 1; h < sim.pathLength; h++) {
-    predict(sim, M, targets, h, alpha, y);
+    predict(sim, line, targets, h, alpha, y);
     if (evidence) weighByEvidence(evidence[h - 1], y, B, temperature);
     normalizeColumns(y, B);
     [alpha, y] = [y, alpha];

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  destinationLaws,
   parseTorConsensus,
   randomMixTopology,
+  scoreNetworkLinks,
   simulateMixNetwork,
   torTopology,
   traceMixNetwork,
+  type MixNetworkSimulation,
+  type NetworkEvidence,
 } from '../../src/analyses/mix-network.js';
 import { FormatError, ParameterError } from '../../src/errors.js';
 import { CsrBuilder } from '../../src/graph/csr-builder.js';
@@ -113,20 +117,40 @@ describe('mix network: the walk on small topologies', () => {
   });
 });
 
+/** The same five relays as CONSENSUS, in the microdescriptor flavour: no digest on `r`, an `m` line instead. */
+const MICRODESC = CONSENSUS.replace('network-status-version 3', 'network-status-version 3 microdesc').replace(
+  /^r (\S+) (\S+) (\S+) (.*)$/gm,
+  (_line, nickname, identity, digest, rest) => `r ${nickname} ${identity} ${rest}\nm ${digest}`,
+);
+
 describe('Tor consensus topologies', () => {
   it('parses r, s and w lines; keeps Running, Valid relays, weighted by bandwidth', () => {
-    const relays = parseTorConsensus(CONSENSUS, 'c.txt');
+    const consensus = parseTorConsensus(CONSENSUS, 'c.txt');
+    const { relays } = consensus;
+    expect(consensus.form).toBe('full');
     expect(relays).toHaveLength(6);
-    expect(relays[0]).toMatchObject({ nickname: 'alpha', identity: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA', bandwidth: 4000 });
+    expect(relays[0]).toMatchObject({ nickname: 'alpha', identity: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA', digest: 'BBBBBBBBBBBBBBBBBBBBBBBBBBB', bandwidth: 4000 });
     expect(relays[2].flags).toEqual(['Fast', 'Running', 'Valid']);
-    const topology = torTopology(relays, 50, 'c.txt');
+    const topology = torTopology(consensus, 50, 'c.txt');
     const { csr } = topology;
     expect(csr.nodeKeys).toEqual(['alpha', 'beta', 'gamma~EEEEEEEE', 'gamma~GGGGGGGG']);
     expect(csr.colIdx.length).toBe(12); // complete directed graph on 4 relays
     // Links into a relay carry its bandwidth.
     for (let e = 0; e < csr.colIdx.length; e++) expect(csr.weights![e]).toBe([4000, 2000, 1000, 1000][csr.colIdx[e]]);
     expect(Array.from(topology.entryWeights!)).toEqual([4000, 2000, 1000, 1000]);
-    expect(torTopology(relays, 2).csr.n).toBe(2);
+    expect(torTopology(consensus, 2).csr.n).toBe(2);
+    expect(() => torTopology(consensus, 0)).toThrow(/--max-relays must be an integer >= 2, got 0/);
+  });
+
+  it('the microdescriptor flavour: r lines without the digest, m lines; the same relays and topology', () => {
+    expect(MICRODESC).toMatch(/^r alpha AAAAAAAAAAAAAAAAAAAAAAAAAAA 2024-01-01 00:00:00 10\.0\.0\.1 9001 0\nm BBBBBBBBBBBBBBBBBBBBBBBBBBB$/m);
+    const micro = parseTorConsensus(MICRODESC, 'm.txt');
+    const full = parseTorConsensus(CONSENSUS, 'c.txt');
+    expect(micro.form).toBe('microdesc');
+    expect(micro.relays).toEqual(full.relays); // the m line's digest stands where the r line's was
+    const topology = torTopology(micro, 50, 'm.txt');
+    expect(topology.source).toMatch(/^tor microdesc consensus m\.txt: 4 of 6 relays/);
+    expect(Array.from(topology.csr.weights!)).toEqual(Array.from(torTopology(full).csr.weights!));
   });
 
   it('the simulator routes by bandwidth and the attack runs on the relays', async () => {
@@ -140,12 +164,152 @@ describe('Tor consensus topologies', () => {
     expect(r.meanRank).toBeLessThan(r.prior[1].meanRank);
   });
 
-  it('refuses documents that are not v3 consensuses', () => {
+  it('refuses documents that are not v3 consensuses, and malformed r lines, with file and line', () => {
     expect(() => parseTorConsensus('hello\n', 'x')).toThrow(FormatError);
+    expect(() => parseTorConsensus('hello\n', 'x')).toThrow(/x:1: not a Tor consensus/);
     expect(() => parseTorConsensus('network-status-version 2\n', 'x')).toThrow(/v3/);
-    expect(() => parseTorConsensus('network-status-version 3\nr a b\n', 'x')).toThrow(/x:2: an "r" line has 8 fields/);
-    expect(() => parseTorConsensus(CONSENSUS.replace('Bandwidth=4000', 'Bandwidth=lots'), 'x')).toThrow(/x:6: Bandwidth must be/);
+    expect(() => parseTorConsensus('network-status-version 3 bridge\n', 'x')).toThrow(/x:1: unknown consensus flavour "bridge"/);
+    expect(() => parseTorConsensus('network-status-version 3\nr a b\n', 'x')).toThrow(/x:2: an "r" line of a full consensus has 8 fields/);
+    // A microdesc r line under a full header (and the reverse) says which layout it has.
+    const microLine = MICRODESC.split('\n').find((l) => l.startsWith('r alpha'))!;
+    const fullLine = CONSENSUS.split('\n').find((l) => l.startsWith('r alpha'))!;
+    expect(() => parseTorConsensus(`network-status-version 3\n${microLine}\n`, 'x')).toThrow(/x:2: .* got 7; that is the microdesc flavour's layout/);
+    expect(() => parseTorConsensus(`network-status-version 3 microdesc\n\n${fullLine}\n`, 'x')).toThrow(/x:3: an "r" line of a microdesc consensus has 7 fields .* got 8; that is the full flavour's layout/);
+    const bad = (from: string, to: string) => () => parseTorConsensus(CONSENSUS.replace(from, to), 'x');
+    expect(bad('10.0.0.2', '10.0.0.256')).toThrow(/x:7: the "r" line's IP \(field 6\) is malformed: "10\.0\.0\.256"/);
+    expect(bad('10.0.0.2 9001', '10.0.0.2 99999')).toThrow(/x:7: the "r" line's ORPort/);
+    expect(bad('2024-01-01 00:00:00 10.0.0.3', '2024-01-01 0:00 10.0.0.3')).toThrow(/x:10: the "r" line's published-time/);
+    expect(bad('Bandwidth=4000', 'Bandwidth=lots')).toThrow(/x:6: Bandwidth must be an integer/);
+    expect(bad('Bandwidth=4000', 'Bandwidth=4294967296')).toThrow(/x:6: Bandwidth must be an integer in 0\.\.4294967295/);
+    expect(bad('Bandwidth=4000', `Bandwidth=${'9'.repeat(100_000)}`)).toThrow(/got "9{40}…"$/);
+    expect(() => parseTorConsensus(MICRODESC.replace('m BBBBBBBBBBBBBBBBBBBBBBBBBBB', 'm B C'), 'x')).toThrow(/x:5: an "m" line holds one/);
     expect(() => parseTorConsensus('network-status-version 3\n', 'x')).toThrow(/no relays/);
-    expect(() => torTopology(parseTorConsensus(CONSENSUS, 'x').slice(4), 50, 'x')).toThrow(/at least 2/);
+    const consensus = parseTorConsensus(CONSENSUS, 'x');
+    expect(() => torTopology({ ...consensus, relays: consensus.relays.slice(4) }, 50, 'x')).toThrow(/at least 2/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Tempered posteriors and their calibration.
+
+/**
+ * The destination law after `steps` steps by enumerating every path of distinct mixes from
+ * the entry (the simulator's routing law) with independent links' evidence, without the
+ * forward recursion: a path weighs Π_h P(l_h) / Σ P(links from the same mix to a mix not yet
+ * on the path) times Π_h e^{s_h(l_h)/T}, 0 where the evidence has no score.
+ */
+function enumeratedLaw(sim: MixNetworkSimulation, evidence: NetworkEvidence, b: number, steps: number, temperature: number): Float64Array {
+  const { csr } = sim.topology;
+  const B = evidence.targets.length;
+  const score = evidence.steps.map((step) => {
+    const map = new Map<number, number>();
+    step.pairLink.forEach((link, p) => map.set(link * B + step.pairSignal[p], step.scores[p]));
+    return map;
+  });
+  const logWeights: [number, number][] = []; // (destination, log weight)
+  const extend = (path: number[], h: number, logWeight: number) => {
+    const v = path[path.length - 1];
+    const next: number[] = [];
+    for (let e = csr.rowPtr[v]; e < csr.rowPtr[v + 1]; e++) if (!path.includes(csr.colIdx[e]) && sim.linkPrior[e] > 0) next.push(e);
+    const Z = next.reduce((sum, e) => sum + sim.linkPrior[e], 0);
+    for (const e of next) {
+      const s = score[h - 1].get(e * B + b);
+      if (s === undefined) continue;
+      const total = logWeight + Math.log(sim.linkPrior[e] / Z) + s / temperature;
+      if (h === steps) logWeights.push([csr.colIdx[e], total]);
+      else extend([...path, csr.colIdx[e]], h + 1, total);
+    }
+  };
+  extend([sim.streams[evidence.targets[b]].entry], 1, 0);
+  const top = Math.max(...logWeights.map(([, w]) => w));
+  const law = new Float64Array(csr.n);
+  for (const [v, w] of logWeights) law[v] += Math.exp(w - top);
+  const sum = law.reduce((a, x) => a + x, 0);
+  return law.map((x) => x / sum);
+}
+
+/** A complete directed graph on `n` relays with the given bandwidths (Tor's routing: links weighted by the next relay). */
+function completeTopology(bandwidths: number[]) {
+  const builder = new CsrBuilder(true);
+  builder.enableWeights();
+  bandwidths.forEach((_, i) => builder.integerNode(i));
+  bandwidths.forEach((_, i) => bandwidths.forEach((w, j) => i !== j && builder.addEdge(i, j, w)));
+  return { csr: builder.build().csr, entryWeights: Float64Array.from(bandwidths), source: `complete on ${bandwidths.length}` };
+}
+
+describe('mix network: tempered posteriors', () => {
+  const topology = completeTopology([5, 3, 2, 2, 1]);
+  const sim = simulateMixNetwork({ topology, streams: 30, pathLength: 4, packets: 8, duration: 300, delay: expDelay(0.05), seed: 11 });
+
+  it('the forward recursion at temperatures 1, 2.5 and ∞ equals the enumeration of paths of distinct mixes, at every step', async () => {
+    const evidence = await scoreNetworkLinks(sim, { targets: 6 });
+    const n = topology.csr.n;
+    for (const temperature of [1, 2.5, Infinity]) {
+      const laws = destinationLaws(sim, evidence.targets, evidence.steps, temperature);
+      expect(laws).toHaveLength(3);
+      for (let step = 1; step <= 3; step++) {
+        for (let b = 0; b < 6; b++) {
+          const expected = enumeratedLaw(sim, evidence, b, step, temperature);
+          const got = laws[step - 1].subarray(b * n, (b + 1) * n);
+          for (let v = 0; v < n; v++) expect(got[v]).toBeCloseTo(expected[v], 12);
+        }
+      }
+    }
+  });
+
+  it('temperature 1 is the default (links independent): the same ranks, entropies and calibration', async () => {
+    const plain = await traceMixNetwork(sim, { targets: 6 });
+    const one = await traceMixNetwork(sim, { targets: 6, temperature: 1 });
+    expect(one).toEqual(plain);
+    expect(plain.temperature).toBe(1);
+    expect(plain.untempered).toBeUndefined();
+    const evidence = await scoreNetworkLinks(sim, { targets: 6 });
+    plain.perStream!.forEach((row, b) => {
+      const law = enumeratedLaw(sim, evidence, b, 3, 1);
+      const entropy = -law.reduce((h, p) => (p > 0 ? h + p * Math.log2(p) : h), 0);
+      expect(row.entropy).toBeCloseTo(entropy, 10);
+      expect(row.truthProbability).toBeCloseTo(law[sim.streams[row.stream].path[3]], 12);
+      expect(row.confidence).toBeCloseTo(Math.max(...law), 12);
+    });
+    const logLoss = plain.perStream!.reduce((sum, row) => sum - Math.log2(row.truthProbability), 0) / 6;
+    expect(plain.calibration.logLoss).toBeCloseTo(logLoss, 10);
+  });
+
+  it('T → ∞ leaves the routing law: on uniform routing, log2 of the candidates', async () => {
+    const builder = new CsrBuilder(true);
+    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) if (i !== j) builder.addEdge(builder.integerNode(i), builder.integerNode(j));
+    const uniform = simulateMixNetwork({ topology: { csr: builder.build().csr, source: 'K5' }, streams: 12, pathLength: 3, packets: 10, duration: 200, seed: 4 });
+    // Steps 1 and 2: the 4 other mixes (step 2 never goes straight back to the entry).
+    for (const temperature of [Infinity, 1e12]) {
+      const r = await traceMixNetwork(uniform, { temperature });
+      expect(r.byStep[0].meanEntropy).toBeCloseTo(Math.log2(4), 9);
+      expect(r.byStep[1].meanEntropy).toBeCloseTo(Math.log2(4), 9);
+      expect(r.calibration.meanConfidence).toBeCloseTo(1 / 4, 9);
+    }
+  });
+
+  it('--temperature auto: a better log-loss than links taken as independent, and a minimum of it', async () => {
+    // Tor-like: bandwidth-weighted complete graph, few packets, long delays, so that links' evidence is weak and shared.
+    const tor = simulateMixNetwork({
+      topology: completeTopology([40, 25, 20, 12, 9, 7, 5, 4, 3, 2]),
+      streams: 60, pathLength: 4, packets: 12, duration: 5000, delay: expDelay(0.002), seed: 3,
+    });
+    const auto = await traceMixNetwork(tor, { temperature: 'auto' });
+    expect(auto.temperatureFit).toBe('auto');
+    expect(auto.temperature).toBeGreaterThan(1);
+    expect(auto.calibration.logLoss).toBeLessThan(auto.untempered!.calibration.logLoss);
+    expect(auto.untempered!.calibration.consistent).toBe(false); // independent links: overconfident
+    expect(auto.untempered!.calibration.confidenceGap.mean).toBeGreaterThan(0);
+    for (const factor of [0.5, 2]) {
+      const other = await traceMixNetwork(tor, { temperature: auto.temperature * factor });
+      expect(other.calibration.logLoss).toBeGreaterThanOrEqual(auto.calibration.logLoss - 1e-9);
+    }
+    expect(auto.notes.join('\n')).toMatch(/ground truth/);
+  });
+
+  it('refuses a temperature that is not positive', async () => {
+    for (const temperature of [0, -1, NaN]) {
+      await expect(traceMixNetwork(sim, { temperature })).rejects.toThrow(/--temperature must be a positive number or auto/);
+    }
   });
 });
