@@ -485,8 +485,17 @@ interface LineWalk {
   M: TransitionMatrix;
   /** Z(a) = Σ P(b) over b leaving head(a), the step back to tail(a) excluded. */
   Z: Float64Array;
-  /** The link u → v, or −1. */
-  linkBetween: (u: number, v: number) => number;
+  /** linksInto(v)[u]: the link u → v, or −1 (built once per v). */
+  linksInto: (v: number) => Int32Array;
+}
+
+const lineWalks = new WeakMap<MixNetworkSimulation, LineWalk>();
+
+/** The simulation's line walk, built once: a temperature fit walks it many times. */
+function lineWalkOf(sim: MixNetworkSimulation): LineWalk {
+  let line = lineWalks.get(sim);
+  if (!line) lineWalks.set(sim, (line = lineGraph(sim.topology.csr, sim.linkPrior, sim.linkTail)));
+  return line;
 }
 
 /** The line graph's M (rows b, columns a): M_ba = P(b) / Z(a) for b leaving head(a), b ≠ reverse(a). */
@@ -526,7 +535,17 @@ function lineGraph(csr: Csr, prior: Float64Array, tail: Uint32Array): LineWalk {
     rowPtr[b + 1] = cols.length;
   }
   const M: TransitionMatrix = { n: L, rowPtr, colIdx: Uint32Array.from(cols), values: Float64Array.from(values), model: 'simple', lazy: false, danglingNodes: 0 };
-  return { M, Z, linkBetween: findLink };
+  const into = new Map<number, Int32Array>();
+  const linksInto = (v: number) => {
+    let links = into.get(v);
+    if (!links) {
+      links = new Int32Array(csr.n).fill(-1);
+      for (let q = inPtr[v]; q < inPtr[v + 1]; q++) links[tail[inLinks[q]]] = inLinks[q];
+      into.set(v, links);
+    }
+    return links;
+  };
+  return { M, Z, linksInto };
 }
 
 /** Rank of `truth` in p (1 = most likely; ties share the average rank). */
@@ -597,11 +616,12 @@ function predict(sim: MixNetworkSimulation, line: LineWalk, targets: number[], h
     return;
   }
   const renormalized = alpha.slice();
+  const intoEntry = entries.map((entry) => line.linksInto(entry));
   for (let a = 0; a < L; a++) {
     for (let b = 0; b < B; b++) {
       const i = a * B + b;
       if (renormalized[i] === 0 || sim.linkTail[a] === entries[b]) continue; // the step back to the entry is already excluded
-      const toEntry = line.linkBetween(csr.colIdx[a], entries[b]);
+      const toEntry = intoEntry[b][csr.colIdx[a]];
       if (toEntry < 0) continue;
       const rest = line.Z[a] - sim.linkPrior[toEntry];
       renormalized[i] = rest > 1e-12 * line.Z[a] ? (renormalized[i] * line.Z[a]) / rest : 0;
@@ -639,7 +659,7 @@ export async function scoreNetworkLinks(sim: MixNetworkSimulation, options: MixN
   const grid: TimeGrid = { start: 0, step, length: N };
   const u = 1 / (N * step);
   const kernel = delayKernel(sim.delay, step, N);
-  const line = lineGraph(sim.topology.csr, sim.linkPrior, sim.linkTail);
+  const line = lineWalkOf(sim);
 
   // g_0 = f: each target's input stream as a density.
   let signals: Float64Array = new Float64Array(B * N);
@@ -716,7 +736,7 @@ function weighByEvidence(evidence: EvidenceStep, y: Float64Array, B: number, tem
 function walkLinks(sim: MixNetworkSimulation, targets: number[], evidence: EvidenceStep[] | undefined, temperature: number, visit: (h: number, alpha: Float64Array) => void): void {
   const L = sim.topology.csr.colIdx.length;
   const B = targets.length;
-  const line = lineGraph(sim.topology.csr, sim.linkPrior, sim.linkTail);
+  const line = lineWalkOf(sim);
   let alpha = new Float64Array(L * B);
   let y = new Float64Array(L * B);
   for (let h = 1; h < sim.pathLength; h++) {
@@ -766,10 +786,11 @@ function destinationLogLoss(sim: MixNetworkSimulation, evidence: NetworkEvidence
   return columns.reduce((sum, b) => sum - Math.log(truthMass[b]), 0) / columns.length;
 }
 
-/** log10 of the temperatures a fit tries. */
+/** log10 of the temperatures a fit tries, and the step of its first grid. */
 const TEMPERATURE_RANGE = [-2, 6] as const;
+const GRID_STEP = 0.5;
 
-/** Where x minimises f: a grid of x = log10 T over TEMPERATURE_RANGE by quarters, then golden-section search around the best point. */
+/** Where x minimises f: a grid of x = log10 T over TEMPERATURE_RANGE by halves, then golden-section search around the best point. */
 function minimizeOnLogScale(f: (x: number) => number): number {
   const [lowest, highest] = TEMPERATURE_RANGE;
   let bestX = 0;
@@ -779,15 +800,15 @@ function minimizeOnLogScale(f: (x: number) => number): number {
     if (value < bestValue) [bestX, bestValue] = [x, value];
     return value;
   };
-  for (let x = lowest; x <= highest; x += 0.25) consider(x);
-  let low = Math.max(lowest, bestX - 0.25);
-  let high = Math.min(highest, bestX + 0.25);
+  for (let x = lowest; x <= highest; x += GRID_STEP) consider(x);
+  let low = Math.max(lowest, bestX - GRID_STEP);
+  let high = Math.min(highest, bestX + GRID_STEP);
   const ratio = (Math.sqrt(5) - 1) / 2;
   let left = high - ratio * (high - low);
   let right = low + ratio * (high - low);
   let fLeft = consider(left);
   let fRight = consider(right);
-  for (let i = 0; i < 24; i++) {
+  for (let i = 0; i < 20; i++) {
     if (fLeft <= fRight) {
       [high, right, fRight] = [right, left, fLeft];
       left = high - ratio * (high - low);
@@ -844,7 +865,7 @@ function interpretationNotes(temperature: number, fitted: boolean, meanEntropy: 
         'so it calibrates the attack model; a deployed attacker could not fit it',
     );
   }
-  if (fitted && (Math.log10(temperature) < TEMPERATURE_RANGE[0] + 0.25 || Math.log10(temperature) > TEMPERATURE_RANGE[1] - 0.25)) {
+  if (fitted && (Math.log10(temperature) < TEMPERATURE_RANGE[0] + GRID_STEP || Math.log10(temperature) > TEMPERATURE_RANGE[1] - GRID_STEP)) {
     notes.push(
       `the fit stopped at the end of the range tried (${TEMPERATURE_RANGE.map((x) => `1e${x}`).join('..')})` +
         (temperature > 1 ? ': the timing evidence does not improve on the routing law for the destination' : ''),
