@@ -279,15 +279,19 @@ function observationWindow(duration: number, delay: DelayLaw, pathLength: number
 }
 
 /**
- * Refuses bad parameters before any work starts: every simulation and attack parameter that
- * does not depend on the topology (the number of mixes of a given topology is checked when the
- * simulation starts). simulateMixNetwork and traceMixNetwork check again.
+ * Refuses bad parameters before any work starts: every simulation and attack parameter. With
+ * `topologyToCome` (a topology file not read yet) what depends on its number of mixes waits
+ * for the simulation, which checks again, as traceMixNetwork does.
  */
-export function checkMixNetworkParameters(options: MixNetworkSimulationOptions = {}, attack: MixNetworkAttackOptions = {}): void {
+export function checkMixNetworkParameters(
+  options: MixNetworkSimulationOptions = {},
+  attack: MixNetworkAttackOptions = {},
+  { topologyToCome = false }: { topologyToCome?: boolean } = {},
+): void {
   const where = 'anonscope/network';
   const { streams = NETWORK_DEFAULTS.streams, pathLength = NETWORK_DEFAULTS.pathLength, packets = NETWORK_DEFAULTS.packets, duration = NETWORK_DEFAULTS.duration } = options;
-  if (!options.topology) checkRandomTopology(options.mixes ?? NETWORK_DEFAULTS.mixes, options.links ?? NETWORK_DEFAULTS.links);
-  const mixes = options.topology?.csr.n ?? options.mixes ?? NETWORK_DEFAULTS.mixes;
+  if (!options.topology && !topologyToCome) checkRandomTopology(options.mixes ?? NETWORK_DEFAULTS.mixes, options.links ?? NETWORK_DEFAULTS.links);
+  const mixes = topologyToCome ? Infinity : (options.topology?.csr.n ?? options.mixes ?? NETWORK_DEFAULTS.mixes);
   if (!Number.isInteger(streams) || streams < 1) throw new ParameterError(`${where}: --streams must be an integer >= 1, got ${streams}`);
   if (!Number.isInteger(pathLength) || pathLength < 2 || pathLength > mixes) {
     throw new ParameterError(`${where}: --path-length must be an integer in 2..${mixes} (the number of mixes), got ${pathLength}`);

@@ -151,7 +151,7 @@ export async function networkCommand(argv: string[]): Promise<void> {
     step: values.step === undefined ? undefined : realOption('step', values.step, { exclusiveMin: 0 }),
     temperature: values.temperature === undefined ? 1 : values.temperature === 'auto' ? ('auto' as const) : realOption('temperature', values.temperature, { exclusiveMin: 0 }),
   };
-  checkMixNetworkParameters(simulation, attack);
+  checkMixNetworkParameters(simulation, attack, { topologyToCome: values.topology !== undefined });
 
   let topology: MixTopology | undefined;
   if (values.topology !== undefined) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkMixNetworkParameters,
   destinationLaws,
   parseTorConsensus,
   randomMixTopology,
@@ -114,6 +115,10 @@ describe('mix network: the walk on small topologies', () => {
     expect(() => randomMixTopology(5, 5, new Pcg32(1))).toThrow(ParameterError);
     expect(() => simulateMixNetwork({ pathLength: 51 })).toThrow(/path-length/);
     expect(() => simulateMixNetwork({ streams: 0 })).toThrow(/streams/);
+    // The path length waits for a topology file's number of mixes; the rest is checked at once.
+    expect(() => checkMixNetworkParameters({ pathLength: 60 })).toThrow(/--path-length must be an integer in 2\.\.50/);
+    expect(() => checkMixNetworkParameters({ pathLength: 60 }, {}, { topologyToCome: true })).not.toThrow();
+    expect(() => checkMixNetworkParameters({ pathLength: 60, packets: 0 }, {}, { topologyToCome: true })).toThrow(/--packets/);
   });
 });
 
