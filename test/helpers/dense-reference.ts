@@ -1,3 +1,6 @@
+import { expect } from 'vitest';
+import { initiatorEntropy, type InitiatorEntropyOptions } from '../../src/analyses/initiator-entropy.js';
+import type { Backend } from '../../src/backends/backend.js';
 import type { Csr } from '../../src/graph/csr.js';
 
 /**
@@ -82,4 +85,39 @@ export function denseHopSummary(columns: DenseColumnStatistics[]): { mean: numbe
     zeroPriorOnly: columns.filter((c) => c.reached && !(c.mass > 0)).length,
     terminusWeightedMean: defined.reduce((a, c) => a + c.mass * c.shannon, 0) / weight,
   };
+}
+
+/**
+ * Run the analysis on `backend` (the float64 cpu reference when absent) and require the dense
+ * answer: every terminal's Shannon and min-entropy at every hop within `tolerance` bits
+ * (undefined where the dense column has no mass), the per-hop mean and terminus-weighted
+ * mean, and the exact counts of unreachable and zero-prior-only terminals.
+ */
+export async function expectDenseAnswer(
+  backend: Backend | undefined,
+  csr: Csr,
+  options: InitiatorEntropyOptions & { walk?: 'simple' | 'mh'; hops: number },
+  tolerance: number,
+): Promise<void> {
+  const result = await initiatorEntropy(csr, { terminals: 'all', ...options, backend, perTerminal: true });
+  const index = new Map(csr.nodeKeys.map((key, i) => [key, i]));
+  const terminals = result.perTerminal!.map((t) => index.get(t.id)!);
+  const prior = options.prior ? csr.nodeKeys.map((key) => options.prior!.get(key) ?? 0) : undefined;
+  const dense = denseEntropies(denseWalk(csr, options.walk ?? 'simple', options.lazy ?? false), terminals, options.hops, prior);
+  const close = (actual: number, expected: number, what: string) => {
+    if (Number.isNaN(expected)) expect(actual, what).toBeNaN();
+    else if (!(Math.abs(actual - expected) <= tolerance)) expect.fail(`${what}: ${actual} vs dense ${expected} (tolerance ${tolerance})`);
+  };
+  for (let t = 0; t < options.hops; t++) {
+    result.perTerminal!.forEach((terminal, k) => {
+      close(terminal.shannon[t], dense[t][k].shannon, `terminal ${terminal.id} hop ${t + 1} Shannon`);
+      close(terminal.minEntropy[t], dense[t][k].minEntropy, `terminal ${terminal.id} hop ${t + 1} min-entropy`);
+    });
+    const expected = denseHopSummary(dense[t]);
+    const hop = result.hops[t];
+    expect(hop.unreachable, `hop ${t + 1} unreachable`).toBe(expected.unreachable);
+    expect(hop.zeroPriorOnly, `hop ${t + 1} zero-prior only`).toBe(prior ? expected.zeroPriorOnly : undefined);
+    close(hop.mean, expected.mean, `hop ${t + 1} mean`);
+    close(hop.terminusWeightedMean, expected.terminusWeightedMean, `hop ${t + 1} terminus-weighted mean`);
+  }
 }
