@@ -130,7 +130,8 @@ export class BrowserBackend implements Backend {
         terminals: job.terminals.length,
         shannon: decodeFloat64(result.shannon),
         minEntropy: decodeFloat64(result.minEntropy),
-        mass: decodeFloat64(result.mass),
+        log2Mass: decodeFloat64(result.log2Mass),
+        reached: new Uint8Array(Buffer.from(result.reached, 'base64')),
       };
     } finally {
       job.signal?.removeEventListener('abort', abort);

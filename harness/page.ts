@@ -61,7 +61,7 @@ export interface EncodedTypedArray {
 declare global {
   interface Window {
     anonscopeInit(setup: PageSetup): Promise<BackendInfo>;
-    anonscopeRun(job: PageJob): Promise<{ shannon: string; minEntropy: string; mass: string; info: BackendInfo }>;
+    anonscopeRun(job: PageJob): Promise<{ shannon: string; minEntropy: string; log2Mass: string; reached: string; info: BackendInfo }>;
     anonscopeWalkers(job: PageWalkerJob): Promise<string>;
     anonscopeRounds(job: PageJob & { rounds: number }): Promise<{ shannon: string; minEntropy: string }>;
     anonscopeMixKernel(name: MixKernelName, jobJson: string, options?: PageMixOptions): Promise<{ result: string; info: MixKernelsInfo }>;
@@ -82,7 +82,7 @@ async function fetchArray<T>(url: string, make: (buffer: ArrayBuffer) => T): Pro
   return make(await response.arrayBuffer());
 }
 
-function toBase64(array: Float64Array | Uint32Array): string {
+function toBase64(array: Float64Array | Uint32Array | Uint8Array): string {
   const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
   const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
   if (native) return native.call(bytes);
@@ -153,7 +153,13 @@ window.anonscopeRun = async (job) => {
     const error = await device?.popErrorScope();
     if (error) throw new Error(`anonscope/harness page: WebGPU validation error: ${error.message}`);
   }
-  return { shannon: toBase64(table.shannon), minEntropy: toBase64(table.minEntropy), mass: toBase64(table.mass), info: running.info };
+  return {
+    shannon: toBase64(table.shannon),
+    minEntropy: toBase64(table.minEntropy),
+    log2Mass: toBase64(table.log2Mass),
+    reached: toBase64(table.reached),
+    info: running.info,
+  };
 };
 
 window.anonscopeWalkers = async (job) => {

@@ -1,7 +1,8 @@
 // entropy-finish: second stage of the per-terminal entropy reduction.
 //
-// For each terminal column b: result[b] = Σ over chunks of partials (S and T added, M the
-// max), i.e. (S, T, M, 0) with S = Σ y, T = Σ y log2 y, M = max y over every row of every slab.
+// For each terminal column b: result[b] = Σ over chunks of partials (S and T added, M and X
+// the max), i.e. (S, T, M, X) with S = Σ y, T = Σ y log2 y, M = max y, X = max x over every
+// row of every slab. The next hop's pull step reads X (column-scale.wgsl).
 //
 // Bindings (group 0):
 //   0 uniform  params    { chunks, _, _, _ }
@@ -31,7 +32,7 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   var total = vec4f(0.0);
   for (var c = 0u; c < params.chunks; c++) {
     let p = partials[c * B + b];
-    total = vec4f(total.x + p.x, total.y + p.y, max(total.z, p.z), 0.0);
+    total = vec4f(total.x + p.x, total.y + p.y, max(total.z, p.z), max(total.w, p.w));
   }
   result[b] = total;
 }

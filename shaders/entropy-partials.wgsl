@@ -1,7 +1,8 @@
 // entropy-partials: first stage of the per-terminal entropy reduction, over one row slab.
 //
 // With y_i = q_i x_i (q the prior; 1 when uniform), each thread sums a chunk of ROWS rows of
-// one terminal column b and writes partials[(base + chunk)*B + b] = (Σ y, Σ y log2 y, max y, 0).
+// one terminal column b and writes partials[(base + chunk)*B + b] = (Σ y, Σ y log2 y, max y,
+// max x): the last, without the prior, sets the column's renormalisation (column-scale.wgsl).
 // entropy-finish adds the chunks; the host then takes H = log2 S − T/S and
 // H_min = log2(S / M). The n × B block never leaves the GPU.
 //
@@ -41,8 +42,10 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lo
   var s = 0.0;
   var t = 0.0;
   var m = 0.0;
+  var largest = 0.0;
   for (var i = first; i < last; i++) {
     var y = x[i * B + b];
+    largest = max(largest, y);
     if (params.usePrior != 0u) {
       y *= prior[i];
     }
@@ -52,5 +55,5 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lo
       m = max(m, y);
     }
   }
-  partials[(params.base + chunk) * B + b] = vec4f(s, t, m, 0.0);
+  partials[(params.base + chunk) * B + b] = vec4f(s, t, m, largest);
 }

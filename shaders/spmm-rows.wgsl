@@ -1,7 +1,8 @@
 // spmm-rows: one pull step x_out = P x_in for the short rows of one tile of P.
 //
 // Computes, for every listed local row r and every terminal column b of the node-major
-// n × B block, x_out[r*B + b] (+)= Σ_{e in row r} values[e] * x_in[colIdx[e]*B + b].
+// n × B block, x_out[r*B + b] (+)= f_b Σ_{e in row r} values[e] * x_in[colIdx[e]*B + b],
+// with f_b = columnScale(totals[b].w) the column's renormalisation (column-scale.wgsl).
 // Threads with consecutive b read consecutive floats of one row of x_in (coalesced).
 //
 // Bindings (group 0):
@@ -12,6 +13,7 @@
 //   4 storage  rows     array<u32>  local rows handled here (short rows)
 //   5 storage  xIn      array<f32>  column slab of the previous block
 //   6 storage  xOut     array<f32>  row slab of the next block (read_write)
+//   7 storage  totals   array<vec4f> entropy-finish's result of the previous hop (B entries)
 // Workgroup layout: 256 threads, a 2-D grid of groupsX × gy groups; thread id → (k, b) with
 // k = id / B (index into rows), b = id % B. No barriers (they are slow on SwiftShader).
 
@@ -31,6 +33,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read> rows: array<u32>;
 @group(0) @binding(5) var<storage, read> xIn: array<f32>;
 @group(0) @binding(6) var<storage, read_write> xOut: array<f32>;
+@group(0) @binding(7) var<storage, read> totals: array<vec4f>;
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) local: u32) {
@@ -46,6 +49,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lo
   for (var e = rowPtr[row]; e < end; e++) {
     sum += values[e] * xIn[colIdx[e] * B + b];
   }
+  sum *= columnScale(totals[b].w);
   let out = row * B + b;
   if (params.accumulate != 0u) {
     sum += xOut[out];

@@ -2,7 +2,8 @@
 //
 // A row with more than LONG_ROW nonzeros is cut into segments of at most SEGMENT nonzeros
 // so that a hub's work spreads over many threads. For every segment s and terminal column
-// b: partial[s*B + b] = Σ_{e in segment s} values[e] * x_in[colIdx[e]*B + b].
+// b: partial[s*B + b] = f_b Σ_{e in segment s} values[e] * x_in[colIdx[e]*B + b], with f_b
+// = columnScale(totals[b].w) the column's renormalisation (column-scale.wgsl).
 // spmm-segment-sum then adds each long row's segments.
 //
 // Bindings (group 0):
@@ -12,6 +13,7 @@
 //   3 storage  values    array<f32>
 //   4 storage  xIn       array<f32>   column slab of the previous block
 //   5 storage  partial   array<f32>   segments × B (read_write)
+//   6 storage  totals    array<vec4f> entropy-finish's result of the previous hop (B entries)
 // Workgroup layout: 256 threads, 2-D grid; thread id → (segment = id / B, b = id % B).
 
 override B: u32 = 32u;
@@ -29,6 +31,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read> values: array<f32>;
 @group(0) @binding(4) var<storage, read> xIn: array<f32>;
 @group(0) @binding(5) var<storage, read_write> partial: array<f32>;
+@group(0) @binding(6) var<storage, read> totals: array<vec4f>;
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) local: u32) {
@@ -43,5 +46,5 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lo
   for (var e = bounds.x; e < bounds.y; e++) {
     sum += values[e] * xIn[colIdx[e] * B + b];
   }
-  partial[s * B + b] = sum;
+  partial[s * B + b] = sum * columnScale(totals[b].w);
 }

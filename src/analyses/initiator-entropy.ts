@@ -65,8 +65,13 @@ export interface HopStatistics extends EntropyStatistics {
    * (P^t)_ij. Exact with every node a terminal; a ratio estimator over a uniform sample.
    */
   terminusWeightedMean: number;
-  /** Terminals that no walk of this length reaches (left out of the statistics). */
+  /** Terminals left out of the statistics at this hop: no walk of this length from an initiator of non-zero prior ends there. */
   unreachable: number;
+  /**
+   * With a prior: how many of the `unreachable` terminals some walk does reach, but only
+   * from zero-prior initiators (so unreachable − zeroPriorOnly are reached by no walk at all).
+   */
+  zeroPriorOnly?: number;
 }
 
 export interface RoundStatistics extends EntropyStatistics {
@@ -159,29 +164,19 @@ export async function initiatorEntropy(
   const T = selection.terminals.length;
   const exact = T === csr.n;
   const hopRow = (values: Float64Array, hop: number) => values.subarray((hop - 1) * T, hop * T);
-  const weightedMean = (hop: number) => {
-    const h = hopRow(table.shannon, hop);
-    const w = hopRow(table.mass, hop);
-    let sum = 0;
-    let weight = 0;
-    for (let k = 0; k < T; k++) {
-      if (w[k] > 0) {
-        sum += w[k] * h[k];
-        weight += w[k];
-      }
-    }
-    return weight > 0 ? sum / weight : NaN;
-  };
   const hopStatistics: HopStatistics[] = [];
   for (let hop = 1; hop <= hops; hop++) {
-    const s = summarize(hopRow(table.shannon, hop), exact);
+    const shannon = hopRow(table.shannon, hop);
+    const s = summarize(shannon, exact);
     const m = summarize(hopRow(table.minEntropy, hop), exact);
+    const reached = table.reached.subarray((hop - 1) * T, hop * T);
     hopStatistics.push({
       hop,
       ...entropyStatistics(s, m),
       ...(table.guessing ? { guessingMean: summarize(hopRow(table.guessing, hop), exact).mean } : {}),
-      terminusWeightedMean: weightedMean(hop),
+      terminusWeightedMean: terminusWeightedMean(shannon, hopRow(table.log2Mass, hop)),
       unreachable: T - s.count,
+      ...(prior ? { zeroPriorOnly: shannon.reduce((count, h, k) => count + (Number.isNaN(h) && reached[k] ? 1 : 0), 0) } : {}),
     });
   }
 
@@ -259,6 +254,24 @@ async function roundStatistics(
     const pick = (values: Float64Array) => Float64Array.from({ length: samples }, (_, g) => values[g * rounds + r]);
     return { round: r + 1, ...entropyStatistics(summarize(pick(table.shannon), false), summarize(pick(table.minEntropy), false)) };
   });
+}
+
+/**
+ * Σ_j S_j H_j / Σ_j S_j from log2 S_j: the masses shifted by their largest log first, so that
+ * masses far below float64's range (long directed walks) still weigh in.
+ */
+function terminusWeightedMean(shannon: Float64Array, log2Mass: Float64Array): number {
+  let top = -Infinity;
+  for (let k = 0; k < shannon.length; k++) if (!Number.isNaN(shannon[k])) top = Math.max(top, log2Mass[k]);
+  let sum = 0;
+  let weight = 0;
+  for (let k = 0; k < shannon.length; k++) {
+    if (Number.isNaN(shannon[k])) continue;
+    const w = 2 ** (log2Mass[k] - top);
+    sum += w * shannon[k];
+    weight += w;
+  }
+  return weight > 0 ? sum / weight : NaN;
 }
 
 function renameCdf(cdf: { value: number[]; probability: number[] }) {

@@ -19,15 +19,22 @@ export interface EntropyJob {
 
 /**
  * Entropies of p_i ∝ q_i (P^t)_ij, in bits, hop-major: value[(t-1) * terminals + k] for
- * terminal k at hop t. NaN where no walk of length t ends at the terminal.
+ * terminal k at hop t. NaN where no walk of length t from an initiator of non-zero prior
+ * ends at the terminal.
  */
 export interface EntropyTable {
   hops: number;
   terminals: number;
   shannon: Float64Array;
   minEntropy: Float64Array;
-  /** Σ_i q_i (P^t)_ij per terminal and hop: weights for the expectation over where walks end. */
-  mass: Float64Array;
+  /**
+   * log2 Σ_i q_i (P^t)_ij per terminal and hop (−Infinity where that is 0): weights for the
+   * expectation over where walks end, kept as a log because columns are renormalised as they
+   * go and the mass itself underflows on long directed walks.
+   */
+  log2Mass: Float64Array;
+  /** 1 where some walk of length t ends at the terminal, from any initiator (prior or not). */
+  reached: Uint8Array;
   /** Expected number of guesses, when the job asked for it. */
   guessing?: Float64Array;
 }
@@ -54,15 +61,68 @@ export interface RoundsTable {
 
 export function createEntropyTable(hops: number, terminals: number): EntropyTable {
   const size = hops * terminals;
-  return { hops, terminals, shannon: new Float64Array(size), minEntropy: new Float64Array(size), mass: new Float64Array(size) };
+  return {
+    hops,
+    terminals,
+    shannon: new Float64Array(size),
+    minEntropy: new Float64Array(size),
+    log2Mass: new Float64Array(size),
+    reached: new Uint8Array(size),
+  };
 }
 
-/** Store terminal k's entropies at hop t (k counted over all terminals, hop-major). */
-export function storeEntropy(table: EntropyTable, hop: number, terminal: number, entropy: PosteriorEntropy): void {
+/**
+ * Store terminal k's entropies at hop t (k counted over all terminals, hop-major), from sums
+ * over its column as held: the true column times 2^shift (see ColumnScales), reached when
+ * the held column's largest un-priored entry is positive.
+ */
+export function storeEntropy(table: EntropyTable, hop: number, terminal: number, entropy: PosteriorEntropy, shift: number, maxX: number): void {
   const at = (hop - 1) * table.terminals + terminal;
   table.shannon[at] = entropy.shannon;
   table.minEntropy[at] = entropy.minEntropy;
-  table.mass[at] = entropy.mass;
+  table.log2Mass[at] = entropy.mass > 0 ? Math.log2(entropy.mass) - shift : -Infinity;
+  table.reached[at] = maxX > 0 ? 1 : 0;
+}
+
+const exponentView = new DataView(new ArrayBuffer(8));
+
+/** e with v = f · 2^e, f in [0.5, 1) (C's frexp, WGSL's frexp().exp), read off the bits: log2 can round across a power of two. */
+export function binaryExponent(v: number): number {
+  exponentView.setFloat64(0, v);
+  const biased = (exponentView.getUint16(0) >> 4) & 0x7ff;
+  return biased === 0 ? binaryExponent(v * 2 ** 64) - 64 : biased - 1022;
+}
+
+/**
+ * The renormalisation every backend applies to each column after each hop, so that float32
+ * columns never underflow (the posterior is scale-free): multiply by 2^−e, e the binary
+ * exponent of the column's largest un-priored entry, which brings it into [0.5, 1). A power
+ * of two scales exactly, so the float64 reference computes the very same numbers as
+ * without it, and the engines agree on the factor bit for bit. `shift[b]` is log2 of
+ * held / true for column b.
+ */
+export class ColumnScales {
+  readonly shift: Float64Array;
+  /** This hop's factors 2^−e per column (1 for a column with no mass). */
+  readonly factor: Float64Array;
+
+  constructor(columns: number) {
+    this.shift = new Float64Array(columns);
+    this.factor = new Float64Array(columns).fill(1);
+  }
+
+  /** Set column b's factor from its largest entry after this hop (scaled into the next hop's input). */
+  renormalise(b: number, maxX: number): void {
+    const e = maxX > 0 ? binaryExponent(maxX) : 0;
+    this.factor[b] = 2 ** -e;
+    this.shift[b] -= e;
+  }
+
+  /** A new batch: columns start at e_j, unscaled. */
+  reset(): void {
+    this.shift.fill(0);
+    this.factor.fill(1);
+  }
 }
 
 /** What ran the job, for the output. */

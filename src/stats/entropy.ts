@@ -6,7 +6,10 @@
 export interface PosteriorEntropy {
   shannon: number;
   minEntropy: number;
-  /** S = Σ_i q_i (P^t)_ij: how likely a walk of that length ends at the terminal (under q). */
+  /**
+   * S = Σ_i q_i y_i of the column as held: Σ_i q_i (P^t)_ij (how likely a walk of that length
+   * ends at the terminal, under q) times the column's renormalisation (ColumnScales).
+   */
   mass: number;
 }
 

@@ -10,7 +10,7 @@ import { buildTransition, type TransitionMatrix } from './transition.js';
 export function metropolisHastingsWalk(csr: Csr, lazy = false): TransitionMatrix {
   const strength = outStrengths(csr);
   const weight = csr.weights;
-  return buildTransition(csr, 'mh', lazy, (i, e) => {
+  return buildTransition(csr, 'mh', lazy, 'rest', (i, e) => {
     const j = csr.colIdx[e];
     const w = weight ? weight[e] : 1;
     return w === 0 ? 0 : w / Math.max(strength[i], strength[j]);

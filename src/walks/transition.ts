@@ -4,8 +4,10 @@ export const WALK_MODELS = ['simple', 'mh'] as const;
 export type WalkModel = (typeof WALK_MODELS)[number];
 
 /**
- * The transition matrix P of a walk, in CSR with explicit self-loops: row i holds P_ij for
- * every j the walk can step to from i, columns sorted, and each row sums to 1.
+ * The transition matrix P of a walk, in CSR: row i holds P_ij for every j the walk can step
+ * to from i, columns sorted, and each row sums to 1 (within 1e-12). Its sparsity is the
+ * graph's: a diagonal entry only at dangling nodes, where the model keeps a rest (MH) and
+ * on lazy walks.
  */
 export interface TransitionMatrix {
   readonly n: number;
@@ -19,14 +21,38 @@ export interface TransitionMatrix {
 }
 
 /**
+ * A rest 1 − Σ_j P_ij below this is rounding residue, not a self-loop: rows are summed with
+ * compensation, so residue is about 1e-16 whatever the degree, while a real MH rest is
+ * w_ij (1/W_i − 1/W_j) for some neighbour, far above it unless two strengths agree to 12 digits.
+ */
+export const REST_TOLERANCE = 1e-12;
+
+/** How a model fills the diagonal of a row that has out-edges. */
+export type Diagonal = 'none' | 'rest';
+
+/** Σ values with Neumaier's compensation: the residue of a row that sums to 1 stays ~1e-16. */
+function compensatedSum(values: Float64Array, start: number, end: number): number {
+  let sum = 0;
+  let compensation = 0;
+  for (let e = start; e < end; e++) {
+    const v = values[e];
+    const t = sum + v;
+    compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
+  }
+  return sum + compensation;
+}
+
+/**
  * Build P from the off-diagonal probabilities `step(i, e)` of each graph edge e in row i.
- * The diagonal takes what is left (1 - sum), so dangling nodes get P_ii = 1; `lazy` halves
- * every step and adds 1/2 to the diagonal.
+ * Dangling rows get P_ii = 1; with `diagonal: 'rest'` the diagonal takes 1 − Σ when that
+ * exceeds REST_TOLERANCE; `lazy` halves every entry and adds 1/2 to the diagonal.
  */
 export function buildTransition(
   csr: Csr,
   model: WalkModel,
   lazy: boolean,
+  diagonalKind: Diagonal,
   step: (row: number, edge: number) => number,
 ): TransitionMatrix {
   const { n } = csr;
@@ -35,18 +61,26 @@ export function buildTransition(
   let danglingNodes = 0;
   let nnz = 0;
   for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let e = csr.rowPtr[i]; e < csr.rowPtr[i + 1]; e++) {
-      const p = step(i, e);
-      offDiagonal[e] = lazy ? p / 2 : p;
-      sum += p;
-      if (p > 0) nnz++;
+    const start = csr.rowPtr[i];
+    const end = csr.rowPtr[i + 1];
+    for (let e = start; e < end; e++) {
+      offDiagonal[e] = step(i, e);
+      if (offDiagonal[e] > 0) nnz++;
     }
-    if (sum === 0) danglingNodes++;
-    // Clamp rounding: the rest can be a hair below zero when the row already sums to 1.
-    const rest = Math.max(0, 1 - sum);
-    diagonal[i] = lazy ? 0.5 + rest / 2 : rest;
-    if (diagonal[i] > 0) nnz++;
+    const sum = compensatedSum(offDiagonal, start, end);
+    let stay = 0;
+    if (sum === 0) {
+      danglingNodes++;
+      stay = 1;
+    } else if (diagonalKind === 'rest' && 1 - sum > REST_TOLERANCE) {
+      stay = 1 - sum;
+    }
+    if (lazy) {
+      for (let e = start; e < end; e++) offDiagonal[e] /= 2;
+      stay = stay / 2 + 0.5;
+    }
+    diagonal[i] = stay;
+    if (stay > 0) nnz++;
   }
 
   const rowPtr = new Uint32Array(n + 1);
@@ -54,6 +88,7 @@ export function buildTransition(
   const values = new Float64Array(nnz);
   let out = 0;
   for (let i = 0; i < n; i++) {
+    // The graph has no self-loops (Csr), so the diagonal slots in before the first j > i.
     let diagonalPending = diagonal[i] > 0;
     for (let e = csr.rowPtr[i]; e < csr.rowPtr[i + 1]; e++) {
       const j = csr.colIdx[e];

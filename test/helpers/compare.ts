@@ -37,7 +37,8 @@ export async function expectSameAsReference(
     for (const key of ['mean', 'min', 'p05', 'median', 'max', 'minEntropyMean', 'terminusWeightedMean'] as const) {
       close(gpu.hops[t][key], hop[key], `hop ${t + 1} ${key}`);
     }
-    expect(gpu.hops[t].unreachable).toBe(hop.unreachable);
+    expect(gpu.hops[t].unreachable, `hop ${t + 1} unreachable`).toBe(hop.unreachable);
+    expect(gpu.hops[t].zeroPriorOnly, `hop ${t + 1} zero-prior only`).toBe(hop.zeroPriorOnly);
   });
   expect(gpu.backend).toBe(backend.info.name);
   return worst;

@@ -2,6 +2,7 @@ import { guessingEntropy, posteriorEntropy } from '../../stats/entropy.js';
 import type { TransitionMatrix } from '../../walks/transition.js';
 import { runWalkersReference, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import {
+  ColumnScales,
   createEntropyTable,
   storeEntropy,
   type Backend,
@@ -55,8 +56,11 @@ export function roundEntropiesReference(job: RoundsJob): RoundsTable {
   return { shannon, minEntropy };
 }
 
-/** One pull step on a node-major n × B block: next_i = Σ_k P_ik x_k for every column. */
-export function pullStep(walk: TransitionMatrix, x: Float64Array, next: Float64Array, B: number): void {
+/**
+ * One pull step on a node-major n × B block: next_i = f_b Σ_k P_ik x_k for every column b,
+ * with f the factors of ColumnScales (1 when absent).
+ */
+export function pullStep(walk: TransitionMatrix, x: Float64Array, next: Float64Array, B: number, factor?: Float64Array): void {
   const { n, rowPtr, colIdx, values } = walk;
   next.fill(0);
   for (let i = 0; i < n; i++) {
@@ -66,12 +70,21 @@ export function pullStep(walk: TransitionMatrix, x: Float64Array, next: Float64A
       const input = colIdx[e] * B;
       for (let b = 0; b < B; b++) next[out + b] += p * x[input + b];
     }
+    if (factor) for (let b = 0; b < B; b++) next[out + b] *= factor[b];
   }
+}
+
+/** The largest entry of each column of a node-major n × B block. */
+function columnMaxima(x: Float64Array, B: number): Float64Array {
+  const maxima = new Float64Array(B);
+  for (let k = 0; k < x.length; k++) if (x[k] > maxima[k % B]) maxima[k % B] = x[k];
+  return maxima;
 }
 
 /**
  * The float64 reference: plain TypeScript, one core. Every other backend is tested against
- * it. x ← P x on an n × B node-major block, then per-terminal entropies at every hop.
+ * it. x ← P x on an n × B node-major block, then per-terminal entropies at every hop, then
+ * each column renormalised by a power of two (ColumnScales) as the float32 engines do.
  */
 export class CpuBackend implements Backend {
   readonly info: BackendInfo = { name: 'cpu', precision: 'float64' };
@@ -89,14 +102,17 @@ export class CpuBackend implements Backend {
       let x = new Float64Array(n * B);
       let next = new Float64Array(n * B);
       for (let b = 0; b < B; b++) x[terminals[first + b] * B + b] = 1;
+      const scales = new ColumnScales(B);
 
       for (let hop = 1; hop <= hops; hop++) {
         job.signal?.throwIfAborted();
-        pullStep(walk, x, next, B);
+        pullStep(walk, x, next, B, scales.factor);
         [x, next] = [next, x];
+        const maxima = columnMaxima(x, B);
         for (let b = 0; b < B; b++) {
-          storeEntropy(table, hop, first + b, posteriorEntropy(x, b, B, n, prior));
+          storeEntropy(table, hop, first + b, posteriorEntropy(x, b, B, n, prior), scales.shift[b], maxima[b]);
           if (table.guessing) table.guessing[(hop - 1) * T + first + b] = guessingEntropy(x, b, B, n, prior);
+          scales.renormalise(b, maxima[b]);
         }
         done += B;
         job.onProgress?.(done, hops * T);

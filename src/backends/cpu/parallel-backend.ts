@@ -4,6 +4,7 @@ import type { TransitionMatrix } from '../../walks/transition.js';
 import { runWalkersReference, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import { entropiesFromSums } from '../../stats/entropy.js';
 import {
+  ColumnScales,
   createEntropyTable,
   storeEntropy,
   type Backend,
@@ -29,6 +30,8 @@ interface WorkerSetup {
   blocks: [SharedArrayBuffer, SharedArrayBuffer];
   prior: SharedArrayBuffer | null;
   partials: SharedArrayBuffer;
+  /** B factors of ColumnScales, multiplied into each pull step's output. */
+  factors: SharedArrayBuffer;
   /** Bytes per block element: 8 (float64) or 4 (float32 storage, float64 sums). */
   bytesPerValue: 4 | 8;
   first: number;
@@ -41,7 +44,8 @@ interface WorkerSetup {
  * The worker's body. It runs from its source text (new Worker(..., { eval: true })), so
  * it may use nothing from this module; that also lets it run unbundled under vitest.
  * The pull step is generated for the batch size B with one local accumulator per
- * terminal (V8 keeps them in registers; an accumulator array measured 2-3x slower).
+ * terminal (V8 keeps them in registers; an accumulator array measured 2-3x slower), and
+ * scales each output column by its renormalisation factor.
  */
 function workerMain(parentPort: import('node:worker_threads').MessagePort, setup: WorkerSetup): void {
   const rowPtr = new Uint32Array(setup.rowPtr);
@@ -51,11 +55,13 @@ function workerMain(parentPort: import('node:worker_threads').MessagePort, setup
   const blocks = [block(setup.blocks[0]), block(setup.blocks[1])];
   const prior = setup.prior ? new Float64Array(setup.prior) : null;
   const partials = new Float64Array(setup.partials);
+  const factors = new Float64Array(setup.factors);
   const { first, last, B, index } = setup;
   const terms = Array.from({ length: B }, (_, b) => b);
   const pull = new Function(
-    'rowPtr', 'colIdx', 'values', 'x', 'next', 'first', 'last',
-    `for (let i = first; i < last; i++) {
+    'rowPtr', 'colIdx', 'values', 'x', 'next', 'first', 'last', 'factors',
+    `${terms.map((b) => `const f${b} = factors[${b}];`).join(' ')}
+    for (let i = first; i < last; i++) {
       let ${terms.map((b) => `a${b} = 0`).join(', ')};
       const end = rowPtr[i + 1];
       for (let e = rowPtr[i]; e < end; e++) {
@@ -64,23 +70,25 @@ function workerMain(parentPort: import('node:worker_threads').MessagePort, setup
         ${terms.map((b) => `a${b} += p * x[k + ${b}];`).join(' ')}
       }
       const r = i * ${B};
-      ${terms.map((b) => `next[r + ${b}] = a${b};`).join(' ')}
+      ${terms.map((b) => `next[r + ${b}] = a${b} * f${b};`).join(' ')}
     }`,
-  ) as (rowPtr: Uint32Array, colIdx: Uint32Array, values: Float64Array, x: Float64Array | Float32Array, next: Float64Array | Float32Array, first: number, last: number) => void;
+  ) as (rowPtr: Uint32Array, colIdx: Uint32Array, values: Float64Array, x: Float64Array | Float32Array, next: Float64Array | Float32Array, first: number, last: number, factors: Float64Array) => void;
 
   parentPort.on('message', (message: { parity: number; entropy: boolean }) => {
     const next = blocks[1 - message.parity];
-    pull(rowPtr, colIdx, values, blocks[message.parity], next, first, last);
+    pull(rowPtr, colIdx, values, blocks[message.parity], next, first, last, factors);
     if (message.entropy) {
-      const base = index * B * 3;
-      for (let k = 0; k < B * 3; k++) partials[base + k] = 0;
+      const base = index * B * 4;
+      for (let k = 0; k < B * 4; k++) partials[base + k] = 0;
       for (let i = first; i < last; i++) {
         const q = prior ? prior[i] : 1;
         const row = i * B;
         for (let b = 0; b < B; b++) {
-          const y = q * next[row + b];
+          const x = next[row + b];
+          const at = base + b * 4;
+          if (x > partials[at + 3]) partials[at + 3] = x;
+          const y = q * x;
           if (y > 0) {
-            const at = base + b * 3;
             partials[at] += y;
             partials[at + 1] += y * Math.log2(y);
             if (y > partials[at + 2]) partials[at + 2] = y;
@@ -95,8 +103,10 @@ function workerMain(parentPort: import('node:worker_threads').MessagePort, setup
 interface WorkerPool {
   /** blocks[0], where each batch's x = e_j starts. */
   start: Float64Array | Float32Array;
-  /** Per worker and terminal: Σy, Σy log2 y, max y of its rows after the last step. */
+  /** Per worker and terminal: Σy, Σy log2 y, max y, max x of its rows after the last step. */
   sums: Float64Array;
+  /** The factors the next step multiplies its output columns by (ColumnScales). */
+  factors: Float64Array;
   step(parity: number, entropy: boolean): Promise<void>;
   terminate(): Promise<void>;
 }
@@ -154,7 +164,9 @@ export class ParallelCpuBackend implements Backend {
       new SharedArrayBuffer(walk.n * B * this.bytesPerValue),
       new SharedArrayBuffer(walk.n * B * this.bytesPerValue),
     ];
-    const partials = new SharedArrayBuffer(this.threads * B * 3 * 8);
+    const partials = new SharedArrayBuffer(this.threads * B * 4 * 8);
+    const factors = new SharedArrayBuffer(B * 8);
+    new Float64Array(factors).fill(1);
     const common = {
       rowPtr: shared(walk.rowPtr),
       colIdx: shared(walk.colIdx),
@@ -162,6 +174,7 @@ export class ParallelCpuBackend implements Backend {
       blocks,
       prior: prior ? shared(prior) : null,
       partials,
+      factors,
       bytesPerValue: this.bytesPerValue,
       B,
     };
@@ -180,6 +193,7 @@ export class ParallelCpuBackend implements Backend {
     return {
       start: this.bytesPerValue === 4 ? new Float32Array(blocks[0]) : new Float64Array(blocks[0]),
       sums: new Float64Array(partials),
+      factors: new Float64Array(factors),
       step: async (parity, entropy) => {
         await Promise.race([
           Promise.all(
@@ -227,6 +241,7 @@ export class ParallelCpuBackend implements Backend {
     const pool = this.startWorkers(walk, B, job.prior);
     const table = createEntropyTable(hops, T);
     const { start, sums } = pool;
+    const scales = new ColumnScales(B);
     let done = 0;
     try {
       for (let first = 0; first < T; first += B) {
@@ -234,20 +249,25 @@ export class ParallelCpuBackend implements Backend {
         // Every batch starts from blocks[0], whichever block the last batch ended in.
         start.fill(0);
         for (let b = 0; b < count; b++) start[terminals[first + b] * B + b] = 1;
+        scales.reset();
         for (let hop = 1; hop <= hops; hop++) {
           job.signal?.throwIfAborted();
+          pool.factors.set(scales.factor);
           await pool.step((hop - 1) % 2, true);
           for (let b = 0; b < count; b++) {
             let S = 0;
             let Y = 0;
             let M = 0;
+            let X = 0;
             for (let w = 0; w < this.threads; w++) {
-              const at = (w * B + b) * 3;
+              const at = (w * B + b) * 4;
               S += sums[at];
               Y += sums[at + 1];
               M = Math.max(M, sums[at + 2]);
+              X = Math.max(X, sums[at + 3]);
             }
-            storeEntropy(table, hop, first + b, entropiesFromSums(S, Y, M));
+            storeEntropy(table, hop, first + b, entropiesFromSums(S, Y, M), scales.shift[b], X);
+            scales.renormalise(b, X);
           }
           done += count;
           job.onProgress?.(done, hops * T);

@@ -3,6 +3,7 @@ import { DeviceError } from '../../errors.js';
 import { unpackWalkerRecords, walkerRandom, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import { entropiesFromSums } from '../../stats/entropy.js';
 import {
+  ColumnScales,
   createEntropyTable,
   storeEntropy,
   type Backend,
@@ -48,7 +49,9 @@ interface KernelThis {
 // Kernel bodies are parsed by gpu.js from their source: plain functions, no closures. Loop
 // counters are integers counting from 0 to a constant (gpu.js's WGSL and GLSL both need
 // that); the data-dependent bound is an `if` inside.
-function segmentSums(this: KernelThis, colIdx: Float32Array, values: Float32Array, segStart: Float32Array, segEnd: Float32Array, x: Float32Array) {
+// segmentSums multiplies by factors[b], the column's renormalisation (ColumnScales), so
+// that the pull step's output is already renormalised.
+function segmentSums(this: KernelThis, colIdx: Float32Array, values: Float32Array, segStart: Float32Array, segEnd: Float32Array, x: Float32Array, factors: Float32Array) {
   const s = Math.floor(this.thread.x / this.constants.B);
   const b = this.thread.x - s * this.constants.B;
   let sum = 0;
@@ -60,7 +63,7 @@ function segmentSums(this: KernelThis, colIdx: Float32Array, values: Float32Arra
       sum += values[e] * x[colIdx[e] * this.constants.B + b];
     }
   }
-  return sum;
+  return sum * factors[b];
 }
 
 function rowSums(this: KernelThis, segPtr: Float32Array, partial: Float32Array, previous: Float32Array) {
@@ -81,9 +84,10 @@ function rowSums(this: KernelThis, segPtr: Float32Array, partial: Float32Array, 
 }
 
 /**
- * One of the three per-chunk reductions of y = q ⊙ x for each terminal column, chosen by
- * constants.reduction (0: Σy, 1: Σ y log2 y, 2: max y): gpu.js kernels return one number,
- * so the backend runs this kernel once per reduction.
+ * One of the per-chunk reductions of y = q ⊙ x for each terminal column, chosen by
+ * constants.reduction (0: Σy, 1: Σ y log2 y, 2: max y, 3: max x without the prior, for the
+ * renormalisation when there is a prior): gpu.js kernels return one number, so the backend
+ * runs this kernel once per reduction.
  */
 function chunkReduction(this: KernelThis, x: Float32Array, prior: Float32Array) {
   const chunk = Math.floor(this.thread.x / this.constants.B);
@@ -97,6 +101,7 @@ function chunkReduction(this: KernelThis, x: Float32Array, prior: Float32Array) 
       if (this.constants.reduction === 0) total += y;
       if (this.constants.reduction === 1 && y > 0) total += y * Math.log2(y);
       if (this.constants.reduction === 2) total = Math.max(total, y);
+      if (this.constants.reduction === 3) total = Math.max(total, x[i * this.constants.B + b]);
     }
   }
   return total;
@@ -280,6 +285,8 @@ export class GpuJsBackend implements Backend {
         sum: this.kernel(chunkReduction, chunks * B, { ...constants, reduction: 0 }, CHUNK_ROWS, false),
         sumYLogY: this.kernel(chunkReduction, chunks * B, { ...constants, reduction: 1 }, CHUNK_ROWS, false),
         max: this.kernel(chunkReduction, chunks * B, { ...constants, reduction: 2 }, CHUNK_ROWS, false),
+        // Without a prior, max y is max x.
+        maxX: job.prior ? this.kernel(chunkReduction, chunks * B, { ...constants, reduction: 3 }, CHUNK_ROWS, false) : undefined,
       };
     });
     const live = new Set<Texture>();
@@ -293,6 +300,7 @@ export class GpuJsBackend implements Backend {
     };
 
     const table = createEntropyTable(job.hops, T);
+    const scales = new ColumnScales(B);
     let done = 0;
     try {
       for (let first = 0; first < T; first += B) {
@@ -303,11 +311,13 @@ export class GpuJsBackend implements Backend {
           const s = plan.slabs.findIndex((slab) => node < slab.end);
           (blocks[s] as Float32Array)[(node - plan.slabs[s].start) * B + b] = 1;
         }
+        scales.reset();
         for (let hop = 1; hop <= job.hops; hop++) {
           job.signal?.throwIfAborted();
           const next: Block[] = new Array(plan.slabs.length);
+          const factors = Float32Array.from(scales.factor);
           for (const tile of tiles) {
-            const partial = keep(await tile.segments(tile.colIdx, tile.values, tile.segStart, tile.segEnd, blocks[tile.columnSlab] as never) as Block);
+            const partial = keep(await tile.segments(tile.colIdx, tile.values, tile.segStart, tile.segEnd, blocks[tile.columnSlab] as never, factors) as Block);
             const previous = tile.accumulate ? next[tile.rowSlab] : new Float32Array(1);
             const output = keep(await tile.rows(tile.segPtr, partial as never, previous as never) as Block);
             release(partial);
@@ -319,20 +329,26 @@ export class GpuJsBackend implements Backend {
           const S = new Float64Array(B);
           const Y = new Float64Array(B);
           const M = new Float64Array(B);
+          const X = new Float64Array(B);
           for (let s = 0; s < plan.slabs.length; s++) {
             const r = reductions[s];
             const sums = (await r.sum(blocks[s] as never, r.prior)) as Float32Array;
             const ylogy = (await r.sumYLogY(blocks[s] as never, r.prior)) as Float32Array;
             const maxima = (await r.max(blocks[s] as never, r.prior)) as Float32Array;
+            const maximaX = r.maxX ? ((await r.maxX(blocks[s] as never, r.prior)) as Float32Array) : maxima;
             for (let c = 0; c < sums.length / B; c++) {
               for (let b = 0; b < B; b++) {
                 S[b] += sums[c * B + b];
                 Y[b] += ylogy[c * B + b];
                 M[b] = Math.max(M[b], maxima[c * B + b]);
+                X[b] = Math.max(X[b], maximaX[c * B + b]);
               }
             }
           }
-          for (let b = 0; b < count; b++) storeEntropy(table, hop, first + b, entropiesFromSums(S[b], Y[b], M[b]));
+          for (let b = 0; b < count; b++) {
+            storeEntropy(table, hop, first + b, entropiesFromSums(S[b], Y[b], M[b]), scales.shift[b], X[b]);
+            scales.renormalise(b, X[b]);
+          }
           done += count;
           job.onProgress?.(done, job.hops * T);
           if (hop === 1 && first === 0) this.noteModeThatRan(tiles[0].segments);
@@ -345,7 +361,7 @@ export class GpuJsBackend implements Backend {
         tile.segments.destroy();
         tile.rows.destroy();
       }
-      for (const r of reductions) for (const k of [r.sum, r.sumYLogY, r.max]) k.destroy();
+      for (const r of reductions) for (const k of [r.sum, r.sumYLogY, r.max, r.maxX]) k?.destroy();
     }
     return table;
   }

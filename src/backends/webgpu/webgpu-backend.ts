@@ -1,3 +1,4 @@
+import columnScaleWgsl from '../../../shaders/column-scale.wgsl';
 import entropyFinishWgsl from '../../../shaders/entropy-finish.wgsl';
 import entropyPartialsWgsl from '../../../shaders/entropy-partials.wgsl';
 import roundProductsWgsl from '../../../shaders/round-products.wgsl';
@@ -9,6 +10,7 @@ import { DeviceError } from '../../errors.js';
 import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import { entropiesFromSums } from '../../stats/entropy.js';
 import {
+  ColumnScales,
   createEntropyTable,
   storeEntropy,
   type Backend,
@@ -20,9 +22,10 @@ import {
 } from '../backend.js';
 import { dispatchSize, ENTROPY_CHUNK_ROWS, makePlan, MAX_BATCH, WORKGROUP, type Plan, type PlanLimits } from './plan.js';
 
+/** The pull-step kernels renormalise columns with the shared columnScale function. */
 const KERNELS = {
-  'spmm-rows': spmmRowsWgsl,
-  'spmm-segments': spmmSegmentsWgsl,
+  'spmm-rows': columnScaleWgsl + spmmRowsWgsl,
+  'spmm-segments': columnScaleWgsl + spmmSegmentsWgsl,
   'spmm-segment-sum': spmmSegmentSumWgsl,
   'entropy-partials': entropyPartialsWgsl,
   'entropy-finish': entropyFinishWgsl,
@@ -338,6 +341,8 @@ class GpuJob {
       ),
     );
     const segmentPartial = this.buffer('segment partials', plan.maxSegments * B * 4, GPUBufferUsage.STORAGE);
+    // Each hop's (S, T, M, X) per column; the next hop's pull step reads X to renormalise.
+    this.result = this.buffer('entropy result', B * 16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
     this.tiles = plan.tiles.map((tile, t) => {
       const name = `tile ${t} (${tile.rowSlab},${tile.columnSlab})`;
       const rowPtr = this.storage(`${name} rowPtr`, tile.rowPtr);
@@ -364,10 +369,10 @@ class GpuJob {
         longCount,
         segmentCount,
         rows: [0, 1].map((p) =>
-          this.bindGroup('spmm-rows', `${name} parity ${p}`, [rowsParams, rowPtr, colIdx, values, shortRows, input(p), output(p)]),
+          this.bindGroup('spmm-rows', `${name} parity ${p}`, [rowsParams, rowPtr, colIdx, values, shortRows, input(p), output(p), this.result]),
         ),
         segments: [0, 1].map((p) =>
-          this.bindGroup('spmm-segments', `${name} parity ${p}`, [segParams, segments, colIdx, values, input(p), segmentPartial]),
+          this.bindGroup('spmm-segments', `${name} parity ${p}`, [segParams, segments, colIdx, values, input(p), segmentPartial, this.result]),
         ),
         segmentSum: [0, 1].map((p) =>
           this.bindGroup('spmm-segment-sum', `${name} parity ${p}`, [sumParams, longRows, segPtr, segmentPartial, output(p)]),
@@ -387,7 +392,6 @@ class GpuJob {
         this.bindGroup('entropy-partials', `slab ${s} parity ${parity}`, [params, this.blocks[s][parity], prior, partials]),
       );
     });
-    this.result = this.buffer('entropy result', B * 16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     this.finishGroup = this.bindGroup('entropy-finish', 'all slabs', [
       this.uniform('entropy-finish params', [plan.totalChunks, 0, 0, 0]),
       partials,
@@ -436,8 +440,9 @@ class GpuJob {
 
   /**
    * Columns of P^t for one batch (column b starts at e_{nodes[b]}), every hop reduced to
-   * per-column (Σy, Σy log2 y, max y); returns those sums, hop-major, B × 4 per hop. The
-   * final block stays in blocks[·][hops % 2].
+   * per-column (Σy, Σy log2 y, max y, max x), each hop's columns renormalised on the GPU by
+   * the previous hop's max x; returns those sums, hop-major, B × 4 per hop. The final block
+   * stays in blocks[·][hops % 2].
    */
   private async propagate(nodes: Uint32Array, progress: (columns: number) => void): Promise<Float32Array> {
     const { job, plan, B } = this;
@@ -446,6 +451,7 @@ class GpuJob {
     const hopsPerWait = Math.max(1, Math.floor(WORK_PER_WAIT / Math.max(1, nonzeros * B)));
     const encoder = this.device.createCommandEncoder({ label: 'anonscope batch start' });
     for (const slab of this.blocks) encoder.clearBuffer(slab[0]);
+    encoder.clearBuffer(this.result); // no renormalisation before the first hop
     this.device.queue.submit([encoder.finish()]);
     nodes.forEach((node, b) => {
       const s = plan.slabs.findIndex((slab) => node < slab.end);
@@ -484,13 +490,17 @@ class GpuJob {
     const T = job.terminals.length;
     const { hops } = job;
     const table = createEntropyTable(hops, T);
+    // The host replays the GPU's renormalisation from the same max x to keep log2 of the scale.
+    const scales = new ColumnScales(B);
     for (let first = 0; first < T; first += B) {
       const nodes = job.terminals.subarray(first, Math.min(T, first + B));
       const sums = await this.propagate(nodes, (done) => job.onProgress?.(first * hops + done, hops * T));
+      scales.reset();
       for (let hop = 1; hop <= hops; hop++) {
         for (let b = 0; b < nodes.length; b++) {
           const at = ((hop - 1) * B + b) * 4;
-          storeEntropy(table, hop, first + b, entropiesFromSums(sums[at], sums[at + 1], sums[at + 2]));
+          storeEntropy(table, hop, first + b, entropiesFromSums(sums[at], sums[at + 1], sums[at + 2]), scales.shift[b], sums[at + 3]);
+          scales.renormalise(b, sums[at + 3]);
         }
       }
     }
