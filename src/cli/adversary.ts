@@ -18,7 +18,8 @@ P(M_i) from Monte-Carlo walkers, H(I|M_i) from the batched pull step on the hone
 and H(I|O) = Σ P(M_i) H(I|M_i) + (1 - Σ P(M_i)) log2 n.
 
 Adversary:
-  --attack-edges g1,g2 attack-edge counts to evaluate [0,10,100,1000]
+  --attack-edges g1,g2 attack-edge counts to evaluate [0,10,100,1000]; the Sybils and
+                       honest nodes must fit in 2^24 nodes, the Sybil edges in 2^26
   --sybils-per-edge S  Sybils per attack edge [10]
   --sybil-region R     ${SYBIL_REGION_SHAPES.join(' | ')}: the Sybils' own topology [random]
   --sybil-degree D     mean degree inside a random Sybil region [10]
@@ -30,7 +31,8 @@ Walks:
   --walkers N          Monte-Carlo walkers per row [100000]
   --two-hop k1,k2|sweep
                        also the two-hop optimisation (only the k-th and last hops form
-                       the circuit), for these k or every k in 1..L-1
+                       the circuit), for these k or every k in 1..L-1 (needs L >= 2);
+                       its rows go to the table, the JSON and two-hop.csv in --out
   --posterior-samples K
                        walkers per hop whose predecessor's posterior is computed [200]
   --seed S             seed of the walkers and the Sybil region [1]
