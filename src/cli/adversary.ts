@@ -1,12 +1,12 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { adversaryEntropy, SYBIL_REGION_SHAPES, type AdversaryResult } from '../analyses/adversary.js';
 import { BACKEND_NAMES, createBackend, RUNTIMES } from '../backends/index.js';
 import { InputError, ParameterError } from '../errors.js';
 import { adversaryCsv, adversaryJson, adversaryTable, hioVsAttackEdgesSvg, twoHopCsv, twoHopSvg } from '../report/adversary-report.js';
+import { nodeIndex, type Csr } from '../graph/csr.js';
 import { WALK_MODELS } from '../walks/index.js';
-import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS } from './args.js';
+import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, writeOutputs } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 import { createProgress } from './progress.js';
 
@@ -18,7 +18,8 @@ P(M_i) from Monte-Carlo walkers, H(I|M_i) from the batched pull step on the hone
 and H(I|O) = Σ P(M_i) H(I|M_i) + (1 - Σ P(M_i)) log2 n.
 
 Adversary:
-  --attack-edges g1,g2 attack-edge counts to evaluate [0,10,100,1000]
+  --attack-edges g1,g2 attack-edge counts to evaluate [0,10,100,1000]; the Sybils and
+                       honest nodes must fit in 2^24 nodes, the Sybil edges in 2^26
   --sybils-per-edge S  Sybils per attack edge [10]
   --sybil-region R     ${SYBIL_REGION_SHAPES.join(' | ')}: the Sybils' own topology [random]
   --sybil-degree D     mean degree inside a random Sybil region [10]
@@ -30,7 +31,8 @@ Walks:
   --walkers N          Monte-Carlo walkers per row [100000]
   --two-hop k1,k2|sweep
                        also the two-hop optimisation (only the k-th and last hops form
-                       the circuit), for these k or every k in 1..L-1
+                       the circuit), for these k or every k in 1..L-1 (needs L >= 2);
+                       its rows go to the table, the JSON and two-hop.csv in --out
   --posterior-samples K
                        walkers per hop whose predecessor's posterior is computed [200]
   --seed S             seed of the walkers and the Sybil region [1]
@@ -52,12 +54,54 @@ async function readNodeList(path: string): Promise<string[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new InputError(`${path}: cannot read the compromised-node file (${(error as Error).message})`);
+    throw new InputError(`${path}: cannot read the compromised-node file (${(error as Error).message})`, { cause: error });
   }
-  return text
+  const ids = text
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
+  if (ids.length === 0) throw new InputError(`${path}: the compromised-node file lists no node ids (one per line)`);
+  return ids;
+}
+
+/** The graph builder indexes node keys in a Map, which holds at most 2^24 entries. */
+const MAX_NODES = 2 ** 24;
+/** Sybil-region edges: beyond this the region alone takes gigabytes. */
+const MAX_SYBIL_EDGES = 2 ** 26;
+
+/** The Sybil region must fit in memory: refuse before any work what would fail after a long build. */
+function checkSybilRegion(attackEdges: number[], sybilsPerEdge: number, shape: string, sybilDegree: number, honestNodes = 0): void {
+  for (const g of attackEdges) {
+    const sybils = g * sybilsPerEdge;
+    if (honestNodes + sybils > MAX_NODES) {
+      const honest = honestNodes ? ` plus ${honestNodes} honest nodes` : '';
+      throw new ParameterError(
+        `--attack-edges ${g} with --sybils-per-edge ${sybilsPerEdge} makes ${sybils} Sybils${honest}; at most 2^24 = ${MAX_NODES} nodes fit in all`,
+      );
+    }
+    const edges = shape === 'clique' ? (sybils * (sybils - 1)) / 2 : (sybils * sybilDegree) / 2;
+    if (edges > MAX_SYBIL_EDGES) {
+      throw new ParameterError(
+        `--attack-edges ${g}: a ${shape} Sybil region of ${sybils} nodes has about ${Math.round(edges)} edges; at most 2^26 = ${MAX_SYBIL_EDGES} fit (fewer attack edges or Sybils${shape === 'clique' ? ', or --sybil-region random' : ', or a lower --sybil-degree'})`,
+      );
+    }
+  }
+}
+
+/** The k of --two-hop: a list or "sweep", each in 1..L-1 (hop k and the last hop form the circuit). */
+function twoHopOption(text: string, hops: number): number[] {
+  if (hops < 2) throw new ParameterError(`--two-hop needs walks of at least 2 hops (k in 1..L-1), got --hops ${hops}`);
+  if (text === 'sweep') return Array.from({ length: hops - 1 }, (_, k) => k + 1);
+  const ks = listOption(text).map((k) => integerOption('two-hop', k, 1, hops - 1));
+  if (ks.length === 0) throw new ParameterError('--two-hop needs k1,k2,… or sweep');
+  return ks;
+}
+
+/** The node ids of --compromised must be nodes of the graph: checked before the backend starts. */
+function checkCompromised(csr: Csr, ids: string[]): void {
+  const index = nodeIndex(csr);
+  const unknown = ids.find((id) => !index.has(id));
+  if (unknown !== undefined) throw new ParameterError(`--compromised: node "${unknown}" is not a node of the graph`);
 }
 
 export async function adversaryCommand(argv: string[]): Promise<void> {
@@ -90,32 +134,35 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
     throw new ParameterError(`adversary: expected one graph file, got ${positionals.length} (see anonscope adversary --help)`);
   }
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
+  // Every parameter is checked before the graph loads and the backend starts.
   const walks = listOption(values.walk).map((w) => choiceOption('walk', w, WALK_MODELS));
+  if (walks.length === 0) throw new ParameterError(`--walk needs at least one of ${WALK_MODELS.join(', ')}`);
   const attackEdges = listOption(values['attack-edges']).map((g) => integerOption('attack-edges', g, 0));
+  if (attackEdges.length === 0 && !values.compromised) throw new ParameterError('--attack-edges needs at least one count (e.g. 0,10,100)');
+  const hops = integerOption('hops', values.hops, 1, 100_000);
   const options = {
     attackEdges,
     sybilsPerEdge: integerOption('sybils-per-edge', values['sybils-per-edge'], 1),
     sybilRegion: choiceOption('sybil-region', values['sybil-region'], SYBIL_REGION_SHAPES),
     sybilDegree: integerOption('sybil-degree', values['sybil-degree'], 2),
-    hops: integerOption('hops', values.hops, 1, 100_000),
+    hops,
     walkers: integerOption('walkers', values.walkers, 1, 1e9),
     posteriorSamples: integerOption('posterior-samples', values['posterior-samples'], 1),
     seed: integerOption('seed', values.seed, 0, 2 ** 32 - 1),
-    compromised: values.compromised ? await readNodeList(values.compromised) : undefined,
-    twoHop: undefined as number[] | undefined,
+    twoHop: values['two-hop'] === undefined ? undefined : twoHopOption(values['two-hop'], hops),
+    compromised: undefined as string[] | undefined,
   };
-  if (values['two-hop'] !== undefined) {
-    options.twoHop =
-      values['two-hop'] === 'sweep'
-        ? Array.from({ length: options.hops - 1 }, (_, k) => k + 1)
-        : listOption(values['two-hop']).map((k) => integerOption('two-hop', k, 1, options.hops - 1));
-  }
   const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
+  const backendName = choiceOption('backend', values.backend, BACKEND_NAMES);
+  const runtime = choiceOption('runtime', values.runtime, RUNTIMES);
+  if (!values.compromised) checkSybilRegion(attackEdges, options.sybilsPerEdge, options.sybilRegion, options.sybilDegree);
+  if (values.out) await prepareOutputDirectory(values.out);
+  if (values.compromised) options.compromised = await readNodeList(values.compromised);
+
   const csr = await loadGraphForCommand(positionals[0], values, log);
-  const backend = await createBackend(choiceOption('backend', values.backend, BACKEND_NAMES), {
-    runtime: choiceOption('runtime', values.runtime, RUNTIMES),
-    log,
-  });
+  if (options.compromised) checkCompromised(csr, options.compromised);
+  else checkSybilRegion(attackEdges.filter((g) => g > 0), options.sybilsPerEdge, options.sybilRegion, options.sybilDegree, csr.n);
+  const backend = await createBackend(backendName, { runtime, log });
   const results: AdversaryResult[] = [];
   const progress = createProgress('adversary', process.stderr, values.quiet);
   try {
@@ -135,14 +182,12 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
   }
   process.stdout.write({ table: adversaryTable, json: (r: AdversaryResult[]) => `${adversaryJson(r)}\n`, csv: adversaryCsv }[format](results));
   if (values.out) {
-    await mkdir(values.out, { recursive: true });
     const files: [string, string][] = [
       ['results.json', `${adversaryJson(results)}\n`],
       ['adversary.csv', adversaryCsv(results)],
     ];
     if (!options.compromised) files.push(['hio-vs-attack-edges.svg', hioVsAttackEdgesSvg(results)]);
     if (options.twoHop?.length) files.push(['two-hop.csv', twoHopCsv(results)], ['two-hop.svg', twoHopSvg(results)]);
-    for (const [name, content] of files) await writeFile(join(values.out, name), content);
-    log(`wrote ${files.map(([name]) => name).join(', ')} to ${values.out}`);
+    await writeOutputs(values.out, files, log);
   }
 }

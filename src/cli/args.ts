@@ -1,4 +1,7 @@
-import { ParameterError } from '../errors.js';
+import { constants } from 'node:fs';
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { InputError, ParameterError } from '../errors.js';
 
 /** Strict integer option: the whole text must be an integer within [min, max]. */
 export function integerOption(name: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -28,3 +31,73 @@ export const OUTPUT_OPTIONS = {
   quiet: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
+
+/** "ENOENT: no such file or directory" from a Node file-system error, without the call and path it repeats. */
+export function fileErrorReason(error: unknown): string {
+  return ((error as Error)?.message ?? String(error)).replace(/, \w+ '.*'$/s, '');
+}
+
+/**
+ * mkdir -p, one level at a time: Node 20's mkdir({ recursive: true }) never returns where a
+ * parent exists but takes no new entries (/proc/x).
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+    await makeDirectory(dirname(dir));
+    await mkdir(dir).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
+}
+
+/** Create --out DIR if missing and check that it is a writable directory, before any work starts. */
+export async function prepareOutputDirectory(dir: string): Promise<void> {
+  try {
+    await makeDirectory(dir);
+    if (!(await stat(dir)).isDirectory()) throw new ParameterError(`--out ${dir}: not a directory (a file of that name exists)`);
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`--out ${dir}: cannot create or write this directory (${fileErrorReason(error)})`, { cause: error });
+  }
+}
+
+/** Write files into --out DIR and say so on stderr. */
+export async function writeOutputs(dir: string, files: [string, string][], log: (line: string) => void): Promise<void> {
+  await prepareOutputDirectory(dir);
+  for (const [name, content] of files) await writingOutput(join(dir, name), () => writeFile(join(dir, name), content));
+  log(`wrote ${files.map(([name]) => name).join(', ')} to ${dir}`);
+}
+
+/** Check, before any work starts, that an output file can be written: its directory exists and is writable, and it is not a directory. */
+export async function checkOutputFile(file: string): Promise<void> {
+  const dir = dirname(file);
+  const refuse = (problem: string, cause?: unknown) => new InputError(`${file}: cannot write this file: ${problem}`, { cause });
+  let info;
+  try {
+    info = await stat(dir);
+  } catch (error) {
+    throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? refuse(`the directory ${dir} does not exist`, error) : refuse(fileErrorReason(error), error);
+  }
+  if (!info.isDirectory()) throw refuse(`${dir} is not a directory`);
+  await access(dir, constants.W_OK).catch((error) => {
+    throw refuse(`the directory ${dir} is not writable (${fileErrorReason(error)})`, error);
+  });
+  const existing = await stat(file).catch(() => undefined);
+  if (existing?.isDirectory()) throw refuse('it is a directory');
+}
+
+/** Run a write, turning a file-system failure into a one-line InputError naming the file. */
+export async function writingOutput<T>(file: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${file}: cannot write this file (${fileErrorReason(error)})`, { cause: error });
+  }
+}

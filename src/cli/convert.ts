@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ParameterError } from '../errors.js';
 import { writeCsrFile } from '../graph/binary-csr.js';
 import { edgeCount } from '../graph/csr.js';
+import { checkOutputFile, writingOutput } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 
 export const CONVERT_HELP = `Usage: anonscope convert <graph-file> <out.csr> [options]
@@ -38,9 +39,10 @@ export async function convertCommand(argv: string[]): Promise<void> {
   const [input, output] = positionals;
   if (!output.toLowerCase().endsWith('.csr')) throw new ParameterError(`convert: the output file must end in .csr, got "${output}"`);
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
+  await checkOutputFile(output);
   const csr = await loadGraphForCommand(input, values, log);
   const started = performance.now();
-  await writeCsrFile(output, csr);
+  await writingOutput(output, () => writeCsrFile(output, csr));
   const bytes = (await stat(output)).size;
   log(
     `wrote ${output}: ${csr.n} nodes, ${edgeCount(csr)} ${csr.directed ? 'arcs' : 'edges'}, ` +

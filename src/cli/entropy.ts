@@ -1,13 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOPS, DEFAULT_TERMINALS, initiatorEntropy } from '../analyses/initiator-entropy.js';
 import { GPUJS_MODES } from '../backends/gpujs/gpujs-backend.js';
 import { BACKEND_NAMES, createBackend, RUNTIMES } from '../backends/index.js';
 import { ParameterError } from '../errors.js';
+import { nodeIndex, type Csr } from '../graph/csr.js';
 import {
   entropyCdfSvg,
   entropyJson,
+  entropyNotes,
   entropyTable,
   entropyVsHopsSvg,
   hopsCsv,
@@ -16,7 +16,7 @@ import {
   roundsSvg,
 } from '../report/entropy-report.js';
 import { WALK_MODELS } from '../walks/index.js';
-import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS } from './args.js';
+import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, writeOutputs } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 import { readPriorFile } from './prior-file.js';
 import { createProgress } from './progress.js';
@@ -105,15 +105,13 @@ export async function entropyCommand(argv: string[]): Promise<void> {
     throw new ParameterError(`entropy: expected one graph file, got ${positionals.length} (see anonscope entropy --help)`);
   }
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
+  // Every parameter is checked before the graph loads and the backend starts.
   const walk = choiceOption('walk', values.walk, WALK_MODELS);
   const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
-  let backendName = choiceOption('backend', values.backend, BACKEND_NAMES);
-  if (values.guessing && backendName === 'auto') {
-    log('backend auto: cpu, the one backend that computes guessing entropy');
-    backendName = 'cpu';
-  }
+  const backendName = guessingBackend(choiceOption('backend', values.backend, BACKEND_NAMES), values.guessing, log);
   const runtime = choiceOption('runtime', values.runtime, RUNTIMES);
   const gpujsMode = values['gpujs-mode'] === undefined ? undefined : choiceOption('gpujs-mode', values['gpujs-mode'], GPUJS_MODES);
+  const threads = values.threads === undefined ? undefined : integerOption('threads', values.threads, 1, 1024);
   const hops = values.hops === undefined ? DEFAULT_HOPS : integerOption('hops', values.hops, 1, 100_000);
   const terminals =
     values.terminals === undefined || values.terminals === 'all'
@@ -122,11 +120,15 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   const seed = values.seed === undefined ? undefined : integerOption('seed', values.seed, 0, 2 ** 53 - 1);
   const cdfHop = values['cdf-hop'] === undefined ? undefined : integerOption('cdf-hop', values['cdf-hop'], 1, hops);
   const terminalIds = values['terminal-ids'] === undefined ? undefined : listOption(values['terminal-ids']);
-  const prior = values.prior ? await readPriorFile(values.prior) : undefined;
+  if (terminalIds?.length === 0) throw new ParameterError('--terminal-ids needs at least one node id');
+  const rounds = values.rounds === undefined ? undefined : integerOption('rounds', values.rounds, 1, 256);
+  const roundsSamples = values['rounds-samples'] === undefined ? undefined : integerOption('rounds-samples', values['rounds-samples'], 1);
   const report = { terminusWeighted: choiceOption('terminal-weighting', values['terminal-weighting'], ['uniform', 'terminus'] as const) === 'terminus' };
+  if (values.out) await prepareOutputDirectory(values.out);
+  const prior = values.prior ? await readPriorFile(values.prior) : undefined;
 
   const csr = await loadGraphForCommand(positionals[0], values, log);
-  const threads = values.threads === undefined ? undefined : integerOption('threads', values.threads, 1, 1024);
+  checkTerminals(csr, terminals, terminalIds);
   const backend = await createBackend(backendName, { runtime, gpujsMode, threads, requireHardware: values['require-hardware'], log });
   const progress = createProgress('entropy', process.stderr, values.quiet);
   let result;
@@ -142,24 +144,21 @@ export async function entropyCommand(argv: string[]): Promise<void> {
       backend,
       perTerminal: values['per-terminal'],
       cdfHop,
-      rounds: values.rounds === undefined ? undefined : integerOption('rounds', values.rounds, 1, 256),
+      rounds,
       guessing: values.guessing,
-      roundsSamples: values['rounds-samples'] === undefined ? undefined : integerOption('rounds-samples', values['rounds-samples'], 1),
+      roundsSamples,
       onProgress: progress.update,
     });
   } finally {
     progress.finish();
     await backend.dispose();
   }
-  if (result.graph.danglingNodes > 0) {
-    log(`note: ${result.graph.danglingNodes} nodes have no out-edges; a walk there stays put (self-loop)`);
-  }
+  for (const note of entropyNotes(result)) log(`note: ${note}`);
 
   const stdout = format === 'table' ? entropyTable(result, report) : format === 'json' ? entropyJson(result) : hopsCsv(result);
   process.stdout.write(format === 'json' ? `${stdout}\n` : stdout);
 
   if (values.out) {
-    await mkdir(values.out, { recursive: true });
     const files: [string, string][] = [
       ['results.json', `${entropyJson(result)}\n`],
       ['hops.csv', hopsCsv(result)],
@@ -168,7 +167,28 @@ export async function entropyCommand(argv: string[]): Promise<void> {
     ];
     if (result.perTerminal) files.push(['per-terminal.csv', perTerminalCsv(result)]);
     if (result.rounds) files.push(['rounds.csv', roundsCsv(result)], ['rounds.svg', roundsSvg(result)]);
-    for (const [name, content] of files) await writeFile(join(values.out, name), content);
-    log(`wrote ${files.map(([name]) => name).join(', ')} to ${values.out}`);
+    await writeOutputs(values.out, files, log);
+  }
+}
+
+/** Guessing entropy sorts every posterior column: the float64 cpu backend only (auto picks it). */
+function guessingBackend(name: (typeof BACKEND_NAMES)[number], guessing: boolean, log: (line: string) => void): (typeof BACKEND_NAMES)[number] {
+  if (!guessing || name === 'cpu') return name;
+  if (name === 'auto') {
+    log('backend auto: cpu, the one backend that computes guessing entropy');
+    return 'cpu';
+  }
+  throw new ParameterError(`--guessing sorts every posterior and runs on --backend cpu only, not ${name}`);
+}
+
+/** The terminal options that need the graph, checked before the backend starts. */
+function checkTerminals(csr: Csr, terminals: number | 'all' | undefined, terminalIds: string[] | undefined): void {
+  if (typeof terminals === 'number' && terminals > csr.n) {
+    throw new ParameterError(`--terminals must be 'all' or an integer in 1..${csr.n} (the node count), got ${terminals}`);
+  }
+  if (terminalIds) {
+    const index = nodeIndex(csr);
+    const unknown = terminalIds.find((id) => !index.has(id));
+    if (unknown !== undefined) throw new ParameterError(`--terminal-ids: unknown terminal id "${unknown}" (not a node of the graph)`);
   }
 }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ParameterError } from '../errors.js';
 import { writeCsrFile } from '../graph/binary-csr.js';
 import { GENERATOR_MODELS, generateGraph, generatedToCsr, writeEdgeList, type GenerateParameters } from '../graph/generators.js';
-import { choiceOption, integerOption, listOption } from './args.js';
+import { checkOutputFile, choiceOption, integerOption, listOption, writingOutput } from './args.js';
 
 export const GENERATE_HELP = `Usage: anonscope generate --model M --nodes N [model options] [--seed S] <out.txt|out.csr>
 
@@ -104,6 +104,8 @@ export async function generateCommand(argv: string[]): Promise<void> {
     parameters.rmat = { a: p[0], b: p[1], c: p[2], d: p[3] };
   }
 
+  await checkOutputFile(output);
+
   const started = performance.now();
   const graph = generateGraph(parameters);
   const degrees = new Uint32Array(graph.n);
@@ -122,15 +124,17 @@ export async function generateCommand(argv: string[]): Promise<void> {
       `max degree ${maxDegree}, mean ${((2 * graph.src.length) / graph.n).toFixed(2)}, in ${((performance.now() - started) / 1000).toFixed(2)} s`,
   );
   const writing = performance.now();
-  if (output.toLowerCase().endsWith('.csr')) {
-    await writeCsrFile(output, generatedToCsr(graph));
-  } else {
-    const command = ['anonscope generate', ...argv.filter((a) => a !== output)].join(' ');
-    await writeEdgeList(output, graph, [
-      command,
-      `${graph.n} nodes (ids 0..${graph.n - 1}; ${graph.n - withEdges} without edges are not listed), ${graph.src.length} ${graph.directed ? 'arcs' : 'edges'}`,
-    ]);
-  }
+  await writingOutput(output, async () => {
+    if (output.toLowerCase().endsWith('.csr')) {
+      await writeCsrFile(output, generatedToCsr(graph));
+    } else {
+      const command = ['anonscope generate', ...argv.filter((a) => a !== output)].join(' ');
+      await writeEdgeList(output, graph, [
+        command,
+        `${graph.n} nodes (ids 0..${graph.n - 1}; ${graph.n - withEdges} without edges are not listed), ${graph.src.length} ${graph.directed ? 'arcs' : 'edges'}`,
+      ]);
+    }
+  });
   const bytes = (await stat(output)).size;
   log(`wrote ${output}: ${(bytes / 2 ** 20).toFixed(1)} MiB in ${((performance.now() - writing) / 1000).toFixed(2)} s`);
 }

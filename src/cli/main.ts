@@ -70,10 +70,29 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     const code = exitCodeOf(error);
-    // Expected errors are one line (node's parseArgs adds a hint on a second line).
-    const message =
-      error instanceof AnonscopeError || code === 2 ? (error as Error).message.replace(/\s*\n\s*/g, ' ') : ((error as Error)?.stack ?? String(error));
-    process.stderr.write(`anonscope ${command}: error: ${message}\n`);
+    process.stderr.write(`anonscope ${command}: error: ${errorLine(error, code, rest)}\n`);
+    if (code === 1 && process.env.ANONSCOPE_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? error}\n`);
     return code;
   }
+}
+
+/** One line for any error: expected ones say what to fix; an unexpected one says how to get its stack trace. */
+function errorLine(error: unknown, code: number, argv: string[]): string {
+  // node's parseArgs puts a hint on a second line.
+  const message = String((error as Error)?.message ?? error).replace(/\s*\n\s*/g, ' ');
+  if (error instanceof AnonscopeError || code !== 1) return explainAmbiguousValue(message, argv) ?? message;
+  return `${message} (unexpected ${(error as Error)?.name ?? 'error'}: a bug; ANONSCOPE_DEBUG=1 prints its stack trace)`;
+}
+
+/**
+ * parseArgs takes "--hops -3" for an option with its value missing ("argument is
+ * ambiguous"): say what it read and how to pass a value that starts with a dash.
+ */
+function explainAmbiguousValue(message: string, argv: string[]): string | undefined {
+  const option = /^Option '([^']+)' argument is ambiguous/.exec(message)?.[1];
+  if (option === undefined) return undefined;
+  const at = argv.findIndex((arg, i) => arg === option && argv[i + 1]?.startsWith('-'));
+  const value = argv[at + 1];
+  const long = /use '(--[^=']+)=-XYZ'/.exec(message)?.[1] ?? option;
+  return `${option} ${value}: a value that starts with "-" is read as an option, so ${option} got no value; write ${long}=${value} to pass it as the value`;
 }

@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LOADS, DEFAULT_MIX_TRIALS, singleMix, singleMixSweep } from '../analyses/single-mix.js';
 import type { Backend } from '../backends/backend.js';
@@ -17,7 +15,7 @@ import {
   sweepSvg,
   sweepTable,
 } from '../report/mix-report.js';
-import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS } from './args.js';
+import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, writeOutputs } from './args.js';
 import { createProgress } from './progress.js';
 
 /** A real-valued option: the whole text must be a finite number within the bounds. */
@@ -38,12 +36,8 @@ export function realListOption(name: string, text: string, bounds: { min?: numbe
   return items.map((item) => realOption(name, item, bounds));
 }
 
-/** Write files into DIR and say so on stderr. */
-export async function writeOutputs(dir: string, files: [string, string][], log: (line: string) => void): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  for (const [name, content] of files) await writeFile(join(dir, name), content);
-  log(`wrote ${files.map(([name]) => name).join(', ')} to ${dir}`);
-}
+// network.ts takes writeOutputs from here.
+export { writeOutputs } from './args.js';
 
 export const MIX_BACKENDS = ['cpu', 'webgpu', 'gpujs'] as const;
 export type MixBackendName = (typeof MIX_BACKENDS)[number];
@@ -169,9 +163,13 @@ export async function mixCommand(argv: string[]): Promise<void> {
   const seed = values.seed === undefined ? 1 : integerOption('seed', values.seed, 0, 2 ** 53 - 1);
   const tailMass = values['tail-mass'] === undefined ? undefined : realOption('tail-mass', values['tail-mass'], { exclusiveMin: 0, max: 0.49 });
   const delay = await parseDelay(values.delay);
+  if (!values.sweep && values.rate === undefined) throw new ParameterError('mix: --rate is required (or use --sweep; see anonscope mix --help)');
+  const rate = values.sweep || values.rate === undefined ? undefined : realOption('rate', values.rate, { exclusiveMin: 0 });
+  const loads = values.sweep && values.loads !== undefined ? realListOption('loads', values.loads, { exclusiveMin: 0 }) : undefined;
+  if (values.out) await prepareOutputDirectory(values.out);
   const kernels = await createMixKernels(values, log);
   try {
-    await runMix(values, { format, trials, seed, tailMass, delay, kernels, log });
+    await runMix(values, { format, rate, loads, trials, seed, tailMass, delay, kernels, log });
   } finally {
     await kernels.dispose();
   }
@@ -179,14 +177,23 @@ export async function mixCommand(argv: string[]): Promise<void> {
 
 async function runMix(
   values: { sweep: boolean; rate?: string; loads?: string; 'no-compare': boolean; out?: string; quiet: boolean },
-  o: { format: 'table' | 'json' | 'csv'; trials?: number; seed: number; tailMass?: number; delay: Awaited<ReturnType<typeof parseDelay>>; kernels: MixKernels; log: (line: string) => void },
+  o: {
+    format: 'table' | 'json' | 'csv';
+    rate?: number;
+    loads?: number[];
+    trials?: number;
+    seed: number;
+    tailMass?: number;
+    delay: Awaited<ReturnType<typeof parseDelay>>;
+    kernels: MixKernels;
+    log: (line: string) => void;
+  },
 ): Promise<void> {
-  const { format, trials, seed, tailMass, delay, kernels, log } = o;
+  const { format, rate, loads, trials, seed, tailMass, delay, kernels, log } = o;
   const progress = createProgress('mix', process.stderr, values.quiet);
 
   if (values.sweep) {
     if (values.rate !== undefined) log('note: --rate is ignored by --sweep (the loads set λ = load / E[D])');
-    const loads = values.loads === undefined ? undefined : realListOption('loads', values.loads, { exclusiveMin: 0 });
     let result;
     try {
       result = await singleMixSweep({ delay, loads, compareLaws: !values['no-compare'], trials, seed, tailMass, kernels, onProgress: progress.update });
@@ -201,12 +208,10 @@ async function runMix(
     return;
   }
 
-  if (values.rate === undefined) throw new ParameterError('mix: --rate is required (or use --sweep; see anonscope mix --help)');
   if (values.loads !== undefined || values['no-compare']) log('note: --loads and --no-compare only apply with --sweep');
-  const rate = realOption('rate', values.rate, { exclusiveMin: 0 });
   let result;
   try {
-    result = await singleMix({ rate, delay, trials, seed, tailMass, kernels, keepTrials: values.out !== undefined, onProgress: progress.update });
+    result = await singleMix({ rate: rate!, delay, trials, seed, tailMass, kernels, keepTrials: values.out !== undefined, onProgress: progress.update });
   } finally {
     progress.finish();
   }

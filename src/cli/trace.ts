@@ -5,7 +5,7 @@ import { DEFAULT_TRACE_PACKETS, traceLinks, traceSimulation, type TraceInput } f
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
 import { detectionSvg, mixJson, traceCsv, traceTable } from '../report/mix-report.js';
-import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS } from './args.js';
+import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory } from './args.js';
 import { createMixKernels, MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, realListOption, realOption, writeOutputs } from './mix.js';
 import { createProgress } from './progress.js';
 
@@ -148,6 +148,7 @@ export async function traceCommand(argv: string[]): Promise<void> {
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
   const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
   const step = values.step === undefined ? undefined : realOption('step', values.step, { exclusiveMin: 0 });
+  if (values.out) await prepareOutputDirectory(values.out);
 
   if (values.input !== undefined) {
     if (values.delay === undefined) throw new ParameterError('trace: --input needs --delay LAW (the mix\'s delay density)');
@@ -179,25 +180,23 @@ export async function traceCommand(argv: string[]): Promise<void> {
   const packets =
     values.packets === undefined ? undefined : listOption(values.packets).map((p) => integerOption('packets', p, 1, 1_000_000));
   if (packets && packets.length === 0) throw new ParameterError('--packets needs at least one count');
-  const delay = values.delay === undefined ? undefined : await parseDelay(values.delay);
+  const simulation = {
+    signalRate: rate('signal-rate', true),
+    coverRate: rate('cover-rate', false),
+    paddingRate: rate('padding-rate', false),
+    delay: values.delay === undefined ? undefined : await parseDelay(values.delay),
+    packets,
+    trials: values.trials === undefined ? undefined : integerOption('trials', values.trials, 2, 10_000_000),
+    seed: values.seed === undefined ? undefined : integerOption('seed', values.seed, 0, 2 ** 53 - 1),
+    step,
+    coverRates: values['sweep-cover'] === undefined ? undefined : realListOption('sweep-cover', values['sweep-cover'], { min: 0 }),
+    meanDelays: values['sweep-delay'] === undefined ? undefined : realListOption('sweep-delay', values['sweep-delay'], { exclusiveMin: 0 }),
+  };
   const kernels = await createMixKernels(values, log);
   const progress = createProgress('trace', process.stderr, values.quiet);
   let result;
   try {
-    result = await traceSimulation({
-      signalRate: rate('signal-rate', true),
-      coverRate: rate('cover-rate', false),
-      paddingRate: rate('padding-rate', false),
-      delay,
-      packets,
-      trials: values.trials === undefined ? undefined : integerOption('trials', values.trials, 2, 10_000_000),
-      seed: values.seed === undefined ? undefined : integerOption('seed', values.seed, 0, 2 ** 53 - 1),
-      step,
-      coverRates: values['sweep-cover'] === undefined ? undefined : realListOption('sweep-cover', values['sweep-cover'], { min: 0 }),
-      meanDelays: values['sweep-delay'] === undefined ? undefined : realListOption('sweep-delay', values['sweep-delay'], { exclusiveMin: 0 }),
-      kernels,
-      onProgress: progress.update,
-    });
+    result = await traceSimulation({ ...simulation, kernels, onProgress: progress.update });
   } finally {
     progress.finish();
     await kernels.dispose();

@@ -37,9 +37,26 @@ export function adversaryTable(results: AdversaryResult[]): string {
         `${String(row.attackEdges ?? 'given').padStart(8)}  ${String(row.sybils).padStart(8)}  ${row.HIO.toFixed(4).padStart(8)}  ${`${row.ci95[0].toFixed(3)}..${row.ci95[1].toFixed(3)}`.padStart(17)}  ${(1 - row.pNone).toFixed(5).padStart(8)}`,
       );
     }
+    if (result.rows.some((row) => row.twoHop?.length)) out.push('', ...twoHopTable(result));
     out.push('');
   }
   return out.join('\n');
+}
+
+/** The two-hop optimisation's rows: P(exposed) = P(X_k and X_L compromised), P(relay seen) = P(only X_L compromised). */
+function twoHopTable(result: AdversaryResult): string[] {
+  const lines = [
+    `two-hop optimisation (hop k and the last hop form the circuit):`,
+    `${'g'.padStart(8)}  ${'k'.padStart(4)}  ${'H(I|O)'.padStart(8)}  ${'95% CI'.padStart(17)}  ${'P(exposed)'.padStart(10)}  ${'P(relay seen)'.padStart(13)}`,
+  ];
+  for (const row of result.rows) {
+    for (const t of row.twoHop ?? []) {
+      lines.push(
+        `${String(row.attackEdges ?? 'given').padStart(8)}  ${String(t.k).padStart(4)}  ${t.HIO.toFixed(4).padStart(8)}  ${`${t.ci95[0].toFixed(3)}..${t.ci95[1].toFixed(3)}`.padStart(17)}  ${t.pBoth.toFixed(5).padStart(10)}  ${t.pLastOnly.toFixed(5).padStart(13)}`,
+      );
+    }
+  }
+  return lines;
 }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];

@@ -1,4 +1,4 @@
-import type { InitiatorEntropyResult } from '../analyses/initiator-entropy.js';
+import type { HopStatistics, InitiatorEntropyResult } from '../analyses/initiator-entropy.js';
 import { lineChart } from './svg.js';
 
 /**
@@ -8,8 +8,17 @@ import { lineChart } from './svg.js';
 
 const round = (v: number, digits = 6) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : v);
 
+/**
+ * A hop's terminals left out of the statistics. With a prior, `zeroPriorOnly` says how many
+ * of the `unreachable` some walk reaches, but only from initiators of prior 0.
+ */
+type LeftOut = Pick<HopStatistics, 'hop' | 'unreachable'> & { zeroPriorOnly?: number };
+
+const splitByPrior = (hops: readonly LeftOut[]) => hops.some((h) => h.zeroPriorOnly !== undefined);
+
+/** The result with `notes`: what the CLI says on stderr and the page shows beside the table. */
 export function entropyJson(result: InitiatorEntropyResult): string {
-  return JSON.stringify(result, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2);
+  return JSON.stringify({ ...result, notes: entropyNotes(result) }, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2);
 }
 
 export const HOP_CSV_COLUMNS = [
@@ -20,16 +29,79 @@ function csvCell(v: number): string {
   return Number.isFinite(v) ? String(round(v, 9)) : '';
 }
 
+/** One row per hop; with a prior, a zero_prior_only column after unreachable. */
 export function hopsCsv(result: InitiatorEntropyResult): string {
-  const lines = [HOP_CSV_COLUMNS.join(',')];
-  for (const h of result.hops) {
+  const split = splitByPrior(result.hops);
+  const columns: string[] = [...HOP_CSV_COLUMNS];
+  if (split) columns.splice(columns.indexOf('unreachable') + 1, 0, 'zero_prior_only');
+  const lines = [columns.join(',')];
+  for (const h of result.hops as (HopStatistics & LeftOut)[]) {
+    const leftOut = split ? [h.unreachable, h.zeroPriorOnly ?? 0] : [h.unreachable];
     lines.push(
-      [h.hop, h.mean, h.ci95[0], h.ci95[1], h.min, h.p05, h.median, h.max, h.minEntropyMean, h.terminusWeightedMean, h.guessingMean ?? NaN, h.unreachable, result.optimal]
+      [h.hop, h.mean, h.ci95[0], h.ci95[1], h.min, h.p05, h.median, h.max, h.minEntropyMean, h.terminusWeightedMean, h.guessingMean ?? NaN, ...leftOut, result.optimal]
         .map(csvCell)
         .join(','),
     );
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The table's columns of terminals left out: a header row, then one row per hop
+ * (unreachable, and with a prior the zero-prior-only part of it). The page appends them too.
+ */
+export function leftOutColumns(hops: readonly LeftOut[]): string[][] {
+  const split = splitByPrior(hops);
+  return [
+    split ? ['unreachable', 'zero-prior only'] : ['unreachable'],
+    ...hops.map((h) => (split ? [String(h.unreachable), String(h.zeroPriorOnly ?? 0)] : [String(h.unreachable)])),
+  ];
+}
+
+/** Where a hop count is not 0: "hop 1: 28, hops 2-4: 34, …"; runs of equal counts share one entry. */
+export function countsByHop(counts: readonly { hop: number; count: number }[], maxEntries = 12): string {
+  const runs: { first: number; last: number; count: number }[] = [];
+  for (const { hop, count } of counts) {
+    if (count === 0) continue;
+    const run = runs[runs.length - 1];
+    if (run && run.last === hop - 1 && run.count === count) run.last = hop;
+    else runs.push({ first: hop, last: hop, count });
+  }
+  const entry = (r: (typeof runs)[number]) => `${r.first === r.last ? `hop ${r.first}` : `hops ${r.first}-${r.last}`}: ${r.count}`;
+  if (runs.length <= maxEntries) return runs.map(entry).join(', ');
+  // Long runs of changing counts: the first and last entries; the table has every hop.
+  const head = runs.slice(0, maxEntries - 3).map(entry);
+  const tail = runs.slice(-2).map(entry);
+  return `${head.join(', ')}, …, ${tail.join(', ')}`;
+}
+
+/** What a reader must know to read the numbers: walks that stay put, a non-uniform MH law, terminals left out. */
+export function entropyNotes(result: InitiatorEntropyResult): string[] {
+  const notes: string[] = [];
+  const dangling = result.graph.danglingNodes;
+  if (dangling > 0) notes.push(`${dangling} node${dangling === 1 ? ' has' : 's have'} no out-edges; a walk there stays put (self-loop)`);
+  if (result.walk === 'mh' && result.graph.directed) {
+    notes.push('mh walk on a directed graph: P is not symmetric, so its stationary law is no longer uniform and the entropy need not approach the optimal one');
+  }
+  const hops = result.hops as readonly LeftOut[];
+  const noWalk = countsByHop(hops.map((h) => ({ hop: h.hop, count: h.unreachable - (h.zeroPriorOnly ?? 0) })));
+  if (noWalk) notes.push(`terminals reached by no walk of that length are left out of the statistics: ${noWalk}`);
+  const zeroPrior = countsByHop(hops.map((h) => ({ hop: h.hop, count: h.zeroPriorOnly ?? 0 })));
+  if (zeroPrior) notes.push(`terminals reached only from zero-prior initiators are left out of the statistics: ${zeroPrior}`);
+  return notes;
+}
+
+/** How many terminals entered the statistics: "77 terminals", "28 of 77 terminals", "28 to 49 of 77 terminals (by hop)". */
+function terminalsCounted(result: InitiatorEntropyResult, hops: readonly LeftOut[] = result.hops): string {
+  let fewest = Infinity;
+  let most = -Infinity;
+  for (const h of hops) {
+    const counted = result.terminals - h.unreachable;
+    fewest = Math.min(fewest, counted);
+    most = Math.max(most, counted);
+  }
+  if (fewest === result.terminals) return `${result.terminals} terminals`;
+  return fewest === most ? `${fewest} of ${result.terminals} terminals` : `${fewest} to ${most} of ${result.terminals} terminals (by hop)`;
 }
 
 /** One row per terminal and hop; ids are quoted when they hold a comma or a quote. */
@@ -52,19 +124,25 @@ export function entropyTable(result: InitiatorEntropyResult, options: EntropyRep
   if (options.terminusWeighted) head.push('terminus-weighted');
   const guessing = result.hops[0].guessingMean !== undefined;
   if (guessing) head.push('guesses');
-  const rows = result.hops.map((h) => [
+  const [leftOutHead, ...leftOut] = leftOutColumns(result.hops);
+  head.push(...leftOutHead);
+  // A hop where every terminal is left out has no statistics.
+  const fixed = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
+  const rows = result.hops.map((h, t) => [
     String(h.hop),
-    h.mean.toFixed(4),
-    `${h.ci95[0].toFixed(3)}..${h.ci95[1].toFixed(3)}`,
-    h.min.toFixed(4),
-    h.p05.toFixed(4),
-    h.median.toFixed(4),
-    h.max.toFixed(4),
-    h.minEntropyMean.toFixed(4),
-    ...(options.terminusWeighted ? [h.terminusWeightedMean.toFixed(4)] : []),
-    ...(guessing ? [h.guessingMean!.toFixed(2)] : []),
+    fixed(h.mean),
+    Number.isFinite(h.ci95[0]) ? `${h.ci95[0].toFixed(3)}..${h.ci95[1].toFixed(3)}` : '-',
+    fixed(h.min),
+    fixed(h.p05),
+    fixed(h.median),
+    fixed(h.max),
+    fixed(h.minEntropyMean),
+    ...(options.terminusWeighted ? [fixed(h.terminusWeightedMean)] : []),
+    ...(guessing ? [fixed(h.guessingMean!, 2)] : []),
+    ...leftOut[t],
   ]);
-  const widths = head.map((title, c) => Math.max(title.length, ...rows.map((r) => r[c].length)));
+  const widths = head.map((title) => title.length);
+  for (const row of rows) row.forEach((cell, c) => (widths[c] = Math.max(widths[c], cell.length)));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c])).join('  ');
   const g = result.graph;
   const header = [
@@ -81,11 +159,7 @@ export function entropyTable(result: InitiatorEntropyResult, options: EntropyRep
         ),
       ]
     : [];
-  const unreachable = result.hops.filter((h) => h.unreachable > 0);
-  const notes = unreachable.length
-    ? [`note: some terminals are reached by no walk of that length and are left out (hop ${unreachable[0].hop}: ${unreachable[0].unreachable})`]
-    : [];
-  return [...header, '', line(head), ...rows.map(line), ...rounds, ...notes].join('\n') + '\n';
+  return [...header, '', line(head), ...rows.map(line), ...rounds].join('\n') + '\n';
 }
 
 export function entropyVsHopsSvg(result: InitiatorEntropyResult, options: EntropyReportOptions = {}): string {
@@ -94,7 +168,7 @@ export function entropyVsHopsSvg(result: InitiatorEntropyResult, options: Entrop
     ? [{ name: 'terminus-weighted mean', x: hops, y: result.hops.map((h) => h.terminusWeightedMean), color: '#9467bd' }]
     : [];
   return lineChart({
-    title: `Initiator entropy, ${result.walk} walk${result.lazy ? ' (lazy)' : ''}, ${result.terminals} terminals`,
+    title: `Initiator entropy, ${result.walk} walk${result.lazy ? ' (lazy)' : ''}, ${terminalsCounted(result)}`,
     xLabel: 'hops',
     yLabel: 'entropy (bits)',
     bands: [{ name: '95% CI of mean', x: hops, lower: result.hops.map((h) => h.ci95[0]), upper: result.hops.map((h) => h.ci95[1]), color: '#1f77b4' }],
@@ -136,7 +210,7 @@ export function roundsSvg(result: InitiatorEntropyResult): string {
 export function entropyCdfSvg(result: InitiatorEntropyResult): string {
   const { entropy, probability } = result.cdf;
   return lineChart({
-    title: `CDF of initiator entropy at hop ${result.cdf.hop}`,
+    title: `CDF of initiator entropy at hop ${result.cdf.hop}, ${terminalsCounted(result, [result.hops[result.cdf.hop - 1]])}`,
     xLabel: 'entropy (bits)',
     yLabel: 'fraction of terminals',
     yRange: [0, 1],

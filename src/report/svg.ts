@@ -48,15 +48,26 @@ function escapeXml(text: string): string {
   return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 }
 
+/** [min, max] of the finite values of several arrays; a loop, since spreading a big array overflows the stack. */
+function finiteRange(arrays: readonly (readonly number[])[]): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const values of arrays) {
+    for (const v of values) {
+      if (!Number.isFinite(v)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return [min, max];
+}
+
 export function lineChart(spec: ChartSpec): string {
   const finite = (v: number) => Number.isFinite(v);
-  const xs = [...spec.series.flatMap((s) => s.x), ...(spec.bands ?? []).flatMap((b) => b.x)].filter(finite);
-  const ys = [
-    ...spec.series.flatMap((s) => s.y),
-    ...(spec.bands ?? []).flatMap((b) => [...b.lower, ...b.upper]),
-  ].filter(finite);
-  let [xMin, xMax] = [Math.min(...xs), Math.max(...xs)];
-  let [yMin, yMax] = spec.yRange ?? [Math.min(0, ...ys), Math.max(...ys)];
+  const bands = spec.bands ?? [];
+  let [xMin, xMax] = finiteRange([...spec.series.map((s) => s.x), ...bands.map((b) => b.x)]);
+  const [yLow, yHigh] = finiteRange([...spec.series.map((s) => s.y), ...bands.flatMap((b) => [b.lower, b.upper])]);
+  let [yMin, yMax] = spec.yRange ?? [Math.min(0, yLow), yHigh];
   if (xMin === xMax) [xMin, xMax] = [xMin - 1, xMax + 1];
   if (yMin === yMax) [yMin, yMax] = [yMin - 1, yMax + 1];
   const plotW = WIDTH - MARGIN.left - MARGIN.right;

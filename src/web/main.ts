@@ -6,6 +6,7 @@
  * For tests, #results carries data-result (the result JSON) and data-backend (what ran),
  * and <body> gets data-state = idle | running | done | error.
  */
+import { leftOutColumns } from '../report/entropy-report.js';
 import type { AnalysisName, GraphSource, RunRequest, WebBackendName, WebLimits, WorkerMessage } from './protocol.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -131,6 +132,16 @@ function renderTable(rows: string[][]): HTMLTableElement {
   return table;
 }
 
+/**
+ * The entropy table gets the per-hop count of terminals left out of the statistics, and the
+ * notes say which (both from the result JSON, as the CLI prints them).
+ */
+function entropyDisplay(json: string, table: string[][], notes: string[]): { table: string[][]; notes: string[] } {
+  const result = JSON.parse(json) as { hops: { hop: number; unreachable: number; zeroPriorOnly?: number }[]; notes?: string[] };
+  const columns = leftOutColumns(result.hops);
+  return { table: table.map((row, i) => [...row, ...columns[i]]), notes: [...(result.notes ?? []), ...notes] };
+}
+
 function onMessage(message: WorkerMessage): void {
   switch (message.type) {
     case 'progress': {
@@ -158,8 +169,9 @@ function onMessage(message: WorkerMessage): void {
       const where = adapter ? ` on ${[adapter.vendor, adapter.architecture, adapter.device, adapter.description].filter(Boolean).join(' / ') || 'an unnamed adapter'}` : '';
       const graph = message.graph ? ` — graph: ${message.graph.nodes.toLocaleString('en')} nodes, ${message.graph.edges.toLocaleString('en')} edges (${message.graph.format})` : '';
       $('ran').textContent = `Ran on ${message.ran.name} (${message.ran.precision}${message.ran.runtime ? `, ${message.ran.runtime}` : ''})${where}${graph}`;
-      $('notes').replaceChildren(...message.notes.map((n) => Object.assign(document.createElement('p'), { textContent: n })));
-      $('table').replaceChildren(renderTable(message.table));
+      const { table, notes } = message.analysis === 'entropy' ? entropyDisplay(message.json, message.table, message.notes) : message;
+      $('notes').replaceChildren(...notes.map((n) => Object.assign(document.createElement('p'), { textContent: n })));
+      $('table').replaceChildren(renderTable(table));
       const plots = $('plots');
       plots.replaceChildren();
       for (const { title, svg } of message.svgs) {

@@ -41,7 +41,7 @@ describe('anonscope adversary', () => {
 
   it.each([
     [['--attack-edges=-3'], /--attack-edges must be >= 0, got -3/],
-    [['--attack-edges', '-3'], /Option '--attack-edges' argument is ambiguous.* use '--attack-edges=-XYZ'/],
+    [['--attack-edges', '-3'], /--attack-edges -3: a value that starts with "-" is read as an option.*write --attack-edges=-3/],
     [['--hops', '0'], /--hops must be in 1\.\.100000/],
     [['--sybil-region', 'star'], /--sybil-region must be one of random, clique/],
     [['--two-hop', '10', '--hops', '5'], /--two-hop must be in 1\.\.4/],

@@ -262,6 +262,28 @@ describe('the web page in headless Chromium', () => {
     }
   }, 300_000);
 
+  it('the entropy table and notes say how many terminals each hop leaves out', async () => {
+    // A directed cycle a → b → c → a and d → a: d has no in-arcs, so every hop leaves 1 terminal out.
+    const text = join(scratch, 'one-unreachable.txt');
+    writeFileSync(text, 'a b\nb c\nc a\nd a\n');
+    const path = join(scratch, 'one-unreachable.csr');
+    await writeCsrFile(path, (await loadGraphFile(text, { directed: true })).csr);
+    const page = await openPage();
+    try {
+      await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(path);
+      await setValue(page, '#hops', '3');
+      await setValue(page, '#backend', 'cpu');
+      expect(await run(page), await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      const table = await page.$$eval('#table tr', (rows) => rows.map((row) => Array.from(row.children, (c) => c.textContent ?? '')));
+      expect(table[0].at(-1)).toBe('unreachable');
+      expect(table.slice(1).map((row) => row.at(-1))).toEqual(['1', '1', '1']);
+      const notes = await page.$$eval('#notes p', (ps) => ps.map((p) => p.textContent));
+      expect(notes).toContain('terminals reached by no walk of that length are left out of the statistics: hops 1-3: 1');
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
   it('a file that does not parse gives a clear message', async () => {
     const page = await openPage();
     try {
