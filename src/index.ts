@@ -10,7 +10,7 @@ export type { Csr } from './graph/csr.js';
 export { edgeCount, nodeIndex } from './graph/csr.js';
 export { CsrBuilder } from './graph/csr-builder.js';
 export { EdgeListParser, parseEdgeList } from './graph/edge-list.js';
-export type { LoadedGraph, LoadReport } from './graph/edge-list.js';
+export type { GraphFormat, GraphReadOptions, LoadedGraph, LoadReport } from './graph/loaded-graph.js';
 export { fromGraphology } from './graph/from-graphology.js';
 export { parseGexf, parseGraphologyJson } from './graph/gexf.js';
 export { loadGraphFile } from './graph/load-file.js';

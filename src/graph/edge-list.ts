@@ -1,22 +1,8 @@
 import { FormatError } from '../errors.js';
-import { CsrBuilder, type BuildReport } from './csr-builder.js';
-import { assertNotEmpty, type Csr } from './csr.js';
-
-/** A graph as loaded from a file, with what the loader did to it. */
-export interface LoadedGraph {
-  csr: Csr;
-  report: LoadReport;
-}
-
-export interface LoadReport extends BuildReport {
-  file: string;
-  format: 'edgelist' | 'gexf' | 'graphology-json' | 'graphology' | 'csr';
-  /** Node count declared on an edge list's first line, when it had one. */
-  declaredNodes?: number;
-  /** Lines skipped as malformed (only with `skipBadLines`), and the first of them. */
-  skippedLines?: number;
-  firstSkippedLine?: number;
-}
+import { CsrBuilder } from './csr-builder.js';
+import { assertNotEmpty } from './csr.js';
+import type { LoadedGraph } from './loaded-graph.js';
+import { weightTextProblem } from './weights.js';
 
 export interface EdgeListOptions {
   /** Treat each line as an arc u → v (default false: undirected, stored both ways). */
@@ -250,10 +236,9 @@ export class EdgeListParser {
     const integer = integerToken(buffer, this.tokenStart[2], this.tokenEnd[2]);
     if (integer >= 0) return integer; // what Number() gives for these digits, without a string
     const text = this.decoder.decode(buffer.subarray(this.tokenStart[2], this.tokenEnd[2]));
+    const problem = weightTextProblem(text);
+    if (problem) this.fail(problem);
     const weight = Number(text);
-    if (Number.isNaN(weight)) this.fail(`weight "${text}" is not a number`);
-    if (!Number.isFinite(weight)) this.fail(`weight "${text}" is not finite`);
-    if (weight < 0) this.fail(`weight ${text} is negative`);
     return weight;
   }
 }

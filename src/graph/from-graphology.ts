@@ -2,7 +2,8 @@ import type { AbstractGraph, Attributes } from 'graphology-types';
 import { FormatError } from '../errors.js';
 import { CsrBuilder } from './csr-builder.js';
 import { assertNotEmpty } from './csr.js';
-import type { LoadedGraph } from './edge-list.js';
+import type { GraphReadOptions, LoadedGraph } from './loaded-graph.js';
+import { weightTextProblem, weightValueProblem } from './weights.js';
 
 /**
  * How to read an edge's weight, as in graphology-metrics: an attribute name, a function of
@@ -13,7 +14,7 @@ export type EdgeWeightGetter =
   | null
   | ((edge: string, attributes: Attributes, source: string, target: string) => number);
 
-export interface FromGraphologyOptions {
+export interface FromGraphologyOptions extends GraphReadOptions {
   getEdgeWeight?: EdgeWeightGetter;
   /** Name used in error messages (a file name when the graph came from one). */
   source?: string;
@@ -23,20 +24,22 @@ export interface FromGraphologyOptions {
 /**
  * A graphology Graph as a Csr. Dense indices follow graph.nodes() order; undirected edges are
  * stored both ways (mixed graphs too); parallel edges merge with their weights added.
+ * `directed` overrides the graph's own type: true reads every edge as an arc source → target,
+ * false reads every arc as an undirected edge.
  */
 export function fromGraphology(graph: AbstractGraph, options: FromGraphologyOptions = {}): LoadedGraph {
   const source = options.source ?? 'graphology Graph';
-  const getEdgeWeight = options.getEdgeWeight === undefined ? 'weight' : options.getEdgeWeight;
+  const getEdgeWeight = options.ignoreWeights ? null : options.getEdgeWeight === undefined ? 'weight' : options.getEdgeWeight;
   const weightOf =
     typeof getEdgeWeight === 'string'
-      ? (_edge: string, attributes: Attributes) => attributes[getEdgeWeight] ?? 1
+      ? (_edge: string, attributes: Attributes) => (getEdgeWeight in attributes ? attributes[getEdgeWeight] : 1)
       : getEdgeWeight;
   const weighted =
     typeof getEdgeWeight === 'string'
       ? graph.someEdge((_edge, attributes) => attributes[getEdgeWeight] !== undefined)
       : getEdgeWeight !== null;
 
-  const directed = graph.type !== 'undirected';
+  const directed = options.directed ?? graph.type !== 'undirected';
   const builder = new CsrBuilder(directed);
   if (weighted) builder.enableWeights();
   graph.forEachNode((key) => builder.node(key));
@@ -45,18 +48,17 @@ export function fromGraphology(graph: AbstractGraph, options: FromGraphologyOpti
     const v = builder.node(targetKey);
     let w = 1;
     if (weightOf) {
-      const raw = weightOf(edge, attributes, sourceKey, targetKey);
-      w = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-      if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
-        throw new FormatError(
-          source,
-          undefined,
-          `edge "${edge}" (${sourceKey} -> ${targetKey}) has weight ${JSON.stringify(raw)}: weights must be finite numbers >= 0`,
-        );
-      }
+      const raw: unknown = weightOf(edge, attributes, sourceKey, targetKey);
+      const problem =
+        typeof raw === 'number' ? weightValueProblem(raw)
+        : typeof raw === 'string' ? weightTextProblem(raw.trim())
+        : `weight ${JSON.stringify(raw) ?? String(raw)} is not a number`;
+      if (problem) throw new FormatError(source, undefined, `edge "${edge}" (${sourceKey} -> ${targetKey}): ${problem}`);
+      w = Number(raw);
     }
     builder.addEdge(u, v, w);
-    if (directed && undirected) builder.addEdge(v, u, w);
+    // An undirected edge of a mixed graph is an arc both ways, unless the caller said directed.
+    if (directed && undirected && options.directed === undefined) builder.addEdge(v, u, w);
   });
   const { csr, report } = builder.build();
   assertNotEmpty(csr, source);

@@ -1,22 +1,27 @@
 import Graph from 'graphology';
 import { parse } from 'graphology-gexf';
 import { FormatError } from '../errors.js';
-import type { LoadedGraph } from './edge-list.js';
+import type { GraphReadOptions, LoadedGraph } from './loaded-graph.js';
 import { fromGraphology, type EdgeWeightGetter } from './from-graphology.js';
+
+export interface GraphologyReadOptions extends GraphReadOptions {
+  /** Which edge attribute is the weight (default "weight"). */
+  getEdgeWeight?: EdgeWeightGetter;
+}
 
 /**
  * GEXF (1.1 to 1.3) through graphology-gexf: directedness from the file, weights from the
  * edges' weight attribute, node ids kept as keys. (The browser bundle aliases
  * graphology-gexf to its DOMParser build.)
  */
-export function parseGexf(text: string, file: string, getEdgeWeight: EdgeWeightGetter = 'weight'): LoadedGraph {
+export function parseGexf(text: string, file: string, options: GraphologyReadOptions = {}): LoadedGraph {
   let graph: Graph;
   try {
     graph = parse(Graph, text, { addMissingNodes: true, allowUndeclaredAttributes: true });
   } catch (error) {
     throw new FormatError(file, lineOfXmlError(error), `not a valid GEXF file: ${(error as Error).message}`);
   }
-  return fromGraphology(graph, { getEdgeWeight, source: file, format: 'gexf' });
+  return fromGraphology(graph, { ...options, source: file, format: 'gexf' });
 }
 
 /** xmldom reports positions as "[line:12,col:3]". */
@@ -26,7 +31,7 @@ function lineOfXmlError(error: unknown): number | undefined {
 }
 
 /** graphology's serialized JSON ({ options, attributes, nodes, edges }), as graph.export() writes it. */
-export function parseGraphologyJson(text: string, file: string, getEdgeWeight: EdgeWeightGetter = 'weight'): LoadedGraph {
+export function parseGraphologyJson(text: string, file: string, options: GraphologyReadOptions = {}): LoadedGraph {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -41,5 +46,5 @@ export function parseGraphologyJson(text: string, file: string, getEdgeWeight: E
   } catch (error) {
     throw new FormatError(file, undefined, `not a serialized graphology graph: ${(error as Error).message}`);
   }
-  return fromGraphology(graph, { getEdgeWeight, source: file, format: 'graphology-json' });
+  return fromGraphology(graph, { ...options, source: file, format: 'graphology-json' });
 }

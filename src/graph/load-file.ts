@@ -4,7 +4,8 @@ import * as zlib from 'node:zlib';
 import { InputError, ParameterError } from '../errors.js';
 import { decodeCsr, type Crc32 } from './binary-csr.js';
 import { assertNotEmpty } from './csr.js';
-import { EdgeListParser, type LoadedGraph } from './edge-list.js';
+import { EdgeListParser } from './edge-list.js';
+import type { LoadedGraph } from './loaded-graph.js';
 import type { EdgeWeightGetter } from './from-graphology.js';
 import { parseGexf, parseGraphologyJson } from './gexf.js';
 
@@ -67,8 +68,8 @@ export async function loadGraphFile(path: string, options: LoadFileOptions = {})
     }
     const text = await readFile(path, 'utf8');
     return format === 'gexf'
-      ? parseGexf(text, path, options.getEdgeWeight)
-      : parseGraphologyJson(text, path, options.getEdgeWeight);
+      ? parseGexf(text, path, options)
+      : parseGraphologyJson(text, path, options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && code.startsWith('E')) {

@@ -20,7 +20,8 @@ import { requestDevice, WebGpuBackend, type AdapterDescription } from '../backen
 import { DeviceError, FormatError, ParameterError } from '../errors.js';
 import { decodeCsr } from '../graph/binary-csr.js';
 import { assertNotEmpty, edgeCount, type Csr } from '../graph/csr.js';
-import { EdgeListParser, type LoadedGraph } from '../graph/edge-list.js';
+import { EdgeListParser } from '../graph/edge-list.js';
+import type { LoadedGraph } from '../graph/loaded-graph.js';
 import { parseGexf, parseGraphologyJson } from '../graph/gexf.js';
 import { parseDelaySync, type DelayLaw } from '../mix/delays.js';
 import { cpuMixKernels, type MixKernels } from '../mix/kernels.js';

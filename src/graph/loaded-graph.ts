@@ -1,0 +1,32 @@
+import type { BuildReport } from './csr-builder.js';
+import type { Csr } from './csr.js';
+
+/** Every format a graph file can be read from (the reader is chosen in formats.ts). */
+export type GraphFormat = 'edgelist' | 'gexf' | 'graphml' | 'gml' | 'pajek' | 'graphology-json' | 'csr';
+
+/** A graph as loaded from a file, with what the loader did to it. */
+export interface LoadedGraph {
+  csr: Csr;
+  report: LoadReport;
+}
+
+export interface LoadReport extends BuildReport {
+  file: string;
+  format: GraphFormat | 'graphology';
+  /** Node count declared on an edge list's first line, when it had one. */
+  declaredNodes?: number;
+  /** Lines skipped as malformed (only with `skipBadLines`), and the first of them. */
+  skippedLines?: number;
+  firstSkippedLine?: number;
+}
+
+/** What every reader honours, whatever the format. */
+export interface GraphReadOptions {
+  /**
+   * true: every edge is an arc u → v; false: every edge is undirected (stored both ways);
+   * undefined: as the file says (edge lists, which say nothing, are undirected).
+   */
+  directed?: boolean;
+  /** Read every edge with weight 1, whatever the file gives. */
+  ignoreWeights?: boolean;
+}
