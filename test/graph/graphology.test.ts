@@ -65,12 +65,26 @@ describe('fromGraphology', () => {
     expect(report.duplicates).toBe(1);
   });
 
-  it('rejects negative, NaN and non-numeric weights, naming the edge', () => {
-    for (const bad of [-1, NaN, 'heavy', Infinity]) {
+  it('reads a directed graph as undirected, an undirected one as directed, and weights as 1 when told', () => {
+    const directed = new Graph({ type: 'directed' });
+    directed.mergeEdge('a', 'b', { weight: 5 });
+    const undirected = fromGraphology(directed, { directed: false }).csr;
+    expect(undirected.directed).toBe(false);
+    expect(weightBetween(undirected, 'b', 'a')).toBe(5);
+    const plain = new Graph({ type: 'undirected' });
+    plain.mergeEdge('a', 'b', { weight: 5 });
+    const arcs = fromGraphology(plain, { directed: true, ignoreWeights: true }).csr;
+    expect(arcs.directed).toBe(true);
+    expect(arcs.weights).toBeUndefined();
+    expect(arcs.rowPtr[arcs.n]).toBe(1); // the one arc a -> b, not its reverse
+  });
+
+  it('rejects negative, NaN, null, hexadecimal, past-float32 and non-numeric weights, naming the edge', () => {
+    for (const bad of [-1, NaN, 'heavy', Infinity, null, '0x10', 1e39, '1e39', true]) {
       const graph = new Graph();
       graph.mergeEdgeWithKey('e1', 'a', 'b', { weight: bad });
       expect(() => fromGraphology(graph, { source: 'g.json' })).toThrow(FormatError);
-      expect(() => fromGraphology(graph, { source: 'g.json' })).toThrow(/^g\.json: edge "e1" \(a -> b\) has weight/);
+      expect(() => fromGraphology(graph, { source: 'g.json' })).toThrow(/^g\.json: edge "e1" \(a -> b\): weight /);
     }
   });
 
