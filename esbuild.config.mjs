@@ -1,5 +1,5 @@
-// Builds the bundles: the CLI and the library for Node, and the page the headless-Chrome
-// harness serves. WGSL files are embedded as strings (loader "text"), so no bundle needs a
+// Builds the bundles: the CLI and the library for Node, the page the browser engine drives in
+// headless Chromium, the benchmarks, and the web page. WGSL files are embedded as strings (loader "text"), so no bundle needs a
 // file system to find its shaders.
 import { cpSync, mkdirSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -21,8 +21,8 @@ await Promise.all([
   build({ ...node, entryPoints: ['harness/bench/ingest.ts'], outfile: 'dist/bench-ingest.js' }),
   build({
     ...common,
-    entryPoints: ['harness/page.ts'],
-    outfile: 'dist/harness-page.js',
+    entryPoints: ['src/engines/browser/page.ts'],
+    outfile: 'dist/browser-page.js',
     platform: 'browser',
     // graphology-gexf's browser build uses the page's DOMParser instead of xmldom.
     alias: { 'graphology-gexf': 'graphology-gexf/browser' },

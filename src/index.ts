@@ -3,9 +3,9 @@
  */
 export { initiatorEntropy } from './analyses/initiator-entropy.js';
 export type { InitiatorEntropyOptions, InitiatorEntropyResult, HopStatistics } from './analyses/initiator-entropy.js';
-export { createBackend, CpuBackend, BACKEND_NAMES, RUNTIMES } from './backends/index.js';
-export { WebGpuBackend, describeAdapter, requestDevice } from './backends/webgpu/webgpu-backend.js';
-export type { Backend, BackendInfo, EntropyJob, EntropyTable } from './backends/index.js';
+export { createBackend, CpuBackend, BACKEND_NAMES, RUNTIMES } from './engines/create.js';
+export { WebGpuBackend, describeAdapter, requestDevice } from './engines/webgpu/webgpu-backend.js';
+export type { Backend, BackendInfo, EntropyJob, EntropyTable } from './engines/create.js';
 export type { Csr } from './graph/csr.js';
 export { edgeCount, nodeIndex } from './graph/csr.js';
 export { CsrBuilder } from './graph/csr-builder.js';

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pullStep } from '../../src/backends/cpu/cpu-backend.js';
-import { ParallelCpuBackend } from '../../src/backends/cpu/parallel-backend.js';
-import type { Backend } from '../../src/backends/backend.js';
+import { pullStep } from '../../src/walks/pull-step.js';
+import { ParallelCpuBackend } from '../../src/engines/cpu/parallel-backend.js';
+import type { Backend } from '../../src/engines/backend.js';
 import type { Csr } from '../../src/graph/csr.js';
 import { sampleWithoutReplacement } from '../../src/random.js';
 import { transitionMatrix, type TransitionMatrix } from '../../src/walks/index.js';
@@ -139,7 +139,7 @@ print(json.dumps({"times": times, "maxrss_kib": hwm[0] if hwm else resource.getr
 
 /** WebGPU (or gpu.js) in headless Chromium: full hops only, through the harness. */
 export async function benchBrowser(kind: 'webgpu' | 'gpujs', walk: TransitionMatrix, B: number, hops: number, terminals: Uint32Array): Promise<SpmmRow> {
-  const { BrowserBackend } = await import('../browser-backend.js');
+  const { BrowserBackend } = await import('../../src/engines/browser/browser-backend.js');
   const backend = await BrowserBackend.start({ backend: kind, limits: { maxBatch: B } });
   try {
     const full = await timeFullHops(backend, walk, terminals.subarray(0, B), hops);

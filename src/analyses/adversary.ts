@@ -1,6 +1,6 @@
 import type { AbstractGraph } from 'graphology-types';
-import type { Backend } from '../backends/backend.js';
-import { CpuBackend } from '../backends/cpu/cpu-backend.js';
+import type { Backend } from '../engines/backend.js';
+import { referenceBackend } from '../engines/reference.js';
 import { ParameterError } from '../errors.js';
 import { CsrBuilder } from '../graph/csr-builder.js';
 import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
@@ -202,7 +202,7 @@ export async function adversaryEntropy(graph: AbstractGraph | Csr, options: Adve
     if (!Number.isInteger(k) || k < 1 || k >= hops) throw new ParameterError(`${where}: two-hop k must be an integer in 1..${hops - 1}, got ${k}`);
   }
 
-  const backend = options.backend ?? new CpuBackend();
+  const backend = options.backend ?? referenceBackend();
   const rows: AdversaryRow[] = [];
   try {
     for (const [r, g] of attackEdges.entries()) {

@@ -1,6 +1,6 @@
 import type { AbstractGraph } from 'graphology-types';
-import type { Backend, EntropyTable } from '../backends/backend.js';
-import { CpuBackend } from '../backends/cpu/cpu-backend.js';
+import type { Backend, EntropyTable } from '../engines/backend.js';
+import { referenceBackend } from '../engines/reference.js';
 import { DeviceError, ParameterError } from '../errors.js';
 import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
@@ -140,7 +140,7 @@ export async function initiatorEntropy(
   const selection = chooseTerminals(csr, options, where);
   const prior = options.prior ? priorVector(csr, options.prior, where) : undefined;
   const walk = transitionMatrix(csr, walkModel, options.lazy ?? false);
-  const backend = options.backend ?? new CpuBackend();
+  const backend = options.backend ?? referenceBackend();
   if (options.guessing && backend.info.name !== 'cpu') {
     throw new DeviceError(`${where}: guessing entropy sorts every posterior column and runs on the cpu backend only (this is ${backend.info.name}); pass --backend cpu`);
   }

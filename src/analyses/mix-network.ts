@@ -1,14 +1,15 @@
-import { pullStep } from '../backends/cpu/cpu-backend.js';
 import { FormatError, ParameterError } from '../errors.js';
 import { CsrBuilder } from '../graph/csr-builder.js';
 import type { Csr } from '../graph/csr.js';
 import { expDelay, sortedUniforms, uniform01, type DelayLaw } from '../mix/delays.js';
-import { cpuMixKernels, type MixKernels, type TimeGrid } from '../mix/kernels.js';
+import { type MixKernels, type TimeGrid } from '../engines/mix-kernels.js';
+import { pullStep } from '../walks/pull-step.js';
+import { referenceMixKernels } from '../engines/reference.js';
 import { Pcg32, sampleWithoutReplacement } from '../random.js';
 import { calibration, type Calibration } from '../stats/calibration.js';
 import { shannonOfWeights } from '../stats/entropy.js';
 import { transitionMatrix, type TransitionMatrix } from '../walks/index.js';
-import { binDensity, defaultStep, delayKernel, MAX_GRID, normalizeRows } from './stream-trace.js';
+import { binDensity, defaultStep, delayKernel, MAX_GRID, normalizeRows } from '../mix/time-grid.js';
 
 /**
  * Tracing streams through a network of continuous-time mixes (Danezis, PET 2004, §3.4).
@@ -651,7 +652,7 @@ function normalizeColumns(y: Float64Array, B: number): void {
  * any temperature.
  */
 export async function scoreNetworkLinks(sim: MixNetworkSimulation, options: MixNetworkAttackOptions = {}): Promise<NetworkEvidence> {
-  const kernels = options.kernels ?? cpuMixKernels;
+  const kernels = options.kernels ?? referenceMixKernels;
   const L = sim.topology.csr.colIdx.length;
   const H = sim.pathLength - 1;
   const targets = chooseTargets(sim, options);
@@ -891,7 +892,7 @@ function interpretationNotes(temperature: number, fitted: boolean, meanEntropy: 
 
 export async function traceMixNetwork(sim: MixNetworkSimulation, options: MixNetworkAttackOptions = {}): Promise<MixNetworkResult> {
   checkMixNetworkParameters({ streams: sim.streams.length, pathLength: sim.pathLength, packets: sim.packets, duration: sim.duration, delay: sim.delay, topology: sim.topology }, options);
-  const kernels = options.kernels ?? cpuMixKernels;
+  const kernels = options.kernels ?? referenceMixKernels;
   const { csr } = sim.topology;
   const evidence = await scoreNetworkLinks(sim, { ...options, kernels });
   const { targets } = evidence;

@@ -1,6 +1,7 @@
 import { ParameterError } from '../errors.js';
 import { lawsWithMean, poissonCount, uniform01, type DelayLaw } from '../mix/delays.js';
-import { cpuMixKernels, type MixKernels } from '../mix/kernels.js';
+import { type MixKernels } from '../engines/mix-kernels.js';
+import { referenceMixKernels } from '../engines/reference.js';
 import { Pcg32 } from '../random.js';
 import { summarize } from '../stats/summary.js';
 
@@ -101,7 +102,7 @@ export function singleMixFirstOrder(rate: number, delay: DelayLaw): number {
 export async function singleMix(options: SingleMixOptions): Promise<SingleMixResult> {
   const { rate, delay } = options;
   const { trials, seed, tailMass, window } = checkOptions(options);
-  const kernels = options.kernels ?? cpuMixKernels;
+  const kernels = options.kernels ?? referenceMixKernels;
   const rng = new Pcg32(seed);
   const entropies = new Float64Array(trials);
 
@@ -237,7 +238,7 @@ export async function singleMixSweep(options: SingleMixSweepOptions): Promise<Si
   const seed = options.seed ?? 1;
   const rows: SweepRow[] = [];
   const total = laws.length * loads.length;
-  const kernels = options.kernels ?? cpuMixKernels;
+  const kernels = options.kernels ?? referenceMixKernels;
   for (const law of laws) {
     for (const load of loads) {
       const rate = load / meanDelay;

@@ -1,6 +1,8 @@
 import { ParameterError } from '../errors.js';
-import { delayOnGrid, expDelay, poissonCount, scaleDelay, sortedUniforms, type DelayLaw } from '../mix/delays.js';
-import { cpuMixKernels, SCORE_FLOOR, type MixKernels, type TimeGrid } from '../mix/kernels.js';
+import { expDelay, poissonCount, scaleDelay, sortedUniforms, type DelayLaw } from '../mix/delays.js';
+import { binDensity, defaultStep, delayKernel, MAX_GRID, normalizeRows } from '../mix/time-grid.js';
+import { SCORE_FLOOR, type MixKernels, type TimeGrid } from '../engines/mix-kernels.js';
+import { referenceMixKernels } from '../engines/reference.js';
 import { Pcg32 } from '../random.js';
 
 /**
@@ -19,54 +21,6 @@ import { Pcg32 } from '../random.js';
  * and if Y does, E₁ = −n KL(u‖C_X) − m KL(C_Y‖u), V₁ = n Var_u[ln(C_X/u)] + m Var_{C_Y}[ln(C_Y/u)].
  * Deciding X when LLR > 0 errs, by Chebyshev (eq. 35), with probability at most V₀/E₀².
  */
-
-// ---------------------------------------------------------------------------------------
-// Grid helpers shared with the network analysis.
-
-/** Largest grid (points) an analysis builds. */
-export const MAX_GRID = 1 << 22;
-
-/** Packet times binned on the grid as a density: count per bin / (packets × step). Times outside are dropped. */
-export function binDensity(times: ArrayLike<number>, grid: TimeGrid, into: Float64Array, offset = 0): number {
-  let inside = 0;
-  for (let i = 0; i < times.length; i++) {
-    const bin = Math.floor((times[i] - grid.start) / grid.step);
-    if (bin >= 0 && bin < grid.length) inside++;
-  }
-  if (inside === 0) return 0;
-  const w = 1 / (inside * grid.step);
-  for (let i = 0; i < times.length; i++) {
-    const bin = Math.floor((times[i] - grid.start) / grid.step);
-    if (bin >= 0 && bin < grid.length) into[offset + bin] += w;
-  }
-  return inside;
-}
-
-/** Scale each row to ∫ = 1 over the grid; returns each row's mass before scaling (what stayed inside the window). */
-export function normalizeRows(rows: Float64Array, N: number, step: number): Float64Array {
-  const S = rows.length / N;
-  const mass = new Float64Array(S);
-  for (let s = 0; s < S; s++) {
-    let sum = 0;
-    for (let n = 0; n < N; n++) sum += rows[s * N + n];
-    mass[s] = sum * step;
-    if (sum > 0) for (let n = 0; n < N; n++) rows[s * N + n] /= sum * step;
-  }
-  return mass;
-}
-
-/** The delay on the grid (bin masses / step, centred on the grid points), up to its (1 − 1e-9) quantile. */
-export function delayKernel(delay: DelayLaw, step: number, maxLength: number): Float64Array {
-  const reach = delay.quantile(1 - 1e-9);
-  const K = Math.max(1, Math.min(maxLength, Math.ceil(reach / step) + 2));
-  return delayOnGrid(delay, step, K);
-}
-
-/** A time unit for the grid: a tenth of the mean delay (the median for laws without a mean). */
-export function defaultStep(delay: DelayLaw): number {
-  const scale = Number.isFinite(delay.mean) ? delay.mean : delay.quantile(0.5);
-  return scale / 10;
-}
 
 /** Moments of the LLR (eqs. 31–34) on the grid, for densities C_X, C_Y built from one signal g. */
 export interface LlrMoments {
@@ -186,7 +140,7 @@ function finiteTimes(times: ArrayLike<number>, what: string): Float64Array {
 }
 
 export async function traceLinks(input: TraceInput, options: TraceLinksOptions): Promise<TraceLinksResult> {
-  const kernels = options.kernels ?? cpuMixKernels;
+  const kernels = options.kernels ?? referenceMixKernels;
   const target = finiteTimes(input.target, 'the target stream');
   if (target.length === 0) throw new ParameterError(`${WHERE}: the target stream has no packets`);
   if (input.links.length === 0) throw new ParameterError(`${WHERE}: no output links to score`);
@@ -437,7 +391,7 @@ export async function traceSimulation(options: TraceSimulationOptions = {}): Pro
   if (!Number.isFinite(delay.mean) && options.meanDelays?.length) {
     throw new ParameterError(`${WHERE}: a mean-delay sweep needs a delay law with a finite mean (${delay.spec})`);
   }
-  const kernels = options.kernels ?? cpuMixKernels;
+  const kernels = options.kernels ?? referenceMixKernels;
 
   const settings: { label: string; signalRate: number; coverRate: number; paddingRate: number; delay: DelayLaw }[] = [];
   for (const c of options.coverRates ?? []) {

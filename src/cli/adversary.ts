@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { adversaryEntropy, SYBIL_REGION_SHAPES, type AdversaryResult } from '../analyses/adversary.js';
-import { BACKEND_NAMES, createBackend, RUNTIMES } from '../backends/index.js';
+import { BACKEND_NAMES, createBackend, RUNTIMES } from '../engines/create.js';
 import { InputError, ParameterError } from '../errors.js';
 import { adversaryCsv, adversaryJson, adversaryTable, hioVsAttackEdgesSvg, twoHopCsv, twoHopSvg } from '../report/adversary-report.js';
 import { nodeIndex, type Csr } from '../graph/csr.js';

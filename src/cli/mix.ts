@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_LOADS, DEFAULT_MIX_TRIALS, singleMix, singleMixSweep } from '../analyses/single-mix.js';
-import type { Backend } from '../backends/backend.js';
-import { GPUJS_MODES } from '../backends/gpujs/gpujs-backend.js';
-import { createBackend, RUNTIMES, type Runtime } from '../backends/index.js';
+import type { Backend } from '../engines/backend.js';
+import { GPUJS_MODES } from '../engines/gpujs/gpujs-backend.js';
+import { createBackend, RUNTIMES, type Runtime } from '../engines/create.js';
 import { DeviceError, ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
-import { cpuMixKernels, type MixKernels } from '../mix/kernels.js';
+import { type MixKernels } from '../engines/mix-kernels.js';
+import { cpuMixKernels } from '../engines/cpu/mix-kernels.js';
 import {
   mixJson,
   singleMixCdfSvg,
@@ -78,21 +79,21 @@ export async function createMixKernels(
   if (gpujsMode && name !== 'gpujs') throw new ParameterError('--gpujs-mode only applies to --backend gpujs');
   let kernels: MixKernels;
   if (name === 'gpujs' && runtime !== 'browser') {
-    const { GpuJsMixKernels } = await import('../mix/gpujs-kernels.js');
+    const { GpuJsMixKernels } = await import('../engines/gpujs/mix-kernels.js');
     kernels = new GpuJsMixKernels({ mode: gpujsMode ?? 'webasm', runtime: 'node' });
   } else {
     // The entropy command's device set-up (Dawn or Chromium, software adapters, errors), reused.
     const backend: Backend = await createBackend(name, { runtime, gpujsMode, log: () => {} });
-    const { BrowserBackend, BrowserMixKernels } = await import('../../harness/browser-backend.js');
+    const { BrowserBackend, BrowserMixKernels } = await import('../engines/browser/browser-backend.js');
     if (backend instanceof BrowserBackend) {
       kernels = new BrowserMixKernels(backend, {}, true);
     } else {
-      const { WebGpuBackend } = await import('../backends/webgpu/webgpu-backend.js');
+      const { WebGpuBackend } = await import('../engines/webgpu/webgpu-backend.js');
       if (!(backend instanceof WebGpuBackend)) {
         await backend.dispose();
         throw new DeviceError(`anonscope/mix kernels: no WebGPU device in the ${backend.info.name} backend`);
       }
-      const { WebGpuMixKernels } = await import('../mix/webgpu-kernels.js');
+      const { WebGpuMixKernels } = await import('../engines/webgpu/mix-kernels.js');
       const webgpu = new WebGpuMixKernels(backend.device, backend.info.adapter!, { runtime: backend.info.runtime });
       kernels = Object.assign(webgpu, { dispose: () => backend.dispose() });
     }

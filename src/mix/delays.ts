@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import type { Pcg32 } from '../random.js';
-import { logDensity, type DensityDescriptor } from './kernels.js';
+import { logDensity, type DensityDescriptor } from '../engines/mix-kernels.js';
 
 /**
  * Delay laws of a continuous-time mix (Danezis, PET 2004): the density f of the time a

@@ -2,7 +2,7 @@
  * Messages between the page (main.ts) and its worker (worker.ts). Everything heavy (parsing,
  * the analyses, the report writers, GEXF export) runs in the worker; the page only draws.
  */
-import type { BackendInfo } from '../backends/backend.js';
+import type { BackendInfo } from '../engines/backend.js';
 
 export const ANALYSES = ['entropy', 'adversary', 'mix', 'trace', 'network'] as const;
 export type AnalysisName = (typeof ANALYSES)[number];

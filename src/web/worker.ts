@@ -14,9 +14,9 @@ import { write as writeGexf } from 'graphology-gexf';
 import { adversaryEntropy } from '../analyses/adversary.js';
 import { initiatorEntropy } from '../analyses/initiator-entropy.js';
 import { singleMix } from '../analyses/single-mix.js';
-import type { Backend, BackendInfo } from '../backends/backend.js';
-import { CpuBackend } from '../backends/cpu/cpu-backend.js';
-import { requestDevice, WebGpuBackend, type AdapterDescription } from '../backends/webgpu/webgpu-backend.js';
+import type { Backend, BackendInfo } from '../engines/backend.js';
+import { CpuBackend } from '../engines/cpu/cpu-backend.js';
+import { requestDevice, WebGpuBackend, type AdapterDescription } from '../engines/webgpu/webgpu-backend.js';
 import { DeviceError, FormatError, ParameterError } from '../errors.js';
 import { decodeCsr } from '../graph/binary-csr.js';
 import { assertNotEmpty, edgeCount, type Csr } from '../graph/csr.js';
@@ -24,7 +24,8 @@ import { EdgeListParser } from '../graph/edge-list.js';
 import type { LoadedGraph } from '../graph/loaded-graph.js';
 import { parseGexf, parseGraphologyJson } from '../graph/gexf.js';
 import { parseDelaySync, type DelayLaw } from '../mix/delays.js';
-import { cpuMixKernels, type MixKernels } from '../mix/kernels.js';
+import { type MixKernels } from '../engines/mix-kernels.js';
+import { cpuMixKernels } from '../engines/cpu/mix-kernels.js';
 import { simulateMixNetwork, traceMixNetwork } from '../analyses/mix-network.js';
 import { traceSimulation } from '../analyses/stream-trace.js';
 import { adversaryCsv, adversaryJson, hioVsAttackEdgesSvg } from '../report/adversary-report.js';
@@ -149,7 +150,7 @@ function makeBackend(name: WebBackendName, limits?: WebLimits): Promise<Backend>
   return firstEngine<Backend>(name, {
     webgpu: async (device, adapter) => new WebGpuBackend(device, adapter, { runtime: 'browser worker', ownsDevice: true, limits }),
     gpujs: async () => {
-      const { GpuJsBackend } = await import('../backends/gpujs/gpujs-backend.js');
+      const { GpuJsBackend } = await import('../engines/gpujs/gpujs-backend.js');
       return new GpuJsBackend({ mode: 'gpu', runtime: 'browser worker', limits });
     },
     cpu: () => new CpuBackend(),
@@ -194,12 +195,12 @@ function makeMixKernels(name: WebBackendName): Promise<{ kernels: MixKernels; ra
   const runtime = 'browser worker, mix kernels';
   return firstEngine<{ kernels: MixKernels; ran: BackendInfo }>(name, {
     webgpu: async (device, adapter) => {
-      const { WebGpuMixKernels } = await import('../mix/webgpu-kernels.js');
+      const { WebGpuMixKernels } = await import('../engines/webgpu/mix-kernels.js');
       const kernels = Object.assign(new WebGpuMixKernels(device, adapter, { runtime: 'browser worker' }), { dispose: () => device.destroy() });
       return { kernels, ran: { name: 'webgpu', precision: 'float32', runtime, adapter } };
     },
     gpujs: async () => {
-      const { GpuJsMixKernels } = await import('../mix/gpujs-kernels.js');
+      const { GpuJsMixKernels } = await import('../engines/gpujs/mix-kernels.js');
       return { kernels: new GpuJsMixKernels({ mode: 'gpu', runtime: 'browser worker' }), ran: { name: 'gpujs', precision: 'float32', runtime } };
     },
     cpu: () => ({ kernels: cpuMixKernels, ran: { name: 'cpu', precision: 'float64', runtime } }),

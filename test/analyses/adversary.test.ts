@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserBackend } from '../../harness/browser-backend.js';
+import { BrowserBackend } from '../../src/engines/browser/browser-backend.js';
 import { adversaryEntropy, attachSybilRegion } from '../../src/analyses/adversary.js';
-import { CpuBackend } from '../../src/backends/cpu/cpu-backend.js';
+import { CpuBackend } from '../../src/engines/cpu/cpu-backend.js';
 import { edgeCount } from '../../src/graph/csr.js';
 import { ParameterError } from '../../src/errors.js';
 import { csrFromEdges, powerLawGraph, randomGraph } from '../helpers/graphs.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initiatorEntropy } from '../../src/analyses/initiator-entropy.js';
 import { restrictTransition } from '../../src/analyses/adversary.js';
-import { CpuBackend } from '../../src/backends/cpu/cpu-backend.js';
+import { CpuBackend } from '../../src/engines/cpu/cpu-backend.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
 import { dataset, datasetsSkipReason, haveDatasets } from '../helpers/datasets.js';
 import { denseEntropies, denseHopSummary, denseWalk, expectDenseAnswer } from '../helpers/dense-reference.js';

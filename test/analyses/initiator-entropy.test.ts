@@ -1,7 +1,7 @@
 import Graph from 'graphology';
 import { describe, expect, it } from 'vitest';
 import { initiatorEntropy } from '../../src/analyses/initiator-entropy.js';
-import { pullStep } from '../../src/backends/cpu/cpu-backend.js';
+import { pullStep } from '../../src/walks/pull-step.js';
 import { ParameterError } from '../../src/errors.js';
 import { transitionMatrix } from '../../src/walks/index.js';
 import {
@@ -186,7 +186,7 @@ describe('guessing entropy', () => {
   });
 
   it('is refused with a clear error on backends that cannot sort columns', async () => {
-    const { ParallelCpuBackend } = await import('../../src/backends/cpu/parallel-backend.js');
+    const { ParallelCpuBackend } = await import('../../src/engines/cpu/parallel-backend.js');
     await expect(initiatorEntropy(starGraph(3), { guessing: true, backend: new ParallelCpuBackend() })).rejects.toThrow(
       /guessing entropy .* cpu backend only \(this is cpu-parallel\)/,
     );

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserBackend } from '../../harness/browser-backend.js';
+import { BrowserBackend } from '../../src/engines/browser/browser-backend.js';
 import { initiatorEntropy } from '../../src/analyses/initiator-entropy.js';
-import { roundEntropiesReference } from '../../src/backends/cpu/cpu-backend.js';
-import { GpuJsBackend } from '../../src/backends/gpujs/gpujs-backend.js';
+import { roundEntropiesReference } from '../../src/engines/cpu/cpu-backend.js';
+import { GpuJsBackend } from '../../src/engines/gpujs/gpujs-backend.js';
 import { ParameterError } from '../../src/errors.js';
 import { transitionMatrix } from '../../src/walks/index.js';
 import { completeGraph, denseOf, entropyBits, matMul, powerLawGraph } from '../helpers/graphs.js';

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { initiatorEntropy, type InitiatorEntropyOptions } from '../../src/analyses/initiator-entropy.js';
-import type { Backend } from '../../src/backends/backend.js';
+import type { Backend } from '../../src/engines/backend.js';
 import type { Csr } from '../../src/graph/csr.js';
 
 /**

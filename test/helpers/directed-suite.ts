@@ -1,5 +1,5 @@
 import { it } from 'vitest';
-import type { Backend } from '../../src/backends/backend.js';
+import type { Backend } from '../../src/engines/backend.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
 import { expectSameAsReference } from './compare.js';
 import { dataset, datasetsSkipReason, haveDatasets } from './datasets.js';

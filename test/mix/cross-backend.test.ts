@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserBackend, BrowserMixKernels } from '../../harness/browser-backend.js';
+import { BrowserBackend, BrowserMixKernels } from '../../src/engines/browser/browser-backend.js';
 import { simulateMixNetwork, traceMixNetwork } from '../../src/analyses/mix-network.js';
 import { singleMix } from '../../src/analyses/single-mix.js';
 import { traceLinks, traceSimulation } from '../../src/analyses/stream-trace.js';
 import { histogramDelay, parseDelaySync, uniform01, type DelayLaw } from '../../src/mix/delays.js';
-import { GpuJsMixKernels } from '../../src/mix/gpujs-kernels.js';
-import {
-  cpuMixKernels,
-  SCORE_FLOOR,
-  type ConvolveJob,
-  type MixEntropyJob,
-  type MixKernels,
-  type ScoreJob,
-} from '../../src/mix/kernels.js';
+import { GpuJsMixKernels } from '../../src/engines/gpujs/mix-kernels.js';
+import { SCORE_FLOOR, type ConvolveJob, type MixEntropyJob, type MixKernels, type ScoreJob } from '../../src/engines/mix-kernels.js';
+import { cpuMixKernels } from '../../src/engines/cpu/mix-kernels.js';
 import { Pcg32 } from '../../src/random.js';
 
 /**

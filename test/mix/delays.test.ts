@@ -10,7 +10,7 @@ import {
   scaleDelay,
   type DelayLaw,
 } from '../../src/mix/delays.js';
-import { logDensity } from '../../src/mix/kernels.js';
+import { logDensity } from '../../src/engines/mix-kernels.js';
 import { Pcg32 } from '../../src/random.js';
 
 const LAWS = ['exp:0.5', 'uniform:1,4', 'erlang:3,2', 'lognormal:0.3,0.7', 'pareto:2.5,1.5'].map(parseDelaySync);

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseDelaySync } from '../../src/mix/delays.js';
-import {
-  convolveDirect,
-  convolveFft,
-  convolveMethod,
-  cpuMixKernels,
-  SCORE_FLOOR,
-  type DensityDescriptor,
-} from '../../src/mix/kernels.js';
-import { binDensity } from '../../src/analyses/stream-trace.js';
+import { SCORE_FLOOR, type DensityDescriptor } from '../../src/engines/mix-kernels.js';
+import { convolveDirect, convolveFft, convolveMethod, cpuMixKernels } from '../../src/engines/cpu/mix-kernels.js';
+import { binDensity } from '../../src/mix/time-grid.js';
 import { delayOnGrid } from '../../src/mix/delays.js';
 
 /** Composite Simpson's rule of g over [a, b] with n (even) intervals. */

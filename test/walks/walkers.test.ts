@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserBackend } from '../../harness/browser-backend.js';
-import { CpuBackend } from '../../src/backends/cpu/cpu-backend.js';
-import { GpuJsBackend } from '../../src/backends/gpujs/gpujs-backend.js';
-import type { Backend } from '../../src/backends/backend.js';
+import { BrowserBackend } from '../../src/engines/browser/browser-backend.js';
+import { CpuBackend } from '../../src/engines/cpu/cpu-backend.js';
+import { GpuJsBackend } from '../../src/engines/gpujs/gpujs-backend.js';
+import type { Backend } from '../../src/engines/backend.js';
 import { transitionMatrix } from '../../src/walks/index.js';
 import {
   pcgHash,

@@ -1,4 +1,4 @@
-/** `npm run serve` (harness/serve.mjs): the static server of the built page. */
+/** `npm run serve` (src/web/serve.mjs): the static server of the built page. */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../..');
-const SERVE = join(ROOT, 'harness/serve.mjs');
+const SERVE = join(ROOT, 'src/web/serve.mjs');
 
 /** GET with the path sent as written (fetch would normalize "..") */
 function rawGet(url: string, path: string): Promise<{ status: number; type: string; body: string }> {

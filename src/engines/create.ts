@@ -4,7 +4,7 @@ import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/cpu-backend.js';
 import { ParallelCpuBackend } from './cpu/parallel-backend.js';
 import type { GpuJsMode } from './gpujs/gpujs-backend.js';
-import type { PlanLimits } from './webgpu/plan.js';
+import type { PlanLimits } from './gpu-plan/graph-plan.js';
 
 export type { Backend, BackendInfo, EntropyJob, EntropyTable } from './backend.js';
 export { CpuBackend } from './cpu/cpu-backend.js';
@@ -54,7 +54,7 @@ async function createWebGpuBackend(options: CreateBackendOptions): Promise<Backe
       log(`webgpu: Node runtime unavailable (${(error as Error).message}); using headless Chromium`);
     }
   }
-  const { BrowserBackend } = await import('../../harness/browser-backend.js');
+  const { BrowserBackend } = await import('./browser/browser-backend.js');
   return BrowserBackend.start({ requireHardware: options.requireHardware, limits: options.limits });
 }
 
@@ -63,7 +63,7 @@ const GPUJS_GPU_MODES = new Set(['webgl2', 'webgl', 'webgpu', 'headlessgl']);
 
 async function createGpuJsBackend(options: CreateBackendOptions): Promise<Backend> {
   if (options.runtime === 'browser') {
-    const { BrowserBackend } = await import('../../harness/browser-backend.js');
+    const { BrowserBackend } = await import('./browser/browser-backend.js');
     return BrowserBackend.start({ backend: 'gpujs', gpujsMode: options.gpujsMode, limits: options.limits });
   }
   const { GpuJsBackend } = await import('./gpujs/gpujs-backend.js');

@@ -1,6 +1,6 @@
 import { GPU, type IKernelRunShortcut } from 'gpu.js';
-import { modeOfKernelClass, type GpuJsMode, type KernelClass } from '../backends/gpujs/gpujs-backend.js';
-import { DeviceError } from '../errors.js';
+import { modeOfKernelClass, type GpuJsMode, type KernelClass } from './gpujs-backend.js';
+import { DeviceError } from '../../errors.js';
 import {
   convolveChunkInput,
   convolveChunks,
@@ -14,8 +14,8 @@ import {
   packetBins,
   scoreBatches,
   storeConvolveChunk,
-} from './gpu-plan.js';
-import { SCORE_FLOOR, type ConvolveJob, type MixEntropyJob, type MixKernels, type MixKernelsInfo, type ScoreJob } from './kernels.js';
+} from '../gpu-plan/mix-plan.js';
+import { SCORE_FLOOR, type ConvolveJob, type MixEntropyJob, type MixKernels, type MixKernelsInfo, type ScoreJob } from '../mix-kernels.js';
 
 /**
  * gpu.js addresses arrays through float32 texture coordinates, exact below 2^24: every array

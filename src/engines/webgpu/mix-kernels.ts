@@ -1,9 +1,9 @@
-import mixConvolveWgsl from '../../shaders/mix-convolve.wgsl';
-import mixEntropyWgsl from '../../shaders/mix-entropy.wgsl';
-import mixScoreWgsl from '../../shaders/mix-score.wgsl';
-import { dispatchSize } from '../backends/webgpu/plan.js';
-import type { AdapterDescription } from '../backends/webgpu/webgpu-backend.js';
-import { DeviceError } from '../errors.js';
+import mixConvolveWgsl from '../../../shaders/mix-convolve.wgsl';
+import mixEntropyWgsl from '../../../shaders/mix-entropy.wgsl';
+import mixScoreWgsl from '../../../shaders/mix-score.wgsl';
+import { dispatchSize } from '../gpu-plan/graph-plan.js';
+import type { AdapterDescription } from './webgpu-backend.js';
+import { DeviceError } from '../../errors.js';
 import {
   convolveChunkInput,
   convolveChunks,
@@ -14,8 +14,8 @@ import {
   packetBins,
   scoreBatches,
   storeConvolveChunk,
-} from './gpu-plan.js';
-import type { ConvolveJob, MixEntropyJob, MixKernels, MixKernelsInfo, ScoreJob } from './kernels.js';
+} from '../gpu-plan/mix-plan.js';
+import type { ConvolveJob, MixEntropyJob, MixKernels, MixKernelsInfo, ScoreJob } from '../mix-kernels.js';
 
 const KERNELS = {
   'mix-convolve': mixConvolveWgsl,

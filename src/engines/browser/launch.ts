@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { DeviceError } from '../src/errors.js';
+import { DeviceError } from '../../errors.js';
 
 /** Debian's package, then the usual places of Chrome and Chromium. */
 const SYSTEM_BROWSERS = [
@@ -21,7 +21,7 @@ const SYSTEM_BROWSERS = [
 export function findBrowser(): string {
   const fromEnvironment = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnvironment) {
-    if (!existsSync(fromEnvironment)) throw new DeviceError(`anonscope/harness: PUPPETEER_EXECUTABLE_PATH=${fromEnvironment} does not exist`);
+    if (!existsSync(fromEnvironment)) throw new DeviceError(`anonscope/browser: PUPPETEER_EXECUTABLE_PATH=${fromEnvironment} does not exist`);
     return fromEnvironment;
   }
   const system = SYSTEM_BROWSERS.find((path) => existsSync(path));
@@ -34,7 +34,7 @@ export function findBrowser(): string {
     // the full puppeteer package is optional
   }
   throw new DeviceError(
-    'anonscope/harness: no Chromium or Chrome found; install one (Debian: apt-get install chromium) or set PUPPETEER_EXECUTABLE_PATH',
+    'anonscope/browser: no Chromium or Chrome found; install one (Debian: apt-get install chromium) or set PUPPETEER_EXECUTABLE_PATH',
   );
 }
 
@@ -78,7 +78,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<{ brow
     });
   } catch (error) {
     rmSync(userDataDir, { recursive: true, force: true });
-    throw new DeviceError(`anonscope/harness: could not start the browser: ${(error as Error).message}`);
+    throw new DeviceError(`anonscope/browser: could not start the browser: ${(error as Error).message}`);
   }
   return {
     browser,

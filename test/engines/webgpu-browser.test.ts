@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserBackend } from '../../harness/browser-backend.js';
+import { BrowserBackend } from '../../src/engines/browser/browser-backend.js';
 import { CsrBuilder } from '../../src/graph/csr-builder.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
 import { expectSameAsReference } from '../helpers/compare.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { balancedRowRanges, ParallelCpuBackend } from '../../src/backends/cpu/parallel-backend.js';
+import { balancedRowRanges, ParallelCpuBackend } from '../../src/engines/cpu/parallel-backend.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
 import { transitionMatrix } from '../../src/walks/index.js';
 import { expectSameAsReference } from '../helpers/compare.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserBackend } from '../../harness/browser-backend.js';
-import { GpuJsBackend } from '../../src/backends/gpujs/gpujs-backend.js';
-import { makePlan } from '../../src/backends/webgpu/plan.js';
+import { BrowserBackend } from '../../src/engines/browser/browser-backend.js';
+import { GpuJsBackend } from '../../src/engines/gpujs/gpujs-backend.js';
+import { makePlan } from '../../src/engines/gpu-plan/graph-plan.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
 import { transitionMatrix } from '../../src/walks/index.js';
 import { expectSameAsReference } from '../helpers/compare.js';

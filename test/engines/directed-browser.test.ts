@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { BrowserBackend } from '../../harness/browser-backend.js';
+import { BrowserBackend } from '../../src/engines/browser/browser-backend.js';
 import { expectSameAsReference } from '../helpers/compare.js';
 import { directedSuite } from '../helpers/directed-suite.js';
 import { powerLawGraph, randomGraph } from '../helpers/graphs.js';

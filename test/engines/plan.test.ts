@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pullStep } from '../../src/backends/cpu/cpu-backend.js';
-import { chooseBatch, dispatchSize, LONG_ROW, makePlan, type Plan, type PlanLimits } from '../../src/backends/webgpu/plan.js';
+import { pullStep } from '../../src/walks/pull-step.js';
+import { chooseBatch, dispatchSize, LONG_ROW, makePlan, type Plan, type PlanLimits } from '../../src/engines/gpu-plan/graph-plan.js';
 import { transitionMatrix } from '../../src/walks/index.js';
 import { powerLawGraph, randomGraph } from '../helpers/graphs.js';
 

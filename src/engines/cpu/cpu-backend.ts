@@ -1,5 +1,5 @@
 import { guessingEntropy, posteriorEntropy } from '../../stats/entropy.js';
-import type { TransitionMatrix } from '../../walks/transition.js';
+import { pullStep } from '../../walks/pull-step.js';
 import { runWalkersReference, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import {
   ColumnScales,
@@ -54,24 +54,6 @@ export function roundEntropiesReference(job: RoundsJob): RoundsTable {
     job.onProgress?.((firstSample + count) * Z * hops, samples * Z * hops);
   }
   return { shannon, minEntropy };
-}
-
-/**
- * One pull step on a node-major n × B block: next_i = f_b Σ_k P_ik x_k for every column b,
- * with f the factors of ColumnScales (1 when absent).
- */
-export function pullStep(walk: TransitionMatrix, x: Float64Array, next: Float64Array, B: number, factor?: Float64Array): void {
-  const { n, rowPtr, colIdx, values } = walk;
-  next.fill(0);
-  for (let i = 0; i < n; i++) {
-    const out = i * B;
-    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
-      const p = values[e];
-      const input = colIdx[e] * B;
-      for (let b = 0; b < B; b++) next[out + b] += p * x[input + b];
-    }
-    if (factor) for (let b = 0; b < B; b++) next[out + b] *= factor[b];
-  }
 }
 
 /** The largest entry of each column of a node-major n × B block. */

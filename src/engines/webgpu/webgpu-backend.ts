@@ -20,7 +20,7 @@ import {
   type RoundsJob,
   type RoundsTable,
 } from '../backend.js';
-import { dispatchSize, ENTROPY_CHUNK_ROWS, makePlan, MAX_BATCH, WORKGROUP, type Plan, type PlanLimits } from './plan.js';
+import { dispatchSize, ENTROPY_CHUNK_ROWS, makePlan, MAX_BATCH, WORKGROUP, type Plan, type PlanLimits } from '../gpu-plan/graph-plan.js';
 
 /** The pull-step kernels renormalise columns with the shared columnScale function. */
 const KERNELS = {

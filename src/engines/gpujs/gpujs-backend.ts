@@ -13,7 +13,7 @@ import {
   type RoundsJob,
   type RoundsTable,
 } from '../backend.js';
-import { makePlan, type Plan, type PlanLimits } from '../webgpu/plan.js';
+import { makePlan, type Plan, type PlanLimits } from '../gpu-plan/graph-plan.js';
 
 /**
  * The gpu.js fallback: the same batched pull step and per-terminal entropy reductions as

@@ -5,9 +5,9 @@
  * output − arrival differences are computed here, so no large time ever reaches a kernel), and
  * combines the kernels' per-chunk partials in float64.
  */
-import { DeviceError } from '../errors.js';
-import type { ConvolveJob, DensityDescriptor, MixEntropyJob, ScoreJob } from './kernels.js';
-import { DENSITY_CODES } from './kernels.js';
+import { DeviceError } from '../../errors.js';
+import type { ConvolveJob, DensityDescriptor, MixEntropyJob, ScoreJob } from '../mix-kernels.js';
+import { DENSITY_CODES } from '../mix-kernels.js';
 
 /** Packets (scoring) or arrivals (entropy) one thread sums: one work item. */
 export const ITEM_SPAN = 256;

@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
-import type { Backend, BackendInfo, EntropyJob, EntropyTable, RoundsJob, RoundsTable } from '../src/backends/backend.js';
-import type { TransitionMatrix } from '../src/walks/transition.js';
-import type { GpuJsMode } from '../src/backends/gpujs/gpujs-backend.js';
-import type { PlanLimits } from '../src/backends/webgpu/plan.js';
-import { isSoftwareAdapter } from '../src/backends/webgpu/node-runtime.js';
-import { DeviceError } from '../src/errors.js';
-import { launchBrowser } from './browser.js';
-import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../src/walks/walkers.js';
-import type { ConvolveJob, MixEntropyJob, MixKernels, MixKernelsInfo, ScoreJob } from '../src/mix/kernels.js';
+import type { Backend, BackendInfo, EntropyJob, EntropyTable, RoundsJob, RoundsTable } from '../backend.js';
+import type { TransitionMatrix } from '../../walks/transition.js';
+import type { GpuJsMode } from '../gpujs/gpujs-backend.js';
+import type { PlanLimits } from '../gpu-plan/graph-plan.js';
+import { isSoftwareAdapter } from '../webgpu/node-runtime.js';
+import { DeviceError } from '../../errors.js';
+import { launchBrowser } from './launch.js';
+import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
+import type { ConvolveJob, MixEntropyJob, MixKernels, MixKernelsInfo, ScoreJob } from '../mix-kernels.js';
 import type { EncodedTypedArray, MixKernelName, PageJob, PageMixOptions, PageSetup, PageWalkerJob } from './page.js';
 import { LoopbackServer } from './server.js';
 
@@ -26,9 +26,9 @@ export interface BrowserBackendOptions {
 
 /** The page bundle sits beside the CLI bundle (dist/), or in dist/ when run from source. */
 function pageBundle(): string {
-  const candidates = ['./harness-page.js', '../dist/harness-page.js'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  const candidates = ['./browser-page.js', '../../../dist/browser-page.js'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
   const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new DeviceError(`anonscope/harness: the page bundle is missing (looked for ${candidates.join(', ')}); run npm run build`);
+  if (!found) throw new DeviceError(`anonscope/browser: the page bundle is missing (looked for ${candidates.join(', ')}); run npm run build`);
   return found;
 }
 
@@ -71,11 +71,11 @@ export class BrowserBackend implements Backend {
       await page.waitForFunction(() => window.anonscopeReady === true, { timeout: 30_000 });
       const setup: PageSetup = { backend: options.backend ?? 'webgpu', gpujsMode: options.gpujsMode, limits: options.limits };
       backend.info = await page.evaluate((s) => window.anonscopeInit(s), setup).catch((error: Error) => {
-        throw new DeviceError(`anonscope/harness: in the browser: ${error.message}`);
+        throw new DeviceError(`anonscope/browser: in the browser: ${error.message}`);
       });
       const adapter = backend.info.adapter;
       if (options.requireHardware && adapter && isSoftwareAdapter(adapter)) {
-        throw new DeviceError(`anonscope/harness: the browser's only adapter is a software one (${adapter.vendor} ${adapter.architecture}) and hardware was required`);
+        throw new DeviceError(`anonscope/browser: the browser's only adapter is a software one (${adapter.vendor} ${adapter.architecture}) and hardware was required`);
       }
       return backend;
     } catch (error) {
@@ -91,7 +91,7 @@ export class BrowserBackend implements Backend {
     for (const [name, view] of arrays) this.server.set(`/jobs/${id}/${name}`, { type: 'application/octet-stream', body: bytes(view) });
     try {
       return await inPage(id).catch((error: Error) => {
-        throw new DeviceError(`anonscope/harness: in the browser: ${error.message.replace(/^Error: /, '')}`);
+        throw new DeviceError(`anonscope/browser: in the browser: ${error.message.replace(/^Error: /, '')}`);
       });
     } finally {
       for (const [name] of arrays) this.server.delete(`/jobs/${id}/${name}`);
@@ -173,7 +173,7 @@ export class BrowserBackend implements Backend {
    */
   async evaluate<A, T>(inPage: (arg: A) => T | Promise<T>, arg: A): Promise<T> {
     return (this.page.evaluate(inPage as never, arg as never) as Promise<T>).catch((error: Error) => {
-      throw new DeviceError(`anonscope/harness: in the browser: ${error.message.replace(/^Error: /, '')}`);
+      throw new DeviceError(`anonscope/browser: in the browser: ${error.message.replace(/^Error: /, '')}`);
     });
   }
 

@@ -1,6 +1,6 @@
 import { afterAll, describe } from 'vitest';
-import { ParallelCpuBackend } from '../../src/backends/cpu/parallel-backend.js';
-import { GpuJsBackend } from '../../src/backends/gpujs/gpujs-backend.js';
+import { ParallelCpuBackend } from '../../src/engines/cpu/parallel-backend.js';
+import { GpuJsBackend } from '../../src/engines/gpujs/gpujs-backend.js';
 import { directedSuite } from '../helpers/directed-suite.js';
 
 /** Issue 11 on the engines that run in Node: float64 to rounding, float32 to 1e-4 bits. */

@@ -17,7 +17,7 @@ const TYPES = {
   '.css': 'text/css',
 };
 
-export const DEFAULT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/web');
+export const DEFAULT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
 /** Serve `root` on host:port (port 0: a free one). Resolves to { url, close() }. */
 export async function startStaticServer({ root = DEFAULT_ROOT, port = 8080, host = '127.0.0.1' } = {}) {

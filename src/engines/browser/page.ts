@@ -1,18 +1,18 @@
 /**
- * The harness's code inside the browser page: it sets up a backend (WebGPU on
+ * The browser engine's code inside the page: it sets up a backend (WebGPU on
  * navigator.gpu, or gpu.js in one of its browser modes), fetches a job's arrays from the
  * loopback server, runs the job and hands the numbers back to Node (base64, the fastest way
  * through puppeteer for large arrays).
  */
-import type { Backend, BackendInfo } from '../src/backends/backend.js';
-import { GpuJsBackend, type GpuJsMode } from '../src/backends/gpujs/gpujs-backend.js';
-import type { PlanLimits } from '../src/backends/webgpu/plan.js';
-import { requestDevice, WebGpuBackend, type AdapterDescription } from '../src/backends/webgpu/webgpu-backend.js';
-import { GpuJsMixKernels } from '../src/mix/gpujs-kernels.js';
-import type { MixKernels, MixKernelsInfo } from '../src/mix/kernels.js';
-import { WebGpuMixKernels, type WebGpuMixKernelsOptions } from '../src/mix/webgpu-kernels.js';
-import type { TransitionMatrix } from '../src/walks/transition.js';
-import { packWalkerRecords } from '../src/walks/walkers.js';
+import type { Backend, BackendInfo } from '../backend.js';
+import { GpuJsBackend, type GpuJsMode } from '../gpujs/gpujs-backend.js';
+import type { PlanLimits } from '../gpu-plan/graph-plan.js';
+import { requestDevice, WebGpuBackend, type AdapterDescription } from '../webgpu/webgpu-backend.js';
+import { GpuJsMixKernels } from '../gpujs/mix-kernels.js';
+import type { MixKernels, MixKernelsInfo } from '../mix-kernels.js';
+import { WebGpuMixKernels, type WebGpuMixKernelsOptions } from '../webgpu/mix-kernels.js';
+import type { TransitionMatrix } from '../../walks/transition.js';
+import { packWalkerRecords } from '../../walks/walkers.js';
 
 export interface PageSetup {
   backend: 'webgpu' | 'gpujs';
@@ -51,7 +51,7 @@ export interface PageMixOptions {
 
 /**
  * A mix job as JSON: typed arrays become { $typed: 'f64' | 'f32' | 'u32', base64 } (little-endian
- * bytes), everything else stays as it is. Encoded in Node by harness/browser-backend.ts.
+ * bytes), everything else stays as it is. Encoded in Node by browser-backend.ts.
  */
 export interface EncodedTypedArray {
   $typed: 'f64' | 'f32' | 'u32';
@@ -78,7 +78,7 @@ const mixKernels = new Map<string, MixKernels>();
 
 async function fetchArray<T>(url: string, make: (buffer: ArrayBuffer) => T): Promise<T> {
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`anonscope/harness page: GET ${url} answered ${response.status}`);
+  if (!response.ok) throw new Error(`anonscope/browser page: GET ${url} answered ${response.status}`);
   return make(await response.arrayBuffer());
 }
 
@@ -97,7 +97,7 @@ window.anonscopeInit = async (setup) => {
     backend = new GpuJsBackend({ mode: setup.gpujsMode, limits: setup.limits, runtime: 'browser' });
     return backend.info;
   }
-  if (!navigator.gpu) throw new Error('anonscope/harness page: this browser has no navigator.gpu (WebGPU is off)');
+  if (!navigator.gpu) throw new Error('anonscope/browser page: this browser has no navigator.gpu (WebGPU is off)');
   const requested = await requestDevice(navigator.gpu, 'this browser');
   device = requested.device;
   adapter = requested.adapter;
@@ -119,7 +119,7 @@ async function fetchWalk(job: PageJob): Promise<TransitionMatrix> {
 }
 
 window.anonscopeRounds = async (job) => {
-  if (!backend) throw new Error('anonscope/harness page: anonscopeInit() first');
+  if (!backend) throw new Error('anonscope/browser page: anonscopeInit() first');
   const base = `/jobs/${job.id}`;
   const table = await backend.roundEntropies({
     walk: await fetchWalk(job),
@@ -132,7 +132,7 @@ window.anonscopeRounds = async (job) => {
 };
 
 window.anonscopeRun = async (job) => {
-  if (!backend) throw new Error('anonscope/harness page: anonscopeInit() first');
+  if (!backend) throw new Error('anonscope/browser page: anonscopeInit() first');
   const base = `/jobs/${job.id}`;
   const walk = await fetchWalk(job);
   const terminals = await fetchArray(`${base}/terminals`, (b) => new Uint32Array(b));
@@ -151,7 +151,7 @@ window.anonscopeRun = async (job) => {
     });
   } finally {
     const error = await device?.popErrorScope();
-    if (error) throw new Error(`anonscope/harness page: WebGPU validation error: ${error.message}`);
+    if (error) throw new Error(`anonscope/browser page: WebGPU validation error: ${error.message}`);
   }
   return {
     shannon: toBase64(table.shannon),
@@ -163,7 +163,7 @@ window.anonscopeRun = async (job) => {
 };
 
 window.anonscopeWalkers = async (job) => {
-  if (!backend) throw new Error('anonscope/harness page: anonscopeInit() first');
+  if (!backend) throw new Error('anonscope/browser page: anonscopeInit() first');
   const base = `/jobs/${job.id}`;
   const u32 = (name: string) => fetchArray(`${base}/${name}`, (b) => new Uint32Array(b));
   const rowPtr = await u32('rowPtr');
@@ -209,12 +209,12 @@ function decodeMixJob(json: string): unknown {
 /** The page's mix kernels of one kind and options, made once and kept. */
 function pageMixKernels(options: PageMixOptions): MixKernels {
   const kind = options.kind ?? pageSetup?.backend;
-  if (!kind) throw new Error('anonscope/harness page: anonscopeInit() first');
+  if (!kind) throw new Error('anonscope/browser page: anonscopeInit() first');
   const key = JSON.stringify({ ...options, kind });
   let kernels = mixKernels.get(key);
   if (!kernels) {
     if (kind === 'webgpu') {
-      if (!device || !adapter) throw new Error('anonscope/harness page: the webgpu mix kernels need a page started with the webgpu backend');
+      if (!device || !adapter) throw new Error('anonscope/browser page: the webgpu mix kernels need a page started with the webgpu backend');
       kernels = new WebGpuMixKernels(device, adapter, { runtime: 'browser', ...options.webgpu });
     } else {
       kernels = new GpuJsMixKernels({ mode: pageSetup?.gpujsMode, runtime: 'browser', maxElements: options.gpujsMaxElements });
