@@ -1,7 +1,8 @@
-// Builds the bundles: the CLI and the library for Node, the page the browser engine drives in
-// headless Chromium, the benchmarks, and the web page. WGSL files are embedded as strings (loader "text"), so no bundle needs a
-// file system to find its shaders.
-import { cpSync, mkdirSync } from 'node:fs';
+// Builds the bundles: the CLI and the library for Node, the library for browsers, the page
+// the browser engine drives in headless Chromium, the benchmarks, and the web page. WGSL
+// files are embedded as strings (loader "text"), so no bundle needs a file system to find
+// its shaders. Type declarations come from tsc (tsconfig.build.json), after this.
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -13,10 +14,39 @@ const common = {
   logLevel: 'warning',
 };
 const node = { ...common, platform: 'node', packages: 'external' };
+/** node:* imports become empty modules in browser bundles. */
+const nodeStubs = {
+  name: 'anonscope-node-stubs',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'node-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'node-stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
 
+rmSync('dist/chunks', { recursive: true, force: true });
+rmSync('dist/browser', { recursive: true, force: true });
 await Promise.all([
-  build({ ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...node, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
+  // The CLI and the library share chunks; engines behind a dynamic import (Dawn, gpu.js,
+  // puppeteer-core) become chunks of their own, loaded only when such a backend is created.
+  build({
+    ...node,
+    entryPoints: { cli: 'src/cli/bin.ts', index: 'src/index.ts' },
+    outdir: 'dist',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+  }),
+  // The library for browsers: the same API with the browser's engine chooser. Modules it
+  // never calls in a browser still import node:* (reading a histogram file): empty there.
+  build({
+    ...common,
+    entryPoints: ['src/browser.ts'],
+    outdir: 'dist/browser',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    platform: 'browser',
+    alias: { 'graphology-gexf': 'graphology-gexf/browser' },
+    plugins: [nodeStubs],
+  }),
   build({ ...node, entryPoints: ['harness/bench/main.ts'], outfile: 'dist/bench.js' }),
   build({ ...node, entryPoints: ['harness/bench/ingest.ts'], outfile: 'dist/bench-ingest.js' }),
   build({
@@ -37,15 +67,7 @@ await Promise.all([
     entryPoints: ['src/web/main.ts', 'src/web/worker.ts'],
     outdir: 'dist/web',
     platform: 'browser',
-    plugins: [
-      {
-        name: 'anonscope-web-shims',
-        setup(b) {
-          b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'node-stub' }));
-          b.onLoad({ filter: /.*/, namespace: 'node-stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
-        },
-      },
-    ],
+    plugins: [nodeStubs],
   }).then(() => {
     mkdirSync('dist/web/examples', { recursive: true });
     cpSync('src/web/index.html', 'dist/web/index.html');

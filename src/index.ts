@@ -1,21 +1,9 @@
 /**
- * anonscope's library API (Node). The browser bundle exports the same minus file loading.
+ * anonscope's library API for Node: everything in library.ts, plus choosing an engine by name
+ * (Dawn for Node, headless Chromium, gpu.js, worker threads: each loaded only when created)
+ * and loading graph files. The browser entry (browser.ts) has the browser's chooser instead.
  */
-export { initiatorEntropy } from './analyses/initiator-entropy.js';
-export type { InitiatorEntropyOptions, InitiatorEntropyResult, HopStatistics } from './analyses/initiator-entropy.js';
-export { createBackend, CpuBackend, BACKEND_NAMES, RUNTIMES } from './engines/create.js';
-export { WebGpuBackend, describeAdapter, requestDevice } from './engines/webgpu/webgpu-backend.js';
-export type { Backend, BackendInfo, EntropyJob, EntropyTable } from './engines/create.js';
-export type { Csr } from './graph/csr.js';
-export { edgeCount, nodeIndex } from './graph/csr.js';
-export { CsrBuilder } from './graph/csr-builder.js';
-export { EdgeListParser, parseEdgeList } from './graph/edge-list.js';
-export type { GraphFormat, GraphReadOptions, LoadedGraph, LoadReport } from './graph/loaded-graph.js';
-export { fromGraphology } from './graph/from-graphology.js';
-export { parseGexf, parseGraphologyJson } from './graph/gexf.js';
+export * from './library.js';
+export { createBackend, createMixKernels, describeEngine, CpuBackend, ParallelCpuBackend, BACKEND_NAMES, MIX_BACKENDS, RUNTIMES } from './engines/create.js';
+export type { BackendName, MixBackendName, Runtime, CreateBackendOptions } from './engines/create.js';
 export { loadGraphFile } from './graph/load-file.js';
-export { weakComponents, largestComponent } from './graph/components.js';
-export { transitionMatrix, WALK_MODELS } from './walks/index.js';
-export type { TransitionMatrix, WalkModel } from './walks/index.js';
-export * from './errors.js';
-export { entropyJson, hopsCsv, perTerminalCsv, entropyVsHopsSvg, entropyCdfSvg } from './report/entropy-report.js';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOPS, DEFAULT_TERMINALS, initiatorEntropy } from '../analyses/initiator-entropy.js';
-import { GPUJS_MODES } from '../engines/gpujs/gpujs-backend.js';
+import { GPUJS_MODES } from '../engines/gpujs/modes.js';
 import { BACKEND_NAMES, createBackend, RUNTIMES } from '../engines/create.js';
 import { ParameterError } from '../errors.js';
 import { nodeIndex, type Csr } from '../graph/csr.js';

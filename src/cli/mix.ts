@@ -1,12 +1,10 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_LOADS, DEFAULT_MIX_TRIALS, singleMix, singleMixSweep } from '../analyses/single-mix.js';
-import type { Backend } from '../engines/backend.js';
-import { GPUJS_MODES } from '../engines/gpujs/gpujs-backend.js';
-import { createBackend, RUNTIMES, type Runtime } from '../engines/create.js';
-import { DeviceError, ParameterError } from '../errors.js';
+import { GPUJS_MODES } from '../engines/gpujs/modes.js';
+import { createMixKernels, MIX_BACKENDS, RUNTIMES, type Runtime } from '../engines/create.js';
+import { ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
 import { type MixKernels } from '../engines/mix-kernels.js';
-import { cpuMixKernels } from '../engines/cpu/mix-kernels.js';
 import {
   mixJson,
   singleMixCdfSvg,
@@ -40,8 +38,6 @@ export function realListOption(name: string, text: string, bounds: { min?: numbe
 // network.ts takes writeOutputs from here.
 export { writeOutputs } from './args.js';
 
-export const MIX_BACKENDS = ['cpu', 'webgpu', 'gpujs'] as const;
-export type MixBackendName = (typeof MIX_BACKENDS)[number];
 
 /** The kernel options of mix, trace and network (parseArgs specs), and their help text. */
 export const MIX_KERNEL_OPTIONS = {
@@ -61,46 +57,19 @@ export const MIX_KERNEL_HELP = `Kernels:
 
 /**
  * The MixKernels the --backend, --runtime and --gpujs-mode options ask for, reporting on
- * stderr what runs. webgpu: Dawn in Node or headless Chromium (as the entropy command's
- * backend); gpujs: gpu.js in Node, or in Chromium with --runtime browser. dispose() releases
- * the device or browser.
+ * stderr what runs (see createMixKernels in the engine layer). dispose() releases the device
+ * or browser.
  */
-export async function createMixKernels(
+export async function mixKernelsForCommand(
   values: { backend?: string; runtime?: string; 'gpujs-mode'?: string },
   log: (line: string) => void,
 ): Promise<MixKernels> {
   const name = choiceOption('backend', values.backend ?? 'cpu', MIX_BACKENDS);
   const runtime: Runtime = choiceOption('runtime', values.runtime ?? 'auto', RUNTIMES);
   const gpujsMode = values['gpujs-mode'] === undefined ? undefined : choiceOption('gpujs-mode', values['gpujs-mode'], GPUJS_MODES);
-  if (name === 'cpu') {
-    if (runtime !== 'auto' || gpujsMode) log('note: --runtime and --gpujs-mode only apply to --backend webgpu or gpujs');
-    return cpuMixKernels;
-  }
-  if (gpujsMode && name !== 'gpujs') throw new ParameterError('--gpujs-mode only applies to --backend gpujs');
-  let kernels: MixKernels;
-  if (name === 'gpujs' && runtime !== 'browser') {
-    const { GpuJsMixKernels } = await import('../engines/gpujs/mix-kernels.js');
-    kernels = new GpuJsMixKernels({ mode: gpujsMode ?? 'webasm', runtime: 'node' });
-  } else {
-    // The entropy command's device set-up (Dawn or Chromium, software adapters, errors), reused.
-    const backend: Backend = await createBackend(name, { runtime, gpujsMode, log: () => {} });
-    const { BrowserBackend, BrowserMixKernels } = await import('../engines/browser/browser-backend.js');
-    if (backend instanceof BrowserBackend) {
-      kernels = new BrowserMixKernels(backend, {}, true);
-    } else {
-      const { WebGpuBackend } = await import('../engines/webgpu/webgpu-backend.js');
-      if (!(backend instanceof WebGpuBackend)) {
-        await backend.dispose();
-        throw new DeviceError(`anonscope/mix kernels: no WebGPU device in the ${backend.info.name} backend`);
-      }
-      const { WebGpuMixKernels } = await import('../engines/webgpu/mix-kernels.js');
-      const webgpu = new WebGpuMixKernels(backend.device, backend.info.adapter!, { runtime: backend.info.runtime });
-      kernels = Object.assign(webgpu, { dispose: () => backend.dispose() });
-    }
-  }
-  const adapter = kernels.info.adapter;
-  log(`kernels: ${kernels.info.name} (${kernels.info.precision}${kernels.info.runtime ? `, ${kernels.info.runtime}` : ''})${adapter ? ` on ${[adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' ')}` : ''}`);
-  return kernels;
+  if (name === 'cpu' && (runtime !== 'auto' || gpujsMode)) log('note: --runtime and --gpujs-mode only apply to --backend webgpu or gpujs');
+  if (gpujsMode && name === 'webgpu') throw new ParameterError('--gpujs-mode only applies to --backend gpujs');
+  return createMixKernels(name, { runtime, gpujsMode, log });
 }
 
 export const MIX_HELP = `Usage: anonscope mix --rate λ [--delay LAW] [options]
@@ -168,7 +137,7 @@ export async function mixCommand(argv: string[]): Promise<void> {
   const rate = values.sweep || values.rate === undefined ? undefined : realOption('rate', values.rate, { exclusiveMin: 0 });
   const loads = values.sweep && values.loads !== undefined ? realListOption('loads', values.loads, { exclusiveMin: 0 }) : undefined;
   if (values.out) await prepareOutputDirectory(values.out);
-  const kernels = await createMixKernels(values, log);
+  const kernels = await mixKernelsForCommand(values, log);
   try {
     await runMix(values, { format, rate, loads, trials, seed, tailMass, delay, kernels, log });
   } finally {

@@ -24,7 +24,7 @@ import {
   networkTable,
 } from '../report/mix-report.js';
 import { choiceOption, integerOption, OUTPUT_OPTIONS } from './args.js';
-import { createMixKernels, MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, realOption, writeOutputs } from './mix.js';
+import { mixKernelsForCommand, MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, realOption, writeOutputs } from './mix.js';
 import { createProgress } from './progress.js';
 
 const D = NETWORK_DEFAULTS;
@@ -161,7 +161,7 @@ export async function networkCommand(argv: string[]): Promise<void> {
   const sim = simulateMixNetwork({ ...simulation, topology });
   if (sim.shortPaths > 0) log(`note: ${sim.shortPaths} streams met a dead end before ${sim.pathLength} mixes; they are not traced`);
   if (sim.dropped > 0) log(`note: ${sim.dropped} link packets left after the observation window and are not seen`);
-  const kernels = await createMixKernels(values, log);
+  const kernels = await mixKernelsForCommand(values, log);
   const progress = createProgress('network', process.stderr, values.quiet);
   let result;
   try {

@@ -6,7 +6,7 @@ import { FormatError, InputError, ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
 import { detectionSvg, mixJson, traceCsv, traceTable } from '../report/mix-report.js';
 import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory } from './args.js';
-import { createMixKernels, MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, realListOption, realOption, writeOutputs } from './mix.js';
+import { mixKernelsForCommand, MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, realListOption, realOption, writeOutputs } from './mix.js';
 import { createProgress } from './progress.js';
 
 export const TRACE_HELP = `Usage: anonscope trace [options]                      (simulation)
@@ -162,7 +162,7 @@ export async function traceCommand(argv: string[]): Promise<void> {
       if (w.length !== 2 || !(w[1] > w[0])) throw new ParameterError(`--window must be a,b with b > a, got "${values.window}"`);
       input.window = [w[0], w[1]];
     }
-    const kernels = await createMixKernels(values, log);
+    const kernels = await mixKernelsForCommand(values, log);
     let result;
     try {
       result = await traceLinks(input, { delay, step, kernels });
@@ -192,7 +192,7 @@ export async function traceCommand(argv: string[]): Promise<void> {
     coverRates: values['sweep-cover'] === undefined ? undefined : realListOption('sweep-cover', values['sweep-cover'], { min: 0 }),
     meanDelays: values['sweep-delay'] === undefined ? undefined : realListOption('sweep-delay', values['sweep-delay'], { exclusiveMin: 0 }),
   };
-  const kernels = await createMixKernels(values, log);
+  const kernels = await mixKernelsForCommand(values, log);
   const progress = createProgress('trace', process.stderr, values.quiet);
   let result;
   try {

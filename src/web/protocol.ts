@@ -3,11 +3,13 @@
  * the analyses, the report writers, GEXF export) runs in the worker; the page only draws.
  */
 import type { BackendInfo } from '../engines/backend.js';
+import { BROWSER_ENGINES, type BrowserEngineName } from '../engines/create-in-browser.js';
 
 export const ANALYSES = ['entropy', 'adversary', 'mix', 'trace', 'network'] as const;
 export type AnalysisName = (typeof ANALYSES)[number];
-export const WEB_BACKENDS = ['auto', 'webgpu', 'gpujs', 'cpu'] as const;
-export type WebBackendName = (typeof WEB_BACKENDS)[number];
+/** The engines the page offers: the browser's own chooser's. */
+export const WEB_BACKENDS = BROWSER_ENGINES;
+export type WebBackendName = BrowserEngineName;
 
 export interface EntropyParams {
   walk: 'simple' | 'mh';

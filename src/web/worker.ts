@@ -15,8 +15,7 @@ import { adversaryEntropy } from '../analyses/adversary.js';
 import { initiatorEntropy } from '../analyses/initiator-entropy.js';
 import { singleMix } from '../analyses/single-mix.js';
 import type { Backend, BackendInfo } from '../engines/backend.js';
-import { CpuBackend } from '../engines/cpu/cpu-backend.js';
-import { requestDevice, WebGpuBackend, type AdapterDescription } from '../engines/webgpu/webgpu-backend.js';
+import { createBrowserBackend, createBrowserMixKernels } from '../engines/create-in-browser.js';
 import { DeviceError, FormatError, ParameterError } from '../errors.js';
 import { decodeCsr } from '../graph/binary-csr.js';
 import { assertNotEmpty, edgeCount, type Csr } from '../graph/csr.js';
@@ -25,7 +24,6 @@ import type { LoadedGraph } from '../graph/loaded-graph.js';
 import { parseGexf, parseGraphologyJson } from '../graph/gexf.js';
 import { parseDelaySync, type DelayLaw } from '../mix/delays.js';
 import { type MixKernels } from '../engines/mix-kernels.js';
-import { cpuMixKernels } from '../engines/cpu/mix-kernels.js';
 import { simulateMixNetwork, traceMixNetwork } from '../analyses/mix-network.js';
 import { traceSimulation } from '../analyses/stream-trace.js';
 import { adversaryCsv, adversaryJson, hioVsAttackEdgesSvg } from '../report/adversary-report.js';
@@ -107,54 +105,10 @@ export async function loadGraph(source: GraphSource): Promise<LoadedGraph> {
   return format === 'gexf' ? parseGexf(text, name) : parseGraphologyJson(text, name);
 }
 
-/** How to make one kind of compute object (a Backend, MixKernels) on each engine. */
-interface Engines<T> {
-  webgpu: (device: GPUDevice, adapter: AdapterDescription) => Promise<T>;
-  gpujs: () => Promise<T>;
-  cpu: () => T;
-}
-
-/**
- * WebGPU, then gpu.js, then the float64 reference, as asked: a named engine that fails is an
- * error, `auto` moves on and says why each better one was skipped.
- */
-async function firstEngine<T>(name: WebBackendName, make: Engines<T>): Promise<T> {
-  const skipped: string[] = [];
-  const logSkipped = () => skipped.forEach((s) => post({ type: 'log', message: `skipped ${s}` }));
-  if (name === 'webgpu' || name === 'auto') {
-    const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-    try {
-      if (!gpu) throw new DeviceError('this browser has no WebGPU (navigator.gpu is missing in workers)');
-      const { device, adapter } = await requestDevice(gpu, 'this browser');
-      return await make.webgpu(device, adapter);
-    } catch (error) {
-      if (name === 'webgpu') throw new DeviceError(`WebGPU is not available: ${(error as Error).message}`);
-      skipped.push(`webgpu: ${(error as Error).message}`);
-    }
-  }
-  if (name === 'gpujs' || name === 'auto') {
-    try {
-      const made = await make.gpujs();
-      logSkipped();
-      return made;
-    } catch (error) {
-      if (name === 'gpujs') throw new DeviceError(`gpu.js is not available: ${(error as Error).message}`);
-      skipped.push(`gpujs: ${(error as Error).message}`);
-    }
-  }
-  logSkipped();
-  return make.cpu();
-}
+const logToPage = (message: string) => post({ type: 'log', message });
 
 function makeBackend(name: WebBackendName, limits?: WebLimits): Promise<Backend> {
-  return firstEngine<Backend>(name, {
-    webgpu: async (device, adapter) => new WebGpuBackend(device, adapter, { runtime: 'browser worker', ownsDevice: true, limits }),
-    gpujs: async () => {
-      const { GpuJsBackend } = await import('../engines/gpujs/gpujs-backend.js');
-      return new GpuJsBackend({ mode: 'gpu', runtime: 'browser worker', limits });
-    },
-    cpu: () => new CpuBackend(),
-  });
+  return createBrowserBackend(name, { runtime: 'browser worker', limits, log: logToPage });
 }
 
 const fixed = (v: number | null | undefined, digits = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
@@ -191,20 +145,10 @@ function delayOf(spec: string): DelayLaw | undefined {
 }
 
 /** The mix kernels, on the same engines as the graph analyses; `ran` says which, for the page. */
-function makeMixKernels(name: WebBackendName): Promise<{ kernels: MixKernels; ran: BackendInfo }> {
-  const runtime = 'browser worker, mix kernels';
-  return firstEngine<{ kernels: MixKernels; ran: BackendInfo }>(name, {
-    webgpu: async (device, adapter) => {
-      const { WebGpuMixKernels } = await import('../engines/webgpu/mix-kernels.js');
-      const kernels = Object.assign(new WebGpuMixKernels(device, adapter, { runtime: 'browser worker' }), { dispose: () => device.destroy() });
-      return { kernels, ran: { name: 'webgpu', precision: 'float32', runtime, adapter } };
-    },
-    gpujs: async () => {
-      const { GpuJsMixKernels } = await import('../engines/gpujs/mix-kernels.js');
-      return { kernels: new GpuJsMixKernels({ mode: 'gpu', runtime: 'browser worker' }), ran: { name: 'gpujs', precision: 'float32', runtime } };
-    },
-    cpu: () => ({ kernels: cpuMixKernels, ran: { name: 'cpu', precision: 'float64', runtime } }),
-  });
+async function makeMixKernels(name: WebBackendName): Promise<{ kernels: MixKernels; ran: BackendInfo }> {
+  const kernels = await createBrowserMixKernels(name, { runtime: 'browser worker', log: logToPage });
+  const { name: ranName, precision, adapter } = kernels.info;
+  return { kernels, ran: { name: ranName as BackendInfo['name'], precision, adapter, runtime: 'browser worker, mix kernels' } };
 }
 
 async function run(request: RunRequest): Promise<void> {

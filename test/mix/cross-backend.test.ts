@@ -290,8 +290,8 @@ describe('gpu.js mix kernels in headless Chromium (webgl2)', () => {
   let tight: BrowserMixKernels;
   beforeAll(async () => {
     backend = await BrowserBackend.start({ backend: 'gpujs', gpujsMode: 'webgl2' });
-    kernels = new BrowserMixKernels(backend);
-    tight = new BrowserMixKernels(backend, { gpujsMaxElements: 2048 });
+    kernels = BrowserMixKernels.on(backend);
+    tight = BrowserMixKernels.on(backend, { gpujsMaxElements: 2048 });
   });
   afterAll(async () => {
     await backend?.dispose();
@@ -310,8 +310,8 @@ describe('WebGPU mix kernels in headless Chromium', () => {
   let tight: BrowserMixKernels;
   beforeAll(async () => {
     backend = await BrowserBackend.start({ backend: 'webgpu' });
-    kernels = new BrowserMixKernels(backend);
-    tight = new BrowserMixKernels(backend, { webgpu: { maxBindingBytes: 4096, maxWorkgroupsPerDimension: 3 } });
+    kernels = BrowserMixKernels.on(backend);
+    tight = BrowserMixKernels.on(backend, { webgpu: { maxBindingBytes: 4096, maxWorkgroupsPerDimension: 3 } });
   });
   afterAll(async () => {
     await backend?.dispose();

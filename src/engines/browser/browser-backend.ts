@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import type { Backend, BackendInfo, EntropyJob, EntropyTable, RoundsJob, RoundsTable } from '../backend.js';
 import type { TransitionMatrix } from '../../walks/transition.js';
-import type { GpuJsMode } from '../gpujs/gpujs-backend.js';
+import type { GpuJsMode } from '../gpujs/modes.js';
 import type { PlanLimits } from '../gpu-plan/graph-plan.js';
-import { isSoftwareAdapter } from '../webgpu/node-runtime.js';
+import { isSoftwareAdapter } from '../webgpu/device.js';
 import { DeviceError } from '../../errors.js';
 import { launchBrowser } from './launch.js';
 import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
@@ -24,9 +24,9 @@ export interface BrowserBackendOptions {
   limits?: Partial<PlanLimits>;
 }
 
-/** The page bundle sits beside the CLI bundle (dist/), or in dist/ when run from source. */
+/** The page bundle sits in dist/: above the chunk this code was bundled into, beside a single bundle, or from source. */
 function pageBundle(): string {
-  const candidates = ['./browser-page.js', '../../../dist/browser-page.js'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  const candidates = ['../browser-page.js', './browser-page.js', '../../../dist/browser-page.js'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
   const found = candidates.find((path) => existsSync(path));
   if (!found) throw new DeviceError(`anonscope/browser: the page bundle is missing (looked for ${candidates.join(', ')}); run npm run build`);
   return found;
@@ -198,22 +198,27 @@ export function encodeMixJob(job: ConvolveJob | ScoreJob | MixEntropyJob): strin
 }
 
 /**
- * The mix kernels (src/mix/webgpu-kernels.ts or gpujs-kernels.ts) run in the page of a started
+ * The mix kernels (webgpu/mix-kernels.ts or gpujs/mix-kernels.ts) run in the page of a started
  * BrowserBackend: WebGPU on the page's device, or gpu.js in the page's mode. Each call sends
  * the job's arrays as base64 and reads the Float64Array result back, so analyses run with
- * `kernels: new BrowserMixKernels(backend)`. dispose() closes the browser only when these
+ * `kernels: BrowserMixKernels.on(backend)`. dispose() closes the browser only when these
  * kernels started it (BrowserMixKernels.start).
  */
 export class BrowserMixKernels implements MixKernels {
   info: MixKernelsInfo;
 
-  constructor(
+  private constructor(
     private readonly backend: BrowserBackend,
-    private readonly options: PageMixOptions = {},
-    private readonly ownsBackend = false,
+    private readonly options: PageMixOptions,
+    private readonly ownsBackend: boolean,
   ) {
     const kind = options.kind ?? (backend.info.name === 'gpujs' ? 'gpujs' : 'webgpu');
     this.info = { name: kind, precision: 'float32', runtime: kind === backend.info.name ? backend.info.runtime : 'browser', adapter: backend.info.adapter };
+  }
+
+  /** Run in the page of a started BrowserBackend: dispose leaves the browser to its owner. */
+  static on(backend: BrowserBackend, options: PageMixOptions = {}): BrowserMixKernels {
+    return new BrowserMixKernels(backend, options, false);
   }
 
   /** Start a browser for these kernels alone; dispose() closes it. */

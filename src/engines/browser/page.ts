@@ -5,9 +5,11 @@
  * through puppeteer for large arrays).
  */
 import type { Backend, BackendInfo } from '../backend.js';
-import { GpuJsBackend, type GpuJsMode } from '../gpujs/gpujs-backend.js';
+import { GpuJsBackend } from '../gpujs/gpujs-backend.js';
+import type { GpuJsMode } from '../gpujs/modes.js';
 import type { PlanLimits } from '../gpu-plan/graph-plan.js';
-import { requestDevice, WebGpuBackend, type AdapterDescription } from '../webgpu/webgpu-backend.js';
+import { GpuDevice } from '../webgpu/device.js';
+import { WebGpuBackend } from '../webgpu/webgpu-backend.js';
 import { GpuJsMixKernels } from '../gpujs/mix-kernels.js';
 import type { MixKernels, MixKernelsInfo } from '../mix-kernels.js';
 import { WebGpuMixKernels, type WebGpuMixKernelsOptions } from '../webgpu/mix-kernels.js';
@@ -70,8 +72,8 @@ declare global {
   }
 }
 
-let device: GPUDevice | undefined;
-let adapter: AdapterDescription | undefined;
+/** The page's one device, shared by its backend and its mix kernels; the page owns it. */
+let gpu: GpuDevice | undefined;
 let backend: Backend | undefined;
 let pageSetup: PageSetup | undefined;
 const mixKernels = new Map<string, MixKernels>();
@@ -98,10 +100,8 @@ window.anonscopeInit = async (setup) => {
     return backend.info;
   }
   if (!navigator.gpu) throw new Error('anonscope/browser page: this browser has no navigator.gpu (WebGPU is off)');
-  const requested = await requestDevice(navigator.gpu, 'this browser');
-  device = requested.device;
-  adapter = requested.adapter;
-  backend = new WebGpuBackend(device, requested.adapter, { runtime: 'browser', limits: setup.limits });
+  gpu = await GpuDevice.request(navigator.gpu, 'this browser', 'browser');
+  backend = WebGpuBackend.onDevice(gpu, { limits: setup.limits });
   return backend.info;
 };
 
@@ -139,7 +139,7 @@ window.anonscopeRun = async (job) => {
   const prior = job.hasPrior ? await fetchArray(`${base}/prior`, (b) => new Float64Array(b)) : undefined;
   const running = backend;
   // An outer validation scope catches anything the WebGPU backend's own scopes let through.
-  device?.pushErrorScope('validation');
+  gpu?.device.pushErrorScope('validation');
   let table;
   try {
     table = await running.terminalEntropies({
@@ -150,7 +150,7 @@ window.anonscopeRun = async (job) => {
       onProgress: (done, total) => window.anonscopeProgress?.(done, total),
     });
   } finally {
-    const error = await device?.popErrorScope();
+    const error = await gpu?.device.popErrorScope();
     if (error) throw new Error(`anonscope/browser page: WebGPU validation error: ${error.message}`);
   }
   return {
@@ -214,8 +214,8 @@ function pageMixKernels(options: PageMixOptions): MixKernels {
   let kernels = mixKernels.get(key);
   if (!kernels) {
     if (kind === 'webgpu') {
-      if (!device || !adapter) throw new Error('anonscope/browser page: the webgpu mix kernels need a page started with the webgpu backend');
-      kernels = new WebGpuMixKernels(device, adapter, { runtime: 'browser', ...options.webgpu });
+      if (!gpu) throw new Error('anonscope/browser page: the webgpu mix kernels need a page started with the webgpu backend');
+      kernels = WebGpuMixKernels.onDevice(gpu, options.webgpu);
     } else {
       kernels = new GpuJsMixKernels({ mode: pageSetup?.gpujsMode, runtime: 'browser', maxElements: options.gpujsMaxElements });
     }

@@ -1,5 +1,6 @@
 import { GPU, type IKernelRunShortcut, type Texture } from 'gpu.js';
 import { DeviceError } from '../../errors.js';
+import type { GpuJsMode } from './modes.js';
 import { unpackWalkerRecords, walkerRandom, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import { entropiesFromSums } from '../../stats/entropy.js';
 import {
@@ -24,8 +25,6 @@ import { makePlan, type Plan, type PlanLimits } from '../gpu-plan/graph-plan.js'
  * segments of SEGMENT nonzeros and the segment count per row sets the cap.
  */
 
-export const GPUJS_MODES = ['gpu', 'webgl2', 'webgl', 'webgpu', 'headlessgl', 'webasm', 'cpu'] as const;
-export type GpuJsMode = (typeof GPUJS_MODES)[number];
 
 /** Largest exact integer index in a float32 texture coordinate, with a factor 2 of margin. */
 const MAX_ELEMENTS = 2 ** 23;

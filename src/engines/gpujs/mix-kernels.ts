@@ -1,5 +1,6 @@
 import { GPU, type IKernelRunShortcut } from 'gpu.js';
-import { modeOfKernelClass, type GpuJsMode, type KernelClass } from './gpujs-backend.js';
+import { modeOfKernelClass, type KernelClass } from './gpujs-backend.js';
+import type { GpuJsMode } from './modes.js';
 import { DeviceError } from '../../errors.js';
 import {
   convolveChunkInput,

@@ -2,7 +2,7 @@ import mixConvolveWgsl from '../../../shaders/mix-convolve.wgsl';
 import mixEntropyWgsl from '../../../shaders/mix-entropy.wgsl';
 import mixScoreWgsl from '../../../shaders/mix-score.wgsl';
 import { dispatchSize } from '../gpu-plan/graph-plan.js';
-import type { AdapterDescription } from './webgpu-backend.js';
+import { GpuDevice } from './device.js';
 import { DeviceError } from '../../errors.js';
 import {
   convolveChunkInput,
@@ -29,10 +29,6 @@ const WORKGROUP = 64;
 const MAX_THREADS = 2 ** 22;
 
 export interface WebGpuMixKernelsOptions {
-  /** Where the device lives, for the output: 'browser' or 'node'. */
-  runtime?: string;
-  /** Destroy the device on dispose (when these kernels requested it themselves). */
-  ownsDevice?: boolean;
   /** Tighter bounds than the device's (tests force chunking and 2-D dispatches with these). */
   maxBindingBytes?: number;
   maxWorkgroupsPerDimension?: number;
@@ -47,21 +43,27 @@ export interface WebGpuMixKernelsOptions {
  */
 export class WebGpuMixKernels implements MixKernels {
   readonly info: MixKernelsInfo;
-  private readonly pipelines = new Map<KernelName, GPUComputePipeline>();
-  private lost: GPUDeviceLostInfo | undefined;
-  private readonly lostPromise: Promise<never>;
 
-  constructor(
-    private readonly device: GPUDevice,
-    readonly adapter: AdapterDescription,
-    private readonly options: WebGpuMixKernelsOptions = {},
+  private constructor(
+    readonly gpu: GpuDevice,
+    private readonly options: WebGpuMixKernelsOptions,
+    private readonly ownsDevice: boolean,
   ) {
-    this.info = { name: 'webgpu', precision: 'float32', runtime: options.runtime, adapter };
-    this.lostPromise = device.lost.then((info) => {
-      this.lost = info;
-      throw new DeviceError(`anonscope/webgpu mix: the GPU device was lost (${info.reason}): ${info.message}`);
-    });
-    this.lostPromise.catch(() => {});
+    this.info = { name: 'webgpu', precision: 'float32', runtime: gpu.runtime, adapter: gpu.adapter };
+  }
+
+  /** Request a device of `gpu` (navigator.gpu, Dawn's): the kernels own it and destroy it on dispose. */
+  static async init(gpu: GPU, where: string, runtime: string, options: WebGpuMixKernelsOptions = {}): Promise<WebGpuMixKernels> {
+    return new WebGpuMixKernels(await GpuDevice.request(gpu, where, runtime), options, true);
+  }
+
+  /** Run on a device someone else owns (shared with a WebGpuBackend, say): dispose leaves it alive. */
+  static onDevice(gpu: GpuDevice, options: WebGpuMixKernelsOptions = {}): WebGpuMixKernels {
+    return new WebGpuMixKernels(gpu, options, false);
+  }
+
+  private get device(): GPUDevice {
+    return this.gpu.device;
   }
 
   /** Elements of one storage binding (f32 or u32), capped at MAX_THREADS. */
@@ -76,13 +78,10 @@ export class WebGpuMixKernels implements MixKernels {
   }
 
   private pipeline(kernel: KernelName): GPUComputePipeline {
-    let pipeline = this.pipelines.get(kernel);
-    if (!pipeline) {
+    return this.gpu.pipeline(kernel, () => {
       const module = this.device.createShaderModule({ label: `anonscope ${kernel}`, code: KERNELS[kernel] });
-      pipeline = this.device.createComputePipeline({ label: `anonscope ${kernel}`, layout: 'auto', compute: { module, entryPoint: 'main' } });
-      this.pipelines.set(kernel, pipeline);
-    }
-    return pipeline;
+      return this.device.createComputePipeline({ label: `anonscope ${kernel}`, layout: 'auto', compute: { module, entryPoint: 'main' } });
+    });
   }
 
   /**
@@ -91,7 +90,7 @@ export class WebGpuMixKernels implements MixKernels {
    * destroyed before returning; validation and out-of-memory errors become DeviceErrors.
    */
   private async run(kernel: KernelName, label: string, threads: number, params: (groupsX: number) => ArrayBuffer, inputs: ArrayBufferView[], outBytes: number): Promise<ArrayBuffer> {
-    if (this.lost) throw new DeviceError(`anonscope/webgpu mix: the GPU device was lost (${this.lost.reason}): ${this.lost.message}`);
+    this.gpu.throwIfLost();
     const device = this.device;
     const buffers: GPUBuffer[] = [];
     const make = (name: string, size: number, usage: GPUBufferUsageFlags, data?: ArrayBufferView | ArrayBuffer) => {
@@ -131,8 +130,8 @@ export class WebGpuMixKernels implements MixKernels {
       pass.end();
       encoder.copyBufferToBuffer(bound[bound.length - 1], 0, readback, 0, readback.size);
       device.queue.submit([encoder.finish()]);
-      await Promise.race([device.queue.onSubmittedWorkDone(), this.lostPromise]);
-      await Promise.race([readback.mapAsync(GPUMapMode.READ, 0, readback.size), this.lostPromise]);
+      await this.gpu.settle(device.queue.onSubmittedWorkDone());
+      await this.gpu.settle(readback.mapAsync(GPUMapMode.READ, 0, readback.size));
       result = readback.getMappedRange(0, readback.size).slice(0, outBytes);
       readback.unmap();
     } catch (error) {
@@ -209,7 +208,6 @@ export class WebGpuMixKernels implements MixKernels {
   }
 
   dispose(): void {
-    this.pipelines.clear();
-    if (this.options.ownsDevice) this.device.destroy();
+    if (this.ownsDevice) this.gpu.destroy();
   }
 }

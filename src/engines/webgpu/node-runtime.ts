@@ -2,37 +2,30 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeviceError } from '../../errors.js';
-import { requestDevice, WebGpuBackend, type WebGpuBackendOptions } from './webgpu-backend.js';
 
 /**
- * WebGPU in Node through Dawn (the `webgpu` package). Dawn needs a Vulkan loader and driver
- * the process can find when it starts (LD_LIBRARY_PATH / VK_ICD_FILENAMES are read at load
- * time): present on machines with a GPU driver, absent on plain CPU machines, where this
- * returns a DeviceError and the browser runtime is the way to WebGPU.
+ * WebGPU in Node through Dawn (the `webgpu` package): its GPU object, to request devices
+ * from. Dawn needs a Vulkan loader and driver the process can find when it starts
+ * (LD_LIBRARY_PATH / VK_ICD_FILENAMES are read at load time): present on machines with a GPU
+ * driver, absent on plain CPU machines, where this throws a DeviceError and the browser
+ * runtime is the way to WebGPU.
  */
-export async function createNodeWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
+export async function dawnGpu(): Promise<GPU> {
   if (process.platform === 'linux' && !vulkanLoaderFound()) {
     // Dawn would only print "Couldn't load Vulkan" and find no adapter.
     throw new DeviceError('anonscope/webgpu: Dawn for Node has no WebGPU adapter: no Vulkan loader (libvulkan.so.1) on this machine');
   }
-  let gpu: GPU;
   try {
     const dawn = await import('webgpu');
     Object.assign(globalThis, dawn.globals); // GPUBufferUsage, GPUMapMode, … as in a browser
-    gpu = dawn.create([]);
+    return dawn.create([]);
   } catch (error) {
-    throw new DeviceError(`anonscope/webgpu: Dawn for Node (npm "webgpu") did not load: ${(error as Error).message}`);
+    throw new DeviceError(`anonscope/webgpu: Dawn for Node (npm "webgpu") did not load: ${(error as Error).message}`, { cause: error });
   }
-  const { device, adapter } = await requestDevice(gpu, 'Dawn for Node');
-  return new WebGpuBackend(device, adapter, { ...options, runtime: 'node', ownsDevice: true });
 }
 
-/** Software adapters (SwiftShader, llvmpipe/lavapipe) emulate a GPU on the CPU. */
-export function isSoftwareAdapter(adapter: { vendor: string; architecture: string; description: string }): boolean {
-  return /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i.test(
-    `${adapter.vendor} ${adapter.architecture} ${adapter.description}`,
-  );
-}
+/** Where Dawn's adapter errors say the GPU is. */
+export const DAWN = 'Dawn for Node';
 
 /** Whether the dynamic loader can find libvulkan.so.1: LD_LIBRARY_PATH, then ldconfig's cache. */
 function vulkanLoaderFound(): boolean {

@@ -7,6 +7,7 @@ import spmmSegmentSumWgsl from '../../../shaders/spmm-segment-sum.wgsl';
 import spmmSegmentsWgsl from '../../../shaders/spmm-segments.wgsl';
 import walkersWgsl from '../../../shaders/walkers.wgsl';
 import { DeviceError } from '../../errors.js';
+import { GpuDevice } from './device.js';
 import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import { entropiesFromSums } from '../../stats/entropy.js';
 import {
@@ -40,38 +41,6 @@ const WORK_PER_WAIT = 2 ** 27;
 export interface WebGpuBackendOptions {
   /** Tighter limits than the device's (tests force batching and slabs with these). */
   limits?: Partial<PlanLimits>;
-  /** Where the device lives, for the output: 'browser' or 'node'. */
-  runtime?: string;
-  /** Destroy the device on dispose (true when the backend requested it itself). */
-  ownsDevice?: boolean;
-}
-
-export type AdapterDescription = NonNullable<BackendInfo['adapter']>;
-
-export function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {
-  return {
-    vendor: info?.vendor ?? '',
-    architecture: info?.architecture ?? '',
-    device: info?.device ?? '',
-    description: info?.description ?? '',
-  };
-}
-
-/**
- * Request a device with the adapter's own storage limits (the defaults, 128 MiB per binding,
- * are far below what GPUs offer). Throws DeviceError when there is no adapter.
- */
-export async function requestDevice(gpu: GPU, where: string): Promise<{ device: GPUDevice; adapter: AdapterDescription }> {
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new DeviceError(`anonscope/webgpu: ${where} has no WebGPU adapter`);
-  const device = await adapter.requestDevice({
-    label: 'anonscope',
-    requiredLimits: {
-      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-      maxBufferSize: adapter.limits.maxBufferSize,
-    },
-  });
-  return { device, adapter: describeAdapter(adapter.info) };
 }
 
 /**
@@ -82,26 +51,28 @@ export async function requestDevice(gpu: GPU, where: string): Promise<{ device: 
  */
 export class WebGpuBackend implements Backend {
   readonly info: BackendInfo;
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
-  private lost: GPUDeviceLostInfo | undefined;
-  private readonly lostPromise: Promise<never>;
-  private uncaptured: GPUError | undefined;
 
-  constructor(
+  private constructor(
     /** The device the backend runs on (other GPU work, e.g. the mix kernels, may share it). */
-    readonly device: GPUDevice,
-    adapter: AdapterDescription,
-    private readonly options: WebGpuBackendOptions = {},
+    readonly gpu: GpuDevice,
+    private readonly options: WebGpuBackendOptions,
+    private readonly ownsDevice: boolean,
   ) {
-    this.info = { name: 'webgpu', precision: 'float32', adapter, runtime: options.runtime };
-    this.lostPromise = device.lost.then((info) => {
-      this.lost = info;
-      throw new DeviceError(`anonscope/webgpu: the GPU device was lost (${info.reason}): ${info.message}`);
-    });
-    this.lostPromise.catch(() => {}); // observed where it matters: in waitForQueue
-    device.addEventListener('uncapturederror', (event) => {
-      this.uncaptured ??= (event as GPUUncapturedErrorEvent).error;
-    });
+    this.info = { name: 'webgpu', precision: 'float32', adapter: gpu.adapter, runtime: gpu.runtime };
+  }
+
+  /** Request a device of `gpu` (navigator.gpu, Dawn's): the backend owns it and destroys it on dispose. */
+  static async init(gpu: GPU, where: string, runtime: string, options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
+    return new WebGpuBackend(await GpuDevice.request(gpu, where, runtime), options, true);
+  }
+
+  /** Run on a device someone else owns (shared with the mix kernels, say): dispose leaves it alive. */
+  static onDevice(gpu: GpuDevice, options: WebGpuBackendOptions = {}): WebGpuBackend {
+    return new WebGpuBackend(gpu, options, false);
+  }
+
+  private get device(): GPUDevice {
+    return this.gpu.device;
   }
 
   get limits(): PlanLimits {
@@ -116,24 +87,21 @@ export class WebGpuBackend implements Backend {
 
   private pipeline(kernel: KernelName, batch: number, rounds = 0): GPUComputePipeline {
     const key = `${kernel}/B=${batch}/Z=${rounds}`;
-    let pipeline = this.pipelines.get(key);
-    if (!pipeline) {
+    return this.gpu.pipeline(key, () => {
       const module = this.device.createShaderModule({ label: `anonscope ${kernel}`, code: KERNELS[kernel] });
       const constants: Record<string, number> = kernel === 'walkers' ? {} : { B: batch };
       if (kernel === 'entropy-partials' || kernel === 'round-products') constants.ROWS = ENTROPY_CHUNK_ROWS;
       if (kernel === 'round-products') constants.Z = rounds;
-      pipeline = this.device.createComputePipeline({
+      return this.device.createComputePipeline({
         label: `anonscope ${key}`,
         layout: 'auto',
         compute: { module, entryPoint: 'main', constants },
       });
-      this.pipelines.set(key, pipeline);
-    }
-    return pipeline;
+    });
   }
 
   async terminalEntropies(job: EntropyJob): Promise<EntropyTable> {
-    this.throwIfLost();
+    this.gpu.throwIfLost();
     const T = job.terminals.length;
     let plan: Plan;
     try {
@@ -150,7 +118,7 @@ export class WebGpuBackend implements Backend {
   }
 
   async roundEntropies(job: RoundsJob): Promise<RoundsTable> {
-    this.throwIfLost();
+    this.gpu.throwIfLost();
     // Whole samples per batch: B must be a power of two of at least Z columns.
     const limits = { ...this.limits, maxBatch: Math.max(this.limits.maxBatch, 2 ** Math.ceil(Math.log2(job.rounds))) };
     let plan: Plan;
@@ -173,7 +141,7 @@ export class WebGpuBackend implements Backend {
    * no submission runs long. The walk's arrays must each fit one storage binding.
    */
   async runWalkers(job: WalkerJob): Promise<WalkerRecords> {
-    this.throwIfLost();
+    this.gpu.throwIfLost();
     const W = job.starts.length;
     const device = this.device;
     const bindingBytes = Math.min(this.limits.maxStorageBufferBindingSize, this.limits.maxBufferSize);
@@ -239,23 +207,12 @@ export class WebGpuBackend implements Backend {
   }
 
   /** Wait for submitted work, turning a lost device or an uncaptured error into a DeviceError. */
-  async waitForQueue(): Promise<void> {
-    await Promise.race([this.device.queue.onSubmittedWorkDone(), this.lostPromise]);
-    this.throwIfLost();
-    if (this.uncaptured) {
-      const error = this.uncaptured;
-      this.uncaptured = undefined;
-      throw new DeviceError(`anonscope/webgpu: ${error.constructor.name}: ${error.message}`);
-    }
-  }
-
-  private throwIfLost(): void {
-    if (this.lost) throw new DeviceError(`anonscope/webgpu: the GPU device was lost (${this.lost.reason}): ${this.lost.message}`);
+  waitForQueue(): Promise<void> {
+    return this.gpu.waitForQueue();
   }
 
   dispose(): void {
-    this.pipelines.clear();
-    if (this.options.ownsDevice) this.device.destroy();
+    if (this.ownsDevice) this.gpu.destroy();
   }
 }
 

@@ -1,0 +1,39 @@
+/**
+ * What the Node entry (index.ts) and the browser entry (browser.ts) both export: every
+ * analysis in graphology's style (`fn(graph, options)`, `fn.assign` where results are per
+ * node), the graph readers that work on text and bytes, the engine interfaces, the report
+ * writers, the typed errors. Nothing here loads an engine's package.
+ */
+export { initiatorEntropy, DEFAULT_HOPS, DEFAULT_TERMINALS } from './analyses/initiator-entropy.js';
+export type { InitiatorEntropyOptions, InitiatorEntropyResult, HopStatistics, RoundStatistics, AssignOptions } from './analyses/initiator-entropy.js';
+export { adversaryEntropy, SYBIL_REGION_SHAPES } from './analyses/adversary.js';
+export type { AdversaryOptions, AdversaryResult, AdversaryRow, TwoHopRow, SybilRegionShape } from './analyses/adversary.js';
+export { singleMix, singleMixSweep, singleMixTheory, singleMixFirstOrder, DEFAULT_MIX_TRIALS, DEFAULT_LOADS } from './analyses/single-mix.js';
+export type { SingleMixOptions, SingleMixResult, SingleMixSweepOptions, SingleMixSweepResult, SweepRow } from './analyses/single-mix.js';
+export { traceLinks, traceSimulation, llrMoments, chebyshevBound, DEFAULT_TRACE_PACKETS } from './analyses/stream-trace.js';
+export type { TraceInput, TraceLinksOptions, TraceLinksResult, TraceLinkScore, TraceSimulationOptions, TraceSimulationResult, DetectionCurve, DetectionPoint } from './analyses/stream-trace.js';
+export { simulateMixNetwork, traceMixNetwork, randomMixTopology, parseTorConsensus, torTopology, NETWORK_DEFAULTS } from './analyses/mix-network.js';
+export type { MixNetworkSimulationOptions, MixNetworkSimulation, MixNetworkAttackOptions, MixNetworkResult, MixTopology, TorConsensus, TorRelay, StreamRow } from './analyses/mix-network.js';
+export { parseDelay, parseDelaySync, expDelay, uniformDelay, erlangDelay, lognormalDelay, paretoDelay, histogramDelay, DELAY_KINDS } from './mix/delays.js';
+export type { DelayLaw, DelayKind } from './mix/delays.js';
+
+export type { Backend, BackendInfo, EntropyJob, EntropyTable } from './engines/backend.js';
+export type { MixKernels, MixKernelsInfo, ConvolveJob, ScoreJob, MixEntropyJob } from './engines/mix-kernels.js';
+export { referenceBackend, referenceMixKernels } from './engines/reference.js';
+export { GpuDevice, describeAdapter, isSoftwareAdapter } from './engines/webgpu/device.js';
+export type { AdapterDescription } from './engines/webgpu/device.js';
+
+export type { Csr } from './graph/csr.js';
+export { edgeCount, nodeIndex } from './graph/csr.js';
+export { CsrBuilder } from './graph/csr-builder.js';
+export { EdgeListParser, parseEdgeList } from './graph/edge-list.js';
+export type { GraphFormat, GraphReadOptions, LoadedGraph, LoadReport } from './graph/loaded-graph.js';
+export { fromGraphology } from './graph/from-graphology.js';
+export { parseGexf, parseGraphologyJson } from './graph/gexf.js';
+export { decodeCsr, encodeCsr } from './graph/binary-csr.js';
+export { weakComponents, largestComponent } from './graph/components.js';
+export { transitionMatrix, WALK_MODELS } from './walks/index.js';
+export type { TransitionMatrix, WalkModel } from './walks/index.js';
+
+export * from './errors.js';
+export { entropyJson, hopsCsv, perTerminalCsv, entropyVsHopsSvg, entropyCdfSvg } from './report/entropy-report.js';
