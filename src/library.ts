@@ -21,6 +21,9 @@ export type { Backend, BackendInfo, EntropyJob, EntropyTable } from './engines/b
 export type { MixKernels, MixKernelsInfo, ConvolveJob, ScoreJob, MixEntropyJob } from './engines/mix-kernels.js';
 export { referenceBackend, referenceMixKernels } from './engines/reference.js';
 export { GpuDevice, describeAdapter, isSoftwareAdapter } from './engines/webgpu/device.js';
+// WGSL over a device you hold (no package behind them: the shaders are text in the bundle).
+export { WebGpuBackend } from './engines/webgpu/webgpu-backend.js';
+export { WebGpuMixKernels } from './engines/webgpu/mix-kernels.js';
 export type { AdapterDescription } from './engines/webgpu/device.js';
 
 export type { Csr } from './graph/csr.js';
