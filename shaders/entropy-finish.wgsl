@@ -23,7 +23,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read> partials: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> result: array<vec4f>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(SMALL_WORKGROUP)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let b = id.x;
   if (b >= B) {

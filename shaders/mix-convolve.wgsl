@@ -29,9 +29,9 @@ struct Params {
 @group(0) @binding(2) var<storage, read> signals: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(SMALL_WORKGROUP)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) local: u32) {
-  let id = (group.y * params.groupsX + group.x) * 64u + local;
+  let id = dispatchIndex(group, local, params.groupsX, SMALL_WORKGROUP);
   if (id >= params.count) {
     return;
   }

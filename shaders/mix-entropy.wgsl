@@ -23,7 +23,6 @@
 // Workgroup layout: 64 threads, 2-D grid of groupsX × gy groups; one thread per item (at
 // most 256 arrivals). No barriers.
 
-const NONE: f32 = -1e30;
 
 struct Params {
   count: u32,
@@ -45,24 +44,24 @@ struct Params {
 
 fn logDensity(x: f32) -> f32 {
   switch params.code {
-    case 0u: {
+    case DENSITY_EXP: {
       if (x >= 0.0) { return params.extra - params.p0 * x; }
     }
-    case 1u: {
+    case DENSITY_UNIFORM: {
       if (x >= params.p0 && x < params.p1) { return params.extra; }
     }
-    case 2u: {
+    case DENSITY_ERLANG: {
       if (x > 0.0) { return params.p2 + (params.p0 - 1.0) * log(x) - params.p1 * x; }
       if (x == 0.0 && params.p0 == 1.0) { return params.extra; }
     }
-    case 3u: {
+    case DENSITY_LOGNORMAL: {
       if (x > 0.0) {
         let lx = log(x);
         let z = (lx - params.p0) / params.p1;
         return -0.5 * z * z - lx - params.p2;
       }
     }
-    case 4u: {
+    case DENSITY_PARETO: {
       if (x >= params.p1) { return params.p2 - (params.p0 + 1.0) * log(x); }
     }
     default: {
@@ -78,17 +77,17 @@ fn logDensity(x: f32) -> f32 {
       }
     }
   }
-  return NONE;
+  return NO_LOG;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(SMALL_WORKGROUP)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) local: u32) {
-  let id = (group.y * params.groupsX + group.x) * 64u + local;
+  let id = dispatchIndex(group, local, params.groupsX, SMALL_WORKGROUP);
   if (id >= params.count) {
     return;
   }
   let item = items[id];
-  var m = NONE;
+  var m = NO_LOG;
   var S = 0.0;
   var A = 0.0;
   for (var j = 0u; j < item.y; j++) {

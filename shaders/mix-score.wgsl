@@ -2,9 +2,9 @@
 //
 // Each work item i covers `count` packets of one link for one pair, whose signal is local
 // row `row` of the bound signal rows, and computes
-//   partial[i] = Σ_j ln( max(A*g_j + C, FLOOR) ),   g_j = signals[row*N + bins[start + j]]
+//   partial[i] = Σ_j ln( max(A*g_j + C, SCORE_FLOOR) ),   g_j = signals[row*N + bins[start + j]]
 // (g_j = 0 for packets outside the grid, bin = 0xffffffff). With A = a/u and C = 1 − a this
-// is Σ ln(max(a·g + (1 − a)·u, FLOOR·u) / u): the host bins the packets in float64 and adds
+// is Σ ln(max(a·g + (1 − a)·u, SCORE_FLOOR·u) / u): the host bins the packets in float64 and adds
 // the partials of a pair in float64, so no packet time reaches the GPU.
 //
 // Bindings (group 0):
@@ -17,8 +17,6 @@
 // Workgroup layout: 64 threads, 2-D grid of groupsX × gy groups; one thread per item (at
 // most 256 packets each). No barriers.
 
-const FLOOR: f32 = 1e-12;
-const LOG_FLOOR: f32 = -27.631021115928547;
 
 struct Params {
   count: u32,
@@ -34,9 +32,9 @@ struct Params {
 @group(0) @binding(4) var<storage, read> signals: array<f32>;
 @group(0) @binding(5) var<storage, read_write> partials: array<f32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(SMALL_WORKGROUP)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) local: u32) {
-  let id = (group.y * params.groupsX + group.x) * 64u + local;
+  let id = dispatchIndex(group, local, params.groupsX, SMALL_WORKGROUP);
   if (id >= params.count) {
     return;
   }
@@ -52,10 +50,10 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lo
       g = signals[base + bin];
     }
     let r = c.x * g + c.y;
-    if (r > FLOOR) {
+    if (r > SCORE_FLOOR) {
       sum += log(r);
     } else {
-      sum += LOG_FLOOR;
+      sum += LOG_SCORE_FLOOR;
     }
   }
   partials[id] = sum;

@@ -26,9 +26,9 @@ struct Params {
 @group(0) @binding(3) var<storage, read> partial: array<f32>;
 @group(0) @binding(4) var<storage, read_write> xOut: array<f32>;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) local: u32) {
-  let id = (group.y * params.groupsX + group.x) * 256u + local;
+  let id = dispatchIndex(group, local, params.groupsX, WORKGROUP);
   let k = id / B;
   let b = id % B;
   if (k >= params.count) {

@@ -33,9 +33,9 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> partial: array<f32>;
 @group(0) @binding(6) var<storage, read> totals: array<vec4f>;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) local: u32) {
-  let id = (group.y * params.groupsX + group.x) * 256u + local;
+  let id = dispatchIndex(group, local, params.groupsX, WORKGROUP);
   let s = id / B;
   let b = id % B;
   if (s >= params.count) {

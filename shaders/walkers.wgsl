@@ -45,9 +45,9 @@ fn pcg(input: u32) -> u32 {
   return (word >> 22u) ^ word;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(SMALL_WORKGROUP)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) local: u32) {
-  let w = (group.y * params.groupsX + group.x) * 64u + local;
+  let w = dispatchIndex(group, local, params.groupsX, SMALL_WORKGROUP);
   if (w >= params.walkers) {
     return;
   }

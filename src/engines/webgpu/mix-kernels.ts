@@ -3,6 +3,7 @@ import mixEntropyWgsl from '../../../shaders/mix-entropy.wgsl';
 import mixScoreWgsl from '../../../shaders/mix-score.wgsl';
 import { dispatchSize } from '../gpu-plan/graph-plan.js';
 import { GpuDevice } from './device.js';
+import { composeShader, SMALL_WORKGROUP } from './wgsl.js';
 import { DeviceError } from '../../errors.js';
 import {
   convolveChunkInput,
@@ -18,13 +19,12 @@ import {
 import type { ConvolveJob, MixEntropyJob, MixKernels, MixKernelsInfo, ScoreJob } from '../mix-kernels.js';
 
 const KERNELS = {
-  'mix-convolve': mixConvolveWgsl,
-  'mix-score': mixScoreWgsl,
-  'mix-entropy': mixEntropyWgsl,
+  'mix-convolve': composeShader(mixConvolveWgsl),
+  'mix-score': composeShader(mixScoreWgsl),
+  'mix-entropy': composeShader(mixEntropyWgsl),
 } as const;
 type KernelName = keyof typeof KERNELS;
 
-const WORKGROUP = 64;
 /** Threads (outputs or work items) of one dispatch, and elements of one chunk: bounds each submission. */
 const MAX_THREADS = 2 ** 22;
 
@@ -103,7 +103,7 @@ export class WebGpuMixKernels implements MixKernels {
       buffers.push(buffer);
       return buffer;
     };
-    const [x, y] = dispatchSize(Math.ceil(threads / WORKGROUP), this.maxGroups);
+    const [x, y] = dispatchSize(Math.ceil(threads / SMALL_WORKGROUP), this.maxGroups);
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     let result: ArrayBuffer | undefined;

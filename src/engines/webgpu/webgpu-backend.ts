@@ -1,4 +1,3 @@
-import columnScaleWgsl from '../../../shaders/column-scale.wgsl';
 import entropyFinishWgsl from '../../../shaders/entropy-finish.wgsl';
 import entropyPartialsWgsl from '../../../shaders/entropy-partials.wgsl';
 import roundProductsWgsl from '../../../shaders/round-products.wgsl';
@@ -8,6 +7,7 @@ import spmmSegmentsWgsl from '../../../shaders/spmm-segments.wgsl';
 import walkersWgsl from '../../../shaders/walkers.wgsl';
 import { DeviceError } from '../../errors.js';
 import { GpuDevice } from './device.js';
+import { composeShader, SMALL_WORKGROUP } from './wgsl.js';
 import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import { entropiesFromSums } from '../../stats/entropy.js';
 import {
@@ -23,15 +23,15 @@ import {
 } from '../backend.js';
 import { dispatchSize, ENTROPY_CHUNK_ROWS, makePlan, MAX_BATCH, WORKGROUP, type Plan, type PlanLimits } from '../gpu-plan/graph-plan.js';
 
-/** The pull-step kernels renormalise columns with the shared columnScale function. */
+/** Each kernel with the shared chunks it calls (the pull steps renormalise columns with columnScale). */
 const KERNELS = {
-  'spmm-rows': columnScaleWgsl + spmmRowsWgsl,
-  'spmm-segments': columnScaleWgsl + spmmSegmentsWgsl,
-  'spmm-segment-sum': spmmSegmentSumWgsl,
-  'entropy-partials': entropyPartialsWgsl,
-  'entropy-finish': entropyFinishWgsl,
-  walkers: walkersWgsl,
-  'round-products': roundProductsWgsl,
+  'spmm-rows': composeShader(spmmRowsWgsl, ['dispatch', 'columnScale']),
+  'spmm-segments': composeShader(spmmSegmentsWgsl, ['dispatch', 'columnScale']),
+  'spmm-segment-sum': composeShader(spmmSegmentSumWgsl),
+  'entropy-partials': composeShader(entropyPartialsWgsl),
+  'entropy-finish': composeShader(entropyFinishWgsl, []),
+  walkers: composeShader(walkersWgsl),
+  'round-products': composeShader(roundProductsWgsl),
 } as const;
 type KernelName = keyof typeof KERNELS;
 
@@ -174,7 +174,7 @@ export class WebGpuBackend implements Backend {
       const pipeline = this.pipeline('walkers', 0);
       for (let first = 0; first < W; first += chunk) {
         const count = Math.min(chunk, W - first);
-        const [x, y] = dispatchSize(Math.ceil(count / 64), device.limits.maxComputeWorkgroupsPerDimension);
+        const [x, y] = dispatchSize(Math.ceil(count / SMALL_WORKGROUP), device.limits.maxComputeWorkgroupsPerDimension);
         // Walker ids continue across dispatches (firstWalker); starts and records are slices.
         const starts = make(`starts ${first}`, job.starts.subarray(first, first + count), GPUBufferUsage.STORAGE);
         const params = make(`params ${first}`, Uint32Array.of(count, job.hops, job.recordHop, job.seed >>> 0, x, first, 0, 0), GPUBufferUsage.UNIFORM);
@@ -390,7 +390,7 @@ class GpuJob {
     });
     pass.setPipeline(this.pipeline('entropy-finish', this.B));
     pass.setBindGroup(0, this.finishGroup);
-    pass.dispatchWorkgroups(Math.ceil(this.B / 64));
+    pass.dispatchWorkgroups(Math.ceil(this.B / SMALL_WORKGROUP));
     pass.end();
     encoder.copyBufferToBuffer(this.result, 0, this.results, (hop - 1) * this.B * 16, this.B * 16);
   }
@@ -507,7 +507,7 @@ class GpuJob {
       });
       pass.setPipeline(this.pipeline('entropy-finish', B));
       pass.setBindGroup(0, finish);
-      pass.dispatchWorkgroups(Math.ceil(B / 64));
+      pass.dispatchWorkgroups(Math.ceil(B / SMALL_WORKGROUP));
       pass.end();
       this.device.queue.submit([encoder.finish()]);
       const rounds = await this.read(this.result, B * 16);
