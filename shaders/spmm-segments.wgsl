@@ -18,12 +18,7 @@
 
 override B: u32 = 32u;
 
-struct Params {
-  count: u32,
-  accumulate: u32,
-  groupsX: u32,
-  pad: u32,
-}
+// struct Params: spmm-params.wgsl
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> segments: array<vec2u>;

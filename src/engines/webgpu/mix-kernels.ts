@@ -3,6 +3,7 @@ import mixEntropyWgsl from '../../../shaders/mix-entropy.wgsl';
 import mixScoreWgsl from '../../../shaders/mix-score.wgsl';
 import { dispatchSize } from '../gpu-plan/graph-plan.js';
 import { GpuDevice } from './device.js';
+import { KernelLayout } from './kernel-layout.js';
 import { composeShader, SMALL_WORKGROUP } from './wgsl.js';
 import { DeviceError } from '../../errors.js';
 import {
@@ -19,10 +20,12 @@ import {
 import type { ConvolveJob, MixEntropyJob, MixKernels, MixKernelsInfo, ScoreJob } from '../mix-kernels.js';
 
 const KERNELS = {
-  'mix-convolve': composeShader(mixConvolveWgsl),
-  'mix-score': composeShader(mixScoreWgsl),
-  'mix-entropy': composeShader(mixEntropyWgsl),
+  'mix-convolve': new KernelLayout('mix-convolve', composeShader(mixConvolveWgsl)),
+  'mix-score': new KernelLayout('mix-score', composeShader(mixScoreWgsl)),
+  'mix-entropy': new KernelLayout('mix-entropy', composeShader(mixEntropyWgsl)),
 } as const;
+/** For the layout tests: every kernel of this engine. */
+export const MIX_KERNELS: readonly KernelLayout[] = Object.values(KERNELS);
 type KernelName = keyof typeof KERNELS;
 
 /** Threads (outputs or work items) of one dispatch, and elements of one chunk: bounds each submission. */
@@ -79,17 +82,26 @@ export class WebGpuMixKernels implements MixKernels {
 
   private pipeline(kernel: KernelName): GPUComputePipeline {
     return this.gpu.pipeline(kernel, () => {
-      const module = this.device.createShaderModule({ label: `anonscope ${kernel}`, code: KERNELS[kernel] });
+      const module = this.device.createShaderModule({ label: `anonscope ${kernel}`, code: KERNELS[kernel].code });
       return this.device.createComputePipeline({ label: `anonscope ${kernel}`, layout: 'auto', compute: { module, entryPoint: 'main' } });
     });
   }
 
   /**
-   * One chunk: upload `inputs`, run `threads` threads of `kernel` (params built with the
-   * dispatch's groupsX), read back `outBytes` bytes of the last binding. Every buffer is
-   * destroyed before returning; validation and out-of-memory errors become DeviceErrors.
+   * One chunk: upload `inputs` (by the shader's binding names), run `threads` threads of
+   * `kernel` with its params (groupsX, the dispatch's, added), read back `outBytes` bytes of
+   * the binding named `output`. Every buffer is destroyed before returning; validation and
+   * out-of-memory errors become DeviceErrors.
    */
-  private async run(kernel: KernelName, label: string, threads: number, params: (groupsX: number) => ArrayBuffer, inputs: ArrayBufferView[], outBytes: number): Promise<ArrayBuffer> {
+  private async run(
+    kernel: KernelName,
+    label: string,
+    threads: number,
+    params: Record<string, number>,
+    inputs: Record<string, ArrayBufferView>,
+    output: { name: string; bytes: number },
+  ): Promise<ArrayBuffer> {
+    const outBytes = output.bytes;
     this.gpu.throwIfLost();
     const device = this.device;
     const buffers: GPUBuffer[] = [];
@@ -110,17 +122,15 @@ export class WebGpuMixKernels implements MixKernels {
     let failure: unknown;
     try {
       const pipeline = this.pipeline(kernel);
-      const uniform = params(x);
-      const bound = [
-        make('params', uniform.byteLength, GPUBufferUsage.UNIFORM, uniform),
-        ...inputs.map((data, i) => make(`input ${i}`, data.byteLength, GPUBufferUsage.STORAGE, data)),
-        make('output', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC),
-      ];
+      const uniform = KERNELS[kernel].params({ ...params, groupsX: x });
+      const bound: Record<string, GPUBuffer> = { params: make('params', uniform.byteLength, GPUBufferUsage.UNIFORM, uniform) };
+      for (const [name, data] of Object.entries(inputs)) bound[name] = make(name, data.byteLength, GPUBufferUsage.STORAGE, data);
+      const written = (bound[output.name] = make(output.name, outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC));
       const readback = make('readback', outBytes, GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ);
       const group = device.createBindGroup({
         label: `anonscope ${kernel} ${label}`,
         layout: pipeline.getBindGroupLayout(0),
-        entries: bound.map((buffer, binding) => ({ binding, resource: { buffer } })),
+        entries: KERNELS[kernel].entries(bound),
       });
       const encoder = device.createCommandEncoder({ label: `anonscope ${kernel} ${label}` });
       const pass = encoder.beginComputePass({ label: `anonscope ${kernel} ${label}` });
@@ -128,7 +138,7 @@ export class WebGpuMixKernels implements MixKernels {
       pass.setBindGroup(0, group);
       pass.dispatchWorkgroups(x, y);
       pass.end();
-      encoder.copyBufferToBuffer(bound[bound.length - 1], 0, readback, 0, readback.size);
+      encoder.copyBufferToBuffer(written, 0, readback, 0, readback.size);
       device.queue.submit([encoder.finish()]);
       await this.gpu.settle(device.queue.onSubmittedWorkDone());
       await this.gpu.settle(readback.mapAsync(GPUMapMode.READ, 0, readback.size));
@@ -159,13 +169,9 @@ export class WebGpuMixKernels implements MixKernels {
     for (const [index, c] of chunks.entries()) {
       const widthOut = c.n1 - c.n0;
       const count = (c.r1 - c.r0) * widthOut;
-      const params = (groupsX: number) => {
-        const data = new ArrayBuffer(32);
-        new Uint32Array(data, 0, 7).set([count, widthOut, c.n1 - c.lo, c.n0, c.lo, K, groupsX]);
-        new Float32Array(data, 28, 1)[0] = job.step;
-        return data;
-      };
-      const values = await this.run('mix-convolve', `chunk ${index}`, count, params, [kernel, convolveChunkInput(job, N, c)], count * 4);
+      const params = { count, widthOut, widthIn: c.n1 - c.lo, n0: c.n0, lo: c.lo, taps: K, step: job.step };
+      const inputs = { kernel, signals: convolveChunkInput(job, N, c) };
+      const values = await this.run('mix-convolve', `chunk ${index}`, count, params, inputs, { name: 'out', bytes: count * 4 });
       storeConvolveChunk(out, N, c, new Float32Array(values));
     }
     return out;
@@ -180,8 +186,8 @@ export class WebGpuMixKernels implements MixKernels {
     for (const [index, batch] of batches.entries()) {
       const count = batch.itemPair.length;
       const signals = Float32Array.from(job.signals.subarray(batch.s0 * N, batch.s1 * N));
-      const params = (groupsX: number) => Uint32Array.of(count, N, groupsX, 0).buffer;
-      const values = new Float32Array(await this.run('mix-score', `batch ${index}`, count, params, [batch.items, batch.coefs, batch.bins, signals], count * 4));
+      const inputs = { items: batch.items, coefs: batch.coefs, bins: batch.bins, signals };
+      const values = new Float32Array(await this.run('mix-score', `batch ${index}`, count, { count, N }, inputs, { name: 'partials', bytes: count * 4 }));
       for (let i = 0; i < count; i++) scores[batch.itemPair[i]] += values[i];
     }
     return scores;
@@ -194,14 +200,10 @@ export class WebGpuMixKernels implements MixKernels {
     const sums = new EntropyAccumulator(job.outputs.length);
     for (const [index, batch] of batches.entries()) {
       const count = batch.itemTrial.length;
-      const params = (groupsX: number) => {
-        const data = new ArrayBuffer(32);
-        new Uint32Array(data, 0, 4).set([count, density.code, groupsX, density.tableSize]);
-        new Float32Array(data, 16, 4).set([density.params[0], density.params[1], density.params[2], density.extra]);
-        return data;
-      };
-      const inputs = [batch.items, batch.xs, density.edges, density.logDensity];
-      const values = new Float32Array(await this.run('mix-entropy', `batch ${index}`, count, params, inputs, count * 16));
+      const [p0, p1, p2] = density.params;
+      const params = { count, code: density.code, tableSize: density.tableSize, p0, p1, p2, extra: density.extra };
+      const inputs = { items: batch.items, xs: batch.xs, edges: density.edges, logd: density.logDensity };
+      const values = new Float32Array(await this.run('mix-entropy', `batch ${index}`, count, params, inputs, { name: 'out', bytes: count * 16 }));
       for (let i = 0; i < count; i++) sums.add(batch.itemTrial[i], values[4 * i], values[4 * i + 1], values[4 * i + 2]);
     }
     return sums.entropies();

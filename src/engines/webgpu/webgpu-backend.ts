@@ -7,6 +7,7 @@ import spmmSegmentsWgsl from '../../../shaders/spmm-segments.wgsl';
 import walkersWgsl from '../../../shaders/walkers.wgsl';
 import { DeviceError } from '../../errors.js';
 import { GpuDevice } from './device.js';
+import { KernelLayout } from './kernel-layout.js';
 import { composeShader, SMALL_WORKGROUP } from './wgsl.js';
 import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import { entropiesFromSums } from '../../stats/entropy.js';
@@ -25,14 +26,16 @@ import { dispatchSize, ENTROPY_CHUNK_ROWS, makePlan, MAX_BATCH, WORKGROUP, type 
 
 /** Each kernel with the shared chunks it calls (the pull steps renormalise columns with columnScale). */
 const KERNELS = {
-  'spmm-rows': composeShader(spmmRowsWgsl, ['dispatch', 'columnScale']),
-  'spmm-segments': composeShader(spmmSegmentsWgsl, ['dispatch', 'columnScale']),
-  'spmm-segment-sum': composeShader(spmmSegmentSumWgsl),
-  'entropy-partials': composeShader(entropyPartialsWgsl),
-  'entropy-finish': composeShader(entropyFinishWgsl, []),
-  walkers: composeShader(walkersWgsl),
-  'round-products': composeShader(roundProductsWgsl),
+  'spmm-rows': new KernelLayout('spmm-rows', composeShader(spmmRowsWgsl, ['dispatch', 'spmmParams', 'columnScale'])),
+  'spmm-segments': new KernelLayout('spmm-segments', composeShader(spmmSegmentsWgsl, ['dispatch', 'spmmParams', 'columnScale'])),
+  'spmm-segment-sum': new KernelLayout('spmm-segment-sum', composeShader(spmmSegmentSumWgsl, ['dispatch', 'spmmParams'])),
+  'entropy-partials': new KernelLayout('entropy-partials', composeShader(entropyPartialsWgsl)),
+  'entropy-finish': new KernelLayout('entropy-finish', composeShader(entropyFinishWgsl, [])),
+  walkers: new KernelLayout('walkers', composeShader(walkersWgsl)),
+  'round-products': new KernelLayout('round-products', composeShader(roundProductsWgsl)),
 } as const;
+/** For the layout tests: every kernel of this engine. */
+export const GRAPH_KERNELS: readonly KernelLayout[] = Object.values(KERNELS);
 type KernelName = keyof typeof KERNELS;
 
 /** Work between two waits on the queue (nonzeros × terminals): bounds each submission. */
@@ -88,7 +91,7 @@ export class WebGpuBackend implements Backend {
   private pipeline(kernel: KernelName, batch: number, rounds = 0): GPUComputePipeline {
     const key = `${kernel}/B=${batch}/Z=${rounds}`;
     return this.gpu.pipeline(key, () => {
-      const module = this.device.createShaderModule({ label: `anonscope ${kernel}`, code: KERNELS[kernel] });
+      const module = this.device.createShaderModule({ label: `anonscope ${kernel}`, code: KERNELS[kernel].code });
       const constants: Record<string, number> = kernel === 'walkers' ? {} : { B: batch };
       if (kernel === 'entropy-partials' || kernel === 'round-products') constants.ROWS = ENTROPY_CHUNK_ROWS;
       if (kernel === 'round-products') constants.Z = rounds;
@@ -177,11 +180,15 @@ export class WebGpuBackend implements Backend {
         const [x, y] = dispatchSize(Math.ceil(count / SMALL_WORKGROUP), device.limits.maxComputeWorkgroupsPerDimension);
         // Walker ids continue across dispatches (firstWalker); starts and records are slices.
         const starts = make(`starts ${first}`, job.starts.subarray(first, first + count), GPUBufferUsage.STORAGE);
-        const params = make(`params ${first}`, Uint32Array.of(count, job.hops, job.recordHop, job.seed >>> 0, x, first, 0, 0), GPUBufferUsage.UNIFORM);
+        const params = make(
+          `params ${first}`,
+          new Uint8Array(KERNELS.walkers.params({ walkers: count, hops: job.hops, recordHop: job.recordHop, seed: job.seed >>> 0, groupsX: x, firstWalker: first })),
+          GPUBufferUsage.UNIFORM,
+        );
         const group = device.createBindGroup({
           label: `anonscope walkers ${first}`,
           layout: pipeline.getBindGroupLayout(0),
-          entries: [params, rowPtr, colIdx, thresholds, compromised, starts, output].map((buffer, binding) => ({ binding, resource: { buffer } })),
+          entries: KERNELS.walkers.entries({ params, rowPtr, colIdx, thresholds, compromised, starts, records: output }),
         });
         const encoder = device.createCommandEncoder({ label: `anonscope walkers ${first}` });
         const pass = encoder.beginComputePass({ label: `anonscope walkers ${first}` });
@@ -270,15 +277,17 @@ class GpuJob {
     return this.buffer(label, data.byteLength, GPUBufferUsage.STORAGE, data);
   }
 
-  private uniform(label: string, values: number[]): GPUBuffer {
-    return this.buffer(label, 16, GPUBufferUsage.UNIFORM, Uint32Array.from(values));
+  /** `kernel`'s params uniform, its fields set by name. */
+  private uniform(kernel: KernelName, label: string, fields: Record<string, number>): GPUBuffer {
+    return this.buffer(label, 16, GPUBufferUsage.UNIFORM, new Uint8Array(KERNELS[kernel].params(fields)));
   }
 
-  private bindGroup(kernel: KernelName, label: string, buffers: GPUBuffer[]): GPUBindGroup {
+  /** A bind group of `kernel`, its buffers named as the shader names its bindings. */
+  private bindGroup(kernel: KernelName, label: string, buffers: Record<string, GPUBuffer>, rounds = 0): GPUBindGroup {
     return this.device.createBindGroup({
       label: `anonscope ${kernel} ${label}`,
-      layout: this.pipeline(kernel, this.B).getBindGroupLayout(0),
-      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      layout: this.pipeline(kernel, this.B, rounds).getBindGroupLayout(0),
+      entries: KERNELS[kernel].entries(buffers),
     });
   }
 
@@ -313,9 +322,9 @@ class GpuJob {
       const shortCount = tile.shortRows.length;
       const longCount = tile.longRows.length;
       const segmentCount = tile.segments.length / 2;
-      const rowsParams = this.uniform(`${name} rows params`, [shortCount, accumulate, this.groupsX(shortCount), 0]);
-      const segParams = this.uniform(`${name} segments params`, [segmentCount, 0, this.groupsX(segmentCount), 0]);
-      const sumParams = this.uniform(`${name} segment-sum params`, [longCount, accumulate, this.groupsX(longCount), 0]);
+      const rowsParams = this.uniform('spmm-rows', `${name} rows params`, { count: shortCount, accumulate, groupsX: this.groupsX(shortCount) });
+      const segParams = this.uniform('spmm-segments', `${name} segments params`, { count: segmentCount, accumulate: 0, groupsX: this.groupsX(segmentCount) });
+      const sumParams = this.uniform('spmm-segment-sum', `${name} segment-sum params`, { count: longCount, accumulate, groupsX: this.groupsX(longCount) });
       const input = (parity: number) => this.blocks[tile.columnSlab][parity];
       const output = (parity: number) => this.blocks[tile.rowSlab][1 - parity];
       return {
@@ -326,13 +335,17 @@ class GpuJob {
         longCount,
         segmentCount,
         rows: [0, 1].map((p) =>
-          this.bindGroup('spmm-rows', `${name} parity ${p}`, [rowsParams, rowPtr, colIdx, values, shortRows, input(p), output(p), this.result]),
+          this.bindGroup('spmm-rows', `${name} parity ${p}`, {
+            params: rowsParams, rowPtr, colIdx, values, rows: shortRows, xIn: input(p), xOut: output(p), totals: this.result,
+          }),
         ),
         segments: [0, 1].map((p) =>
-          this.bindGroup('spmm-segments', `${name} parity ${p}`, [segParams, segments, colIdx, values, input(p), segmentPartial, this.result]),
+          this.bindGroup('spmm-segments', `${name} parity ${p}`, {
+            params: segParams, segments, colIdx, values, xIn: input(p), partial: segmentPartial, totals: this.result,
+          }),
         ),
         segmentSum: [0, 1].map((p) =>
-          this.bindGroup('spmm-segment-sum', `${name} parity ${p}`, [sumParams, longRows, segPtr, segmentPartial, output(p)]),
+          this.bindGroup('spmm-segment-sum', `${name} parity ${p}`, { params: sumParams, rows: longRows, segPtr, partial: segmentPartial, xOut: output(p) }),
         ),
       };
     });
@@ -343,17 +356,19 @@ class GpuJob {
       const prior = this.job.prior
         ? this.storage(`prior slab ${s}`, Float32Array.from(this.job.prior.subarray(slab.start, slab.end)))
         : this.buffer(`no prior slab ${s}`, 16, GPUBufferUsage.STORAGE);
-      const params = this.uniform(`entropy params slab ${s}`, [rows, this.job.prior ? 1 : 0, this.groupsX(plan.chunks[s]), plan.chunkBase[s]]);
+      const params = this.uniform('entropy-partials', `entropy params slab ${s}`, {
+        rows, usePrior: this.job.prior ? 1 : 0, groupsX: this.groupsX(plan.chunks[s]), base: plan.chunkBase[s],
+      });
       // The block that holds hop h is blocks[s][h % 2].
       return [0, 1].map((parity) =>
-        this.bindGroup('entropy-partials', `slab ${s} parity ${parity}`, [params, this.blocks[s][parity], prior, partials]),
+        this.bindGroup('entropy-partials', `slab ${s} parity ${parity}`, { params, x: this.blocks[s][parity], prior, partials }),
       );
     });
-    this.finishGroup = this.bindGroup('entropy-finish', 'all slabs', [
-      this.uniform('entropy-finish params', [plan.totalChunks, 0, 0, 0]),
+    this.finishGroup = this.bindGroup('entropy-finish', 'all slabs', {
+      params: this.uniform('entropy-finish', 'entropy-finish params', { chunks: plan.totalChunks }),
       partials,
-      this.result,
-    ]);
+      result: this.result,
+    });
     const resultBytes = this.job.hops * B * 16;
     this.results = this.buffer('entropy results per hop', resultBytes, GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
     this.readback = this.buffer('entropy readback', resultBytes, GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ);
@@ -484,14 +499,16 @@ class GpuJob {
       const prior = this.job.prior
         ? this.storage(`round prior slab ${s}`, Float32Array.from(this.job.prior.subarray(slab.start, slab.end)))
         : this.buffer(`round no prior slab ${s}`, 16, GPUBufferUsage.STORAGE);
-      const params = this.uniform(`round params slab ${s}`, [slab.end - slab.start, this.job.prior ? 1 : 0, this.groupsX(plan.chunks[s]), plan.chunkBase[s]]);
-      return this.device.createBindGroup({
-        label: `anonscope round-products slab ${s}`,
-        layout: pipeline.getBindGroupLayout(0),
-        entries: [params, this.blocks[s][job.hops % 2], prior, scale, partials].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      const params = this.uniform('round-products', `round params slab ${s}`, {
+        rows: slab.end - slab.start, usePrior: this.job.prior ? 1 : 0, groupsX: this.groupsX(plan.chunks[s]), base: plan.chunkBase[s],
       });
+      return this.bindGroup('round-products', `slab ${s}`, { params, x: this.blocks[s][job.hops % 2], prior, scale, partials }, Z);
     });
-    const finish = this.bindGroup('entropy-finish', 'rounds', [this.uniform('round finish params', [plan.totalChunks, 0, 0, 0]), partials, this.result]);
+    const finish = this.bindGroup('entropy-finish', 'rounds', {
+      params: this.uniform('entropy-finish', 'round finish params', { chunks: plan.totalChunks }),
+      partials,
+      result: this.result,
+    });
     for (let first = 0; first < T; first += samplesPerBatch * Z) {
       const nodes = job.terminals.subarray(first, Math.min(T, first + samplesPerBatch * Z));
       const sums = await this.propagate(nodes, (done) => job.onProgress?.(first * job.hops + done, job.hops * T));

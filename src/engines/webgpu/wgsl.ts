@@ -6,6 +6,7 @@
  */
 import columnScaleWgsl from '../../../shaders/chunks/column-scale.wgsl';
 import dispatchWgsl from '../../../shaders/chunks/dispatch.wgsl';
+import spmmParamsWgsl from '../../../shaders/chunks/spmm-params.wgsl';
 import { WORKGROUP } from '../gpu-plan/graph-plan.js';
 import { NO_LOG } from '../gpu-plan/mix-plan.js';
 import { DENSITY_CODES, SCORE_FLOOR } from '../mix-kernels.js';
@@ -43,7 +44,7 @@ export function constantsChunk(): string {
   return `// constants shared with the host, generated from TypeScript (src/engines/webgpu/wgsl.ts)\n${lines.join('\n')}\n`;
 }
 
-export const CHUNKS = { dispatch: dispatchWgsl, columnScale: columnScaleWgsl } as const;
+export const CHUNKS = { dispatch: dispatchWgsl, spmmParams: spmmParamsWgsl, columnScale: columnScaleWgsl } as const;
 export type ChunkName = keyof typeof CHUNKS;
 
 /** A kernel's full source: the constants, the chunks it names, then the kernel file. */
