@@ -13,6 +13,8 @@
  * the same layout); counts and offsets are Uint32Array. Analyses never see how a kernel runs.
  */
 
+import { ParameterError } from '../errors.js';
+
 /** A flat array of reals: float64 for the reference, float32 is enough for a GPU. */
 export type Reals = Float64Array | Float32Array;
 
@@ -149,4 +151,30 @@ export interface MixKernels {
   scoreLinks(job: ScoreJob): Promise<Float64Array>;
   mixEntropies(job: MixEntropyJob): Promise<Float64Array>;
   dispose(): void | Promise<void>;
+}
+
+// The checks every implementation runs first (the job's shape is the caller's, not the engine's, to get right).
+
+/** S, the number of signals; throws when `length` does not divide the signals. */
+export function checkConvolveJob(job: ConvolveJob): number {
+  const N = job.length;
+  if (!Number.isInteger(N) || N < 1) throw new ParameterError(`anonscope/convolve: length must be a positive integer, got ${N}`);
+  if (job.signals.length % N !== 0) throw new ParameterError(`anonscope/convolve: signals.length ${job.signals.length} is not a multiple of length ${N}`);
+  return job.signals.length / N;
+}
+
+/** P, the number of pairs; throws when the pair arrays differ in length. */
+export function checkScoreJob(job: ScoreJob): number {
+  const P = job.pairSignal.length;
+  if (job.pairLink.length !== P || job.pairWeight.length !== P || job.pairNoise.length !== P) {
+    throw new ParameterError('anonscope/scoreLinks: the pair arrays must have the same length');
+  }
+  return P;
+}
+
+/** T, the number of trials; throws when trialOffsets is not T + 1 long. */
+export function checkMixEntropyJob(job: MixEntropyJob): number {
+  const T = job.outputs.length;
+  if (job.trialOffsets.length !== T + 1) throw new ParameterError('anonscope/mixEntropies: trialOffsets must have one entry per trial plus one');
+  return T;
 }

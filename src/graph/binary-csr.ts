@@ -1,4 +1,4 @@
-import { FormatError } from '../errors.js';
+import { FormatError, ParameterError } from '../errors.js';
 import type { Csr } from './csr.js';
 
 /**
@@ -208,9 +208,9 @@ function layout(csr: Csr, crc: Crc32): { header: Uint8Array; pieces: Uint8Array[
   const n = csr.n;
   const nnz = csr.rowPtr[n];
   if (csr.colIdx.length < nnz || (csr.weights && csr.weights.length < nnz)) {
-    throw new Error(`anonscope/encodeCsr: colIdx or weights shorter than rowPtr[n] = ${nnz}`);
+    throw new ParameterError(`anonscope/encodeCsr: colIdx or weights shorter than rowPtr[n] = ${nnz}`);
   }
-  if (csr.nodeKeys.length !== n) throw new Error(`anonscope/encodeCsr: ${csr.nodeKeys.length} node keys for ${n} nodes`);
+  if (csr.nodeKeys.length !== n) throw new ParameterError(`anonscope/encodeCsr: ${csr.nodeKeys.length} node keys for ${n} nodes`);
   const keys = encodeKeys(csr.nodeKeys);
   const pieces: Uint8Array[] = [];
   let offset = 0;

@@ -1,3 +1,4 @@
+import { AnonscopeError } from '../errors.js';
 import type { Csr } from './csr.js';
 
 /** What building a CSR dropped or merged, for the load summary. */
@@ -52,7 +53,7 @@ export class CsrBuilder {
 
   /** Switch to a weighted graph; must happen before the first edge. */
   enableWeights(): void {
-    if (this.m > 0 && !this.weight) throw new Error('anonscope/CsrBuilder: enableWeights() after edges were added');
+    if (this.m > 0 && !this.weight) throw new AnonscopeError('anonscope/CsrBuilder: enableWeights() after edges were added');
     this.weight ??= new Float64Array(this.src.length);
   }
 

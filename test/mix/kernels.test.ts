@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ParameterError } from '../../src/errors.js';
 import { parseDelaySync } from '../../src/mix/delays.js';
 import { SCORE_FLOOR, type DensityDescriptor } from '../../src/engines/mix-kernels.js';
 import { convolveDirect, convolveFft, convolveMethod, cpuMixKernels } from '../../src/engines/cpu/mix-kernels.js';
@@ -68,7 +69,7 @@ describe('convolution kernel', () => {
     for (let i = 0; i < c.length; i++) expect(e[i]).toBeCloseTo(c[i], 9);
     expect(convolveMethod(100, 5)).toBe('direct');
     expect(convolveMethod(100_000, 5000)).toBe('fft');
-    expect(() => convolveDirect({ ...job, length: 701 })).toThrow(RangeError);
+    expect(() => convolveDirect({ ...job, length: 701 })).toThrow(ParameterError);
   });
 });
 

@@ -1,15 +1,18 @@
 /** The float64 reference of the mix kernels: plain TypeScript on one core, what every GPU kernel is checked against. */
-import { SCORE_FLOOR, logDensity, type ConvolveJob, type MixEntropyJob, type MixKernels, type ScoreJob } from '../mix-kernels.js';
-
-function checkConvolve(job: ConvolveJob): number {
-  const N = job.length;
-  if (!Number.isInteger(N) || N < 1) throw new RangeError(`anonscope/convolve: length must be a positive integer, got ${N}`);
-  if (job.signals.length % N !== 0) throw new RangeError(`anonscope/convolve: signals.length ${job.signals.length} is not a multiple of length ${N}`);
-  return job.signals.length / N;
-}
+import {
+  checkConvolveJob,
+  checkMixEntropyJob,
+  checkScoreJob,
+  logDensity,
+  SCORE_FLOOR,
+  type ConvolveJob,
+  type MixEntropyJob,
+  type MixKernels,
+  type ScoreJob,
+} from '../mix-kernels.js';
 
 export function convolveDirect(job: ConvolveJob): Float64Array {
-  const S = checkConvolve(job);
+  const S = checkConvolveJob(job);
   const { kernel, signals, length: N, step } = job;
   const K = kernel.length;
   const out = new Float64Array(S * N);
@@ -63,7 +66,7 @@ function fft(re: Float64Array, im: Float64Array, sign: 1 | -1): void {
 }
 
 export function convolveFft(job: ConvolveJob): Float64Array {
-  const S = checkConvolve(job);
+  const S = checkConvolveJob(job);
   const { kernel, signals, length: N, step } = job;
   const K = Math.min(kernel.length, N); // taps beyond N never reach an output
   let P = 1;
@@ -102,10 +105,7 @@ export function convolveMethod(N: number, K: number, method: ConvolveJob['method
 export function scoreLinksReference(job: ScoreJob): Float64Array {
   const { grid, signals, packets, linkOffsets, pairSignal, pairLink, pairWeight, pairNoise } = job;
   const N = grid.length;
-  const P = pairSignal.length;
-  if (pairLink.length !== P || pairWeight.length !== P || pairNoise.length !== P) {
-    throw new RangeError('anonscope/scoreLinks: the pair arrays must have the same length');
-  }
+  const P = checkScoreJob(job);
   const scores = new Float64Array(P);
   const logFloor = Math.log(SCORE_FLOOR);
   for (let p = 0; p < P; p++) {
@@ -128,8 +128,7 @@ export function scoreLinksReference(job: ScoreJob): Float64Array {
 
 export function mixEntropiesReference(job: MixEntropyJob): Float64Array {
   const { density, arrivals, trialOffsets, outputs } = job;
-  const T = outputs.length;
-  if (trialOffsets.length !== T + 1) throw new RangeError('anonscope/mixEntropies: trialOffsets must have one entry per trial plus one');
+  const T = checkMixEntropyJob(job);
   const entropies = new Float64Array(T);
   let logs = new Float64Array(0);
   for (let t = 0; t < T; t++) {

@@ -1,3 +1,4 @@
+import { DeviceError } from '../../errors.js';
 import type { TransitionMatrix } from '../../walks/transition.js';
 
 /**
@@ -85,13 +86,13 @@ export function makePlan(walk: TransitionMatrix, terminals: number, limits: Plan
   const { n } = walk;
   const batch = chooseBatch(n, terminals, limits);
   const bindingElements = Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) / F32);
-  if (bindingElements < batch) throw new Error('anonscope/webgpu: storage bindings too small for one row of the block');
+  if (bindingElements < batch) throw new DeviceError('anonscope/webgpu: storage bindings too small for one row of the block');
   let slabRows = Math.min(n, Math.floor(bindingElements / batch));
   for (;;) {
     const slabs = cutSlabs(n, slabRows);
     const tiles = cutTiles(walk, slabs, bindingElements, batch);
     if (tiles) return finish(n, batch, slabs, tiles);
-    if (slabRows === 1) throw new Error('anonscope/webgpu: cannot tile the walk within the binding limits');
+    if (slabRows === 1) throw new DeviceError('anonscope/webgpu: cannot tile the walk within the binding limits');
     slabRows = Math.max(1, Math.floor(slabRows / 2));
   }
 }

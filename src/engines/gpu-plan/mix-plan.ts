@@ -6,7 +6,7 @@
  * combines the kernels' per-chunk partials in float64.
  */
 import { DeviceError } from '../../errors.js';
-import type { ConvolveJob, DensityDescriptor, MixEntropyJob, ScoreJob } from '../mix-kernels.js';
+import { checkConvolveJob, checkMixEntropyJob, checkScoreJob, type ConvolveJob, type DensityDescriptor, type MixEntropyJob, type ScoreJob } from '../mix-kernels.js';
 import { DENSITY_CODES } from '../mix-kernels.js';
 
 /** Packets (scoring) or arrivals (entropy) one thread sums: one work item. */
@@ -18,11 +18,9 @@ export const OUTSIDE = 0xffffffff;
 // Convolution.
 
 export function convolveShape(job: ConvolveJob): { S: number; N: number; K: number } {
-  const N = job.length;
-  if (!Number.isInteger(N) || N < 1) throw new RangeError(`anonscope/convolve: length must be a positive integer, got ${N}`);
-  if (job.signals.length % N !== 0) throw new RangeError(`anonscope/convolve: signals.length ${job.signals.length} is not a multiple of length ${N}`);
+  const S = checkConvolveJob(job);
   // Taps beyond N never reach an output; an empty kernel convolves to 0.
-  return { S: job.signals.length / N, N, K: Math.min(job.kernel.length, N) };
+  return { S, N: job.length, K: Math.min(job.kernel.length, job.length) };
 }
 
 /**
@@ -75,14 +73,6 @@ export function storeConvolveChunk(out: Float64Array, N: number, c: ConvolveChun
 
 // ---------------------------------------------------------------------------------------
 // Scoring.
-
-export function checkScoreJob(job: ScoreJob): number {
-  const P = job.pairSignal.length;
-  if (job.pairLink.length !== P || job.pairWeight.length !== P || job.pairNoise.length !== P) {
-    throw new RangeError('anonscope/scoreLinks: the pair arrays must have the same length');
-  }
-  return P;
-}
 
 /** Each packet's bin on the grid, in float64 exactly as the reference computes it; OUTSIDE beyond the grid. */
 export function packetBins(job: ScoreJob): Uint32Array {
@@ -235,8 +225,7 @@ export interface EntropyBatch {
 
 export function entropyBatches(job: MixEntropyJob, limits: { maxArrivals: number; maxItems: number }): EntropyBatch[] {
   const { arrivals, trialOffsets, outputs } = job;
-  const T = outputs.length;
-  if (trialOffsets.length !== T + 1) throw new RangeError('anonscope/mixEntropies: trialOffsets must have one entry per trial plus one');
+  const T = checkMixEntropyJob(job);
   const span = Math.min(ITEM_SPAN, limits.maxArrivals);
   const batches: EntropyBatch[] = [];
   let a0 = -1;
