@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { ParameterError } from '../errors.js';
+import { Pcg32 } from '../random.js';
 import { CsrBuilder } from './csr-builder.js';
 import type { Csr } from './csr.js';
 
@@ -9,9 +10,7 @@ import type { Csr } from './csr.js';
  * duplicate edges: the edge count is exactly what was asked for (or what the model fixes),
  * and loading the written file gives back exactly that many edges.
  *
- * The random stream is PCG32 (src/random.ts) with the same seeding: `Pcg32Fast` below is a
- * BigInt-free implementation of the same generator (tested to give the identical stream),
- * about 20× faster, which R-MAT's ~20 draws per edge need.
+ * The random stream is the project's PCG32 (src/random.ts).
  */
 export interface GeneratedGraph {
   /** Node count: ids are 0..n-1 (some may have no edges, e.g. in R-MAT). */
@@ -38,69 +37,6 @@ export interface RmatOptions {
 /** Node ids must stay below the EdgeSet's markers, and CSR offsets are 32-bit. */
 const MAX_NODES = 0xfffffff0;
 const MAX_EDGES = 2 ** 31 - 1;
-
-/**
- * PCG32 (XSH-RR, 64-bit state) in 32-bit integer arithmetic: the same stream as
- * `new Pcg32(seed, stream)` from src/random.ts, without BigInt.
- */
-export class Pcg32Fast {
-  private hi = 0;
-  private lo = 0;
-  private readonly incHi: number;
-  private readonly incLo: number;
-
-  constructor(seed: number, stream = 54) {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new ParameterError(`seed must be an integer in 0..2^53-1, got ${seed}`);
-    // increment = (stream << 1) | 1, modulo 2^64
-    const inc = stream * 2 + 1;
-    this.incHi = Math.floor(inc / 0x100000000) >>> 0;
-    this.incLo = inc >>> 0;
-    this.nextUint32();
-    const seedLo = seed >>> 0;
-    const seedHi = Math.floor(seed / 0x100000000) >>> 0;
-    const lo = this.lo + seedLo;
-    this.lo = lo >>> 0;
-    this.hi = (this.hi + seedHi + (lo > 0xffffffff ? 1 : 0)) >>> 0;
-    this.nextUint32();
-  }
-
-  nextUint32(): number {
-    const sh = this.hi;
-    const sl = this.lo;
-    // state = state * 6364136223846793005 + increment (mod 2^64); multiplier 0x5851f42d_4c957f2d
-    const a0 = sl & 0xffff;
-    const a1 = sl >>> 16;
-    const p00 = a0 * 0x7f2d;
-    const mid = a0 * 0x4c95 + a1 * 0x7f2d;
-    const low = p00 + (mid % 0x10000) * 0x10000;
-    const lowWord = low % 0x100000000;
-    const high = a1 * 0x4c95 + Math.floor(mid / 0x10000) + Math.floor(low / 0x100000000);
-    const hiWord = (high + Math.imul(sh, 0x4c957f2d) + Math.imul(sl, 0x5851f42d)) | 0;
-    const lo = lowWord + this.incLo;
-    this.lo = lo >>> 0;
-    this.hi = (hiWord + this.incHi + (lo > 0xffffffff ? 1 : 0)) >>> 0;
-    // output from the old state: xorshifted = ((old >> 18) ^ old) >> 27, rotation = old >> 59
-    const xHi = sh ^ (sh >>> 18);
-    const xLo = sl ^ ((sl >>> 18) | (sh << 14));
-    const xs = ((xLo >>> 27) | (xHi << 5)) >>> 0;
-    const rot = sh >>> 27;
-    return ((xs >>> rot) | (xs << (-rot & 31))) >>> 0;
-  }
-
-  /** Uniform integer in [0, bound), without modulo bias (the same draws as Pcg32.below). */
-  below(bound: number): number {
-    const threshold = (0x100000000 - bound) % bound;
-    for (;;) {
-      const r = this.nextUint32();
-      if (r >= threshold) return r % bound;
-    }
-  }
-
-  /** Uniform in [0, 1), 32 bits. */
-  uniform(): number {
-    return this.nextUint32() / 0x100000000;
-  }
-}
 
 /**
  * A set of edges (u, v) by open addressing over two Uint32Arrays: 8 bytes a slot, no
@@ -213,7 +149,7 @@ export function rmat(nodes: number, edges: number, seed: number, options: RmatOp
     throw new ParameterError(`R-MAT with ${nodes} nodes: at most ${Math.floor(limit / 2)} edges (half the simple graph), got ${edges}`);
   }
 
-  const rng = new Pcg32Fast(seed);
+  const rng = new Pcg32(seed);
   let scale = 0;
   while (2 ** scale < nodes) scale++;
   const ab = a + b;
@@ -280,7 +216,7 @@ export function barabasiAlbert(nodes: number, edgesPerNode: number, seed: number
   const m = edgesPerNode;
   const total = (m * (m + 1)) / 2 + (nodes - m - 1) * m;
   if (total > MAX_EDGES) throw new ParameterError(`Barabási-Albert: ${total} edges are more than ${MAX_EDGES}`);
-  const rng = new Pcg32Fast(seed);
+  const rng = new Pcg32(seed);
   const src = new Uint32Array(total);
   const dst = new Uint32Array(total);
   // Every edge's two ends, in order: drawing a uniform entry is drawing a node ∝ degree.
@@ -331,7 +267,7 @@ export function randomRegular(nodes: number, degree: number, seed: number): Gene
   if ((nodes * degree) % 2 !== 0) throw new ParameterError(`random regular: nodes × degree must be even, got ${nodes} × ${degree}`);
   const total = (nodes * degree) / 2;
   if (total > MAX_EDGES) throw new ParameterError(`random regular: ${total} edges are more than ${MAX_EDGES}`);
-  const rng = new Pcg32Fast(seed);
+  const rng = new Pcg32(seed);
   const src = new Uint32Array(total);
   const dst = new Uint32Array(total);
   const points = new Uint32Array(2 * total);
@@ -391,7 +327,7 @@ export function wattsStrogatz(nodes: number, k: number, beta: number, seed: numb
   const half = k / 2;
   const total = nodes * half;
   if (total > MAX_EDGES) throw new ParameterError(`Watts-Strogatz: ${total} edges are more than ${MAX_EDGES}`);
-  const rng = new Pcg32Fast(seed);
+  const rng = new Pcg32(seed);
   const src = new Uint32Array(total);
   const dst = new Uint32Array(total);
   const degree = new Uint32Array(nodes).fill(k);

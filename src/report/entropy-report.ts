@@ -1,4 +1,5 @@
 import type { HopStatistics, InitiatorEntropyResult } from '../analyses/initiator-entropy.js';
+import { adapterName } from '../engines/webgpu/device.js';
 import { lineChart } from './svg.js';
 
 /**
@@ -146,7 +147,7 @@ export function entropyTable(result: InitiatorEntropyResult, options: EntropyRep
   const line = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c])).join('  ');
   const g = result.graph;
   const header = [
-    `graph: ${g.nodes} nodes, ${g.edges} ${g.directed ? 'arcs (directed)' : 'edges'}; walk: ${result.walk}${result.lazy ? ' (lazy)' : ''}; backend: ${result.backend}${result.adapter ? ` on ${result.adapter.description || result.adapter.vendor}` : ''}`,
+    `graph: ${g.nodes} nodes, ${g.edges} ${g.directed ? 'arcs (directed)' : 'edges'}; walk: ${result.walk}${result.lazy ? ' (lazy)' : ''}; backend: ${result.backend}${result.adapter ? ` on ${adapterName(result.adapter)}` : ''}`,
     `terminals: ${result.terminals} (${result.terminalSelection}${result.seed !== undefined ? `, seed ${result.seed}` : ''}); optimal: ${result.optimal.toFixed(4)} bits; entropies in bits`,
   ];
   const rounds = result.rounds
