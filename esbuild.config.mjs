@@ -49,6 +49,15 @@ await Promise.all([
   }),
   build({ ...node, entryPoints: ['harness/bench/main.ts'], outfile: 'dist/bench.js' }),
   build({ ...node, entryPoints: ['harness/bench/ingest.ts'], outfile: 'dist/bench-ingest.js' }),
+  // The real-GPU run travels without node_modules: everything bundled but Dawn (native).
+  build({
+    ...common,
+    platform: 'node',
+    entryPoints: ['harness/device/gpu-bench.ts'],
+    outfile: 'dist/gpu-bench.js',
+    external: ['webgpu'],
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  }),
   build({
     ...common,
     entryPoints: ['src/engines/browser/page.ts'],
