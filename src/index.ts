@@ -13,6 +13,8 @@ export { EdgeListParser, parseEdgeList } from './graph/edge-list.js';
 export type { GraphFormat, GraphReadOptions, LoadedGraph, LoadReport } from './graph/loaded-graph.js';
 export { fromGraphology } from './graph/from-graphology.js';
 export { parseGexf, parseGraphologyJson } from './graph/gexf.js';
+export { parseGml } from './graph/gml.js';
+export { parsePajek } from './graph/pajek.js';
 export { loadGraphFile } from './graph/load-file.js';
 export { weakComponents, largestComponent } from './graph/components.js';
 export { transitionMatrix, WALK_MODELS } from './walks/index.js';
