@@ -4,32 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../src/errors.js';
-import type { Csr } from '../../src/graph/csr.js';
 import { EdgeListParser, parseEdgeList, type EdgeListOptions } from '../../src/graph/edge-list.js';
-
-/** Every stored arc as "u>v" or "u>v:w", sorted: an undirected edge shows up both ways. */
-function arcs(csr: Csr): string[] {
-  const out: string[] = [];
-  for (let u = 0; u < csr.n; u++) {
-    for (let e = csr.rowPtr[u]; e < csr.rowPtr[u + 1]; e++) {
-      const arc = `${csr.nodeKeys[u]}>${csr.nodeKeys[csr.colIdx[e]]}`;
-      out.push(csr.weights ? `${arc}:${csr.weights[e]}` : arc);
-    }
-  }
-  return out.sort();
-}
-
-/** The arcs of undirected edges "a-b:w", both ways, sorted. */
-function bothWays(...edges: string[]): string[] {
-  return edges
-    .flatMap((edge) => {
-      const [pair, weight] = edge.split(':');
-      const [a, b] = pair.split('-');
-      const suffix = weight === undefined ? '' : `:${weight}`;
-      return [`${a}>${b}${suffix}`, `${b}>${a}${suffix}`];
-    })
-    .sort();
-}
+import { arcs, bothWays } from '../helpers/graphs.js';
 
 const read = (text: string, options: EdgeListOptions = {}, file = 'mem.csv') => parseEdgeList(text, file, options);
 
