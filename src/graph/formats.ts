@@ -53,6 +53,7 @@ const REFUSED = {
   xz: { what: 'xz-compressed data', convert: () => 'Decompress it (unxz -k), or recompress it with gzip, which is read directly.' },
   zstd: { what: 'zstd-compressed data', convert: () => 'Decompress it (unzstd), or recompress it with gzip, which is read directly.' },
   gzipTwice: { what: 'gzip data inside gzip data (compressed twice)', convert: () => 'Decompress it once (gunzip -k).' },
+  utf16: { what: 'UTF-16 text (as Excel\'s "Unicode Text" saves it)', convert: () => 'Save it as UTF-8 (Excel: "CSV UTF-8"), or convert it: iconv -f UTF-16 -t UTF-8.' },
   binary: {
     what: 'binary data (NUL bytes in its first 4 KiB), not a text edge list',
     convert: () => 'If it is a graph in another format, pass --input-format, or convert it to one of those.',
@@ -62,7 +63,7 @@ const REFUSED = {
 /** What a file is: a format anonscope reads, or one it refuses. */
 type Kind = { read: InputFormat } | { refuse: Refusal };
 
-const EXTENSIONS: Record<string, Kind> = {
+const EXTENSIONS = new Map<string, Kind>(Object.entries({
   txt: { read: 'edgelist' }, edges: { read: 'edgelist' }, edgelist: { read: 'edgelist' }, el: { read: 'edgelist' },
   ssv: { read: 'edgelist' }, dat: { read: 'edgelist' },
   csv: { read: 'csv' }, tsv: { read: 'csv' },
@@ -80,11 +81,16 @@ const EXTENSIONS: Record<string, Kind> = {
   xls: { refuse: REFUSED.ole },
   parquet: { refuse: REFUSED.parquet },
   bz2: { refuse: REFUSED.bzip2 }, xz: { refuse: REFUSED.xz }, zst: { refuse: REFUSED.zstd },
-};
+} satisfies Record<string, Kind>));
+
+/** The last part of a path (Node or Windows). */
+function baseName(file: string): string {
+  return file.slice(file.replace(/\\/g, '/').lastIndexOf('/') + 1);
+}
 
 /** A file name's extension (lower case, after a `.gz` is stripped) and whether it had `.gz`. */
 export function extensionOf(name: string): { extension: string; gzip: boolean } {
-  const base = name.slice(name.replace(/\\/g, '/').lastIndexOf('/') + 1).toLowerCase();
+  const base = baseName(name).toLowerCase();
   const gzip = base.endsWith('.gz') && base.length > 3;
   const stem = gzip ? base.slice(0, -3) : base;
   const dot = stem.lastIndexOf('.');
@@ -111,6 +117,8 @@ const MAGIC: [ArrayLike<number | null>, Kind][] = [
   [[0x50, 0x4b, 0x05, 0x06], { refuse: REFUSED.zip }],
   [[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], { refuse: REFUSED.ole }],
   [[0x50, 0x41, 0x52, 0x31], { refuse: REFUSED.parquet }], // "PAR1"
+  [[0xff, 0xfe], { refuse: REFUSED.utf16 }], // byte-order marks
+  [[0xfe, 0xff], { refuse: REFUSED.utf16 }],
 ];
 
 /**
@@ -118,7 +126,7 @@ const MAGIC: [ArrayLike<number | null>, Kind][] = [
  * runs to its line's end, so that no input makes these expressions backtrack.
  */
 const OPENINGS: [RegExp, Kind][] = [
-  [/^(?:\s*(?:#[^\n]*\n|Creator\s+"[^"]*"|Version\s+[\w.]+|comment\s+"[^"]*"))*\s*graph\s*\[/, { read: 'gml' }],
+  [/^(?:\s*(?:#[^\n]*\n|Creator\s+"[^"]*"|Version\s+(?:"[^"]*"|[\w.]+)|comment\s+"[^"]*"))*\s*graph\s*\[/, { read: 'gml' }],
   [/^(?:\s*%[^\n]*\n)*\s*\*(?:vertices|network)\b/i, { read: 'pajek' }],
   [/^\s*\{/, { read: 'graphology-json' }],
   [/^(?:\s*(?:\/\/[^\n]*\n|#[^\n]*\n|\/\*[\s\S]*?\*\/))*\s*(?:strict\s+)?(?:di)?graph\b[^[{;\n]*\{/i, { refuse: REFUSED.dot }],
@@ -137,7 +145,7 @@ function xmlRoot(text: string): string | undefined {
 }
 
 /** What the first bytes (decompressed, BOM stripped) say the file is; undefined: nothing. */
-export function sniff(head: Uint8Array): Kind | undefined {
+function sniff(head: Uint8Array): Kind | undefined {
   for (const [magic, kind] of MAGIC) if (startsWith(head, magic)) return kind;
   const text = new TextDecoder().decode(head);
   if (/^\s*</.test(text)) {
@@ -170,7 +178,7 @@ export function checkInputFormat(text: string): InputFormat {
  * bytes is refused as binary, even when forced: the edge-list reader would make a graph of it.
  */
 export function chooseFormat(file: string, head: Uint8Array, forced?: InputFormat): InputFormat {
-  const byName = EXTENSIONS[extensionOf(file).extension];
+  const byName = EXTENSIONS.get(extensionOf(file).extension);
   const kind = forced ? { read: forced } : sniff(head) ?? byName ?? { read: 'edgelist' as const };
   if ('refuse' in kind) throw refusal(file, kind.refuse);
   if ((kind.read === 'edgelist' || kind.read === 'csv') && head.subarray(0, BINARY_CHECK_BYTES).includes(0)) {
@@ -180,6 +188,5 @@ export function chooseFormat(file: string, head: Uint8Array, forced?: InputForma
 }
 
 function refusal(file: string, { what, convert }: Refusal): FormatError {
-  const name = file.slice(file.replace(/\\/g, '/').lastIndexOf('/') + 1);
-  return new FormatError(file, undefined, `this is ${what}, which anonscope does not read. It reads ${READ_FORMATS}. ${convert(name)}`);
+  return new FormatError(file, undefined, `this is ${what}, which anonscope does not read. It reads ${READ_FORMATS}. ${convert(baseName(file))}`);
 }

@@ -106,7 +106,8 @@ describe('the reader by extension', () => {
     ['g.dat', 'edgelist'], ['graph', 'edgelist'], ['g.unknown', 'edgelist'], ['g.csv', 'csv'], ['g.tsv', 'csv'],
     ['g.gexf', 'gexf'], ['g.graphml', 'graphml'], ['g.xml', 'graphml'], ['g.gml', 'gml'], ['g.net', 'pajek'], ['g.paj', 'pajek'],
     ['g.json', 'graphology-json'], ['g.csr', 'csr'],
-    ['DIR/G.GEXF', 'gexf'], ['g.GraphML.gz', 'graphml'], ['g.csv.GZ', 'csv'], ['g.gz', 'edgelist'], ['.gml', 'edgelist'],
+    ['DIR/G.GEXF', 'gexf'], ['C:\\data\\G.GEXF', 'gexf'], ['g.GraphML.gz', 'graphml'], ['g.csv.GZ', 'csv'], ['g.gz', 'edgelist'],
+    ['.gml', 'edgelist'], ['g.constructor', 'edgelist'], ['g.__proto__', 'edgelist'],
   ];
   for (const [name, format] of cases) {
     it(`${name} → ${format}`, () => expect(chooseFormat(name, plain)).toBe(format));
@@ -166,6 +167,7 @@ describe('the content decides over the extension', () => {
 
   it('GML after comment lines, Pajek after % comments, XML after a comment and a DOCTYPE', () => {
     expect(chooseFormat('g', encode('# from Newman\n# more\n graph\n[ node [ id 1 ] ]'))).toBe('gml');
+    expect(chooseFormat('g', encode('Creator\t"yFiles"\nVersion\t"2.17"\ngraph\n[\n'))).toBe('gml');
     expect(chooseFormat('g', encode('%\n% comment\n*Network x\n*Vertices 2\n'))).toBe('pajek');
     expect(chooseFormat('g', encode('<!-- c --><!DOCTYPE graphml [ <!ENTITY e "x"> ]>\n<graphml>'))).toBe('graphml');
     expect(chooseFormat('g', encode('<?xml version="1.0"?>\n<g:gexf xmlns:g="x">'))).toBe('gexf');
@@ -208,6 +210,7 @@ describe('formats anonscope does not read are refused by name', () => {
     ['g.gexf', '<!DOCTYPE html>\n<html><body></body></html>', /root element is <html>/, /GEXF or GraphML/],
     ['g.txt', bytes(0x31, 0x20, 0x32, 0x00, 0x0a), /binary data \(NUL bytes in its first 4 KiB\)/, /--input-format/],
     ['g.txt.gz', gzipSync(gzipSync(encode('1 2\n'))), /gzip data inside gzip data/, /gunzip/],
+    ['g.csv', Uint8Array.from([0xff, 0xfe, 0x31, 0x00, 0x09, 0x00, 0x32, 0x00]), /UTF-16 text/, /Save it as UTF-8/],
   ];
   for (const [name, data, what, convert] of cases) {
     it(`${name}: ${what.source.replace(/\\/g, '')}`, async () => {
