@@ -70,8 +70,8 @@ await Promise.all([
     ...common,
     // The web page (src/web): its UI and its module worker. Modules the page never calls
     // still import node:* (file loading, worker threads): those become empty modules.
-    // graphology-gexf keeps its xmldom
-    // build, because workers have no DOMParser. Not minified: gpu.js compiles its kernels
+    // graphology-gexf keeps its xmldom build, and GraphML is parsed with xmldom too
+    // (src/graph/graphml.ts), because workers have no DOMParser. Not minified: gpu.js compiles its kernels
     // from their JavaScript source, which a minifier rewrites into forms it cannot parse.
     entryPoints: ['src/web/main.ts', 'src/web/worker.ts'],
     outdir: 'dist/web',

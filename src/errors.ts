@@ -20,8 +20,9 @@ export class FormatError extends InputError {
     readonly file: string,
     readonly line: number | undefined,
     readonly problem: string,
+    options?: ErrorOptions,
   ) {
-    super(line === undefined ? `${file}: ${problem}` : `${file}:${line}: ${problem}`);
+    super(line === undefined ? `${file}: ${problem}` : `${file}:${line}: ${problem}`, options);
   }
 }
 

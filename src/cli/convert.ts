@@ -8,9 +8,10 @@ import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js'
 
 export const CONVERT_HELP = `Usage: anonscope convert <graph-file> <out.csr> [options]
 
-Convert a graph (edge list, GEXF, graphology JSON or .csr) into anonscope's binary CSR
-format: a versioned, CRC-32-checksummed file of the CSR arrays that loads several times
-faster than an edge list (any command takes it, by its .csr extension).
+Convert a graph (any format below: edge list, CSV, GEXF, GraphML, GML, Pajek, graphology
+JSON, .csr, each optionally .gz) into anonscope's binary CSR format: a versioned,
+CRC-32-checksummed file of the CSR arrays that loads several times faster than an edge
+list (any command takes it, recognised by its header).
 
 ${GRAPH_HELP}
 

@@ -10,7 +10,7 @@ import {
   type MixTopology,
 } from '../analyses/mix-network.js';
 import { InputError, ParameterError } from '../errors.js';
-import { loadGraphFile } from '../graph/load-file.js';
+import { loadGraphFile, type LoadFileOptions } from '../graph/load-file.js';
 import { expDelay, parseDelay } from '../mix/delays.js';
 import {
   mixJson,
@@ -25,6 +25,7 @@ import {
 } from '../report/mix-report.js';
 import { choiceOption, integerOption, OUTPUT_OPTIONS } from './args.js';
 import { mixKernelsForCommand, MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, realOption, writeOutputs } from './mix.js';
+import { GRAPH_READ_HELP, GRAPH_READ_OPTIONS, graphReadOptions } from './load-graph.js';
 import { createProgress } from './progress.js';
 
 const D = NETWORK_DEFAULTS;
@@ -45,12 +46,11 @@ streams' anonymity only when it is calibrated.
 Network (defaults: Danezis §3.4):
   --mixes N            mixes in the random topology [${D.mixes}]
   --links K            links from each mix to K distinct others [${D.links}]
-  --topology FILE      a real topology instead: a weighted edge list (weights = routing
-                       preference; also GEXF / graphology JSON), or a Tor v3 consensus, full
+  --topology FILE      a real topology instead: a weighted graph (weights = routing
+                       preference; any format below), or a Tor v3 consensus, full
                        or microdesc flavour (relays as mixes, links weighted by the next
                        relay's bandwidth)
   --topology-format F  auto | graph | tor [auto: tor when the file is a consensus]
-  --directed           edge lists: lines are arcs u → v [undirected: both ways]
   --max-relays K       Tor: the K largest Running, Valid relays [50]
   --streams N          streams [${D.streams}]
   --path-length L      distinct mixes on each path [${D.pathLength}]
@@ -69,6 +69,9 @@ Attack:
                        simulation's ground truth: it calibrates the attack model, it is not
                        an attack [1]
 
+Topology file read as a graph (every format anonscope reads):
+${GRAPH_READ_HELP}
+
 ${MIX_KERNEL_HELP}
 Output:
   --format F           table | json | csv (csv: the per-step summary) [table]
@@ -79,7 +82,7 @@ Output:
   -h, --help           this help
 `;
 
-async function loadTopology(path: string, format: 'auto' | 'graph' | 'tor', directed: boolean, maxRelays: number | undefined): Promise<MixTopology> {
+async function loadTopology(path: string, format: 'auto' | 'graph' | 'tor', readOptions: LoadFileOptions, maxRelays: number | undefined): Promise<MixTopology> {
   if (format !== 'graph') {
     let text: string;
     try {
@@ -91,7 +94,7 @@ async function loadTopology(path: string, format: 'auto' | 'graph' | 'tor', dire
     if (format === 'tor' || isConsensus) return torTopology(parseTorConsensus(text, path), maxRelays ?? 50, path);
   }
   if (maxRelays !== undefined) throw new ParameterError(`network: --max-relays applies to a Tor consensus; ${path} is read as a graph`);
-  const { csr } = await loadGraphFile(path, { directed });
+  const { csr } = await loadGraphFile(path, readOptions);
   return { csr, source: `${path}: ${csr.n} mixes` };
 }
 
@@ -104,7 +107,7 @@ export async function networkCommand(argv: string[]): Promise<void> {
       links: { type: 'string' },
       topology: { type: 'string' },
       'topology-format': { type: 'string', default: 'auto' },
-      directed: { type: 'boolean', default: false },
+      ...GRAPH_READ_OPTIONS,
       'max-relays': { type: 'string' },
       streams: { type: 'string' },
       'path-length': { type: 'string' },
@@ -129,6 +132,7 @@ export async function networkCommand(argv: string[]): Promise<void> {
   // Every parameter is checked before the topology is read and the kernels start.
   const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
   const topologyFormat = choiceOption('topology-format', values['topology-format'], ['auto', 'graph', 'tor'] as const);
+  const readOptions = graphReadOptions(values);
   const int = (name: 'mixes' | 'links' | 'streams' | 'path-length' | 'packets' | 'max-relays', min: number) =>
     values[name] === undefined ? undefined : integerOption(name, values[name]!, min, 100_000_000);
   if (values.topology !== undefined && (values.mixes !== undefined || values.links !== undefined)) {
@@ -155,7 +159,7 @@ export async function networkCommand(argv: string[]): Promise<void> {
 
   let topology: MixTopology | undefined;
   if (values.topology !== undefined) {
-    topology = await loadTopology(values.topology, topologyFormat, values.directed, maxRelays);
+    topology = await loadTopology(values.topology, topologyFormat, readOptions, maxRelays);
     log(`topology: ${topology.source}, ${topology.csr.colIdx.length} links`);
   }
   const sim = simulateMixNetwork({ ...simulation, topology });

@@ -1,34 +1,12 @@
-import { open, readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { constants, type Stats } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
-import { InputError, ParameterError } from '../errors.js';
-import { decodeCsr, type Crc32 } from './binary-csr.js';
-import { assertNotEmpty } from './csr.js';
-import { EdgeListParser } from './edge-list.js';
+import { InputError } from '../errors.js';
+import type { Crc32 } from './binary-csr.js';
 import type { LoadedGraph } from './loaded-graph.js';
-import type { EdgeWeightGetter } from './from-graphology.js';
-import { parseGexf, parseGraphologyJson } from './gexf.js';
+import { readGraph, type ReadGraphOptions } from './read-graph.js';
 
-export const INPUT_FORMATS = ['edgelist', 'gexf', 'graphology-json', 'csr'] as const;
-export type InputFormat = (typeof INPUT_FORMATS)[number];
-
-export interface LoadFileOptions {
-  /** Default: from the extension (.gexf, .json, .csr; anything else is an edge list). */
-  format?: InputFormat;
-  /** Edge lists only: lines are arcs u → v. GEXF, JSON and .csr files say their own type. */
-  directed?: boolean;
-  /** Edge lists only: skip lines with the wrong number of columns (counted in the report). */
-  skipBadLines?: boolean;
-  getEdgeWeight?: EdgeWeightGetter;
-}
-
-export function formatOfPath(path: string): InputFormat {
-  const extension = extname(path).toLowerCase();
-  if (extension === '.gexf') return 'gexf';
-  if (extension === '.json') return 'graphology-json';
-  if (extension === '.csr') return 'csr';
-  return 'edgelist';
-}
+export type LoadFileOptions = Omit<ReadGraphOptions, 'crc32'>;
 
 const CHUNK_BYTES = 8 << 20;
 
@@ -36,45 +14,78 @@ const CHUNK_BYTES = 8 << 20;
 const nativeCrc32: Crc32 | undefined =
   typeof zlib.crc32 === 'function' ? (data, value) => zlib.crc32(data, value) : undefined;
 
-/** Load a graph file in Node. Edge lists are streamed in 8 MiB chunks straight into CSR. */
-export async function loadGraphFile(path: string, options: LoadFileOptions = {}): Promise<LoadedGraph> {
-  const format = options.format ?? formatOfPath(path);
-  if (!INPUT_FORMATS.includes(format)) {
-    throw new ParameterError(`anonscope: unknown input format "${format}" (expected ${INPUT_FORMATS.join(', ')})`);
-  }
+/** What Node's error codes mean, said plainly. */
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+};
+
+function cannotRead(path: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const reason = REASONS[code] ?? ((error as Error).message ?? String(error)).replace(/^E[A-Z]+: /, '').replace(/, \w+ '.*'$/s, '');
+  return new InputError(`${path}: cannot read: ${reason}`, { cause: error });
+}
+
+/** What a file that is not a regular file is, for the refusal. */
+function kindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Open a regular file for reading. O_NONBLOCK makes opening a FIFO return at once, and
+ * fstat refuses it (and directories, devices) before any read could block or never end.
+ */
+async function openRegularFile(path: string): Promise<{ handle: FileHandle; size: number }> {
+  let handle: FileHandle;
   try {
-    if (format === 'edgelist') {
-      const parser = new EdgeListParser(path, { directed: options.directed, skipBadLines: options.skipBadLines });
-      // One reused 8 MiB buffer: the parser keeps only a copy of an unfinished last line.
-      const handle = await open(path, 'r');
-      try {
-        const buffer = new Uint8Array(CHUNK_BYTES);
-        for (;;) {
-          const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES);
-          if (bytesRead === 0) break;
-          parser.push(buffer.subarray(0, bytesRead));
-        }
-      } finally {
-        await handle.close();
-      }
-      return parser.end();
-    }
-    if (format === 'csr') {
-      // Read whole: the typed arrays of the Csr are views on this buffer.
-      const bytes = await readFile(path);
-      const csr = decodeCsr(bytes, path, { crc32: nativeCrc32 });
-      assertNotEmpty(csr, path);
-      return { csr, report: { file: path, format: 'csr', selfLoops: 0, duplicates: 0 } };
-    }
-    const text = await readFile(path, 'utf8');
-    return format === 'gexf'
-      ? parseGexf(text, path, options)
-      : parseGraphologyJson(text, path, options);
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code.startsWith('E')) {
-      throw new InputError(`${path}: cannot read file (${code}: ${(error as Error).message})`);
+    // A socket cannot be opened at all (ENXIO): say what it is.
+    const info = await stat(path).catch(() => undefined);
+    if (info && !info.isFile()) throw new InputError(`${path}: cannot read: this is ${kindOf(info)}, not a graph file`, { cause: error });
+    throw cannotRead(path, error);
+  }
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    await handle.close();
+    throw new InputError(`${path}: cannot read: this is ${kindOf(info)}, not a graph file`);
+  }
+  return { handle, size: info.size };
+}
+
+/** The file's bytes in fresh chunks of up to 8 MiB (readers may keep them). */
+async function* fileChunks(path: string, handle: FileHandle, size: number): AsyncGenerator<Uint8Array> {
+  const chunkBytes = Math.min(CHUNK_BYTES, Math.max(size, 64 << 10));
+  for (;;) {
+    let bytesRead: number;
+    const buffer = new Uint8Array(chunkBytes);
+    try {
+      ({ bytesRead } = await handle.read(buffer, 0, chunkBytes));
+    } catch (error) {
+      throw cannotRead(path, error);
     }
-    throw error;
+    if (bytesRead === 0) return;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+/** Load a graph file in Node: readGraph over the file, edge lists streamed in 8 MiB chunks. */
+export async function loadGraphFile(path: string, options: LoadFileOptions = {}): Promise<LoadedGraph> {
+  const { handle, size } = await openRegularFile(path);
+  try {
+    return await readGraph({ name: path, size, bytes: fileChunks(path, handle, size) }, { ...options, crc32: nativeCrc32 });
+  } finally {
+    await handle.close();
   }
 }

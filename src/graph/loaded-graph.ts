@@ -18,6 +18,19 @@ export interface LoadReport extends BuildReport {
   /** Lines skipped as malformed (only with `skipBadLines`), and the first of them. */
   skippedLines?: number;
   firstSkippedLine?: number;
+  /** The header row an edge list was read by, when it had one. */
+  header?: EdgeListHeader;
+}
+
+/** An edge list's header row: which of its column names were read as what. */
+export interface EdgeListHeader {
+  line: number;
+  source: string;
+  target: string;
+  weight?: string;
+  /** Gephi's Directed / Undirected column, read when the direction is left to the file. */
+  type?: string;
+  ignored: string[];
 }
 
 /** What every reader honours, whatever the format. */

@@ -7,7 +7,7 @@
  * gpu.js in a worker: there is no DOM, so gpu.js can only use an OffscreenCanvas (webgl2 /
  * webgl where the browser offers it in workers) or its 'cpu' mode; it is imported lazily so
  * that a gpu.js that cannot start here costs nothing and we fall back to the cpu reference.
- * GEXF is parsed with graphology-gexf's xmldom build (DOMParser does not exist in workers).
+ * GEXF and GraphML are parsed with xmldom (DOMParser does not exist in workers).
  */
 import Graph from 'graphology';
 import { write as writeGexf } from 'graphology-gexf';
@@ -16,12 +16,10 @@ import { initiatorEntropy } from '../analyses/initiator-entropy.js';
 import { singleMix } from '../analyses/single-mix.js';
 import type { Backend, BackendInfo } from '../engines/backend.js';
 import { createBrowserBackend, createBrowserMixKernels } from '../engines/create-in-browser.js';
-import { DeviceError, FormatError, ParameterError } from '../errors.js';
-import { decodeCsr } from '../graph/binary-csr.js';
-import { assertNotEmpty, edgeCount, type Csr } from '../graph/csr.js';
-import { EdgeListParser } from '../graph/edge-list.js';
+import { DeviceError, FormatError, InputError, ParameterError } from '../errors.js';
+import { edgeCount, type Csr } from '../graph/csr.js';
 import type { LoadedGraph } from '../graph/loaded-graph.js';
-import { parseGexf, parseGraphologyJson } from '../graph/gexf.js';
+import { readGraph, type GraphByteSource } from '../graph/read-graph.js';
 import { parseDelaySync, type DelayLaw } from '../mix/delays.js';
 import { type MixKernels } from '../engines/mix-kernels.js';
 import { simulateMixNetwork, traceMixNetwork } from '../analyses/mix-network.js';
@@ -44,65 +42,17 @@ function progress(phase: string, done: number, total: number): void {
   post({ type: 'progress', phase, done, total });
 }
 
-function formatOfName(name: string): 'edgelist' | 'gexf' | 'graphology-json' | 'csr' {
-  const lower = name.toLowerCase();
-  if (lower.endsWith('.gexf')) return 'gexf';
-  if (lower.endsWith('.json')) return 'graphology-json';
-  if (lower.endsWith('.csr')) return 'csr';
-  return 'edgelist';
-}
-
 /** The source's bytes as a stream, its size when known, and its name. */
-async function open(source: GraphSource): Promise<{ stream: ReadableStream<Uint8Array>; size: number; name: string }> {
-  if (source.kind === 'file') return { stream: source.file.stream(), size: source.file.size, name: source.file.name };
+async function open(source: GraphSource): Promise<GraphByteSource> {
+  if (source.kind === 'file') return { bytes: source.file.stream(), size: source.file.size, name: source.file.name };
   const response = await fetch(source.url);
-  if (!response.ok || !response.body) throw new Error(`could not fetch ${source.url} (HTTP ${response.status})`);
-  return { stream: response.body, size: Number(response.headers.get('content-length') ?? 0), name: source.name };
+  if (!response.ok || !response.body) throw new InputError(`could not fetch ${source.url} (HTTP ${response.status})`);
+  return { bytes: response.body, size: Number(response.headers.get('content-length') ?? 0), name: source.name };
 }
 
-async function readAll(stream: ReadableStream<Uint8Array>, size: number, onChunk?: (chunk: Uint8Array) => void): Promise<Uint8Array[]> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let read = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    read += value.length;
-    if (onChunk) onChunk(value);
-    else chunks.push(value);
-    progress('reading the graph', read, Math.max(size, read));
-  }
-  return chunks;
-}
-
-function join(chunks: Uint8Array[]): Uint8Array {
-  const total = chunks.reduce((s, c) => s + c.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
-/** Edge lists go chunk by chunk into the CSR builder; the other formats are read whole. */
+/** The same loader as the CLI's (read-graph.ts): every format, gzip, edge lists streamed. */
 export async function loadGraph(source: GraphSource): Promise<LoadedGraph> {
-  const { stream, size, name } = await open(source);
-  const format = formatOfName(name);
-  if (format === 'edgelist') {
-    const parser = new EdgeListParser(name);
-    await readAll(stream, size, (chunk) => parser.push(chunk));
-    return parser.end();
-  }
-  const bytes = join(await readAll(stream, size));
-  if (format === 'csr') {
-    const csr = decodeCsr(bytes, name);
-    assertNotEmpty(csr, name);
-    return { csr, report: { file: name, format: 'csr', selfLoops: 0, duplicates: 0 } };
-  }
-  const text = new TextDecoder().decode(bytes);
-  return format === 'gexf' ? parseGexf(text, name) : parseGraphologyJson(text, name);
+  return readGraph(await open(source), { onProgress: (read, total) => progress('reading the graph', read, total) });
 }
 
 const logToPage = (message: string) => post({ type: 'log', message });

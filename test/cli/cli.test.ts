@@ -135,7 +135,7 @@ describe('anonscope CLI', () => {
       return path;
     };
     const cases: [string, () => string[], RegExp][] = [
-      ['a missing file', () => ['entropy', join(dir, 'missing.txt')], /missing\.txt: cannot read file \(ENOENT/],
+      ['a missing file', () => ['entropy', join(dir, 'missing.txt')], /missing\.txt: cannot read: no such file\n/],
       ['a malformed line', () => ['entropy', write('bad1.txt', '1 2\n3\n')], /bad1\.txt:2: expected 2 or 3 columns/],
       ['a negative weight', () => ['entropy', write('bad2.txt', '1 2 -1\n')], /bad2\.txt:1: weight -1 is negative/],
       ['a NaN weight', () => ['entropy', write('bad3.txt', '1 2 NaN\n')], /bad3\.txt:1: weight "NaN" is not a decimal number/],

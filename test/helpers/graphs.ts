@@ -73,3 +73,27 @@ export function entropyBits(weights: number[]): number {
   const s = weights.reduce((a, b) => a + b, 0);
   return -weights.filter((w) => w > 0).reduce((h, w) => h + (w / s) * Math.log2(w / s), 0);
 }
+
+/** Every stored arc as "u>v" or "u>v:w", sorted: an undirected edge shows up both ways. */
+export function arcs(csr: Csr): string[] {
+  const out: string[] = [];
+  for (let u = 0; u < csr.n; u++) {
+    for (let e = csr.rowPtr[u]; e < csr.rowPtr[u + 1]; e++) {
+      const arc = `${csr.nodeKeys[u]}>${csr.nodeKeys[csr.colIdx[e]]}`;
+      out.push(csr.weights ? `${arc}:${csr.weights[e]}` : arc);
+    }
+  }
+  return out.sort();
+}
+
+/** The arcs of undirected edges written "a-b" or "a-b:w", both ways, sorted as arcs() gives them. */
+export function bothWays(...edges: string[]): string[] {
+  return edges
+    .flatMap((edge) => {
+      const [pair, weight] = edge.split(':');
+      const [a, b] = pair.split('-');
+      const suffix = weight === undefined ? '' : `:${weight}`;
+      return [`${a}>${b}${suffix}`, `${b}>${a}${suffix}`];
+    })
+    .sort();
+}

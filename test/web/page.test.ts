@@ -5,9 +5,10 @@
  * ran, and that the screen is not blank. Runs the built bundle (dist/web): `npm run build`.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserFlags, findBrowser, launchBrowser } from '../../src/engines/browser/launch.js';
@@ -259,6 +260,59 @@ describe('the web page in headless Chromium', () => {
       } finally {
         await page.close();
       }
+    }
+  }, 300_000);
+
+  it('GraphML, GML and gzip-compressed files load in the worker with the reader the CLI uses; a truncated .gz is a format error', async () => {
+    const { csr } = await loadGraphFile(KARATE);
+    const edges: [string, string][] = [];
+    for (let u = 0; u < csr.n; u++) {
+      for (let e = csr.rowPtr[u]; e < csr.rowPtr[u + 1]; e++) if (u < csr.colIdx[e]) edges.push([csr.nodeKeys[u], csr.nodeKeys[csr.colIdx[e]]]);
+    }
+    const graphml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n<graph edgedefault="undirected">\n' +
+      csr.nodeKeys.map((key) => `<node id="${key}"/>`).join('\n') +
+      edges.map(([a, b]) => `<edge source="${a}" target="${b}"/>`).join('\n') +
+      '\n</graph>\n</graphml>\n';
+    const gml = `graph [\n  directed 0\n${csr.nodeKeys.map((key) => `  node [ id ${key} ]`).join('\n')}\n${edges.map(([a, b]) => `  edge [ source ${a} target ${b} ]`).join('\n')}\n]\n`;
+    const csv = `Source,Target,Weight\n${edges.map(([a, b]) => `${a},${b},1`).join('\n')}\n`;
+    const files: Record<string, string> = {
+      graphml: join(scratch, 'karate.graphml'),
+      gml: join(scratch, 'karate.gml'),
+      'edgelist, gzip': join(scratch, 'karate.txt.gz'),
+      'graphml, gzip': join(scratch, 'karate.graphml.gz'),
+      'csv with a header, gzip': join(scratch, 'karate.csv.gz'),
+    };
+    writeFileSync(files.graphml, graphml);
+    writeFileSync(files.gml, gml);
+    writeFileSync(files['edgelist, gzip'], gzipSync(readFileSync(KARATE)));
+    writeFileSync(files['graphml, gzip'], gzipSync(graphml));
+    writeFileSync(files['csv with a header, gzip'], gzipSync(csv));
+    for (const [what, path] of Object.entries(files)) {
+      const page = await openPage();
+      try {
+        await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(path);
+        await setValue(page, '#hops', '2');
+        await setValue(page, '#backend', 'cpu');
+        expect(await run(page), `${what}: ${await page.$eval('#error', (e) => e.textContent)}`).toBe('done');
+        const r = (await shown(page)).result as InitiatorEntropyResult;
+        expect(r.graph, what).toMatchObject({ nodes: csr.n, edges: edgeCount(csr), directed: false });
+      } finally {
+        await page.close();
+      }
+    }
+    const truncated = join(scratch, 'truncated.txt.gz');
+    const whole = gzipSync(readFileSync(KARATE));
+    writeFileSync(truncated, whole.subarray(0, whole.length - 16));
+    const page = await openPage();
+    try {
+      await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(truncated);
+      expect(await run(page)).toBe('error');
+      const error = await page.$eval('#error', (e) => ({ text: e.textContent ?? '', kind: (e as HTMLElement).dataset.kind }));
+      expect(error.kind).toBe('format');
+      expect(error.text).toMatch(/^The file does not parse: truncated\.txt\.gz: not valid gzip data: /);
+    } finally {
+      await page.close();
     }
   }, 300_000);
 
