@@ -31,7 +31,7 @@ const LAYER = ['errors', 'random', 'graph', 'stats', 'walks', 'engines', 'mix', 
 const ALLOWED: Record<string, string[]> = {
   errors: [],
   random: ['errors'],
-  graph: ['errors'],
+  graph: ['errors', 'random'],
   stats: ['errors'],
   walks: ['errors', 'random', 'graph', 'stats'],
   engines: ['errors', 'random', 'graph', 'stats', 'walks'],
