@@ -44,6 +44,7 @@ await Promise.all([
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     platform: 'browser',
+    // graphology-gexf's browser build uses the page's DOMParser instead of xmldom.
     alias: { 'graphology-gexf': 'graphology-gexf/browser' },
     plugins: [nodeStubs],
   }),
@@ -63,8 +64,6 @@ await Promise.all([
     entryPoints: ['src/engines/browser/page.ts'],
     outfile: 'dist/browser-page.js',
     platform: 'browser',
-    // graphology-gexf's browser build uses the page's DOMParser instead of xmldom.
-    alias: { 'graphology-gexf': 'graphology-gexf/browser' },
   }),
   build({
     ...common,
