@@ -6,6 +6,7 @@
  * For tests, #results carries data-result (the result JSON) and data-backend (what ran),
  * and <body> gets data-state = idle | running | done | error.
  */
+import { ParameterError } from '../errors.js';
 import { leftOutColumns } from '../report/entropy-report.js';
 import type { AnalysisName, GraphSource, RunRequest, WebBackendName, WebLimits, WorkerMessage } from './protocol.js';
 
@@ -48,19 +49,19 @@ function choose(next: GraphSource, label: string): void {
 
 function integer(id: string, min: number): number {
   const value = Number(input(id).value);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${id.replace(/-/g, ' ')} must be an integer ≥ ${min}`);
+  if (!Number.isInteger(value) || value < min) throw new ParameterError(`${id.replace(/-/g, ' ')} must be an integer ≥ ${min}`);
   return value;
 }
 
 function positive(id: string, allowZero = false): number {
   const value = Number(input(id).value);
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) throw new Error(`${id.replace(/-/g, ' ')} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) throw new ParameterError(`${id.replace(/-/g, ' ')} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
   return value;
 }
 
 function integerList(id: string, min: number): number[] {
   const values = input(id).value.split(',').map((s) => Number(s.trim()));
-  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < min)) throw new Error(`${id.replace(/-/g, ' ')}: a comma-separated list of integers ≥ ${min}`);
+  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < min)) throw new ParameterError(`${id.replace(/-/g, ' ')}: a comma-separated list of integers ≥ ${min}`);
   return values;
 }
 
@@ -71,7 +72,7 @@ function limitsFromUrl(): WebLimits | undefined {
   try {
     return JSON.parse(text) as WebLimits;
   } catch {
-    throw new Error(`the URL's limits parameter is not JSON: ${text}`);
+    throw new ParameterError(`the URL's limits parameter is not JSON: ${text}`);
   }
 }
 
@@ -80,7 +81,7 @@ function request(): RunRequest {
   const name = analysis();
   if (name === 'mix') {
     const rate = Number(input('rate').value);
-    if (!(rate > 0)) throw new Error('the rate must be > 0');
+    if (!(rate > 0)) throw new ParameterError('the rate must be > 0');
     return { type: 'run', analysis: 'mix', backend, params: { rate, delay: input('delay').value.trim(), trials: integer('trials', 1), seed: integer('mix-seed', 0) } };
   }
   if (name === 'trace') {
@@ -102,7 +103,7 @@ function request(): RunRequest {
       },
     };
   }
-  if (!source) throw new Error('Choose a graph first: a file, or the example.');
+  if (!source) throw new ParameterError('Choose a graph first: a file, or the example.');
   const walk = $<HTMLSelectElement>('walk').value as 'simple' | 'mh';
   const hops = integer('hops', 1);
   const seed = integer('seed', 0);
