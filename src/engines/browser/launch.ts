@@ -78,7 +78,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<{ brow
     });
   } catch (error) {
     rmSync(userDataDir, { recursive: true, force: true });
-    throw new DeviceError(`anonscope/browser: could not start the browser: ${(error as Error).message}`);
+    throw new DeviceError(`anonscope/browser: could not start the browser: ${(error as Error).message}`, { cause: error });
   }
   return {
     browser,

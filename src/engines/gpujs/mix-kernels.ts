@@ -196,7 +196,7 @@ export class GpuJsMixKernels implements MixKernels {
     try {
       this.gpu = new GPU({ mode: options.mode ?? 'gpu' } as ConstructorParameters<typeof GPU>[0]);
     } catch (error) {
-      throw new DeviceError(`anonscope/gpujs mix: gpu.js mode "${options.mode}" is not available here: ${(error as Error).message}`);
+      throw new DeviceError(`anonscope/gpujs mix: gpu.js mode "${options.mode}" is not available here: ${(error as Error).message}`, { cause: error });
     }
     this.info = { name: 'gpujs', precision: 'float32', runtime: `${options.runtime ?? 'node'} ${this.mode}` };
   }
@@ -231,7 +231,7 @@ export class GpuJsMixKernels implements MixKernels {
         dynamicArguments: true, // a cached kernel sees arrays of other lengths
       } as never) as Kernel;
     } catch (error) {
-      throw new DeviceError(`anonscope/gpujs mix: could not build ${source.name}: ${(error as Error).message}`);
+      throw new DeviceError(`anonscope/gpujs mix: could not build ${source.name}: ${(error as Error).message}`, { cause: error });
     }
     this.cache.set(key, kernel);
     if (this.cache.size > CACHE_SIZE) {
@@ -247,7 +247,7 @@ export class GpuJsMixKernels implements MixKernels {
     try {
       result = await (kernel as unknown as (...a: Float32Array[]) => Promise<unknown>)(...args);
     } catch (error) {
-      throw new DeviceError(`anonscope/gpujs mix: ${name} failed: ${(error as Error).message}`);
+      throw new DeviceError(`anonscope/gpujs mix: ${name} failed: ${(error as Error).message}`, { cause: error });
     }
     const ran = modeOfKernelClass((kernel as unknown as { kernel?: { constructor?: KernelClass } }).kernel?.constructor) ?? this.mode;
     this.info = { ...this.info, runtime: `${this.options.runtime ?? 'node'} ${ran}` };

@@ -110,7 +110,7 @@ export class WebGpuBackend implements Backend {
     try {
       plan = makePlan(job.walk, T, this.limits);
     } catch (error) {
-      throw new DeviceError(`${(error as Error).message}: the graph is too large for this device`);
+      throw new DeviceError(`${(error as Error).message}: the graph is too large for this device`, { cause: error });
     }
     const gpuJob = new GpuJob(this.device, plan, job, (k, b, z) => this.pipeline(k, b, z), () => this.waitForQueue());
     try {
@@ -128,7 +128,7 @@ export class WebGpuBackend implements Backend {
     try {
       plan = makePlan(job.walk, job.termini.length, limits);
     } catch (error) {
-      throw new DeviceError(`${(error as Error).message}: the graph is too large for this device`);
+      throw new DeviceError(`${(error as Error).message}: the graph is too large for this device`, { cause: error });
     }
     const entropyJob: EntropyJob = { walk: job.walk, terminals: job.termini, hops: job.hops, prior: job.prior, onProgress: job.onProgress };
     const gpuJob = new GpuJob(this.device, plan, entropyJob, (k, b, z) => this.pipeline(k, b, z), () => this.waitForQueue());
