@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { adversaryEntropy, SYBIL_REGION_SHAPES, type AdversaryResult } from '../analyses/adversary.js';
+import { adversaryEntropy, SYBIL_REGION_SHAPES, type AdversaryOptions, type AdversaryResult } from '../analyses/adversary.js';
 import { BACKEND_NAMES, createBackend, RUNTIMES } from '../engines/create.js';
 import { InputError, ParameterError } from '../errors.js';
 import { adversaryCsv, adversaryJson, adversaryTable, hioVsAttackEdgesSvg, twoHopCsv, twoHopSvg } from '../report/adversary-report.js';
 import { nodeIndex, type Csr } from '../graph/csr.js';
-import { WALK_MODELS } from '../walks/index.js';
-import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, writeOutputs } from './args.js';
+import { WALK_MODELS, type WalkModel } from '../walks/index.js';
+import { choiceOption, formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, writeOutputs } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
-import { createProgress } from './progress.js';
+import { withProgress } from './progress.js';
 
 export const ADVERSARY_HELP = `Usage: anonscope adversary <graph-file> [options]
 
@@ -152,7 +152,7 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
     twoHop: values['two-hop'] === undefined ? undefined : twoHopOption(values['two-hop'], hops),
     compromised: undefined as string[] | undefined,
   };
-  const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
+  const format = formatOption(values.format);
   const backendName = choiceOption('backend', values.backend, BACKEND_NAMES);
   const runtime = choiceOption('runtime', values.runtime, RUNTIMES);
   if (!values.compromised) checkSybilRegion(attackEdges, options.sybilsPerEdge, options.sybilRegion, options.sybilDegree);
@@ -163,24 +163,13 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
   if (options.compromised) checkCompromised(csr, options.compromised);
   else checkSybilRegion(attackEdges.filter((g) => g > 0), options.sybilsPerEdge, options.sybilRegion, options.sybilDegree, csr.n);
   const backend = await createBackend(backendName, { runtime, log });
-  const results: AdversaryResult[] = [];
-  const progress = createProgress('adversary', process.stderr, values.quiet);
+  let results: AdversaryResult[];
   try {
-    for (const [k, walk] of walks.entries()) {
-      results.push(
-        await adversaryEntropy(csr, {
-          ...options,
-          walk,
-          backend,
-          onProgress: (done, total) => progress.update(k * total + done, walks.length * total),
-        }),
-      );
-    }
+    results = await withProgress('adversary', values.quiet, (onProgress) => adversaryPerWalk(csr, walks, { ...options, backend }, onProgress));
   } finally {
-    progress.finish();
     await backend.dispose();
   }
-  process.stdout.write({ table: adversaryTable, json: (r: AdversaryResult[]) => `${adversaryJson(r)}\n`, csv: adversaryCsv }[format](results));
+  printResult(format, results, { table: adversaryTable, json: adversaryJson, csv: adversaryCsv });
   if (values.out) {
     const files: [string, string][] = [
       ['results.json', `${adversaryJson(results)}\n`],
@@ -190,4 +179,18 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
     if (options.twoHop?.length) files.push(['two-hop.csv', twoHopCsv(results)], ['two-hop.svg', twoHopSvg(results)]);
     await writeOutputs(values.out, files, log);
   }
+}
+
+/** One analysis per walk model on the same backend; progress counts all of them. */
+async function adversaryPerWalk(
+  csr: Csr,
+  walks: WalkModel[],
+  options: Omit<AdversaryOptions, 'walk' | 'onProgress'>,
+  onProgress: (done: number, total: number) => void,
+): Promise<AdversaryResult[]> {
+  const results: AdversaryResult[] = [];
+  for (const [k, walk] of walks.entries()) {
+    results.push(await adversaryEntropy(csr, { ...options, walk, onProgress: (done, total) => onProgress(k * total + done, walks.length * total) }));
+  }
+  return results;
 }
