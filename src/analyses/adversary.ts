@@ -170,93 +170,142 @@ export function restrictTransition(walk: TransitionMatrix, keep: Uint8Array): { 
   };
 }
 
+/** Every option's default, read by resolveOptions only. */
+const DEFAULTS = {
+  attackEdges: [0, 10, 100, 1000],
+  sybilsPerEdge: 10,
+  sybilRegion: 'random',
+  sybilDegree: 10,
+  walk: 'simple',
+  hops: 10,
+  walkers: 100_000,
+  posteriorSamples: 200,
+  seed: 1,
+} as const;
+
+const WHERE = 'anonscope/adversaryEntropy';
+
+/** The options checked, every default filled in; attackEdges is [null] for a given compromised set. */
+interface ResolvedOptions {
+  attackEdges: readonly (number | null)[];
+  sybilsPerEdge: number;
+  sybilRegion: SybilRegionShape;
+  sybilDegree: number;
+  compromised?: readonly string[];
+  walk: WalkModel;
+  hops: number;
+  walkers: number;
+  posteriorSamples: number;
+  twoHop: readonly number[];
+  seed: number;
+}
+
 /**
  * H(I|O) of Pisces for each attack-edge count (or the given compromised set), from walkers
  * and the batched pull step on the honest-restricted walk.
  */
 export async function adversaryEntropy(graph: AbstractGraph | Csr, options: AdversaryOptions = {}): Promise<AdversaryResult> {
-  const where = 'anonscope/adversaryEntropy';
   const honest = isCsr(graph) ? graph : fromGraphology(graph, { getEdgeWeight: options.getEdgeWeight }).csr;
-  const walkModel = options.walk ?? 'simple';
-  const hops = options.hops ?? 10;
-  const walkers = options.walkers ?? 100_000;
-  const samples = options.posteriorSamples ?? 200;
-  const seed = options.seed ?? 1;
-  const sybilsPerEdge = options.sybilsPerEdge ?? 10;
-  const shape = options.sybilRegion ?? 'random';
-  const sybilDegree = options.sybilDegree ?? 10;
-  if (!WALK_MODELS.includes(walkModel)) throw new ParameterError(`${where}: unknown walk "${walkModel}"`);
-  const integer = (name: string, value: number, min: number) => {
-    if (!Number.isInteger(value) || value < min) throw new ParameterError(`${where}: ${name} must be an integer >= ${min}, got ${value}`);
-  };
-  integer('hops', hops, 1);
-  integer('walkers', walkers, 1);
-  integer('posterior samples', samples, 1);
-  integer('sybils per edge', sybilsPerEdge, 1);
-  integer('sybil degree', sybilDegree, 2);
-  integer('seed', seed, 0);
-  if (!SYBIL_REGION_SHAPES.includes(shape)) throw new ParameterError(`${where}: unknown Sybil region "${shape}" (expected ${SYBIL_REGION_SHAPES.join(' or ')})`);
-  const attackEdges = options.compromised ? [null] : (options.attackEdges ?? [0, 10, 100, 1000]);
-  for (const g of attackEdges) if (g !== null) integer('attack edges', g, 0);
-  for (const k of options.twoHop ?? []) {
-    if (!Number.isInteger(k) || k < 1 || k >= hops) throw new ParameterError(`${where}: two-hop k must be an integer in 1..${hops - 1}, got ${k}`);
-  }
-
+  const o = resolveOptions(options);
   const backend = options.backend ?? referenceBackend();
   const rows: AdversaryRow[] = [];
   try {
-    for (const [r, g] of attackEdges.entries()) {
-      let combined: Csr;
-      let compromised: Uint8Array;
-      if (g === null) {
-        combined = honest;
-        compromised = new Uint8Array(honest.n);
-        const index = nodeIndex(honest);
-        for (const key of options.compromised!) {
-          const i = index.get(key);
-          if (i === undefined) throw new ParameterError(`${where}: compromised node "${key}" is not a node of the graph`);
-          compromised[i] = 1;
-        }
-        if (compromised.every((c) => c === 1)) throw new ParameterError(`${where}: every node is compromised`);
-      } else {
-        combined = g === 0 ? honest : attachSybilRegion(honest, g, sybilsPerEdge, shape, sybilDegree, seed + r);
-        compromised = new Uint8Array(combined.n);
-        compromised.fill(1, honest.n);
-      }
-      const walk = transitionMatrix(combined, walkModel);
-      const honestNodes = Uint32Array.from({ length: combined.n }, (_, i) => i).filter((i) => !compromised[i]);
-      const walkerJob = {
-        walk,
-        thresholds: samplingThresholds(walk),
-        compromised,
-        starts: walkerStarts(honestNodes, walkers, seed),
-        hops,
-        recordHop: 0,
-        seed,
-      };
-      const records = await backend.runWalkers(walkerJob);
-      const row = await rowFromWalkers(records, walk, compromised, g, hops, samples, backend, honestNodes.length);
-      if (options.twoHop?.length) {
-        const recordsAt = [];
-        for (const k of options.twoHop) recordsAt.push(await backend.runWalkers({ ...walkerJob, recordHop: k }));
-        row.twoHop = await twoHopRows(recordsAt, options.twoHop, walk, compromised, samples, backend, honestNodes.length);
-      }
-      rows.push(row);
-      options.onProgress?.(r + 1, attackEdges.length);
+    for (const [r, g] of o.attackEdges.entries()) {
+      rows.push(await adversaryRow(honest, g, r, o, backend));
+      options.onProgress?.(r + 1, o.attackEdges.length);
     }
   } finally {
+    // A backend the caller passed is the caller's to dispose.
     if (!options.backend) await backend.dispose();
   }
   return {
     graph: { nodes: honest.n, edges: edgeCount(honest), directed: honest.directed },
-    walk: walkModel,
-    hops,
-    walkers,
-    seed,
+    walk: o.walk,
+    hops: o.hops,
+    walkers: o.walkers,
+    seed: o.seed,
     backend: backend.info.name,
-    optimal: Math.log2(honest.n - (options.compromised ? new Set(options.compromised).size : 0)),
+    optimal: Math.log2(honest.n - (o.compromised ? new Set(o.compromised).size : 0)),
     rows,
   };
+}
+
+/** Checks every option and fills in the defaults. */
+function resolveOptions(options: AdversaryOptions): ResolvedOptions {
+  const walk = options.walk ?? DEFAULTS.walk;
+  const hops = options.hops ?? DEFAULTS.hops;
+  const walkers = options.walkers ?? DEFAULTS.walkers;
+  const posteriorSamples = options.posteriorSamples ?? DEFAULTS.posteriorSamples;
+  const seed = options.seed ?? DEFAULTS.seed;
+  const sybilsPerEdge = options.sybilsPerEdge ?? DEFAULTS.sybilsPerEdge;
+  const sybilRegion = options.sybilRegion ?? DEFAULTS.sybilRegion;
+  const sybilDegree = options.sybilDegree ?? DEFAULTS.sybilDegree;
+  if (!WALK_MODELS.includes(walk)) throw new ParameterError(`${WHERE}: unknown walk "${walk}"`);
+  const integer = (name: string, value: number, min: number) => {
+    if (!Number.isInteger(value) || value < min) throw new ParameterError(`${WHERE}: ${name} must be an integer >= ${min}, got ${value}`);
+  };
+  integer('hops', hops, 1);
+  integer('walkers', walkers, 1);
+  integer('posterior samples', posteriorSamples, 1);
+  integer('sybils per edge', sybilsPerEdge, 1);
+  integer('sybil degree', sybilDegree, 2);
+  integer('seed', seed, 0);
+  if (!SYBIL_REGION_SHAPES.includes(sybilRegion)) {
+    throw new ParameterError(`${WHERE}: unknown Sybil region "${sybilRegion}" (expected ${SYBIL_REGION_SHAPES.join(' or ')})`);
+  }
+  const attackEdges = options.compromised ? [null] : (options.attackEdges ?? DEFAULTS.attackEdges);
+  for (const g of attackEdges) if (g !== null) integer('attack edges', g, 0);
+  const twoHop = options.twoHop ?? [];
+  for (const k of twoHop) {
+    if (!Number.isInteger(k) || k < 1 || k >= hops) throw new ParameterError(`${WHERE}: two-hop k must be an integer in 1..${hops - 1}, got ${k}`);
+  }
+  return { attackEdges, sybilsPerEdge, sybilRegion, sybilDegree, compromised: options.compromised, walk, hops, walkers, posteriorSamples, twoHop, seed };
+}
+
+/**
+ * The graph the walks run on and its compromised nodes: the honest graph with the given
+ * compromised set (g = null), or with a Sybil region behind g attack edges (row r's seed).
+ */
+function adversaryGraph(honest: Csr, g: number | null, r: number, o: ResolvedOptions): { combined: Csr; compromised: Uint8Array } {
+  if (g === null) {
+    const compromised = new Uint8Array(honest.n);
+    const index = nodeIndex(honest);
+    for (const key of o.compromised!) {
+      const i = index.get(key);
+      if (i === undefined) throw new ParameterError(`${WHERE}: compromised node "${key}" is not a node of the graph`);
+      compromised[i] = 1;
+    }
+    if (compromised.every((c) => c === 1)) throw new ParameterError(`${WHERE}: every node is compromised`);
+    return { combined: honest, compromised };
+  }
+  const combined = g === 0 ? honest : attachSybilRegion(honest, g, o.sybilsPerEdge, o.sybilRegion, o.sybilDegree, o.seed + r);
+  const compromised = new Uint8Array(combined.n);
+  compromised.fill(1, honest.n);
+  return { combined, compromised };
+}
+
+/** One row: walkers from honest nodes on the adversary's graph, then H(I|M_i) and the two-hop rows from their records. */
+async function adversaryRow(honest: Csr, g: number | null, r: number, o: ResolvedOptions, backend: Backend): Promise<AdversaryRow> {
+  const { combined, compromised } = adversaryGraph(honest, g, r, o);
+  const walk = transitionMatrix(combined, o.walk);
+  const honestNodes = Uint32Array.from({ length: combined.n }, (_, i) => i).filter((i) => !compromised[i]);
+  const walkerJob = {
+    walk,
+    thresholds: samplingThresholds(walk),
+    compromised,
+    starts: walkerStarts(honestNodes, o.walkers, o.seed),
+    hops: o.hops,
+    recordHop: 0,
+    seed: o.seed,
+  };
+  const records = await backend.runWalkers(walkerJob);
+  const row = await rowFromWalkers(records, walk, compromised, g, o.hops, o.posteriorSamples, backend, honestNodes.length);
+  if (o.twoHop.length) {
+    const recordsAt = [];
+    for (const k of o.twoHop) recordsAt.push(await backend.runWalkers({ ...walkerJob, recordHop: k }));
+    row.twoHop = await twoHopRows(recordsAt, o.twoHop, walk, compromised, o.posteriorSamples, backend, honestNodes.length);
+  }
+  return row;
 }
 
 /**
@@ -329,20 +378,62 @@ async function rowFromWalkers(
   honestCount: number,
 ): Promise<AdversaryRow> {
   const W = records.terminus.length;
+  const { counts, predecessors } = firstCompromisedHops(records, hops, samples);
+  const pM = counts.slice(1).map((c) => c / W);
+  const pMHalfWidth = pM.map((p) => 1.959963984540054 * Math.sqrt((p * (1 - p)) / W));
+  const { HIM, HIMVariance } = await predecessorEntropies(walk, compromised, counts, predecessors, hops, backend);
+  const optimal = Math.log2(honestCount);
+  const pSeen = pM.reduce((a, b) => a + b, 0);
+  const HIO = pM.reduce((sum, p, k) => sum + p * (HIM[k] ?? 0), 0) + (1 - pSeen) * optimal;
+  // Delta method: H(I|O) = Σ p_i (H_i - log2 n) + log2 n; p from one multinomial, H_i independent.
+  let variance = 0;
+  for (let k = 0; k < hops; k++) {
+    const d = (HIM[k] ?? 0) - optimal;
+    variance += (d * d * pM[k] * (1 - pM[k])) / W + pM[k] ** 2 * HIMVariance[k];
+    for (let m = k + 1; m < hops; m++) variance -= (2 * d * ((HIM[m] ?? 0) - optimal) * pM[k] * pM[m]) / W;
+  }
+  const half = 1.959963984540054 * Math.sqrt(Math.max(0, variance));
+  return {
+    attackEdges: g,
+    sybils: g === null ? 0 : walk.n - honestCount,
+    compromised: compromised.reduce((a, b) => a + b, 0),
+    HIO,
+    ci95: [HIO - half, HIO + half],
+    pM,
+    pMHalfWidth,
+    HIM,
+    pNone: 1 - pSeen,
+  };
+}
+
+/**
+ * How many walkers saw M_i at each hop i, and the predecessors A of the first `samples` of
+ * them (walkers are i.i.d., so the first ones are a uniform sample).
+ */
+function firstCompromisedHops(records: WalkerRecords, hops: number, samples: number): { counts: number[]; predecessors: number[][] } {
   const counts = new Array<number>(hops + 1).fill(0);
-  // The predecessors A of the first `samples` walkers that saw M_i (walkers are i.i.d., so
-  // the first ones are a uniform sample).
   const predecessors: number[][] = Array.from({ length: hops + 1 }, () => []);
-  for (let w = 0; w < W; w++) {
+  for (let w = 0; w < records.terminus.length; w++) {
     const i = records.firstCompromisedHop[w];
     if (i === 0 || !records.lastCompromised[w]) continue;
     counts[i]++;
     if (predecessors[i].length < samples) predecessors[i].push(records.predecessor[w]);
   }
-  const pM = counts.slice(1).map((c) => c / W);
-  const pMHalfWidth = pM.map((p) => 1.959963984540054 * Math.sqrt((p * (1 - p)) / W));
+  return { counts, predecessors };
+}
 
-  // H(I | A) at hop i - 1 on the honest-restricted walk, for every sampled A at once.
+/**
+ * H(I|M_i) for i = 1..hops and the variance of each estimate: H(I | A) at hop i − 1 on the
+ * honest-restricted walk, for every sampled A at once (null where no walker saw M_i).
+ */
+async function predecessorEntropies(
+  walk: TransitionMatrix,
+  compromised: Uint8Array,
+  counts: number[],
+  predecessors: number[][],
+  hops: number,
+  backend: Backend,
+): Promise<{ HIM: (number | null)[]; HIMVariance: number[] }> {
   const { walk: honestWalk, index } = restrictTransition(walk, Uint8Array.from(compromised, (c) => 1 - c));
   const distinct = [...new Set(predecessors.slice(2).flat())];
   const column = new Map(distinct.map((a, k) => [a, k]));
@@ -370,26 +461,5 @@ async function rowFromWalkers(
     const half = (s.ci95[1] - s.ci95[0]) / 2;
     HIMVariance.push((half / 1.959963984540054) ** 2);
   }
-  const optimal = Math.log2(honestCount);
-  const pSeen = pM.reduce((a, b) => a + b, 0);
-  const HIO = pM.reduce((sum, p, k) => sum + p * (HIM[k] ?? 0), 0) + (1 - pSeen) * optimal;
-  // Delta method: H(I|O) = Σ p_i (H_i - log2 n) + log2 n; p from one multinomial, H_i independent.
-  let variance = 0;
-  for (let k = 0; k < hops; k++) {
-    const d = (HIM[k] ?? 0) - optimal;
-    variance += (d * d * pM[k] * (1 - pM[k])) / W + pM[k] ** 2 * HIMVariance[k];
-    for (let m = k + 1; m < hops; m++) variance -= (2 * d * ((HIM[m] ?? 0) - optimal) * pM[k] * pM[m]) / W;
-  }
-  const half = 1.959963984540054 * Math.sqrt(Math.max(0, variance));
-  return {
-    attackEdges: g,
-    sybils: g === null ? 0 : walk.n - honestCount,
-    compromised: compromised.reduce((a, b) => a + b, 0),
-    HIO,
-    ci95: [HIO - half, HIO + half],
-    pM,
-    pMHalfWidth,
-    HIM,
-    pNone: 1 - pSeen,
-  };
+  return { HIM, HIMVariance };
 }

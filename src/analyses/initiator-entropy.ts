@@ -103,6 +103,28 @@ export interface InitiatorEntropyResult {
 export const DEFAULT_HOPS = 10;
 export const DEFAULT_TERMINALS = 100;
 
+/** Every option's default, read by resolveOptions only. */
+const DEFAULTS = { walk: 'simple', lazy: false, hops: DEFAULT_HOPS, seed: 1, roundsSamples: 100, perTerminal: false, guessing: false } as const;
+
+const WHERE = 'anonscope/initiatorEntropy';
+
+type TerminalSelection = { kind: 'sample' | 'all' | 'ids'; terminals: Uint32Array; seed?: number };
+
+/** The options checked against the graph, every default filled in. */
+interface ResolvedOptions {
+  walk: WalkModel;
+  lazy: boolean;
+  hops: number;
+  cdfHop: number;
+  rounds?: number;
+  roundsSamples: number;
+  seed: number;
+  selection: TerminalSelection;
+  prior?: Float64Array;
+  perTerminal: boolean;
+  guessing: boolean;
+}
+
 function isCsr(graph: AbstractGraph | Csr): graph is Csr {
   return (graph as Csr).rowPtr instanceof Uint32Array;
 }
@@ -116,73 +138,86 @@ export async function initiatorEntropy(
   options: InitiatorEntropyOptions = {},
 ): Promise<InitiatorEntropyResult> {
   const csr = isCsr(graph) ? graph : fromGraphology(graph, { getEdgeWeight: options.getEdgeWeight }).csr;
-  const walkModel = options.walk ?? 'simple';
-  const hops = options.hops ?? DEFAULT_HOPS;
-  const where = 'anonscope/initiatorEntropy';
-  if (!WALK_MODELS.includes(walkModel)) {
-    throw new ParameterError(`${where}: unknown walk "${walkModel}" (expected ${WALK_MODELS.join(' or ')})`);
-  }
-  if (!Number.isInteger(hops) || hops < 1) throw new ParameterError(`${where}: hops must be an integer >= 1, got ${hops}`);
-  const cdfHop = options.cdfHop ?? hops;
-  if (!Number.isInteger(cdfHop) || cdfHop < 1 || cdfHop > hops) {
-    throw new ParameterError(`${where}: cdf hop must be an integer in 1..${hops}, got ${cdfHop}`);
-  }
-
-  const rounds = options.rounds;
-  const roundsSamples = options.roundsSamples ?? 100;
-  if (rounds !== undefined && (!Number.isInteger(rounds) || rounds < 1 || rounds > 256)) {
-    throw new ParameterError(`${where}: rounds must be an integer in 1..256, got ${rounds}`);
-  }
-  if (!Number.isInteger(roundsSamples) || roundsSamples < 1) {
-    throw new ParameterError(`${where}: rounds samples must be an integer >= 1, got ${roundsSamples}`);
-  }
-
-  const selection = chooseTerminals(csr, options, where);
-  const prior = options.prior ? priorVector(csr, options.prior, where) : undefined;
-  const walk = transitionMatrix(csr, walkModel, options.lazy ?? false);
+  const resolved = resolveOptions(csr, options);
+  const walk = transitionMatrix(csr, resolved.walk, resolved.lazy);
   const backend = options.backend ?? referenceBackend();
-  if (options.guessing && backend.info.name !== 'cpu') {
-    throw new DeviceError(`${where}: guessing entropy sorts every posterior column and runs on the cpu backend only (this is ${backend.info.name}); pass --backend cpu`);
+  if (resolved.guessing && backend.info.name !== 'cpu') {
+    throw new DeviceError(`${WHERE}: guessing entropy sorts every posterior column and runs on the cpu backend only (this is ${backend.info.name}); pass --backend cpu`);
   }
-  let table: EntropyTable;
-  let roundRows: RoundStatistics[] | undefined;
+  let tables: BackendTables;
   try {
-    table = await backend.terminalEntropies({
-      walk,
-      terminals: selection.terminals,
-      hops,
-      prior,
-      onProgress: options.onProgress,
-      signal: options.signal,
-      guessing: options.guessing,
-    });
-    if (rounds !== undefined) roundRows = await roundStatistics(backend, walk, hops, rounds, roundsSamples, options.seed ?? 1, prior);
+    tables = await computeTables(backend, walk, resolved, options);
   } finally {
+    // A backend the caller passed is the caller's to dispose.
     if (!options.backend) await backend.dispose();
   }
+  return assembleResult(csr, walk, backend, resolved, tables);
+}
 
-  const T = selection.terminals.length;
-  const exact = T === csr.n;
-  const hopRow = (values: Float64Array, hop: number) => values.subarray((hop - 1) * T, hop * T);
-  const hopStatistics: HopStatistics[] = [];
-  for (let hop = 1; hop <= hops; hop++) {
-    const shannon = hopRow(table.shannon, hop);
-    const s = summarize(shannon, exact);
-    const m = summarize(hopRow(table.minEntropy, hop), exact);
-    const reached = table.reached.subarray((hop - 1) * T, hop * T);
-    hopStatistics.push({
-      hop,
-      ...entropyStatistics(s, m),
-      ...(table.guessing ? { guessingMean: summarize(hopRow(table.guessing, hop), exact).mean } : {}),
-      terminusWeightedMean: terminusWeightedMean(shannon, hopRow(table.log2Mass, hop)),
-      unreachable: T - s.count,
-      ...(prior ? { zeroPriorOnly: shannon.reduce((count, h, k) => count + (Number.isNaN(h) && reached[k] ? 1 : 0), 0) } : {}),
-    });
+/** Checks every option (those naming nodes against the graph) and fills in the defaults. */
+function resolveOptions(csr: Csr, options: InitiatorEntropyOptions): ResolvedOptions {
+  const walk = options.walk ?? DEFAULTS.walk;
+  const hops = options.hops ?? DEFAULTS.hops;
+  if (!WALK_MODELS.includes(walk)) {
+    throw new ParameterError(`${WHERE}: unknown walk "${walk}" (expected ${WALK_MODELS.join(' or ')})`);
   }
+  if (!Number.isInteger(hops) || hops < 1) throw new ParameterError(`${WHERE}: hops must be an integer >= 1, got ${hops}`);
+  const cdfHop = options.cdfHop ?? hops;
+  if (!Number.isInteger(cdfHop) || cdfHop < 1 || cdfHop > hops) {
+    throw new ParameterError(`${WHERE}: cdf hop must be an integer in 1..${hops}, got ${cdfHop}`);
+  }
+  const { rounds } = options;
+  const roundsSamples = options.roundsSamples ?? DEFAULTS.roundsSamples;
+  if (rounds !== undefined && (!Number.isInteger(rounds) || rounds < 1 || rounds > 256)) {
+    throw new ParameterError(`${WHERE}: rounds must be an integer in 1..256, got ${rounds}`);
+  }
+  if (!Number.isInteger(roundsSamples) || roundsSamples < 1) {
+    throw new ParameterError(`${WHERE}: rounds samples must be an integer >= 1, got ${roundsSamples}`);
+  }
+  const seed = options.seed ?? DEFAULTS.seed;
+  if (!Number.isInteger(seed) || seed < 0) throw new ParameterError(`${WHERE}: seed must be a non-negative integer, got ${seed}`);
+  return {
+    walk,
+    lazy: options.lazy ?? DEFAULTS.lazy,
+    hops,
+    cdfHop,
+    rounds,
+    roundsSamples,
+    seed,
+    selection: chooseTerminals(csr, options.terminalIds, options.terminals, seed),
+    prior: options.prior ? priorVector(csr, options.prior) : undefined,
+    perTerminal: options.perTerminal ?? DEFAULTS.perTerminal,
+    guessing: options.guessing ?? DEFAULTS.guessing,
+  };
+}
 
+interface BackendTables {
+  table: EntropyTable;
+  roundRows?: RoundStatistics[];
+}
+
+/** The backend's work: the entropy table hop by hop, and the rounds when asked for. */
+async function computeTables(backend: Backend, walk: TransitionMatrix, o: ResolvedOptions, options: InitiatorEntropyOptions): Promise<BackendTables> {
+  const table = await backend.terminalEntropies({
+    walk,
+    terminals: o.selection.terminals,
+    hops: o.hops,
+    prior: o.prior,
+    onProgress: options.onProgress,
+    signal: options.signal,
+    guessing: o.guessing,
+  });
+  const roundRows = o.rounds === undefined ? undefined : await roundStatistics(backend, walk, o.hops, o.rounds, o.roundsSamples, o.seed, o.prior);
+  return { table, roundRows };
+}
+
+/** The result: the backend's tables summarized over terminals, with what produced them. */
+function assembleResult(csr: Csr, walk: TransitionMatrix, backend: Backend, o: ResolvedOptions, { table, roundRows }: BackendTables): InitiatorEntropyResult {
+  const { selection, prior, hops } = o;
+  const T = selection.terminals.length;
   const result: InitiatorEntropyResult = {
     graph: { nodes: csr.n, edges: edgeCount(csr), directed: csr.directed, danglingNodes: walk.danglingNodes },
-    walk: walkModel,
+    walk: o.walk,
     lazy: walk.lazy,
     backend: backend.info.name,
     runtime: backend.info.runtime,
@@ -193,11 +228,11 @@ export async function initiatorEntropy(
     seed: selection.kind === 'sample' ? selection.seed : undefined,
     prior: prior ? 'given' : 'uniform',
     optimal: prior ? shannonOfWeights(prior) : Math.log2(csr.n),
-    hops: hopStatistics,
-    cdf: { hop: cdfHop, ...renameCdf(empiricalCdf(hopRow(table.shannon, cdfHop))) },
+    hops: hopStatistics(table, hops, T, T === csr.n, prior !== undefined),
+    cdf: { hop: o.cdfHop, ...renameCdf(empiricalCdf(hopRow(table.shannon, o.cdfHop, T))) },
   };
-  if (roundRows) result.rounds = { hop: hops, samples: roundsSamples, rows: roundRows };
-  if (options.perTerminal) {
+  if (roundRows) result.rounds = { hop: hops, samples: o.roundsSamples, rows: roundRows };
+  if (o.perTerminal) {
     result.perTerminal = Array.from(selection.terminals, (node, k) => ({
       id: csr.nodeKeys[node],
       shannon: Array.from({ length: hops }, (_, t) => table.shannon[t * T + k]),
@@ -205,6 +240,28 @@ export async function initiatorEntropy(
     }));
   }
   return result;
+}
+
+/** Hop `hop`'s row of a hops × T table. */
+const hopRow = <Row extends Float64Array | Uint8Array>(values: Row, hop: number, T: number): Row => values.subarray((hop - 1) * T, hop * T) as Row;
+
+/** Statistics over the T terminals at each hop; `exact` when every node is a terminal. */
+function hopStatistics(table: EntropyTable, hops: number, T: number, exact: boolean, withPrior: boolean): HopStatistics[] {
+  return Array.from({ length: hops }, (_, t) => {
+    const hop = t + 1;
+    const shannon = hopRow(table.shannon, hop, T);
+    const s = summarize(shannon, exact);
+    const m = summarize(hopRow(table.minEntropy, hop, T), exact);
+    const reached = hopRow(table.reached, hop, T);
+    return {
+      hop,
+      ...entropyStatistics(s, m),
+      ...(table.guessing ? { guessingMean: summarize(hopRow(table.guessing, hop, T), exact).mean } : {}),
+      terminusWeightedMean: terminusWeightedMean(shannon, hopRow(table.log2Mass, hop, T)),
+      unreachable: T - s.count,
+      ...(withPrior ? { zeroPriorOnly: shannon.reduce((count, h, k) => count + (Number.isNaN(h) && reached[k] ? 1 : 0), 0) } : {}),
+    };
+  });
 }
 
 /**
@@ -278,43 +335,37 @@ function renameCdf(cdf: { value: number[]; probability: number[] }) {
   return { entropy: cdf.value, probability: cdf.probability };
 }
 
-function chooseTerminals(
-  csr: Csr,
-  options: InitiatorEntropyOptions,
-  where: string,
-): { kind: 'sample' | 'all' | 'ids'; terminals: Uint32Array; seed?: number } {
-  if (options.terminalIds) {
-    if (options.terminalIds.length === 0) throw new ParameterError(`${where}: the list of terminal ids is empty`);
+function chooseTerminals(csr: Csr, terminalIds: readonly string[] | undefined, terminals: number | 'all' | undefined, seed: number): TerminalSelection {
+  if (terminalIds) {
+    if (terminalIds.length === 0) throw new ParameterError(`${WHERE}: the list of terminal ids is empty`);
     const index = nodeIndex(csr);
-    const terminals = Uint32Array.from(options.terminalIds, (id) => {
+    const chosen = Uint32Array.from(terminalIds, (id) => {
       const i = index.get(String(id));
-      if (i === undefined) throw new ParameterError(`${where}: unknown terminal id "${id}" (not a node of the graph)`);
+      if (i === undefined) throw new ParameterError(`${WHERE}: unknown terminal id "${id}" (not a node of the graph)`);
       return i;
     });
-    return { kind: 'ids', terminals };
+    return { kind: 'ids', terminals: chosen };
   }
-  const requested = options.terminals ?? (csr.n <= DEFAULT_TERMINALS ? 'all' : DEFAULT_TERMINALS);
+  const requested = terminals ?? (csr.n <= DEFAULT_TERMINALS ? 'all' : DEFAULT_TERMINALS);
   if (requested === 'all') return { kind: 'all', terminals: Uint32Array.from({ length: csr.n }, (_, i) => i) };
   if (!Number.isInteger(requested) || requested < 1 || requested > csr.n) {
-    throw new ParameterError(`${where}: terminals must be 'all' or an integer in 1..${csr.n} (the node count), got ${requested}`);
+    throw new ParameterError(`${WHERE}: terminals must be 'all' or an integer in 1..${csr.n} (the node count), got ${requested}`);
   }
-  const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed) || seed < 0) throw new ParameterError(`${where}: seed must be a non-negative integer, got ${seed}`);
   return { kind: 'sample', terminals: sampleWithoutReplacement(csr.n, requested, seed), seed };
 }
 
-function priorVector(csr: Csr, prior: ReadonlyMap<string, number>, where: string): Float64Array {
+function priorVector(csr: Csr, prior: ReadonlyMap<string, number>): Float64Array {
   const index = nodeIndex(csr);
   const q = new Float64Array(csr.n);
   for (const [key, weight] of prior) {
     const i = index.get(key);
-    if (i === undefined) throw new ParameterError(`${where}: prior names unknown node "${key}"`);
+    if (i === undefined) throw new ParameterError(`${WHERE}: prior names unknown node "${key}"`);
     if (!Number.isFinite(weight) || weight < 0) {
-      throw new ParameterError(`${where}: prior of node "${key}" is ${weight}; it must be a finite number >= 0`);
+      throw new ParameterError(`${WHERE}: prior of node "${key}" is ${weight}; it must be a finite number >= 0`);
     }
     q[i] = weight;
   }
-  if (!q.some((v) => v > 0)) throw new ParameterError(`${where}: the prior gives every node weight 0`);
+  if (!q.some((v) => v > 0)) throw new ParameterError(`${WHERE}: the prior gives every node weight 0`);
   return q;
 }
 

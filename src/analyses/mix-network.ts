@@ -332,57 +332,25 @@ export function simulateMixNetwork(options: MixNetworkSimulationOptions = {}): M
   const duration = options.duration ?? NETWORK_DEFAULTS.duration;
   const delay = options.delay ?? expDelay(1 / NETWORK_DEFAULTS.meanDelay);
 
-  const walk = transitionMatrix(csr, 'simple');
-  const linkPrior = linkProbabilities(csr, walk);
-  const linkTail = new Uint32Array(csr.colIdx.length);
-  for (let i = 0; i < csr.n; i++) for (let e = csr.rowPtr[i]; e < csr.rowPtr[i + 1]; e++) linkTail[e] = i;
+  const linkPrior = linkProbabilities(csr, transitionMatrix(csr, 'simple'));
   const entryWeights = topology.entryWeights ?? Float64Array.from({ length: csr.n }, (_, i) => (csr.rowPtr[i + 1] > csr.rowPtr[i] ? 1 : 0));
-
   const window = observationWindow(duration, delay, pathLength);
   const streams: MixNetworkSimulation['streams'] = [];
-  const recordLink: number[] = [];
-  const recordTime: number[] = [];
+  const recorded: LinkRecords = { link: [], time: [], dropped: 0 };
   let shortPaths = 0;
-  let dropped = 0;
+  // One stream at a time, its route then its packets, so that a seed gives one simulation.
   for (let s = 0; s < streamCount; s++) {
-    const entry = pickWeighted(rng, entryWeights, 0, csr.n, () => true);
-    const path = [entry];
-    const links: number[] = [];
-    while (path.length < pathLength) {
-      const v = path[path.length - 1];
-      const e = pickWeighted(rng, linkPrior, csr.rowPtr[v], csr.rowPtr[v + 1], (e) => !path.includes(csr.colIdx[e]));
-      if (e < 0) break;
-      links.push(e);
-      path.push(csr.colIdx[e]);
-    }
+    const { entry, path, links } = routeStream(rng, csr, linkPrior, entryWeights, pathLength);
     const input = sortedUniforms(rng, packets, 0, duration);
     if (path.length < pathLength) shortPaths++;
     streams.push({ entry, path: Uint32Array.from(path), input });
-    for (const start of input) {
-      let t = start;
-      for (const e of links) {
-        t += delay.sample(rng);
-        if (t >= window) {
-          dropped++;
-          break;
-        }
-        recordLink.push(e);
-        recordTime.push(t);
-      }
-    }
+    for (const start of input) relayPacket(rng, start, links, delay, window, recorded);
   }
-  const L = csr.colIdx.length;
-  const linkOffsets = new Uint32Array(L + 1);
-  for (const e of recordLink) linkOffsets[e + 1]++;
-  for (let e = 0; e < L; e++) linkOffsets[e + 1] += linkOffsets[e];
-  const fill = linkOffsets.slice(0, L);
-  const linkPackets = new Float64Array(recordTime.length);
-  recordLink.forEach((e, r) => (linkPackets[fill[e]++] = recordTime[r]));
-  for (let e = 0; e < L; e++) linkPackets.subarray(linkOffsets[e], linkOffsets[e + 1]).sort();
+  const { linkOffsets, linkPackets } = groupByLink(recorded, csr.colIdx.length);
   return {
     topology,
     linkPrior,
-    linkTail,
+    linkTail: linkTails(csr),
     streams,
     linkOffsets,
     linkPackets,
@@ -390,11 +358,66 @@ export function simulateMixNetwork(options: MixNetworkSimulationOptions = {}): M
     packets,
     duration,
     window,
-    dropped,
+    dropped: recorded.dropped,
     shortPaths,
     delay,
     seed,
   };
+}
+
+/** The mix each link leaves, aligned with csr.colIdx. */
+function linkTails(csr: Csr): Uint32Array {
+  const tail = new Uint32Array(csr.colIdx.length);
+  for (let i = 0; i < csr.n; i++) for (let e = csr.rowPtr[i]; e < csr.rowPtr[i + 1]; e++) tail[e] = i;
+  return tail;
+}
+
+/** A stream's entry (by entry weight) and path of up to `pathLength` distinct mixes (by the routing law), with the links it takes. */
+function routeStream(rng: Pcg32, csr: Csr, linkPrior: Float64Array, entryWeights: Float64Array, pathLength: number): { entry: number; path: number[]; links: number[] } {
+  const entry = pickWeighted(rng, entryWeights, 0, csr.n, () => true);
+  const path = [entry];
+  const links: number[] = [];
+  while (path.length < pathLength) {
+    const v = path[path.length - 1];
+    const e = pickWeighted(rng, linkPrior, csr.rowPtr[v], csr.rowPtr[v + 1], (e) => !path.includes(csr.colIdx[e]));
+    if (e < 0) break;
+    links.push(e);
+    path.push(csr.colIdx[e]);
+  }
+  return { entry, path, links };
+}
+
+/** Link packets as they are seen, in the order of the simulation, and how many left after the window. */
+interface LinkRecords {
+  link: number[];
+  time: number[];
+  dropped: number;
+}
+
+/** One packet sent at `start` along `links`, delayed at each mix; recorded on each link until it leaves after the window. */
+function relayPacket(rng: Pcg32, start: number, links: number[], delay: DelayLaw, window: number, recorded: LinkRecords): void {
+  let t = start;
+  for (const e of links) {
+    t += delay.sample(rng);
+    if (t >= window) {
+      recorded.dropped++;
+      return;
+    }
+    recorded.link.push(e);
+    recorded.time.push(t);
+  }
+}
+
+/** The records grouped by link (CSR-like offsets), each link's times sorted. */
+function groupByLink(recorded: LinkRecords, L: number): { linkOffsets: Uint32Array; linkPackets: Float64Array } {
+  const linkOffsets = new Uint32Array(L + 1);
+  for (const e of recorded.link) linkOffsets[e + 1]++;
+  for (let e = 0; e < L; e++) linkOffsets[e + 1] += linkOffsets[e];
+  const fill = linkOffsets.slice(0, L);
+  const linkPackets = new Float64Array(recorded.time.length);
+  recorded.link.forEach((e, r) => (linkPackets[fill[e]++] = recorded.time[r]));
+  for (let e = 0; e < L; e++) linkPackets.subarray(linkOffsets[e], linkOffsets[e + 1]).sort();
+  return { linkOffsets, linkPackets };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -670,7 +693,6 @@ export async function scoreNetworkLinks(sim: MixNetworkSimulation, options: MixN
   let signals: Float64Array = new Float64Array(B * N);
   const sent = new Float64Array(B);
   targets.forEach((s, b) => (sent[b] = binDensity(sim.streams[s].input, grid, signals, b * N)));
-  const linkCount = (e: number) => sim.linkOffsets[e + 1] - sim.linkOffsets[e];
   let support = new Float64Array(L * B);
   let y = new Float64Array(L * B);
   const steps: EvidenceStep[] = [];
@@ -678,32 +700,16 @@ export async function scoreNetworkLinks(sim: MixNetworkSimulation, options: MixN
     predict(sim, line, targets, h, support, y);
     signals = await kernels.convolve({ kernel, signals, length: N, step });
     const mass = normalizeRows(signals, N, step);
-    const pairSignal: number[] = [];
-    const pairLink: number[] = [];
-    const pairWeight: number[] = [];
-    for (let e = 0; e < L; e++) {
-      const n = linkCount(e);
-      for (let b = 0; b < B; b++) {
-        if (!(y[e * B + b] > 0)) continue;
-        const expected = sent[b] * mass[b];
-        if (n + 3 * Math.sqrt(expected) + 1 < expected) {
-          y[e * B + b] = 0; // too few packets to carry the target
-          continue;
-        }
-        pairSignal.push(b);
-        pairLink.push(e);
-        pairWeight.push(n > 0 ? Math.min(1, expected / n) : 1);
-      }
-    }
-    const evidence = { pairSignal: Uint32Array.from(pairSignal), pairLink: Uint32Array.from(pairLink) };
+    const pairs = scorablePairs(sim, y, sent, mass, B);
+    const evidence = { pairSignal: Uint32Array.from(pairs.signal), pairLink: Uint32Array.from(pairs.link) };
     const scores = await kernels.scoreLinks({
       grid,
       signals,
       packets: sim.linkPackets,
       linkOffsets: sim.linkOffsets,
       ...evidence,
-      pairWeight: Float64Array.from(pairWeight),
-      pairNoise: new Float64Array(pairSignal.length).fill(u),
+      pairWeight: Float64Array.from(pairs.weight),
+      pairNoise: new Float64Array(pairs.signal.length).fill(u),
     });
     steps.push({ ...evidence, scores: Float64Array.from(scores) });
     normalizeColumns(y, B);
@@ -711,6 +717,30 @@ export async function scoreNetworkLinks(sim: MixNetworkSimulation, options: MixN
     options.onProgress?.(h, H);
   }
   return { targets, step, steps };
+}
+
+/**
+ * The (target, link) pairs worth scoring at this step: those the walk reaches (y > 0) on a
+ * link with enough packets to carry the target's expected share; the others get y = 0. The
+ * weight is the target's expected fraction of the link's packets.
+ */
+function scorablePairs(sim: MixNetworkSimulation, y: Float64Array, sent: Float64Array, mass: Float64Array, B: number): { signal: number[]; link: number[]; weight: number[] } {
+  const pairs = { signal: [] as number[], link: [] as number[], weight: [] as number[] };
+  for (let e = 0; e < sim.topology.csr.colIdx.length; e++) {
+    const n = sim.linkOffsets[e + 1] - sim.linkOffsets[e];
+    for (let b = 0; b < B; b++) {
+      if (!(y[e * B + b] > 0)) continue;
+      const expected = sent[b] * mass[b];
+      if (n + 3 * Math.sqrt(expected) + 1 < expected) {
+        y[e * B + b] = 0; // too few packets to carry the target
+        continue;
+      }
+      pairs.signal.push(b);
+      pairs.link.push(e);
+      pairs.weight.push(n > 0 ? Math.min(1, expected / n) : 1);
+    }
+  }
+  return pairs;
 }
 
 /**
@@ -890,21 +920,42 @@ function interpretationNotes(temperature: number, fitted: boolean, meanEntropy: 
   return notes;
 }
 
+/**
+ * The attack on a simulation: score the links, choose the temperature, walk with and without
+ * the evidence, and report each step's ranks and entropies beside the prior and chance.
+ */
 export async function traceMixNetwork(sim: MixNetworkSimulation, options: MixNetworkAttackOptions = {}): Promise<MixNetworkResult> {
   checkMixNetworkParameters({ streams: sim.streams.length, pathLength: sim.pathLength, packets: sim.packets, duration: sim.duration, delay: sim.delay, topology: sim.topology }, options);
   const kernels = options.kernels ?? referenceMixKernels;
-  const { csr } = sim.topology;
   const evidence = await scoreNetworkLinks(sim, { ...options, kernels });
-  const { targets } = evidence;
   const fitted = options.temperature === 'auto';
   const temperature = options.temperature === 'auto' ? fitTemperature(sim, evidence) : (options.temperature ?? 1);
-  const attack = summarizeLaws(sim, targets, destinationLaws(sim, targets, evidence.steps, temperature));
-  const prior = summarizeLaws(sim, targets, destinationLaws(sim, targets));
-  const untempered = temperature === 1 ? undefined : summarizeLaws(sim, targets, destinationLaws(sim, targets, evidence.steps, 1));
+  const posteriors = summarizePosteriors(sim, evidence, temperature);
+  return networkResult(sim, evidence, posteriors, { temperature, fitted, kernels, perStream: options.perStream !== false });
+}
+
+type LawSummary = ReturnType<typeof summarizeLaws>;
+
+/** The walk's laws summarized: with the evidence at T (the attack), without it (the prior), and at T = 1 when T is not 1. */
+function summarizePosteriors(sim: MixNetworkSimulation, evidence: NetworkEvidence, temperature: number): { attack: LawSummary; prior: LawSummary; untempered?: LawSummary } {
+  const { targets, steps } = evidence;
+  return {
+    attack: summarizeLaws(sim, targets, destinationLaws(sim, targets, steps, temperature)),
+    prior: summarizeLaws(sim, targets, destinationLaws(sim, targets)),
+    untempered: temperature === 1 ? undefined : summarizeLaws(sim, targets, destinationLaws(sim, targets, steps, 1)),
+  };
+}
+
+function networkResult(
+  sim: MixNetworkSimulation,
+  evidence: NetworkEvidence,
+  { attack, prior, untempered }: { attack: LawSummary; prior: LawSummary; untempered?: LawSummary },
+  run: { temperature: number; fitted: boolean; kernels: MixKernels; perStream: boolean },
+): MixNetworkResult {
+  const { csr } = sim.topology;
+  const { targets } = evidence;
   const H = sim.pathLength - 1;
   const last = attack.byStep[H - 1];
-  const key = (v: number) => csr.nodeKeys[v];
-  const others = csr.n - 1;
   return {
     topology: sim.topology.source,
     mixes: csr.n,
@@ -918,8 +969,8 @@ export async function traceMixNetwork(sim: MixNetworkSimulation, options: MixNet
     meanDelay: sim.delay.mean,
     seed: sim.seed,
     step: evidence.step,
-    temperature,
-    temperatureFit: fitted ? 'auto' : 'given',
+    temperature: run.temperature,
+    temperatureFit: run.fitted ? 'auto' : 'given',
     top1: last.top1,
     top3: last.top3,
     meanRank: last.meanRank,
@@ -928,31 +979,40 @@ export async function traceMixNetwork(sim: MixNetworkSimulation, options: MixNet
     untempered: untempered && { top1: untempered.byStep[H - 1].top1, meanEntropy: untempered.byStep[H - 1].meanEntropy, calibration: untempered.calibration },
     byStep: attack.byStep,
     prior: prior.byStep,
-    chance: { top1: 1 / others, top3: Math.min(1, 3 / others), meanRank: (others + 1) / 2, entropy: Math.log2(others) },
+    chance: chanceOf(csr.n - 1),
     dropped: sim.dropped,
     shortPaths: sim.shortPaths,
-    notes: interpretationNotes(temperature, fitted, last.meanEntropy, attack.calibration),
-    perStream:
-      options.perStream === false
-        ? undefined
-        : targets.map((s, b) => {
-            const stream = sim.streams[s];
-            const ranks = attack.ranks.map((r) => r[b]);
-            const entropies = attack.entropies.map((r) => r[b]);
-            return {
-              stream: s,
-              entry: key(stream.entry),
-              destination: key(stream.path[H]),
-              path: Array.from(stream.path, key),
-              ranks,
-              entropies,
-              rank: ranks[H - 1],
-              entropy: entropies[H - 1],
-              confidence: attack.confidence[b],
-              truthProbability: attack.truthProbability[b],
-            };
-          }),
-    kernels: kernels.info.name,
-    precision: kernels.info.precision,
+    notes: interpretationNotes(run.temperature, run.fitted, last.meanEntropy, attack.calibration),
+    perStream: run.perStream ? streamRows(sim, targets, attack) : undefined,
+    kernels: run.kernels.info.name,
+    precision: run.kernels.info.precision,
   };
+}
+
+/** Uniform guessing among the `others` mixes a stream can end at. */
+function chanceOf(others: number): MixNetworkResult['chance'] {
+  return { top1: 1 / others, top3: Math.min(1, 3 / others), meanRank: (others + 1) / 2, entropy: Math.log2(others) };
+}
+
+/** One row per traced stream: its path, and the attack's rank and entropy at every step. */
+function streamRows(sim: MixNetworkSimulation, targets: number[], attack: LawSummary): StreamRow[] {
+  const key = (v: number) => sim.topology.csr.nodeKeys[v];
+  const H = sim.pathLength - 1;
+  return targets.map((s, b) => {
+    const stream = sim.streams[s];
+    const ranks = attack.ranks.map((r) => r[b]);
+    const entropies = attack.entropies.map((r) => r[b]);
+    return {
+      stream: s,
+      entry: key(stream.entry),
+      destination: key(stream.path[H]),
+      path: Array.from(stream.path, key),
+      ranks,
+      entropies,
+      rank: ranks[H - 1],
+      entropy: entropies[H - 1],
+      confidence: attack.confidence[b],
+      truthProbability: attack.truthProbability[b],
+    };
+  });
 }

@@ -103,48 +103,12 @@ export async function singleMix(options: SingleMixOptions): Promise<SingleMixRes
   const { rate, delay } = options;
   const { trials, seed, tailMass, window } = checkOptions(options);
   const kernels = options.kernels ?? referenceMixKernels;
-  const rng = new Pcg32(seed);
-  const entropies = new Float64Array(trials);
-
-  let done = 0;
-  while (done < trials) {
-    // Draw trials until the chunk holds about CHUNK_ARRIVALS arrivals.
-    const offsets: number[] = [0];
-    const times: number[] = [];
-    while (done + offsets.length - 1 < trials && times.length < CHUNK_ARRIVALS) {
-      times.push(-delay.sample(rng)); // the output message itself
-      const n = poissonCount(rng, rate * window);
-      for (let i = 0; i < n; i++) times.push(-window * uniform01(rng));
-      offsets.push(times.length);
-    }
-    const count = offsets.length - 1;
-    const result = await kernels.mixEntropies({
-      density: delay.descriptor(),
-      arrivals: Float64Array.from(times),
-      trialOffsets: Uint32Array.from(offsets),
-      outputs: new Float64Array(count),
-    });
-    entropies.set(result, done);
-    done += count;
-    options.onProgress?.(done, trials);
-  }
-
+  const entropies = await trialEntropies(options, trials, window, new Pcg32(seed), kernels);
   const summary = summarize(entropies, false);
   let squares = 0;
   for (const h of entropies) squares += (h - summary.mean) ** 2;
   const theory = singleMixTheory(rate, delay);
   const load = rate * delay.mean;
-  const warnings: string[] = [];
-  const valid = theory >= 0;
-  if (!valid) {
-    warnings.push(
-      delay.kind === 'exp'
-        ? `the model breaks down: μ = ${delay.params.mu} > λe = ${(rate * Math.E).toPrecision(4)} (log2(λe/μ) < 0)`
-        : `the model breaks down: h(f) + log2 λ = ${theory.toFixed(3)} < 0`,
-    );
-  } else if (load < 10) {
-    warnings.push(`λ·E[D] = ${load.toPrecision(3)} < 10: h(f) + log2 λ is a large-λ limit, the simulated mean is the anonymity here`);
-  }
   return {
     rate,
     delay: {
@@ -169,12 +133,61 @@ export async function singleMix(options: SingleMixOptions): Promise<SingleMixRes
     },
     theory,
     theoryFirstOrder: singleMixFirstOrder(rate, delay),
-    valid,
-    warnings,
+    valid: theory >= 0,
+    warnings: modelWarnings(rate, delay, theory, load),
     kernels: kernels.info.name,
     precision: kernels.info.precision,
     ...(options.keepTrials ? { perTrial: Array.from(entropies) } : {}),
   };
+}
+
+/** Every trial's entropy, the trials drawn in chunks of about CHUNK_ARRIVALS arrivals, one kernel call each. */
+async function trialEntropies(options: SingleMixOptions, trials: number, window: number, rng: Pcg32, kernels: MixKernels): Promise<Float64Array> {
+  const entropies = new Float64Array(trials);
+  let done = 0;
+  while (done < trials) {
+    const { times, offsets } = drawTrials(rng, options.rate, options.delay, window, trials - done);
+    const count = offsets.length - 1;
+    const result = await kernels.mixEntropies({
+      density: options.delay.descriptor(),
+      arrivals: Float64Array.from(times),
+      trialOffsets: Uint32Array.from(offsets),
+      outputs: new Float64Array(count),
+    });
+    entropies.set(result, done);
+    done += count;
+    options.onProgress?.(done, trials);
+  }
+  return entropies;
+}
+
+/**
+ * Up to `most` trials, until they hold about CHUNK_ARRIVALS arrivals: each the output
+ * message's own arrival −D, then a Poisson number of arrivals uniform on [−window, 0).
+ */
+function drawTrials(rng: Pcg32, rate: number, delay: DelayLaw, window: number, most: number): { times: number[]; offsets: number[] } {
+  const offsets: number[] = [0];
+  const times: number[] = [];
+  while (offsets.length - 1 < most && times.length < CHUNK_ARRIVALS) {
+    times.push(-delay.sample(rng)); // the output message itself
+    const n = poissonCount(rng, rate * window);
+    for (let i = 0; i < n; i++) times.push(-window * uniform01(rng));
+    offsets.push(times.length);
+  }
+  return { times, offsets };
+}
+
+/** Where the closed form misleads: negative (the model breaks down), or a load too light for a large-λ limit. */
+function modelWarnings(rate: number, delay: DelayLaw, theory: number, load: number): string[] {
+  if (!(theory >= 0)) {
+    return [
+      delay.kind === 'exp'
+        ? `the model breaks down: μ = ${delay.params.mu} > λe = ${(rate * Math.E).toPrecision(4)} (log2(λe/μ) < 0)`
+        : `the model breaks down: h(f) + log2 λ = ${theory.toFixed(3)} < 0`,
+    ];
+  }
+  if (load < 10) return [`λ·E[D] = ${load.toPrecision(3)} < 10: h(f) + log2 λ is a large-λ limit, the simulated mean is the anonymity here`];
+  return [];
 }
 
 export interface SingleMixSweepOptions {

@@ -141,18 +141,8 @@ function finiteTimes(times: ArrayLike<number>, what: string): Float64Array {
 
 export async function traceLinks(input: TraceInput, options: TraceLinksOptions): Promise<TraceLinksResult> {
   const kernels = options.kernels ?? referenceMixKernels;
-  const target = finiteTimes(input.target, 'the target stream');
-  if (target.length === 0) throw new ParameterError(`${WHERE}: the target stream has no packets`);
-  if (input.links.length === 0) throw new ParameterError(`${WHERE}: no output links to score`);
-  const links = input.links.map((l) => ({ name: l.name, times: finiteTimes(l.times, `link "${l.name}"`) }));
-  let [start, end] = input.window ?? [Infinity, -Infinity];
-  if (!input.window) {
-    for (const t of [target, ...links.map((l) => l.times)]) {
-      if (t.length === 0) continue;
-      start = Math.min(start, t[0]);
-      end = Math.max(end, t[t.length - 1]);
-    }
-  }
+  const { target, links } = checkedStreams(input);
+  const [start, end] = input.window ?? dataWindow([target, ...links.map((l) => l.times)]);
   if (!(end > start)) throw new ParameterError(`${WHERE}: the observation window [${start}, ${end}] is empty`);
   const length = end - start;
   const step = options.step ?? Math.max(defaultStep(options.delay), length / (MAX_GRID - 1));
@@ -168,10 +158,7 @@ export async function traceLinks(input: TraceInput, options: TraceLinksOptions):
   const g = await kernels.convolve({ kernel: delayKernel(options.delay, step, N), signals: f, length: N, step });
   normalizeRows(g, N, step);
 
-  const offsets = new Uint32Array(links.length + 1);
-  links.forEach((l, i) => (offsets[i + 1] = offsets[i] + l.times.length));
-  const packets = new Float64Array(offsets[links.length]);
-  links.forEach((l, i) => packets.set(l.times, offsets[i]));
+  const { offsets, packets } = packLinks(links.map((l) => l.times));
   const weights = Float64Array.from(links, (l) => Math.min(1, l.times.length > 0 ? Nf / l.times.length : 1));
   const scores = await kernels.scoreLinks({
     grid,
@@ -183,17 +170,7 @@ export async function traceLinks(input: TraceInput, options: TraceLinksOptions):
     pairWeight: weights,
     pairNoise: new Float64Array(links.length).fill(u),
   });
-  const feasible = links.map((l) => l.times.length >= Nf);
-  const order = links
-    .map((_, i) => i)
-    .sort((a, b) => Number(feasible[b]) - Number(feasible[a]) || scores[b] - scores[a]);
-  const scored: TraceLinkScore[] = links.map((l, i) => ({
-    name: l.name,
-    packets: l.times.length,
-    score: scores[i],
-    rank: order.indexOf(i) + 1,
-    feasible: feasible[i],
-  }));
+  const { order, scored } = rankLinks(links, scores, Nf);
   const top = order[0];
   const second = order.length > 1 ? order[1] : undefined;
   const theory =
@@ -215,6 +192,51 @@ export async function traceLinks(input: TraceInput, options: TraceLinksOptions):
     errorBound: theory ? chebyshevBound(theory.mean, theory.variance) : null,
     kernels: kernels.info.name,
   };
+}
+
+/** The target stream and the links, each sorted, every time finite; at least one packet and one link. */
+function checkedStreams(input: TraceInput): { target: Float64Array; links: { name: string; times: Float64Array }[] } {
+  const target = finiteTimes(input.target, 'the target stream');
+  if (target.length === 0) throw new ParameterError(`${WHERE}: the target stream has no packets`);
+  if (input.links.length === 0) throw new ParameterError(`${WHERE}: no output links to score`);
+  return { target, links: input.links.map((l) => ({ name: l.name, times: finiteTimes(l.times, `link "${l.name}"`) })) };
+}
+
+/** [earliest, latest] packet time of the sorted streams. */
+function dataWindow(streams: Float64Array[]): [number, number] {
+  let start = Infinity;
+  let end = -Infinity;
+  for (const t of streams) {
+    if (t.length === 0) continue;
+    start = Math.min(start, t[0]);
+    end = Math.max(end, t[t.length - 1]);
+  }
+  return [start, end];
+}
+
+/** Links' packet times in one array, link i at packets[offsets[i] .. offsets[i+1]), as scoreLinks takes them. */
+function packLinks(linkTimes: Float64Array[]): { offsets: Uint32Array; packets: Float64Array } {
+  const offsets = new Uint32Array(linkTimes.length + 1);
+  linkTimes.forEach((times, i) => (offsets[i + 1] = offsets[i] + times.length));
+  const packets = new Float64Array(offsets[linkTimes.length]);
+  linkTimes.forEach((times, i) => packets.set(times, offsets[i]));
+  return { offsets, packets };
+}
+
+/** Links by score, the feasible ones (at least as many packets as the target sent) first. */
+function rankLinks(links: { name: string; times: Float64Array }[], scores: Float64Array, Nf: number): { order: number[]; scored: TraceLinkScore[] } {
+  const feasible = links.map((l) => l.times.length >= Nf);
+  const order = links
+    .map((_, i) => i)
+    .sort((a, b) => Number(feasible[b]) - Number(feasible[a]) || scores[b] - scores[a]);
+  const scored = links.map((l, i) => ({
+    name: l.name,
+    packets: l.times.length,
+    score: scores[i],
+    rank: order.indexOf(i) + 1,
+    feasible: feasible[i],
+  }));
+  return { order, scored };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -285,16 +307,18 @@ function positiveRate(name: string, v: number, allowZero = false): number {
   return v;
 }
 
+type TraceSetting = { signalRate: number; coverRate: number; paddingRate: number; delay: DelayLaw };
+
 async function detectionPoint(
   k: number,
-  setting: { signalRate: number; coverRate: number; paddingRate: number; delay: DelayLaw },
+  setting: TraceSetting,
   trials: number,
   rng: Pcg32,
   stepOption: number | undefined,
   kernels: MixKernels,
 ): Promise<DetectionPoint> {
-  const { signalRate, coverRate, paddingRate, delay } = setting;
-  const T = k / signalRate;
+  const { delay } = setting;
+  const T = k / setting.signalRate;
   const tail = delay.quantile(1 - 1e-6);
   const step = stepOption ?? defaultStep(delay);
   const N = Math.ceil((T + tail) / step);
@@ -305,39 +329,46 @@ async function detectionPoint(
 
   const f = new Float64Array(trials * N);
   const linkTimes: Float64Array[] = [];
-  for (let t = 0; t < trials; t++) {
-    const target = sortedUniforms(rng, k, 0, T);
-    binDensity(target, grid, f, t * N);
-    const cover = poissonCount(rng, coverRate * window);
-    const x: number[] = [];
-    for (const s of target) {
-      const out = s + delay.sample(rng);
-      if (out < window) x.push(out);
-    }
-    for (const c of sortedUniforms(rng, cover, 0, window)) x.push(c);
-    linkTimes.push(Float64Array.from(x).sort());
-    linkTimes.push(sortedUniforms(rng, poissonCount(rng, paddingRate * window), 0, window));
-  }
+  for (let t = 0; t < trials; t++) linkTimes.push(...drawTrial(rng, k, T, window, setting, grid, f.subarray(t * N, (t + 1) * N)));
   const g = await kernels.convolve({ kernel: delayKernel(delay, step, N), signals: f, length: N, step });
   normalizeRows(g, N, step);
 
-  const offsets = new Uint32Array(2 * trials + 1);
-  linkTimes.forEach((times, i) => (offsets[i + 1] = offsets[i] + times.length));
-  const packets = new Float64Array(offsets[2 * trials]);
-  linkTimes.forEach((times, i) => packets.set(times, offsets[i]));
-  const pairSignal = Uint32Array.from({ length: 2 * trials }, (_, p) => p >> 1);
+  const { offsets, packets } = packLinks(linkTimes);
   const pairWeight = Float64Array.from(linkTimes, (times) => (times.length > 0 ? Math.min(1, k / times.length) : 1));
   const scores = await kernels.scoreLinks({
     grid,
     signals: g,
     packets,
     linkOffsets: offsets,
-    pairSignal,
+    pairSignal: Uint32Array.from({ length: 2 * trials }, (_, p) => p >> 1),
     pairLink: Uint32Array.from({ length: 2 * trials }, (_, p) => p),
     pairWeight,
     pairNoise: new Float64Array(2 * trials).fill(u),
   });
+  const moments = (t: number) => llrMoments(g, t * N, N, step, u, pairWeight[2 * t], pairWeight[2 * t + 1], linkTimes[2 * t].length, linkTimes[2 * t + 1].length);
+  return { packets: k, trials, ...detectionStatistics(scores, trials, moments) };
+}
 
+/**
+ * One trial: k target packets uniform on [0, T) binned into `f`, then link X (the target
+ * delayed by the mix, beside Poisson cover) and link Y (Poisson padding), as seen in the window.
+ */
+function drawTrial(rng: Pcg32, k: number, T: number, window: number, setting: TraceSetting, grid: TimeGrid, f: Float64Array): [Float64Array, Float64Array] {
+  const target = sortedUniforms(rng, k, 0, T);
+  binDensity(target, grid, f);
+  const cover = poissonCount(rng, setting.coverRate * window);
+  const x: number[] = [];
+  for (const s of target) {
+    const out = s + setting.delay.sample(rng);
+    if (out < window) x.push(out);
+  }
+  for (const c of sortedUniforms(rng, cover, 0, window)) x.push(c);
+  const linkX = Float64Array.from(x).sort();
+  return [linkX, sortedUniforms(rng, poissonCount(rng, setting.paddingRate * window), 0, window)];
+}
+
+/** Detection, the Chebyshev bound and the LLR's moments over the trials (scores of X and Y in pairs). */
+function detectionStatistics(scores: Float64Array, trials: number, moments: (t: number) => { mean: number; variance: number }): Omit<DetectionPoint, 'packets' | 'trials'> {
   let detected = 0;
   let sum = 0;
   let squares = 0;
@@ -349,19 +380,15 @@ async function detectionPoint(
     detected += llr > 0 ? 1 : llr === 0 ? 0.5 : 0;
     sum += llr;
     squares += llr * llr;
-    const n = linkTimes[2 * t].length;
-    const m = linkTimes[2 * t + 1].length;
-    const moments = llrMoments(g, t * N, N, step, u, pairWeight[2 * t], pairWeight[2 * t + 1], n, m);
-    theoryMean += moments.mean;
-    theoryVariance += moments.variance;
-    boundSum += chebyshevBound(moments.mean, moments.variance);
+    const m = moments(t);
+    theoryMean += m.mean;
+    theoryVariance += m.variance;
+    boundSum += chebyshevBound(m.mean, m.variance);
   }
   const mean = sum / trials;
   const variance = Math.max(0, (squares - trials * mean * mean) / (trials - 1));
   const half = 1.959963984540054 * Math.sqrt(variance / trials);
   return {
-    packets: k,
-    trials,
     detection: { mean: detected / trials, ci95: wilson(detected, trials) },
     bound: 1 - boundSum / trials,
     llr: { mean, ci95: [mean - half, mean + half], variance },
@@ -393,7 +420,7 @@ export async function traceSimulation(options: TraceSimulationOptions = {}): Pro
   }
   const kernels = options.kernels ?? referenceMixKernels;
 
-  const settings: { label: string; signalRate: number; coverRate: number; paddingRate: number; delay: DelayLaw }[] = [];
+  const settings: (TraceSetting & { label: string })[] = [];
   for (const c of options.coverRates ?? []) {
     positiveRate('a swept cover rate', c, true);
     settings.push({ label: `cover ${c}`, signalRate, coverRate: c, paddingRate: signalRate + c, delay });

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { adversaryEntropy, SYBIL_REGION_SHAPES, type AdversaryResult } from '../analyses/adversary.js';
+import { adversaryEntropy, SYBIL_REGION_SHAPES, type AdversaryOptions, type AdversaryResult } from '../analyses/adversary.js';
 import { BACKEND_NAMES, createBackend, RUNTIMES } from '../engines/create.js';
 import { InputError, ParameterError } from '../errors.js';
 import { adversaryCsv, adversaryJson, adversaryTable, hioVsAttackEdgesSvg, twoHopCsv, twoHopSvg } from '../report/adversary-report.js';
 import { nodeIndex, type Csr } from '../graph/csr.js';
-import { WALK_MODELS } from '../walks/index.js';
-import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, writeOutputs } from './args.js';
+import { WALK_MODELS, type WalkModel } from '../walks/index.js';
+import { choiceOption, formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, writeOutputs } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
-import { createProgress } from './progress.js';
+import { withProgress } from './progress.js';
 
 export const ADVERSARY_HELP = `Usage: anonscope adversary <graph-file> [options]
 
@@ -104,28 +104,29 @@ function checkCompromised(csr: Csr, ids: string[]): void {
   if (unknown !== undefined) throw new ParameterError(`--compromised: node "${unknown}" is not a node of the graph`);
 }
 
+const ADVERSARY_OPTIONS = {
+  ...GRAPH_OPTIONS,
+  'attack-edges': { type: 'string', default: '0,10,100,1000' },
+  'sybils-per-edge': { type: 'string', default: '10' },
+  'sybil-region': { type: 'string', default: 'random' },
+  'sybil-degree': { type: 'string', default: '10' },
+  compromised: { type: 'string' },
+  walk: { type: 'string', default: 'simple' },
+  hops: { type: 'string', default: '10' },
+  walkers: { type: 'string', default: '100000' },
+  'posterior-samples': { type: 'string', default: '200' },
+  'two-hop': { type: 'string' },
+  seed: { type: 'string', default: '1' },
+  backend: { type: 'string', default: 'auto' },
+  runtime: { type: 'string', default: 'auto' },
+  ...OUTPUT_OPTIONS,
+} as const;
+
+const parseAdversaryArgs = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: ADVERSARY_OPTIONS });
+type AdversaryValues = ReturnType<typeof parseAdversaryArgs>['values'];
+
 export async function adversaryCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...GRAPH_OPTIONS,
-      'attack-edges': { type: 'string', default: '0,10,100,1000' },
-      'sybils-per-edge': { type: 'string', default: '10' },
-      'sybil-region': { type: 'string', default: 'random' },
-      'sybil-degree': { type: 'string', default: '10' },
-      compromised: { type: 'string' },
-      walk: { type: 'string', default: 'simple' },
-      hops: { type: 'string', default: '10' },
-      walkers: { type: 'string', default: '100000' },
-      'posterior-samples': { type: 'string', default: '200' },
-      'two-hop': { type: 'string' },
-      seed: { type: 'string', default: '1' },
-      backend: { type: 'string', default: 'auto' },
-      runtime: { type: 'string', default: 'auto' },
-      ...OUTPUT_OPTIONS,
-    },
-  });
+  const { values, positionals } = parseAdversaryArgs(argv);
   if (values.help) {
     process.stdout.write(ADVERSARY_HELP);
     return;
@@ -135,6 +136,27 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
   }
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
   // Every parameter is checked before the graph loads and the backend starts.
+  const { walks, options, format, backendName, runtime } = adversarySettings(values);
+  if (!values.compromised) checkSybilRegion(options.attackEdges, options.sybilsPerEdge, options.sybilRegion, options.sybilDegree);
+  if (values.out) await prepareOutputDirectory(values.out);
+  if (values.compromised) options.compromised = await readNodeList(values.compromised);
+
+  const csr = await loadGraphForCommand(positionals[0], values, log);
+  if (options.compromised) checkCompromised(csr, options.compromised);
+  else checkSybilRegion(options.attackEdges.filter((g) => g > 0), options.sybilsPerEdge, options.sybilRegion, options.sybilDegree, csr.n);
+  const backend = await createBackend(backendName, { runtime, log });
+  let results: AdversaryResult[];
+  try {
+    results = await withProgress('adversary', values.quiet, (onProgress) => adversaryPerWalk(csr, walks, { ...options, backend }, onProgress));
+  } finally {
+    await backend.dispose();
+  }
+  printResult(format, results, { table: adversaryTable, json: adversaryJson, csv: adversaryCsv });
+  if (values.out) await writeOutputs(values.out, adversaryFiles(results, options), log);
+}
+
+/** The command line checked, option by option in a fixed order (so the first bad one is the one reported). */
+function adversarySettings(values: AdversaryValues) {
   const walks = listOption(values.walk).map((w) => choiceOption('walk', w, WALK_MODELS));
   if (walks.length === 0) throw new ParameterError(`--walk needs at least one of ${WALK_MODELS.join(', ')}`);
   const attackEdges = listOption(values['attack-edges']).map((g) => integerOption('attack-edges', g, 0));
@@ -152,42 +174,33 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
     twoHop: values['two-hop'] === undefined ? undefined : twoHopOption(values['two-hop'], hops),
     compromised: undefined as string[] | undefined,
   };
-  const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
+  const format = formatOption(values.format);
   const backendName = choiceOption('backend', values.backend, BACKEND_NAMES);
   const runtime = choiceOption('runtime', values.runtime, RUNTIMES);
-  if (!values.compromised) checkSybilRegion(attackEdges, options.sybilsPerEdge, options.sybilRegion, options.sybilDegree);
-  if (values.out) await prepareOutputDirectory(values.out);
-  if (values.compromised) options.compromised = await readNodeList(values.compromised);
+  return { walks, options, format, backendName, runtime };
+}
 
-  const csr = await loadGraphForCommand(positionals[0], values, log);
-  if (options.compromised) checkCompromised(csr, options.compromised);
-  else checkSybilRegion(attackEdges.filter((g) => g > 0), options.sybilsPerEdge, options.sybilRegion, options.sybilDegree, csr.n);
-  const backend = await createBackend(backendName, { runtime, log });
+/** The files of --out DIR: the Sybil plot without a given compromised set, the two-hop files with --two-hop. */
+function adversaryFiles(results: AdversaryResult[], options: { compromised?: string[]; twoHop?: number[] }): [string, string][] {
+  const files: [string, string][] = [
+    ['results.json', `${adversaryJson(results)}\n`],
+    ['adversary.csv', adversaryCsv(results)],
+  ];
+  if (!options.compromised) files.push(['hio-vs-attack-edges.svg', hioVsAttackEdgesSvg(results)]);
+  if (options.twoHop?.length) files.push(['two-hop.csv', twoHopCsv(results)], ['two-hop.svg', twoHopSvg(results)]);
+  return files;
+}
+
+/** One analysis per walk model on the same backend; progress counts all of them. */
+async function adversaryPerWalk(
+  csr: Csr,
+  walks: WalkModel[],
+  options: Omit<AdversaryOptions, 'walk' | 'onProgress'>,
+  onProgress: (done: number, total: number) => void,
+): Promise<AdversaryResult[]> {
   const results: AdversaryResult[] = [];
-  const progress = createProgress('adversary', process.stderr, values.quiet);
-  try {
-    for (const [k, walk] of walks.entries()) {
-      results.push(
-        await adversaryEntropy(csr, {
-          ...options,
-          walk,
-          backend,
-          onProgress: (done, total) => progress.update(k * total + done, walks.length * total),
-        }),
-      );
-    }
-  } finally {
-    progress.finish();
-    await backend.dispose();
+  for (const [k, walk] of walks.entries()) {
+    results.push(await adversaryEntropy(csr, { ...options, walk, onProgress: (done, total) => onProgress(k * total + done, walks.length * total) }));
   }
-  process.stdout.write({ table: adversaryTable, json: (r: AdversaryResult[]) => `${adversaryJson(r)}\n`, csv: adversaryCsv }[format](results));
-  if (values.out) {
-    const files: [string, string][] = [
-      ['results.json', `${adversaryJson(results)}\n`],
-      ['adversary.csv', adversaryCsv(results)],
-    ];
-    if (!options.compromised) files.push(['hio-vs-attack-edges.svg', hioVsAttackEdgesSvg(results)]);
-    if (options.twoHop?.length) files.push(['two-hop.csv', twoHopCsv(results)], ['two-hop.svg', twoHopSvg(results)]);
-    await writeOutputs(values.out, files, log);
-  }
+  return results;
 }

@@ -24,6 +24,24 @@ export function listOption(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
+/** A real-valued option: the whole text must be a finite number within the bounds. */
+export function realOption(name: string, text: string, bounds: { min?: number; exclusiveMin?: number; max?: number } = {}): number {
+  const trimmed = text.trim();
+  const value = Number(trimmed);
+  if (trimmed === '' || !Number.isFinite(value)) throw new ParameterError(`--${name} must be a number, got "${text}"`);
+  if (bounds.exclusiveMin !== undefined && !(value > bounds.exclusiveMin)) throw new ParameterError(`--${name} must be > ${bounds.exclusiveMin}, got ${value}`);
+  if (bounds.min !== undefined && value < bounds.min) throw new ParameterError(`--${name} must be >= ${bounds.min}, got ${value}`);
+  if (bounds.max !== undefined && value > bounds.max) throw new ParameterError(`--${name} must be <= ${bounds.max}, got ${value}`);
+  return value;
+}
+
+/** A comma-separated list of reals (at least one). */
+export function realListOption(name: string, text: string, bounds: { min?: number; exclusiveMin?: number; max?: number } = {}): number[] {
+  const items = listOption(text);
+  if (items.length === 0) throw new ParameterError(`--${name} needs at least one number`);
+  return items.map((item) => realOption(name, item, bounds));
+}
+
 /** The options every analysis command shares: what goes to stdout, --out, --quiet, --help. */
 export const OUTPUT_OPTIONS = {
   format: { type: 'string', default: 'table' },
@@ -31,6 +49,20 @@ export const OUTPUT_OPTIONS = {
   quiet: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
+
+export const OUTPUT_FORMATS = ['table', 'json', 'csv'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** --format, checked. */
+export function formatOption(text: string): OutputFormat {
+  return choiceOption('format', text, OUTPUT_FORMATS);
+}
+
+/** The result on stdout in the --format asked for; JSON ends with a newline, as a pipe expects. */
+export function printResult<R>(format: OutputFormat, result: R, views: Record<OutputFormat, (result: R) => string>): void {
+  const text = views[format](result);
+  process.stdout.write(format === 'json' ? `${text}\n` : text);
+}
 
 /** "ENOENT: no such file or directory" from a Node file-system error, without the call and path it repeats. */
 export function fileErrorReason(error: unknown): string {

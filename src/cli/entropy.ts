@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_HOPS, DEFAULT_TERMINALS, initiatorEntropy } from '../analyses/initiator-entropy.js';
+import { DEFAULT_HOPS, DEFAULT_TERMINALS, initiatorEntropy, type InitiatorEntropyOptions, type InitiatorEntropyResult } from '../analyses/initiator-entropy.js';
 import { GPUJS_MODES } from '../engines/gpujs/modes.js';
 import { BACKEND_NAMES, createBackend, RUNTIMES } from '../engines/create.js';
 import { ParameterError } from '../errors.js';
@@ -16,10 +16,10 @@ import {
   roundsSvg,
 } from '../report/entropy-report.js';
 import { WALK_MODELS } from '../walks/index.js';
-import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, writeOutputs } from './args.js';
+import { choiceOption, formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, writeOutputs } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 import { readPriorFile } from './prior-file.js';
-import { createProgress } from './progress.js';
+import { withProgress } from './progress.js';
 
 export const ENTROPY_HELP = `Usage: anonscope entropy <graph-file> [options]
 
@@ -70,33 +70,34 @@ Compute and output:
   -h, --help           this help
 `;
 
+const ENTROPY_OPTIONS = {
+  ...GRAPH_OPTIONS,
+  ...OUTPUT_OPTIONS,
+  walk: { type: 'string', default: 'simple' },
+  lazy: { type: 'boolean', default: false },
+  hops: { type: 'string' },
+  terminals: { type: 'string' },
+  'terminal-ids': { type: 'string' },
+  seed: { type: 'string' },
+  prior: { type: 'string' },
+  'terminal-weighting': { type: 'string', default: 'uniform' },
+  rounds: { type: 'string' },
+  'rounds-samples': { type: 'string' },
+  guessing: { type: 'boolean', default: false },
+  backend: { type: 'string', default: 'auto' },
+  runtime: { type: 'string', default: 'auto' },
+  'require-hardware': { type: 'boolean', default: false },
+  'gpujs-mode': { type: 'string' },
+  threads: { type: 'string' },
+  'per-terminal': { type: 'boolean', default: false },
+  'cdf-hop': { type: 'string' },
+} as const;
+
+const parseEntropyArgs = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: ENTROPY_OPTIONS });
+type EntropyValues = ReturnType<typeof parseEntropyArgs>['values'];
+
 export async function entropyCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...GRAPH_OPTIONS,
-      ...OUTPUT_OPTIONS,
-      walk: { type: 'string', default: 'simple' },
-      lazy: { type: 'boolean', default: false },
-      hops: { type: 'string' },
-      terminals: { type: 'string' },
-      'terminal-ids': { type: 'string' },
-      seed: { type: 'string' },
-      prior: { type: 'string' },
-      'terminal-weighting': { type: 'string', default: 'uniform' },
-      rounds: { type: 'string' },
-      'rounds-samples': { type: 'string' },
-      guessing: { type: 'boolean', default: false },
-      backend: { type: 'string', default: 'auto' },
-      runtime: { type: 'string', default: 'auto' },
-      'require-hardware': { type: 'boolean', default: false },
-      'gpujs-mode': { type: 'string' },
-      threads: { type: 'string' },
-      'per-terminal': { type: 'boolean', default: false },
-      'cdf-hop': { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseEntropyArgs(argv);
   if (values.help) {
     process.stdout.write(ENTROPY_HELP);
     return;
@@ -106,12 +107,31 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   }
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
   // Every parameter is checked before the graph loads and the backend starts.
+  const { format, report, engine, analysis } = entropySettings(values, log);
+  if (values.out) await prepareOutputDirectory(values.out);
+  const prior = values.prior ? await readPriorFile(values.prior) : undefined;
+
+  const csr = await loadGraphForCommand(positionals[0], values, log);
+  checkTerminals(csr, analysis.terminals, analysis.terminalIds);
+  const result = await runEntropy(csr, { ...analysis, prior }, engine, values.quiet, log);
+  for (const note of entropyNotes(result)) log(`note: ${note}`);
+  printResult(format, result, { table: (r) => entropyTable(r, report), json: entropyJson, csv: hopsCsv });
+  if (values.out) await writeOutputs(values.out, entropyFiles(result, report), log);
+}
+
+interface EngineChoice {
+  name: (typeof BACKEND_NAMES)[number];
+  runtime: (typeof RUNTIMES)[number];
+  gpujsMode?: (typeof GPUJS_MODES)[number];
+  threads?: number;
+  requireHardware: boolean;
+}
+
+/** The command line checked, option by option in a fixed order (so the first bad one is the one reported). */
+function entropySettings(values: EntropyValues, log: (line: string) => void) {
   const walk = choiceOption('walk', values.walk, WALK_MODELS);
-  const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
-  const backendName = guessingBackend(choiceOption('backend', values.backend, BACKEND_NAMES), values.guessing, log);
-  const runtime = choiceOption('runtime', values.runtime, RUNTIMES);
-  const gpujsMode = values['gpujs-mode'] === undefined ? undefined : choiceOption('gpujs-mode', values['gpujs-mode'], GPUJS_MODES);
-  const threads = values.threads === undefined ? undefined : integerOption('threads', values.threads, 1, 1024);
+  const format = formatOption(values.format);
+  const engine = engineChoice(values, log);
   const hops = values.hops === undefined ? DEFAULT_HOPS : integerOption('hops', values.hops, 1, 100_000);
   const terminals =
     values.terminals === undefined || values.terminals === 'all'
@@ -124,51 +144,55 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   const rounds = values.rounds === undefined ? undefined : integerOption('rounds', values.rounds, 1, 256);
   const roundsSamples = values['rounds-samples'] === undefined ? undefined : integerOption('rounds-samples', values['rounds-samples'], 1);
   const report = { terminusWeighted: choiceOption('terminal-weighting', values['terminal-weighting'], ['uniform', 'terminus'] as const) === 'terminus' };
-  if (values.out) await prepareOutputDirectory(values.out);
-  const prior = values.prior ? await readPriorFile(values.prior) : undefined;
+  const analysis = {
+    walk,
+    lazy: values.lazy,
+    hops,
+    terminals,
+    terminalIds,
+    seed,
+    perTerminal: values['per-terminal'],
+    cdfHop,
+    rounds,
+    guessing: values.guessing,
+    roundsSamples,
+  } satisfies InitiatorEntropyOptions;
+  return { format, report, engine, analysis };
+}
 
-  const csr = await loadGraphForCommand(positionals[0], values, log);
-  checkTerminals(csr, terminals, terminalIds);
-  const backend = await createBackend(backendName, { runtime, gpujsMode, threads, requireHardware: values['require-hardware'], log });
-  const progress = createProgress('entropy', process.stderr, values.quiet);
-  let result;
+/** --backend (cpu for --guessing under auto), --runtime, --gpujs-mode, --threads, --require-hardware. */
+function engineChoice(values: EntropyValues, log: (line: string) => void): EngineChoice {
+  return {
+    name: guessingBackend(choiceOption('backend', values.backend, BACKEND_NAMES), values.guessing, log),
+    runtime: choiceOption('runtime', values.runtime, RUNTIMES),
+    gpujsMode: values['gpujs-mode'] === undefined ? undefined : choiceOption('gpujs-mode', values['gpujs-mode'], GPUJS_MODES),
+    threads: values.threads === undefined ? undefined : integerOption('threads', values.threads, 1, 1024),
+    requireHardware: values['require-hardware'],
+  };
+}
+
+/** The analysis on the backend asked for, with progress on stderr; the backend is released however it ends. */
+async function runEntropy(csr: Csr, options: InitiatorEntropyOptions, engine: EngineChoice, quiet: boolean, log: (line: string) => void): Promise<InitiatorEntropyResult> {
+  const { name, ...backendOptions } = engine;
+  const backend = await createBackend(name, { ...backendOptions, log });
   try {
-    result = await initiatorEntropy(csr, {
-      walk,
-      lazy: values.lazy,
-      hops,
-      terminals,
-      terminalIds,
-      seed,
-      prior,
-      backend,
-      perTerminal: values['per-terminal'],
-      cdfHop,
-      rounds,
-      guessing: values.guessing,
-      roundsSamples,
-      onProgress: progress.update,
-    });
+    return await withProgress('entropy', quiet, (onProgress) => initiatorEntropy(csr, { ...options, backend, onProgress }));
   } finally {
-    progress.finish();
     await backend.dispose();
   }
-  for (const note of entropyNotes(result)) log(`note: ${note}`);
+}
 
-  const stdout = format === 'table' ? entropyTable(result, report) : format === 'json' ? entropyJson(result) : hopsCsv(result);
-  process.stdout.write(format === 'json' ? `${stdout}\n` : stdout);
-
-  if (values.out) {
-    const files: [string, string][] = [
-      ['results.json', `${entropyJson(result)}\n`],
-      ['hops.csv', hopsCsv(result)],
-      ['entropy-vs-hops.svg', entropyVsHopsSvg(result, report)],
-      ['entropy-cdf.svg', entropyCdfSvg(result)],
-    ];
-    if (result.perTerminal) files.push(['per-terminal.csv', perTerminalCsv(result)]);
-    if (result.rounds) files.push(['rounds.csv', roundsCsv(result)], ['rounds.svg', roundsSvg(result)]);
-    await writeOutputs(values.out, files, log);
-  }
+/** The files of --out DIR: the per-terminal and rounds files only when the result has them. */
+function entropyFiles(result: InitiatorEntropyResult, report: { terminusWeighted: boolean }): [string, string][] {
+  const files: [string, string][] = [
+    ['results.json', `${entropyJson(result)}\n`],
+    ['hops.csv', hopsCsv(result)],
+    ['entropy-vs-hops.svg', entropyVsHopsSvg(result, report)],
+    ['entropy-cdf.svg', entropyCdfSvg(result)],
+  ];
+  if (result.perTerminal) files.push(['per-terminal.csv', perTerminalCsv(result)]);
+  if (result.rounds) files.push(['rounds.csv', roundsCsv(result)], ['rounds.svg', roundsSvg(result)]);
+  return files;
 }
 
 /** Guessing entropy sorts every posterior column: the float64 cpu backend only (auto picks it). */

@@ -14,30 +14,8 @@ import {
   sweepSvg,
   sweepTable,
 } from '../report/mix-report.js';
-import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, writeOutputs } from './args.js';
-import { createProgress } from './progress.js';
-
-/** A real-valued option: the whole text must be a finite number within the bounds. */
-export function realOption(name: string, text: string, bounds: { min?: number; exclusiveMin?: number; max?: number } = {}): number {
-  const trimmed = text.trim();
-  const value = Number(trimmed);
-  if (trimmed === '' || !Number.isFinite(value)) throw new ParameterError(`--${name} must be a number, got "${text}"`);
-  if (bounds.exclusiveMin !== undefined && !(value > bounds.exclusiveMin)) throw new ParameterError(`--${name} must be > ${bounds.exclusiveMin}, got ${value}`);
-  if (bounds.min !== undefined && value < bounds.min) throw new ParameterError(`--${name} must be >= ${bounds.min}, got ${value}`);
-  if (bounds.max !== undefined && value > bounds.max) throw new ParameterError(`--${name} must be <= ${bounds.max}, got ${value}`);
-  return value;
-}
-
-/** A comma-separated list of reals (at least one). */
-export function realListOption(name: string, text: string, bounds: { min?: number; exclusiveMin?: number; max?: number } = {}): number[] {
-  const items = listOption(text);
-  if (items.length === 0) throw new ParameterError(`--${name} needs at least one number`);
-  return items.map((item) => realOption(name, item, bounds));
-}
-
-// network.ts takes writeOutputs from here.
-export { writeOutputs } from './args.js';
-
+import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs } from './args.js';
+import { withProgress } from './progress.js';
 
 /** The kernel options of mix, trace and network (parseArgs specs), and their help text. */
 export const MIX_KERNEL_OPTIONS = {
@@ -60,7 +38,7 @@ export const MIX_KERNEL_HELP = `Kernels:
  * stderr what runs (see createMixKernels in the engine layer). dispose() releases the device
  * or browser.
  */
-export async function mixKernelsForCommand(
+async function mixKernelsForCommand(
   values: { backend?: string; runtime?: string; 'gpujs-mode'?: string },
   log: (line: string) => void,
 ): Promise<MixKernels> {
@@ -70,6 +48,20 @@ export async function mixKernelsForCommand(
   if (name === 'cpu' && (runtime !== 'auto' || gpujsMode)) log('note: --runtime and --gpujs-mode only apply to --backend webgpu or gpujs');
   if (gpujsMode && name === 'webgpu') throw new ParameterError('--gpujs-mode only applies to --backend gpujs');
   return createMixKernels(name, { runtime, gpujsMode, log });
+}
+
+/** Runs `use` on the kernels the options ask for and releases them (device or browser) however it ends. */
+export async function withMixKernels<T>(
+  values: { backend?: string; runtime?: string; 'gpujs-mode'?: string },
+  log: (line: string) => void,
+  use: (kernels: MixKernels) => Promise<T>,
+): Promise<T> {
+  const kernels = await mixKernelsForCommand(values, log);
+  try {
+    return await use(kernels);
+  } finally {
+    await kernels.dispose();
+  }
 }
 
 export const MIX_HELP = `Usage: anonscope mix --rate λ [--delay LAW] [options]
@@ -105,30 +97,39 @@ Output:
   -h, --help           this help
 `;
 
+const MIX_OPTIONS = {
+  rate: { type: 'string' },
+  delay: { type: 'string', default: 'exp:1' },
+  trials: { type: 'string' },
+  seed: { type: 'string' },
+  'tail-mass': { type: 'string' },
+  sweep: { type: 'boolean', default: false },
+  loads: { type: 'string' },
+  'no-compare': { type: 'boolean', default: false },
+  ...OUTPUT_OPTIONS,
+  ...MIX_KERNEL_OPTIONS,
+} as const;
+
+const parseMixArgs = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: MIX_OPTIONS });
+type MixValues = ReturnType<typeof parseMixArgs>['values'];
+type MixSettings = Awaited<ReturnType<typeof mixSettings>>;
+
 export async function mixCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      rate: { type: 'string' },
-      delay: { type: 'string', default: 'exp:1' },
-      trials: { type: 'string' },
-      seed: { type: 'string' },
-      'tail-mass': { type: 'string' },
-      sweep: { type: 'boolean', default: false },
-      loads: { type: 'string' },
-      'no-compare': { type: 'boolean', default: false },
-      ...OUTPUT_OPTIONS,
-      ...MIX_KERNEL_OPTIONS,
-    },
-  });
+  const { values, positionals } = parseMixArgs(argv);
   if (values.help) {
     process.stdout.write(MIX_HELP);
     return;
   }
   if (positionals.length > 0) throw new ParameterError(`mix: unexpected argument "${positionals[0]}" (see anonscope mix --help)`);
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
-  const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
+  const settings = await mixSettings(values);
+  if (values.out) await prepareOutputDirectory(values.out);
+  await withMixKernels(values, log, (kernels) => (values.sweep ? runSweep(values, settings, kernels, log) : runSingleMix(values, settings, kernels, log)));
+}
+
+/** Every parameter checked, in a fixed order, before the kernels start. */
+async function mixSettings(values: MixValues) {
+  const format = formatOption(values.format);
   const trials = values.trials === undefined ? undefined : integerOption('trials', values.trials, 2, 100_000_000);
   const seed = values.seed === undefined ? 1 : integerOption('seed', values.seed, 0, 2 ** 53 - 1);
   const tailMass = values['tail-mass'] === undefined ? undefined : realOption('tail-mass', values['tail-mass'], { exclusiveMin: 0, max: 0.49 });
@@ -136,59 +137,32 @@ export async function mixCommand(argv: string[]): Promise<void> {
   if (!values.sweep && values.rate === undefined) throw new ParameterError('mix: --rate is required (or use --sweep; see anonscope mix --help)');
   const rate = values.sweep || values.rate === undefined ? undefined : realOption('rate', values.rate, { exclusiveMin: 0 });
   const loads = values.sweep && values.loads !== undefined ? realListOption('loads', values.loads, { exclusiveMin: 0 }) : undefined;
-  if (values.out) await prepareOutputDirectory(values.out);
-  const kernels = await mixKernelsForCommand(values, log);
-  try {
-    await runMix(values, { format, rate, loads, trials, seed, tailMass, delay, kernels, log });
-  } finally {
-    await kernels.dispose();
+  return { format, trials, seed, tailMass, delay, rate, loads };
+}
+
+/** --sweep: simulated vs theory over the loads, for the law and (unless --no-compare) the laws of its mean. */
+async function runSweep(values: MixValues, o: MixSettings, kernels: MixKernels, log: (line: string) => void): Promise<void> {
+  if (values.rate !== undefined) log('note: --rate is ignored by --sweep (the loads set λ = load / E[D])');
+  const { delay, loads, trials, seed, tailMass } = o;
+  const result = await withProgress('mix', values.quiet, (onProgress) =>
+    singleMixSweep({ delay, loads, compareLaws: !values['no-compare'], trials, seed, tailMass, kernels, onProgress }),
+  );
+  printResult(o.format, result, { table: sweepTable, json: mixJson, csv: sweepCsv });
+  if (values.out) {
+    await writeOutputs(values.out, [['results.json', `${mixJson(result)}\n`], ['sweep.csv', sweepCsv(result)], ['mix-sweep.svg', sweepSvg(result)]], log);
   }
 }
 
-async function runMix(
-  values: { sweep: boolean; rate?: string; loads?: string; 'no-compare': boolean; out?: string; quiet: boolean },
-  o: {
-    format: 'table' | 'json' | 'csv';
-    rate?: number;
-    loads?: number[];
-    trials?: number;
-    seed: number;
-    tailMass?: number;
-    delay: Awaited<ReturnType<typeof parseDelay>>;
-    kernels: MixKernels;
-    log: (line: string) => void;
-  },
-): Promise<void> {
-  const { format, rate, loads, trials, seed, tailMass, delay, kernels, log } = o;
-  const progress = createProgress('mix', process.stderr, values.quiet);
-
-  if (values.sweep) {
-    if (values.rate !== undefined) log('note: --rate is ignored by --sweep (the loads set λ = load / E[D])');
-    let result;
-    try {
-      result = await singleMixSweep({ delay, loads, compareLaws: !values['no-compare'], trials, seed, tailMass, kernels, onProgress: progress.update });
-    } finally {
-      progress.finish();
-    }
-    const stdout = format === 'table' ? sweepTable(result) : format === 'json' ? `${mixJson(result)}\n` : sweepCsv(result);
-    process.stdout.write(stdout);
-    if (values.out) {
-      await writeOutputs(values.out, [['results.json', `${mixJson(result)}\n`], ['sweep.csv', sweepCsv(result)], ['mix-sweep.svg', sweepSvg(result)]], log);
-    }
-    return;
-  }
-
+/** One mix at --rate: the Monte-Carlo anonymity beside the closed form; the trials go to --out only. */
+async function runSingleMix(values: MixValues, o: MixSettings, kernels: MixKernels, log: (line: string) => void): Promise<void> {
   if (values.loads !== undefined || values['no-compare']) log('note: --loads and --no-compare only apply with --sweep');
-  let result;
-  try {
-    result = await singleMix({ rate: rate!, delay, trials, seed, tailMass, kernels, keepTrials: values.out !== undefined, onProgress: progress.update });
-  } finally {
-    progress.finish();
-  }
+  const { delay, trials, seed, tailMass } = o;
+  const result = await withProgress('mix', values.quiet, (onProgress) =>
+    singleMix({ rate: o.rate!, delay, trials, seed, tailMass, kernels, keepTrials: values.out !== undefined, onProgress }),
+  );
   for (const warning of result.warnings) log(`warning: ${warning}`);
   const { perTrial, ...summary } = result;
-  const stdout = format === 'table' ? singleMixTable(summary) : format === 'json' ? `${mixJson(summary)}\n` : singleMixCsv(summary);
-  process.stdout.write(stdout);
+  printResult(o.format, summary, { table: singleMixTable, json: mixJson, csv: singleMixCsv });
   if (values.out) {
     await writeOutputs(
       values.out,

@@ -7,6 +7,7 @@ import {
   simulateMixNetwork,
   torTopology,
   traceMixNetwork,
+  type MixNetworkResult,
   type MixTopology,
 } from '../analyses/mix-network.js';
 import { InputError, ParameterError } from '../errors.js';
@@ -23,10 +24,10 @@ import {
   networkStreamsCsv,
   networkTable,
 } from '../report/mix-report.js';
-import { choiceOption, integerOption, OUTPUT_OPTIONS } from './args.js';
-import { mixKernelsForCommand, MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, realOption, writeOutputs } from './mix.js';
+import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, printResult, realOption, writeOutputs } from './args.js';
+import { MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
 import { GRAPH_READ_HELP, GRAPH_READ_OPTIONS, graphReadOptions } from './load-graph.js';
-import { createProgress } from './progress.js';
+import { withProgress } from './progress.js';
 
 const D = NETWORK_DEFAULTS;
 
@@ -98,39 +99,59 @@ async function loadTopology(path: string, format: 'auto' | 'graph' | 'tor', read
   return { csr, source: `${path}: ${csr.n} mixes` };
 }
 
+const NETWORK_OPTIONS = {
+  mixes: { type: 'string' },
+  links: { type: 'string' },
+  topology: { type: 'string' },
+  'topology-format': { type: 'string', default: 'auto' },
+  ...GRAPH_READ_OPTIONS,
+  'max-relays': { type: 'string' },
+  streams: { type: 'string' },
+  'path-length': { type: 'string' },
+  packets: { type: 'string' },
+  duration: { type: 'string' },
+  delay: { type: 'string' },
+  seed: { type: 'string' },
+  targets: { type: 'string' },
+  step: { type: 'string' },
+  temperature: { type: 'string' },
+  ...OUTPUT_OPTIONS,
+  ...MIX_KERNEL_OPTIONS,
+} as const;
+
+const parseNetworkArgs = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: NETWORK_OPTIONS });
+type NetworkValues = ReturnType<typeof parseNetworkArgs>['values'];
+
 export async function networkCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      mixes: { type: 'string' },
-      links: { type: 'string' },
-      topology: { type: 'string' },
-      'topology-format': { type: 'string', default: 'auto' },
-      ...GRAPH_READ_OPTIONS,
-      'max-relays': { type: 'string' },
-      streams: { type: 'string' },
-      'path-length': { type: 'string' },
-      packets: { type: 'string' },
-      duration: { type: 'string' },
-      delay: { type: 'string' },
-      seed: { type: 'string' },
-      targets: { type: 'string' },
-      step: { type: 'string' },
-      temperature: { type: 'string' },
-      ...OUTPUT_OPTIONS,
-      ...MIX_KERNEL_OPTIONS,
-    },
-  });
+  const { values, positionals } = parseNetworkArgs(argv);
   if (values.help) {
     process.stdout.write(NETWORK_HELP);
     return;
   }
   if (positionals.length > 0) throw new ParameterError(`network: unexpected argument "${positionals[0]}" (use --topology FILE; see anonscope network --help)`);
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
-
   // Every parameter is checked before the topology is read and the kernels start.
-  const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
+  const { format, topologyFormat, readOptions, maxRelays, simulation, attack } = await networkSettings(values);
+  let topology: MixTopology | undefined;
+  if (values.topology !== undefined) {
+    topology = await loadTopology(values.topology, topologyFormat, readOptions, maxRelays);
+    log(`topology: ${topology.source}, ${topology.csr.colIdx.length} links`);
+  }
+  const sim = simulateMixNetwork({ ...simulation, topology });
+  if (sim.shortPaths > 0) log(`note: ${sim.shortPaths} streams met a dead end before ${sim.pathLength} mixes; they are not traced`);
+  if (sim.dropped > 0) log(`note: ${sim.dropped} link packets left after the observation window and are not seen`);
+  const result = await withMixKernels(values, log, (kernels) =>
+    withProgress('network', values.quiet, (onProgress) => traceMixNetwork(sim, { ...attack, kernels, onProgress })),
+  );
+  // The table carries the result's notes; JSON has them as a field; CSV has no place for them.
+  if (format === 'csv') result.notes.forEach((note) => log(`note: ${note}`));
+  printResult(format, result, { table: networkTable, json: mixJson, csv: networkStepsCsv });
+  if (values.out) await writeOutputs(values.out, networkFiles(result), log);
+}
+
+/** The command line checked, in a fixed order, against each other and against the simulation's limits. */
+async function networkSettings(values: NetworkValues) {
+  const format = formatOption(values.format);
   const topologyFormat = choiceOption('topology-format', values['topology-format'], ['auto', 'graph', 'tor'] as const);
   const readOptions = graphReadOptions(values);
   const int = (name: 'mixes' | 'links' | 'streams' | 'path-length' | 'packets' | 'max-relays', min: number) =>
@@ -156,41 +177,18 @@ export async function networkCommand(argv: string[]): Promise<void> {
     temperature: values.temperature === undefined ? 1 : values.temperature === 'auto' ? ('auto' as const) : realOption('temperature', values.temperature, { exclusiveMin: 0 }),
   };
   checkMixNetworkParameters(simulation, attack, { topologyToCome: values.topology !== undefined });
+  return { format, topologyFormat, readOptions, maxRelays, simulation, attack };
+}
 
-  let topology: MixTopology | undefined;
-  if (values.topology !== undefined) {
-    topology = await loadTopology(values.topology, topologyFormat, readOptions, maxRelays);
-    log(`topology: ${topology.source}, ${topology.csr.colIdx.length} links`);
-  }
-  const sim = simulateMixNetwork({ ...simulation, topology });
-  if (sim.shortPaths > 0) log(`note: ${sim.shortPaths} streams met a dead end before ${sim.pathLength} mixes; they are not traced`);
-  if (sim.dropped > 0) log(`note: ${sim.dropped} link packets left after the observation window and are not seen`);
-  const kernels = await mixKernelsForCommand(values, log);
-  const progress = createProgress('network', process.stderr, values.quiet);
-  let result;
-  try {
-    result = await traceMixNetwork(sim, { ...attack, kernels, onProgress: progress.update });
-  } finally {
-    progress.finish();
-    await kernels.dispose();
-  }
-  // The table carries the result's notes; JSON has them as a field; CSV has no place for them.
-  if (format === 'csv') result.notes.forEach((note) => log(`note: ${note}`));
-  process.stdout.write(format === 'table' ? networkTable(result) : format === 'json' ? `${mixJson(result)}\n` : networkStepsCsv(result));
-  if (values.out) {
-    await writeOutputs(
-      values.out,
-      [
-        ['results.json', `${mixJson(result)}\n`],
-        ['steps.csv', networkStepsCsv(result)],
-        ['streams.csv', networkStreamsCsv(result)],
-        ['calibration.csv', networkCalibrationCsv(result)],
-        ['reliability.csv', networkReliabilityCsv(result)],
-        ['network-accuracy.svg', networkAccuracySvg(result)],
-        ['network-entropy.svg', networkEntropySvg(result)],
-        ['rank-cdf.svg', networkRankCdfSvg(result)],
-      ],
-      log,
-    );
-  }
+function networkFiles(result: MixNetworkResult): [string, string][] {
+  return [
+    ['results.json', `${mixJson(result)}\n`],
+    ['steps.csv', networkStepsCsv(result)],
+    ['streams.csv', networkStreamsCsv(result)],
+    ['calibration.csv', networkCalibrationCsv(result)],
+    ['reliability.csv', networkReliabilityCsv(result)],
+    ['network-accuracy.svg', networkAccuracySvg(result)],
+    ['network-entropy.svg', networkEntropySvg(result)],
+    ['rank-cdf.svg', networkRankCdfSvg(result)],
+  ];
 }

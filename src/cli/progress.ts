@@ -36,3 +36,13 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
     },
   };
 }
+
+/** Runs a job with a progress line on stderr, cleared whether the job ends or fails. */
+export async function withProgress<T>(label: string, quiet: boolean, run: (onProgress: Progress['update']) => Promise<T>): Promise<T> {
+  const progress = createProgress(label, process.stderr, quiet);
+  try {
+    return await run(progress.update);
+  } finally {
+    progress.finish();
+  }
+}

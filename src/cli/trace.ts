@@ -5,9 +5,9 @@ import { DEFAULT_TRACE_PACKETS, traceLinks, traceSimulation, type TraceInput } f
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
 import { detectionSvg, mixJson, traceCsv, traceTable } from '../report/mix-report.js';
-import { choiceOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory } from './args.js';
-import { mixKernelsForCommand, MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, realListOption, realOption, writeOutputs } from './mix.js';
-import { createProgress } from './progress.js';
+import { formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
+import { MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
+import { withProgress } from './progress.js';
 
 export const TRACE_HELP = `Usage: anonscope trace [options]                      (simulation)
        anonscope trace --input FILE --delay LAW [options] (your packet times)
@@ -118,69 +118,90 @@ export function traceFromJson(text: string, file: string): TraceInput {
   return { target, links, window };
 }
 
+const TRACE_OPTIONS = {
+  input: { type: 'string' },
+  'target-link': { type: 'string', default: 'target' },
+  window: { type: 'string' },
+  'signal-rate': { type: 'string' },
+  'cover-rate': { type: 'string' },
+  'padding-rate': { type: 'string' },
+  packets: { type: 'string' },
+  trials: { type: 'string' },
+  seed: { type: 'string' },
+  'sweep-cover': { type: 'string' },
+  'sweep-delay': { type: 'string' },
+  delay: { type: 'string' },
+  step: { type: 'string' },
+  ...OUTPUT_OPTIONS,
+  ...MIX_KERNEL_OPTIONS,
+} as const;
+
+const parseTraceArgs = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: TRACE_OPTIONS });
+type TraceValues = ReturnType<typeof parseTraceArgs>['values'];
+
+/** The options of the simulation only, noted as ignored with --input. */
+const SIMULATION_ONLY = ['signal-rate', 'cover-rate', 'padding-rate', 'packets', 'trials', 'seed', 'sweep-cover', 'sweep-delay'] as const;
+
 export async function traceCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      input: { type: 'string' },
-      'target-link': { type: 'string', default: 'target' },
-      window: { type: 'string' },
-      'signal-rate': { type: 'string' },
-      'cover-rate': { type: 'string' },
-      'padding-rate': { type: 'string' },
-      packets: { type: 'string' },
-      trials: { type: 'string' },
-      seed: { type: 'string' },
-      'sweep-cover': { type: 'string' },
-      'sweep-delay': { type: 'string' },
-      delay: { type: 'string' },
-      step: { type: 'string' },
-      ...OUTPUT_OPTIONS,
-      ...MIX_KERNEL_OPTIONS,
-    },
-  });
+  const { values, positionals } = parseTraceArgs(argv);
   if (values.help) {
     process.stdout.write(TRACE_HELP);
     return;
   }
   if (positionals.length > 0) throw new ParameterError(`trace: unexpected argument "${positionals[0]}" (use --input FILE; see anonscope trace --help)`);
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
-  const format = choiceOption('format', values.format, ['table', 'json', 'csv'] as const);
+  const format = formatOption(values.format);
   const step = values.step === undefined ? undefined : realOption('step', values.step, { exclusiveMin: 0 });
   if (values.out) await prepareOutputDirectory(values.out);
+  if (values.input !== undefined) await traceData(values, values.input, format, step, log);
+  else await traceSimulated(values, format, step, log);
+}
 
-  if (values.input !== undefined) {
-    if (values.delay === undefined) throw new ParameterError('trace: --input needs --delay LAW (the mix\'s delay density)');
-    const simulationOnly = ['signal-rate', 'cover-rate', 'padding-rate', 'packets', 'trials', 'seed', 'sweep-cover', 'sweep-delay'] as const;
-    const ignored = simulationOnly.filter((name) => values[name] !== undefined);
-    if (ignored.length) log(`note: ${ignored.map((n) => `--${n}`).join(', ')} only apply to the simulation, not to --input`);
-    const delay = await parseDelay(values.delay);
-    const input = await readTraceInput(values.input, values['target-link']);
-    if (values.window !== undefined) {
-      const w = realListOption('window', values.window);
-      if (w.length !== 2 || !(w[1] > w[0])) throw new ParameterError(`--window must be a,b with b > a, got "${values.window}"`);
-      input.window = [w[0], w[1]];
-    }
-    const kernels = await mixKernelsForCommand(values, log);
-    let result;
-    try {
-      result = await traceLinks(input, { delay, step, kernels });
-    } finally {
-      await kernels.dispose();
-    }
-    process.stdout.write(format === 'table' ? traceTable(result) : format === 'json' ? `${mixJson(result)}\n` : traceCsv(result));
-    if (values.out) await writeOutputs(values.out, [['results.json', `${mixJson(result)}\n`], ['trace.csv', traceCsv(result)]], log);
-    return;
-  }
+/** --input: the links of recorded packet times scored against the target's stream. */
+async function traceData(values: TraceValues, file: string, format: OutputFormat, step: number | undefined, log: (line: string) => void): Promise<void> {
+  if (values.delay === undefined) throw new ParameterError('trace: --input needs --delay LAW (the mix\'s delay density)');
+  const ignored = SIMULATION_ONLY.filter((name) => values[name] !== undefined);
+  if (ignored.length) log(`note: ${ignored.map((n) => `--${n}`).join(', ')} only apply to the simulation, not to --input`);
+  const delay = await parseDelay(values.delay);
+  const input = await readTraceInput(file, values['target-link']);
+  if (values.window !== undefined) input.window = windowOption(values.window);
+  const result = await withMixKernels(values, log, (kernels) => traceLinks(input, { delay, step, kernels }));
+  printResult(format, result, { table: traceTable, json: mixJson, csv: traceCsv });
+  if (values.out) await writeOutputs(values.out, [['results.json', `${mixJson(result)}\n`], ['trace.csv', traceCsv(result)]], log);
+}
 
+/** --window a,b with b > a. */
+function windowOption(text: string): [number, number] {
+  const w = realListOption('window', text);
+  if (w.length !== 2 || !(w[1] > w[0])) throw new ParameterError(`--window must be a,b with b > a, got "${text}"`);
+  return [w[0], w[1]];
+}
+
+/** The simulation (Danezis's example unless told otherwise): detection against the number of target packets. */
+async function traceSimulated(values: TraceValues, format: OutputFormat, step: number | undefined, log: (line: string) => void): Promise<void> {
   if (values.window !== undefined) log('note: --window only applies to --input');
+  const simulation = await simulationSettings(values, step);
+  const result = await withMixKernels(values, log, (kernels) =>
+    withProgress('trace', values.quiet, (onProgress) => traceSimulation({ ...simulation, kernels, onProgress })),
+  );
+  printResult(format, result, { table: traceTable, json: mixJson, csv: traceCsv });
+  if (values.out) {
+    await writeOutputs(
+      values.out,
+      [['results.json', `${mixJson(result)}\n`], ['trace.csv', traceCsv(result)], ['detection-vs-packets.svg', detectionSvg(result)]],
+      log,
+    );
+  }
+}
+
+/** The simulation's options checked, in a fixed order; those not given keep traceSimulation's defaults. */
+async function simulationSettings(values: TraceValues, step: number | undefined) {
   const rate = (name: 'signal-rate' | 'cover-rate' | 'padding-rate', exclusive: boolean) =>
     values[name] === undefined ? undefined : realOption(name, values[name]!, exclusive ? { exclusiveMin: 0 } : { min: 0 });
   const packets =
     values.packets === undefined ? undefined : listOption(values.packets).map((p) => integerOption('packets', p, 1, 1_000_000));
   if (packets && packets.length === 0) throw new ParameterError('--packets needs at least one count');
-  const simulation = {
+  return {
     signalRate: rate('signal-rate', true),
     coverRate: rate('cover-rate', false),
     paddingRate: rate('padding-rate', false),
@@ -192,21 +213,4 @@ export async function traceCommand(argv: string[]): Promise<void> {
     coverRates: values['sweep-cover'] === undefined ? undefined : realListOption('sweep-cover', values['sweep-cover'], { min: 0 }),
     meanDelays: values['sweep-delay'] === undefined ? undefined : realListOption('sweep-delay', values['sweep-delay'], { exclusiveMin: 0 }),
   };
-  const kernels = await mixKernelsForCommand(values, log);
-  const progress = createProgress('trace', process.stderr, values.quiet);
-  let result;
-  try {
-    result = await traceSimulation({ ...simulation, kernels, onProgress: progress.update });
-  } finally {
-    progress.finish();
-    await kernels.dispose();
-  }
-  process.stdout.write(format === 'table' ? traceTable(result) : format === 'json' ? `${mixJson(result)}\n` : traceCsv(result));
-  if (values.out) {
-    await writeOutputs(
-      values.out,
-      [['results.json', `${mixJson(result)}\n`], ['trace.csv', traceCsv(result)], ['detection-vs-packets.svg', detectionSvg(result)]],
-      log,
-    );
-  }
 }

@@ -155,6 +155,11 @@ describe('initiator entropy: options and errors', () => {
     [{ hops: 3, cdfHop: 4 }, /cdf hop must be an integer in 1\.\.3/],
     [{ prior: new Map([['zz', 1]]) }, /prior names unknown node "zz"/],
     [{ prior: new Map([['1', -1]]) }, /prior of node "1" is -1/],
+    [{ terminals: 10, seed: -1 }, /seed must be a non-negative integer, got -1/],
+    // The rounds' walks use the seed even when no terminal is sampled.
+    [{ terminals: 'all' as const, rounds: 2, seed: 1.5 }, /seed must be a non-negative integer, got 1\.5/],
+    [{ rounds: 0 }, /rounds must be an integer in 1\.\.256, got 0/],
+    [{ rounds: 2, roundsSamples: 0 }, /rounds samples must be an integer >= 1, got 0/],
   ])('rejects %o', async (options, message) => {
     await expect(initiatorEntropy(csr, options)).rejects.toThrow(ParameterError);
     await expect(initiatorEntropy(csr, options)).rejects.toThrow(message);

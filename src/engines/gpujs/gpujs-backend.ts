@@ -14,7 +14,7 @@ import {
   type RoundsJob,
   type RoundsTable,
 } from '../backend.js';
-import { makePlan, type Plan, type PlanLimits } from '../gpu-plan/graph-plan.js';
+import { makePlan, type Plan, type PlanLimits, type Slab, type Tile } from '../gpu-plan/graph-plan.js';
 
 /**
  * The gpu.js fallback: the same batched pull step and per-terminal entropy reductions as
@@ -186,6 +186,14 @@ interface TileKernels {
   rows: Kernel;
 }
 
+interface SlabReductions {
+  prior: Float32Array;
+  sum: Kernel;
+  sumYLogY: Kernel;
+  max: Kernel;
+  maxX?: Kernel;
+}
+
 export class GpuJsBackend implements Backend {
   info: BackendInfo;
   private readonly gpu: GPU;
@@ -238,131 +246,73 @@ export class GpuJsBackend implements Backend {
 
   async terminalEntropies(job: EntropyJob): Promise<EntropyTable> {
     const T = job.terminals.length;
-    let plan: Plan;
-    try {
-      plan = makePlan(job.walk, T, this.limits);
-    } catch (error) {
-      throw new DeviceError(`anonscope/gpujs: ${(error as Error).message} (gpu.js keeps every array under ${MAX_ELEMENTS / 2} elements)`);
-    }
+    const plan = planWithinTextures(job.walk, T, this.limits);
     const B = plan.batch;
-    const tiles = plan.tiles.map((tile): TileKernels => {
-      const rowCount = tile.rowPtr.length - 1;
-      const segStart: number[] = [];
-      const segEnd: number[] = [];
-      const segPtr = new Float32Array(rowCount + 1);
-      let mostSegments = 0;
-      for (let k = 0; k < rowCount; k++) {
-        const start = tile.rowPtr[k];
-        const end = tile.rowPtr[k + 1];
-        for (let e = start; e < end; e += SEGMENT) {
-          segStart.push(e);
-          segEnd.push(Math.min(end, e + SEGMENT));
-        }
-        segPtr[k + 1] = segStart.length;
-        mostSegments = Math.max(mostSegments, segPtr[k + 1] - segPtr[k]);
-      }
-      const constants = { B, accumulate: tile.writes ? 0 : 1, rows: rowCount, usePrior: 0, reduction: 0 };
-      return {
-        rowSlab: tile.rowSlab,
-        columnSlab: tile.columnSlab,
-        accumulate: !tile.writes,
-        colIdx: Float32Array.from(tile.colIdx),
-        values: tile.values,
-        segStart: Float32Array.from(segStart),
-        segEnd: Float32Array.from(segEnd),
-        segPtr,
-        segments: this.kernel(segmentSums, segStart.length * B, constants, SEGMENT, true),
-        rows: this.kernel(rowSums, rowCount * B, constants, mostSegments, true),
-      };
-    });
-    const reductions = plan.slabs.map((slab) => {
-      const rows = slab.end - slab.start;
-      const chunks = Math.ceil(rows / CHUNK_ROWS);
-      const constants = { B, accumulate: 0, rows, usePrior: job.prior ? 1 : 0, reduction: 0 };
-      return {
-        prior: job.prior ? Float32Array.from(job.prior.subarray(slab.start, slab.end)) : new Float32Array(1),
-        sum: this.kernel(chunkReduction, chunks * B, { ...constants, reduction: 0 }, CHUNK_ROWS, false),
-        sumYLogY: this.kernel(chunkReduction, chunks * B, { ...constants, reduction: 1 }, CHUNK_ROWS, false),
-        max: this.kernel(chunkReduction, chunks * B, { ...constants, reduction: 2 }, CHUNK_ROWS, false),
-        // Without a prior, max y is max x.
-        maxX: job.prior ? this.kernel(chunkReduction, chunks * B, { ...constants, reduction: 3 }, CHUNK_ROWS, false) : undefined,
-      };
-    });
-    const live = new Set<Texture>();
-    const release = (block: Block) => {
-      if (block instanceof Float32Array) return;
-      if (live.delete(block)) block.delete();
-    };
-    const keep = (block: Block) => {
-      if (!(block instanceof Float32Array)) live.add(block);
-      return block;
-    };
-
+    const tiles = plan.tiles.map((tile) => this.tileKernels(tile, B));
+    const reductions = plan.slabs.map((slab) => this.slabReductions(slab, B, job.prior));
+    const textures = new LiveTextures();
     const table = createEntropyTable(job.hops, T);
     const scales = new ColumnScales(B);
     let done = 0;
     try {
       for (let first = 0; first < T; first += B) {
         const count = Math.min(B, T - first);
-        let blocks: Block[] = plan.slabs.map((slab) => new Float32Array((slab.end - slab.start) * B));
-        for (let b = 0; b < count; b++) {
-          const node = job.terminals[first + b];
-          const s = plan.slabs.findIndex((slab) => node < slab.end);
-          (blocks[s] as Float32Array)[(node - plan.slabs[s].start) * B + b] = 1;
-        }
+        let blocks = unitColumns(plan, job.terminals.subarray(first, first + count), B);
         scales.reset();
         for (let hop = 1; hop <= job.hops; hop++) {
           job.signal?.throwIfAborted();
-          const next: Block[] = new Array(plan.slabs.length);
-          const factors = Float32Array.from(scales.factor);
-          for (const tile of tiles) {
-            const partial = keep(await tile.segments(tile.colIdx, tile.values, tile.segStart, tile.segEnd, blocks[tile.columnSlab] as never, factors) as Block);
-            const previous = tile.accumulate ? next[tile.rowSlab] : new Float32Array(1);
-            const output = keep(await tile.rows(tile.segPtr, partial as never, previous as never) as Block);
-            release(partial);
-            if (tile.accumulate) release(previous);
-            next[tile.rowSlab] = output;
-          }
-          blocks.forEach(release);
-          blocks = next;
-          const S = new Float64Array(B);
-          const Y = new Float64Array(B);
-          const M = new Float64Array(B);
-          const X = new Float64Array(B);
-          for (let s = 0; s < plan.slabs.length; s++) {
-            const r = reductions[s];
-            const sums = (await r.sum(blocks[s] as never, r.prior)) as Float32Array;
-            const ylogy = (await r.sumYLogY(blocks[s] as never, r.prior)) as Float32Array;
-            const maxima = (await r.max(blocks[s] as never, r.prior)) as Float32Array;
-            const maximaX = r.maxX ? ((await r.maxX(blocks[s] as never, r.prior)) as Float32Array) : maxima;
-            for (let c = 0; c < sums.length / B; c++) {
-              for (let b = 0; b < B; b++) {
-                S[b] += sums[c * B + b];
-                Y[b] += ylogy[c * B + b];
-                M[b] = Math.max(M[b], maxima[c * B + b]);
-                X[b] = Math.max(X[b], maximaX[c * B + b]);
-              }
-            }
-          }
+          blocks = await pullHop(tiles, blocks, Float32Array.from(scales.factor), textures);
+          const sums = await columnSums(reductions, blocks, B);
           for (let b = 0; b < count; b++) {
-            storeEntropy(table, hop, first + b, entropiesFromSums(S[b], Y[b], M[b]), scales.shift[b], X[b]);
-            scales.renormalise(b, X[b]);
+            storeEntropy(table, hop, first + b, entropiesFromSums(sums.S[b], sums.Y[b], sums.M[b]), scales.shift[b], sums.X[b]);
+            scales.renormalise(b, sums.X[b]);
           }
           done += count;
           job.onProgress?.(done, job.hops * T);
           if (hop === 1 && first === 0) this.noteModeThatRan(tiles[0].segments);
         }
-        blocks.forEach(release);
+        blocks.forEach(textures.release);
       }
     } finally {
-      for (const texture of live) texture.delete();
-      for (const tile of tiles) {
-        tile.segments.destroy();
-        tile.rows.destroy();
-      }
-      for (const r of reductions) for (const k of [r.sum, r.sumYLogY, r.max, r.maxX]) k?.destroy();
+      textures.deleteAll();
+      destroyKernels(tiles, reductions);
     }
     return table;
+  }
+
+  /** One tile's arrays and its two kernels: per-segment sums, then per-row sums of the segments. */
+  private tileKernels(tile: Tile, B: number): TileKernels {
+    const rowCount = tile.rowPtr.length - 1;
+    const { segStart, segEnd, segPtr, mostSegments } = rowSegments(tile.rowPtr);
+    const constants = { B, accumulate: tile.writes ? 0 : 1, rows: rowCount, usePrior: 0, reduction: 0 };
+    return {
+      rowSlab: tile.rowSlab,
+      columnSlab: tile.columnSlab,
+      accumulate: !tile.writes,
+      colIdx: Float32Array.from(tile.colIdx),
+      values: tile.values,
+      segStart,
+      segEnd,
+      segPtr,
+      segments: this.kernel(segmentSums, segStart.length * B, constants, SEGMENT, true),
+      rows: this.kernel(rowSums, rowCount * B, constants, mostSegments, true),
+    };
+  }
+
+  /** One slab's entropy reductions, one kernel each (gpu.js kernels return one number). */
+  private slabReductions(slab: Slab, B: number, prior: Float64Array | undefined): SlabReductions {
+    const rows = slab.end - slab.start;
+    const chunks = Math.ceil(rows / CHUNK_ROWS);
+    const constants = { B, accumulate: 0, rows, usePrior: prior ? 1 : 0, reduction: 0 };
+    const reduction = (code: number) => this.kernel(chunkReduction, chunks * B, { ...constants, reduction: code }, CHUNK_ROWS, false);
+    return {
+      prior: prior ? Float32Array.from(prior.subarray(slab.start, slab.end)) : new Float32Array(1),
+      sum: reduction(0),
+      sumYLogY: reduction(1),
+      max: reduction(2),
+      // Without a prior, max y is max x.
+      maxX: prior ? reduction(3) : undefined,
+    };
   }
 
   async roundEntropies(_job: RoundsJob): Promise<RoundsTable> {
@@ -411,4 +361,109 @@ export class GpuJsBackend implements Backend {
   dispose(): void {
     this.gpu.destroy();
   }
+}
+
+/** The slab-and-tile plan, with every array under gpu.js's float32 index limit. */
+function planWithinTextures(walk: EntropyJob['walk'], terminals: number, limits: PlanLimits): Plan {
+  try {
+    return makePlan(walk, terminals, limits);
+  } catch (error) {
+    throw new DeviceError(`anonscope/gpujs: ${(error as Error).message} (gpu.js keeps every array under ${MAX_ELEMENTS / 2} elements)`, { cause: error });
+  }
+}
+
+/** Rows cut into segments of at most SEGMENT nonzeros: gpu.js loops need a fixed cap. */
+function rowSegments(rowPtr: ArrayLike<number>): { segStart: Float32Array; segEnd: Float32Array; segPtr: Float32Array; mostSegments: number } {
+  const rowCount = rowPtr.length - 1;
+  const segStart: number[] = [];
+  const segEnd: number[] = [];
+  const segPtr = new Float32Array(rowCount + 1);
+  let mostSegments = 0;
+  for (let k = 0; k < rowCount; k++) {
+    const start = rowPtr[k];
+    const end = rowPtr[k + 1];
+    for (let e = start; e < end; e += SEGMENT) {
+      segStart.push(e);
+      segEnd.push(Math.min(end, e + SEGMENT));
+    }
+    segPtr[k + 1] = segStart.length;
+    mostSegments = Math.max(mostSegments, segPtr[k + 1] - segPtr[k]);
+  }
+  return { segStart: Float32Array.from(segStart), segEnd: Float32Array.from(segEnd), segPtr, mostSegments };
+}
+
+/** The textures the kernels returned that are still in use; each is deleted once. */
+class LiveTextures {
+  private readonly live = new Set<Texture>();
+
+  keep = (block: Block): Block => {
+    if (!(block instanceof Float32Array)) this.live.add(block);
+    return block;
+  };
+
+  release = (block: Block): void => {
+    if (block instanceof Float32Array) return;
+    if (this.live.delete(block)) block.delete();
+  };
+
+  deleteAll(): void {
+    for (const texture of this.live) texture.delete();
+  }
+}
+
+/** The first x of a batch: column b is the unit vector of terminals[b], laid out by slab. */
+function unitColumns(plan: Plan, terminals: Uint32Array, B: number): Block[] {
+  const blocks = plan.slabs.map((slab) => new Float32Array((slab.end - slab.start) * B));
+  terminals.forEach((node, b) => {
+    const s = plan.slabs.findIndex((slab) => node < slab.end);
+    blocks[s][(node - plan.slabs[s].start) * B + b] = 1;
+  });
+  return blocks;
+}
+
+/** One hop of the pull step, tile by tile (each row slab's tiles add into its output); the input blocks are released. */
+async function pullHop(tiles: TileKernels[], blocks: Block[], factors: Float32Array, textures: LiveTextures): Promise<Block[]> {
+  const next: Block[] = new Array(blocks.length);
+  for (const tile of tiles) {
+    const partial = textures.keep(await tile.segments(tile.colIdx, tile.values, tile.segStart, tile.segEnd, blocks[tile.columnSlab] as never, factors) as Block);
+    const previous = tile.accumulate ? next[tile.rowSlab] : new Float32Array(1);
+    const output = textures.keep(await tile.rows(tile.segPtr, partial as never, previous as never) as Block);
+    textures.release(partial);
+    if (tile.accumulate) textures.release(previous);
+    next[tile.rowSlab] = output;
+  }
+  blocks.forEach(textures.release);
+  return next;
+}
+
+/** Per column over every slab: S = Σy, Y = Σ y log2 y, M = max y, X = max x. */
+async function columnSums(reductions: SlabReductions[], blocks: Block[], B: number): Promise<{ S: Float64Array; Y: Float64Array; M: Float64Array; X: Float64Array }> {
+  const S = new Float64Array(B);
+  const Y = new Float64Array(B);
+  const M = new Float64Array(B);
+  const X = new Float64Array(B);
+  for (let s = 0; s < reductions.length; s++) {
+    const r = reductions[s];
+    const sums = (await r.sum(blocks[s] as never, r.prior)) as Float32Array;
+    const ylogy = (await r.sumYLogY(blocks[s] as never, r.prior)) as Float32Array;
+    const maxima = (await r.max(blocks[s] as never, r.prior)) as Float32Array;
+    const maximaX = r.maxX ? ((await r.maxX(blocks[s] as never, r.prior)) as Float32Array) : maxima;
+    for (let c = 0; c < sums.length / B; c++) {
+      for (let b = 0; b < B; b++) {
+        S[b] += sums[c * B + b];
+        Y[b] += ylogy[c * B + b];
+        M[b] = Math.max(M[b], maxima[c * B + b]);
+        X[b] = Math.max(X[b], maximaX[c * B + b]);
+      }
+    }
+  }
+  return { S, Y, M, X };
+}
+
+function destroyKernels(tiles: TileKernels[], reductions: SlabReductions[]): void {
+  for (const tile of tiles) {
+    tile.segments.destroy();
+    tile.rows.destroy();
+  }
+  for (const r of reductions) for (const k of [r.sum, r.sumYLogY, r.max, r.maxX]) k?.destroy();
 }
