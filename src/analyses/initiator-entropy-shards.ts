@@ -126,11 +126,12 @@ export function differingFields(a: unknown, b: unknown, path = ''): string[] {
   return Object.is(a, b) ? [] : [path || '(the whole value)'];
 }
 
-/** "walk ("simple" vs "mh"), hops (4 vs 5)": what differs, with both values. */
-export function describeDifferences(a: unknown, b: unknown): string {
+/** What differs, with both values: 'hops (4 in a.json, 5 in b.json)' for names ['a.json', 'b.json']. */
+export function describeDifferences(a: unknown, b: unknown, [nameA, nameB]: [string, string]): string {
   const at = (value: unknown, path: string) => path.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], value);
+  const shown = (value: unknown) => JSON.stringify(value) ?? 'absent';
   return differingFields(a, b)
-    .map((path) => `${path} (${JSON.stringify(at(a, path)) ?? 'absent'} vs ${JSON.stringify(at(b, path)) ?? 'absent'})`)
+    .map((path) => `${path} (${shown(at(a, path))} in ${nameA}, ${shown(at(b, path))} in ${nameB})`)
     .join(', ');
 }
 

@@ -226,8 +226,8 @@ export function mergeInitiatorEntropyShards(shards: readonly EntropyShard[], sou
   if (shards.length === 0) throw new ParameterError(`${MERGE}: no shards to merge`);
   const { job } = shards[0];
   shards.forEach((shard, i) => {
-    const differences = describeDifferences(job, shard.job);
-    if (differences) throw new ParameterError(`${MERGE}: ${label(i)} is a shard of another job than ${label(0)}: ${differences}`);
+    const differences = describeDifferences(job, shard.job, [label(0), label(i)]);
+    if (differences) throw new ParameterError(`${MERGE}: ${label(i)} is a shard of another job than ${label(0)}; they differ in ${differences}`);
   });
   checkShardSet(shards.map((s) => s.shard), label, MERGE);
   const order = shards.map((_, i) => i).sort((a, b) => shards[a].shard.index - shards[b].shard.index);

@@ -61,7 +61,7 @@ export function checkpointOption(settings: CheckpointSettings, shard: ShardSpec 
         if (settings.resume) log(`checkpoint ${dir}: nothing to resume (no ${JOB_FILE}); starting the job (${batches} batches of up to ${batchTerminals} terminals)`);
         return new Map();
       }
-      const differences = describeDifferences(stored, checkpoint);
+      const differences = describeDifferences(stored, checkpoint, ['the checkpoint', 'this run']);
       if (differences) {
         throw new ParameterError(`--resume: ${join(dir, JOB_FILE)} is the checkpoint of another job; it differs in ${differences}`);
       }
