@@ -75,12 +75,11 @@ export interface EntropyCheckpoint {
   batchTerminals: number;
 }
 
-/** Terminals k = from .. to-1 of a hops × T table, as records; `ids[k - from]` names them. */
-export function tableRecords(table: EntropyTable, ids: readonly string[], from = 0, to = table.terminals): TerminalRecords[] {
+/** Every terminal of a hops × T table as records; `ids[k]` names terminal k. */
+export function tableRecords(table: EntropyTable, ids: readonly string[]): TerminalRecords[] {
   const T = table.terminals;
   const column = (values: ArrayLike<number>, k: number) => Array.from({ length: table.hops }, (_, t) => values[t * T + k]);
-  return ids.slice(0, to - from).map((id, i) => {
-    const k = from + i;
+  return ids.map((id, k) => {
     const records: TerminalRecords = {
       id,
       shannon: column(table.shannon, k),
@@ -117,7 +116,7 @@ export function recordsTable(records: readonly TerminalRecords[], hops: number, 
 }
 
 /** The dotted names of the fields in which two jobs (or any JSON values) differ. */
-export function differingFields(a: unknown, b: unknown, path = ''): string[] {
+function differingFields(a: unknown, b: unknown, path = ''): string[] {
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
   if (isObject(a) && isObject(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
@@ -216,6 +215,7 @@ export class EntropyFileReader {
     const job = value as InitiatorEntropyJob;
     if (typeof job !== 'object' || job === null) this.fail('no "job" object');
     if (!Number.isSafeInteger(job.hops) || job.hops < 1) this.fail(`job.hops must be an integer >= 1, got ${JSON.stringify(job.hops)}`);
+    if (!Number.isSafeInteger(job.cdfHop) || job.cdfHop < 1 || job.cdfHop > job.hops) this.fail(`job.cdfHop must be an integer in 1..${job.hops}, got ${JSON.stringify(job.cdfHop)}`);
     if (!Number.isSafeInteger(job.graph?.nodes)) this.fail('job.graph.nodes is missing');
     if (!Number.isSafeInteger(job.terminals?.count)) this.fail('job.terminals.count is missing');
     if (typeof job.checksums?.graph !== 'string') this.fail('job.checksums.graph is missing');

@@ -385,10 +385,10 @@ async function computeTable(
 
 /** A batch from a checkpoint must hold the very terminals of the batch it stands for. */
 function checkBatch(records: readonly TerminalRecords[], ids: readonly string[], first: number): void {
-  const differs = records.length !== ids.length ? -1 : records.findIndex((r, k) => r.id !== ids[k]);
-  if (differs === -1 && records.length === ids.length) return;
-  const what = records.length !== ids.length ? `${records.length} terminals where the batch has ${ids.length}` : `terminal "${records[differs].id}" where the job has "${ids[differs]}"`;
-  throw new ParameterError(`${WHERE}: the checkpoint's batch from terminal ${first} holds ${what}`);
+  const refuse = (what: string) => new ParameterError(`${WHERE}: the checkpoint's batch from terminal ${first} holds ${what}`);
+  if (records.length !== ids.length) throw refuse(`${records.length} terminals where the batch has ${ids.length}`);
+  const k = records.findIndex((r, i) => r.id !== ids[i]);
+  if (k >= 0) throw refuse(`terminal "${records[k].id}" where the job has "${ids[k]}"`);
 }
 
 /** The result: a table summarized over terminals, with the job that produced it. */

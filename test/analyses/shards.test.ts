@@ -218,6 +218,10 @@ describe('checkpointed runs', () => {
     await expect(initiatorEntropy(graph, { ...options, checkpoint: { batchTerminals: 15, start: () => bad, onBatch: () => {} } })).rejects.toThrow(
       /the checkpoint holds a batch from terminal 41, which is no batch start of this run \(terminals 0\.\.119 in batches of 15\)/,
     );
+    const short = new Map([[45, shard.terminals.slice(0, 14)]]);
+    await expect(initiatorEntropy(graph, { ...options, checkpoint: { batchTerminals: 15, start: () => short, onBatch: () => {} } })).rejects.toThrow(
+      /the checkpoint's batch from terminal 45 holds 14 terminals where the batch has 15/,
+    );
     const wrongIds = new Map([[0, shard.terminals.slice(0, 15)]]);
     await expect(initiatorEntropy(graph, { ...options, checkpoint: { batchTerminals: 15, start: () => wrongIds, onBatch: () => {} } })).rejects.toThrow(
       /the checkpoint's batch from terminal 0 holds terminal "\d+" where the job has "0"/,
