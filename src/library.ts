@@ -4,8 +4,20 @@
  * node), the graph readers that work on text and bytes, the engine interfaces, the report
  * writers, the typed errors. Nothing here loads an engine's package.
  */
-export { initiatorEntropy, DEFAULT_HOPS, DEFAULT_TERMINALS } from './analyses/initiator-entropy.js';
-export type { InitiatorEntropyOptions, InitiatorEntropyResult, HopStatistics, RoundStatistics, AssignOptions } from './analyses/initiator-entropy.js';
+export { initiatorEntropy, initiatorEntropyShard, mergeInitiatorEntropyShards, DEFAULT_HOPS, DEFAULT_TERMINALS } from './analyses/initiator-entropy.js';
+export type {
+  InitiatorEntropyOptions,
+  InitiatorEntropyResult,
+  InitiatorEntropyShardOptions,
+  InitiatorEntropyCheckpoint,
+  HopStatistics,
+  RoundStatistics,
+  AssignOptions,
+} from './analyses/initiator-entropy.js';
+export { EntropyFileReader, entropyFileJson } from './analyses/initiator-entropy-shards.js';
+export type { InitiatorEntropyJob, TerminalRecords, EntropyShard, EntropyBatch, EntropyCheckpoint } from './analyses/initiator-entropy-shards.js';
+export { shardRange, checkShardSpec, type ShardSpec } from './analyses/shards.js';
+export { csrChecksum } from './graph/checksum.js';
 export { adversaryEntropy, SYBIL_REGION_SHAPES } from './analyses/adversary.js';
 export type { AdversaryOptions, AdversaryResult, AdversaryRow, TwoHopRow, SybilRegionShape } from './analyses/adversary.js';
 export { singleMix, singleMixSweep, singleMixTheory, singleMixFirstOrder, DEFAULT_MIX_TRIALS, DEFAULT_LOADS } from './analyses/single-mix.js';

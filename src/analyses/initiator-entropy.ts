@@ -1,7 +1,8 @@
 import type { AbstractGraph } from 'graphology-types';
-import type { Backend, EntropyTable } from '../engines/backend.js';
+import { createEntropyTable, type Backend, type EntropyTable } from '../engines/backend.js';
 import { referenceBackend } from '../engines/reference.js';
 import { DeviceError, ParameterError } from '../errors.js';
+import { Checksum, csrChecksum } from '../graph/checksum.js';
 import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
 import { sampleWithoutReplacement } from '../random.js';
@@ -9,6 +10,19 @@ import { shannonOfWeights } from '../stats/entropy.js';
 import { empiricalCdf, summarize, type Summary } from '../stats/summary.js';
 import { transitionMatrix, WALK_MODELS, type TransitionMatrix, type WalkModel } from '../walks/index.js';
 import { samplingThresholds, walkerRandom } from '../walks/walkers.js';
+import {
+  describeDifferences,
+  FILE_VERSION,
+  recordsIntoTable,
+  recordsTable,
+  SHARD_FORMAT,
+  tableRecords,
+  type EntropyJobSummary,
+  type EntropyShard,
+  type InitiatorEntropyJob,
+  type TerminalRecords,
+} from './initiator-entropy-shards.js';
+import { checkShardSet, checkShardSpec, shardRange, type ShardSpec } from './shards.js';
 
 export interface InitiatorEntropyOptions {
   /** Walk model (default 'simple'). */
@@ -42,8 +56,31 @@ export interface InitiatorEntropyOptions {
   roundsSamples?: number;
   /** Also the guessing entropy (expected guesses; needs the float64 cpu backend). */
   guessing?: boolean;
+  /** Run the terminals in batches, skip those a checkpoint holds, report each as it finishes. */
+  checkpoint?: InitiatorEntropyCheckpoint;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+}
+
+/**
+ * A checkpointed run: the terminal list in batches of `batchTerminals` (from the first
+ * terminal of the run, or of its shard), each terminal's column computed alone on every
+ * engine, so the table is the one an unbatched run computes.
+ */
+export interface InitiatorEntropyCheckpoint {
+  batchTerminals: number;
+  /**
+   * Called once the job is known, before any batch runs: the batches already finished, by
+   * the index of their first terminal in the job's terminal list.
+   */
+  start?(job: InitiatorEntropyJob): Promise<ReadonlyMap<number, readonly TerminalRecords[]>> | ReadonlyMap<number, readonly TerminalRecords[]>;
+  /** Called (and awaited) after each batch the run computes. */
+  onBatch(first: number, records: TerminalRecords[]): Promise<void> | void;
+}
+
+/** Shard `shard` of the job the other options define: its slice of the terminal list (see shardRange). */
+export interface InitiatorEntropyShardOptions extends InitiatorEntropyOptions {
+  shard: ShardSpec;
 }
 
 /** Statistics of Shannon entropies over terminals (or samples), in bits, with the mean min-entropy. */
@@ -107,6 +144,7 @@ export const DEFAULT_TERMINALS = 100;
 const DEFAULTS = { walk: 'simple', lazy: false, hops: DEFAULT_HOPS, seed: 1, roundsSamples: 100, perTerminal: false, guessing: false } as const;
 
 const WHERE = 'anonscope/initiatorEntropy';
+const MERGE = 'anonscope/mergeInitiatorEntropyShards';
 
 type TerminalSelection = { kind: 'sample' | 'all' | 'ids'; terminals: Uint32Array; seed?: number };
 
@@ -123,6 +161,14 @@ interface ResolvedOptions {
   prior?: Float64Array;
   perTerminal: boolean;
   guessing: boolean;
+  batchTerminals?: number;
+}
+
+/** The graph as a CSR, the options resolved against it, the walk's transition matrix. */
+interface PreparedRun {
+  csr: Csr;
+  resolved: ResolvedOptions;
+  walk: TransitionMatrix;
 }
 
 function isCsr(graph: AbstractGraph | Csr): graph is Csr {
@@ -137,22 +183,116 @@ export async function initiatorEntropy(
   graph: AbstractGraph | Csr,
   options: InitiatorEntropyOptions = {},
 ): Promise<InitiatorEntropyResult> {
+  const run = prepareRun(graph, options);
+  const T = run.resolved.selection.terminals.length;
+  return onBackend(run, options, async (backend) => {
+    const job = describeJob(run, backend);
+    const checkpointing = options.checkpoint && { checkpoint: options.checkpoint, job: { ...job, checksums: jobChecksums(run) } };
+    const table = await computeTable(backend, run, [0, T], options, checkpointing);
+    const { rounds, roundsSamples, hops, seed, prior } = run.resolved;
+    const roundRows = rounds === undefined ? undefined : await roundStatistics(backend, run.walk, hops, rounds, roundsSamples, seed, prior);
+    return assembleResult(job, table, terminalIds(run), roundRows && { samples: roundsSamples, rows: roundRows });
+  });
+}
+
+/**
+ * Shard `options.shard` of the job: the per-terminal records of its slice of the terminal
+ * list, with the job that defines them, for mergeInitiatorEntropyShards. Rounds are one
+ * random stream of walkers and cannot be sharded.
+ */
+export async function initiatorEntropyShard(graph: AbstractGraph | Csr, options: InitiatorEntropyShardOptions): Promise<EntropyShard> {
+  checkShardSpec(options.shard, WHERE);
+  if (options.rounds !== undefined) {
+    throw new ParameterError(`${WHERE}: rounds cannot be sharded (their walkers are one random stream); run rounds unsharded`);
+  }
+  const run = prepareRun(graph, options);
+  const range = shardRange(run.resolved.selection.terminals.length, options.shard);
+  return onBackend(run, options, async (backend) => {
+    const job: InitiatorEntropyJob = { ...describeJob(run, backend), checksums: jobChecksums(run) };
+    const table = await computeTable(backend, run, range, options, options.checkpoint && { checkpoint: options.checkpoint, job });
+    const { index, count } = options.shard;
+    return { format: SHARD_FORMAT, version: FILE_VERSION, job, shard: { index, count }, first: range[0], terminals: tableRecords(table, terminalIds(run).slice(...range)) };
+  });
+}
+
+/**
+ * The result of the job the shards are slices of: the same object initiatorEntropy returns
+ * for it, from the shards alone. Refuses shards of different jobs, of different counts, a
+ * shard missing or repeated, and a shard that does not hold its slice; `sources` name the
+ * shards (their files) in the messages.
+ */
+export function mergeInitiatorEntropyShards(shards: readonly EntropyShard[], sources?: readonly string[]): InitiatorEntropyResult {
+  const label = (i: number) => sources?.[i] ?? `shard #${i} (index ${shards[i].shard.index})`;
+  if (shards.length === 0) throw new ParameterError(`${MERGE}: no shards to merge`);
+  const { job } = shards[0];
+  shards.forEach((shard, i) => {
+    const differences = describeDifferences(job, shard.job, [label(0), label(i)]);
+    if (differences) throw new ParameterError(`${MERGE}: ${label(i)} is a shard of another job than ${label(0)}; they differ in ${differences}`);
+  });
+  checkShardSet(shards.map((s) => s.shard), label, MERGE);
+  const order = shards.map((_, i) => i).sort((a, b) => shards[a].shard.index - shards[b].shard.index);
+  for (const i of order) {
+    const { shard, first, terminals } = shards[i];
+    const [from, to] = shardRange(job.terminals.count, shard);
+    if (first !== from || terminals.length !== to - from) {
+      throw new ParameterError(
+        `${MERGE}: ${label(i)} holds ${terminals.length} terminals from index ${first}, but shard ${shard.index} of ${shard.count} of a job of ${job.terminals.count} terminals holds ${to - from} from index ${from}`,
+      );
+    }
+  }
+  const records = order.flatMap((i) => shards[i].terminals);
+  return assembleResult(job, recordsTable(records, job.hops, job.guessing), records.map((r) => r.id));
+}
+
+/** The graph as a CSR, the options checked, the walk built. */
+function prepareRun(graph: AbstractGraph | Csr, options: InitiatorEntropyOptions): PreparedRun {
   const csr = isCsr(graph) ? graph : fromGraphology(graph, { getEdgeWeight: options.getEdgeWeight }).csr;
   const resolved = resolveOptions(csr, options);
-  const walk = transitionMatrix(csr, resolved.walk, resolved.lazy);
+  return { csr, resolved, walk: transitionMatrix(csr, resolved.walk, resolved.lazy) };
+}
+
+/** Run `work` on the caller's backend, or on the float64 reference, disposed however it ends. */
+async function onBackend<R>(run: PreparedRun, options: InitiatorEntropyOptions, work: (backend: Backend) => Promise<R>): Promise<R> {
   const backend = options.backend ?? referenceBackend();
-  if (resolved.guessing && backend.info.name !== 'cpu') {
-    throw new DeviceError(`${WHERE}: guessing entropy sorts every posterior column and runs on the cpu backend only (this is ${backend.info.name}); pass --backend cpu`);
-  }
-  let tables: BackendTables;
   try {
-    tables = await computeTables(backend, walk, resolved, options);
+    if (run.resolved.guessing && backend.info.name !== 'cpu') {
+      throw new DeviceError(`${WHERE}: guessing entropy sorts every posterior column and runs on the cpu backend only (this is ${backend.info.name}); pass --backend cpu`);
+    }
+    return await work(backend);
   } finally {
     // A backend the caller passed is the caller's to dispose.
     if (!options.backend) await backend.dispose();
   }
-  return assembleResult(csr, walk, backend, resolved, tables);
 }
+
+/** What the job is, as the result reports it. */
+function describeJob({ csr, walk, resolved: o }: PreparedRun, backend: Backend): EntropyJobSummary {
+  const { selection, prior } = o;
+  return {
+    graph: { nodes: csr.n, edges: edgeCount(csr), directed: csr.directed, danglingNodes: walk.danglingNodes },
+    walk: o.walk,
+    lazy: walk.lazy,
+    hops: o.hops,
+    terminals: { selection: selection.kind, count: selection.terminals.length, ...(selection.kind === 'sample' ? { seed: selection.seed } : {}) },
+    prior: prior ? 'given' : 'uniform',
+    optimal: prior ? shannonOfWeights(prior) : Math.log2(csr.n),
+    cdfHop: o.cdfHop,
+    perTerminal: o.perTerminal,
+    guessing: o.guessing,
+    backend: { ...backend.info },
+  };
+}
+
+/** What ties a shard or a checkpoint to its inputs: the graph, the terminal list, the prior. */
+function jobChecksums({ csr, resolved }: PreparedRun): InitiatorEntropyJob['checksums'] {
+  return {
+    graph: csrChecksum(csr),
+    terminals: new Checksum().words(resolved.selection.terminals).hex(),
+    prior: resolved.prior ? new Checksum().floats(resolved.prior).hex() : 'uniform',
+  };
+}
+
+const terminalIds = ({ csr, resolved }: PreparedRun): string[] => Array.from(resolved.selection.terminals, (node) => csr.nodeKeys[node]);
 
 /** Checks every option (those naming nodes against the graph) and fills in the defaults. */
 function resolveOptions(csr: Csr, options: InitiatorEntropyOptions): ResolvedOptions {
@@ -176,6 +316,10 @@ function resolveOptions(csr: Csr, options: InitiatorEntropyOptions): ResolvedOpt
   }
   const seed = options.seed ?? DEFAULTS.seed;
   if (!Number.isInteger(seed) || seed < 0) throw new ParameterError(`${WHERE}: seed must be a non-negative integer, got ${seed}`);
+  const batchTerminals = options.checkpoint?.batchTerminals;
+  if (batchTerminals !== undefined && (!Number.isInteger(batchTerminals) || batchTerminals < 1)) {
+    throw new ParameterError(`${WHERE}: checkpoint batchTerminals must be an integer >= 1, got ${batchTerminals}`);
+  }
   return {
     walk,
     lazy: options.lazy ?? DEFAULTS.lazy,
@@ -188,53 +332,94 @@ function resolveOptions(csr: Csr, options: InitiatorEntropyOptions): ResolvedOpt
     prior: options.prior ? priorVector(csr, options.prior) : undefined,
     perTerminal: options.perTerminal ?? DEFAULTS.perTerminal,
     guessing: options.guessing ?? DEFAULTS.guessing,
+    batchTerminals,
   };
 }
 
-interface BackendTables {
-  table: EntropyTable;
-  roundRows?: RoundStatistics[];
+/**
+ * The backend's work: the entropy table of terminals [from, to) of the list. Checkpointed, in
+ * batches of batchTerminals from `from`: the finished ones taken from the checkpoint, each
+ * other one reported as it finishes.
+ */
+async function computeTable(
+  backend: Backend,
+  run: PreparedRun,
+  [from, to]: [number, number],
+  options: InitiatorEntropyOptions,
+  checkpointing?: { checkpoint: InitiatorEntropyCheckpoint; job: InitiatorEntropyJob },
+): Promise<EntropyTable> {
+  const { walk, resolved: o } = run;
+  const terminals = o.selection.terminals;
+  const job = { walk, hops: o.hops, prior: o.prior, signal: options.signal, guessing: o.guessing };
+  if (!checkpointing) return backend.terminalEntropies({ ...job, terminals: terminals.subarray(from, to), onProgress: options.onProgress });
+
+  const { checkpoint } = checkpointing;
+  const B = o.batchTerminals!;
+  const finished = (await checkpoint.start?.(checkpointing.job)) ?? new Map<number, readonly TerminalRecords[]>();
+  const ids = terminalIds(run);
+  for (const first of finished.keys()) {
+    if (first < from || first >= to || (first - from) % B !== 0) {
+      throw new ParameterError(`${WHERE}: the checkpoint holds a batch from terminal ${first}, which is no batch start of this run (terminals ${from}..${to - 1} in batches of ${B})`);
+    }
+  }
+  const table = createEntropyTable(o.hops, to - from);
+  if (o.guessing) table.guessing = new Float64Array(o.hops * (to - from));
+  const total = o.hops * (to - from);
+  for (let first = from; first < to; first += B) {
+    const last = Math.min(first + B, to);
+    const before = o.hops * (first - from);
+    const taken = finished.get(first);
+    if (taken) {
+      checkBatch(taken, ids.slice(first, last), first);
+      recordsIntoTable(table, first - from, taken);
+    } else {
+      const part = await backend.terminalEntropies({ ...job, terminals: terminals.subarray(first, last), onProgress: (done) => options.onProgress?.(before + done, total) });
+      const records = tableRecords(part, ids.slice(first, last));
+      recordsIntoTable(table, first - from, records);
+      await checkpoint.onBatch(first, records);
+    }
+    options.onProgress?.(o.hops * (last - from), total);
+  }
+  return table;
 }
 
-/** The backend's work: the entropy table hop by hop, and the rounds when asked for. */
-async function computeTables(backend: Backend, walk: TransitionMatrix, o: ResolvedOptions, options: InitiatorEntropyOptions): Promise<BackendTables> {
-  const table = await backend.terminalEntropies({
-    walk,
-    terminals: o.selection.terminals,
-    hops: o.hops,
-    prior: o.prior,
-    onProgress: options.onProgress,
-    signal: options.signal,
-    guessing: o.guessing,
-  });
-  const roundRows = o.rounds === undefined ? undefined : await roundStatistics(backend, walk, o.hops, o.rounds, o.roundsSamples, o.seed, o.prior);
-  return { table, roundRows };
+/** A batch from a checkpoint must hold the very terminals of the batch it stands for. */
+function checkBatch(records: readonly TerminalRecords[], ids: readonly string[], first: number): void {
+  const refuse = (what: string) => new ParameterError(`${WHERE}: the checkpoint's batch from terminal ${first} holds ${what}`);
+  if (records.length !== ids.length) throw refuse(`${records.length} terminals where the batch has ${ids.length}`);
+  const k = records.findIndex((r, i) => r.id !== ids[i]);
+  if (k >= 0) throw refuse(`terminal "${records[k].id}" where the job has "${ids[k]}"`);
 }
 
-/** The result: the backend's tables summarized over terminals, with what produced them. */
-function assembleResult(csr: Csr, walk: TransitionMatrix, backend: Backend, o: ResolvedOptions, { table, roundRows }: BackendTables): InitiatorEntropyResult {
-  const { selection, prior, hops } = o;
-  const T = selection.terminals.length;
+/** The result: a table summarized over terminals, with the job that produced it. */
+function assembleResult(
+  job: EntropyJobSummary,
+  table: EntropyTable,
+  ids: readonly string[],
+  rounds?: { samples: number; rows: RoundStatistics[] },
+): InitiatorEntropyResult {
+  const { hops } = job;
+  const T = table.terminals;
   const result: InitiatorEntropyResult = {
-    graph: { nodes: csr.n, edges: edgeCount(csr), directed: csr.directed, danglingNodes: walk.danglingNodes },
-    walk: o.walk,
-    lazy: walk.lazy,
-    backend: backend.info.name,
-    runtime: backend.info.runtime,
-    adapter: backend.info.adapter,
-    precision: backend.info.precision,
+    graph: { ...job.graph },
+    walk: job.walk,
+    lazy: job.lazy,
+    backend: job.backend.name,
+    runtime: job.backend.runtime,
+    adapter: job.backend.adapter,
+    precision: job.backend.precision,
     terminals: T,
-    terminalSelection: selection.kind,
-    seed: selection.kind === 'sample' ? selection.seed : undefined,
-    prior: prior ? 'given' : 'uniform',
-    optimal: prior ? shannonOfWeights(prior) : Math.log2(csr.n),
-    hops: hopStatistics(table, hops, T, T === csr.n, prior !== undefined),
-    cdf: { hop: o.cdfHop, ...renameCdf(empiricalCdf(hopRow(table.shannon, o.cdfHop, T))) },
+    terminalSelection: job.terminals.selection,
+    seed: job.terminals.seed,
+    prior: job.prior,
+    optimal: job.optimal,
+    hops: hopStatistics(table, hops, T, T === job.graph.nodes, job.prior === 'given'),
+    cdf: { hop: job.cdfHop, ...renameCdf(empiricalCdf(hopRow(table.shannon, job.cdfHop, T))) },
   };
-  if (roundRows) result.rounds = { hop: hops, samples: o.roundsSamples, rows: roundRows };
-  if (o.perTerminal) {
-    result.perTerminal = Array.from(selection.terminals, (node, k) => ({
-      id: csr.nodeKeys[node],
+  if (rounds) result.rounds = { hop: hops, ...rounds };
+  if (job.perTerminal) {
+    result.perTerminal = ids.map((id, k) => ({
+      id,
       shannon: Array.from({ length: hops }, (_, t) => table.shannon[t * T + k]),
       minEntropy: Array.from({ length: hops }, (_, t) => table.minEntropy[t * T + k]),
     }));

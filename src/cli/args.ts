@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
-import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { checkShardSpec, type ShardSpec } from '../analyses/shards.js';
 import { InputError, ParameterError } from '../errors.js';
 
 /** Strict integer option: the whole text must be an integer within [min, max]. */
@@ -40,6 +41,15 @@ export function realListOption(name: string, text: string, bounds: { min?: numbe
   const items = listOption(text);
   if (items.length === 0) throw new ParameterError(`--${name} needs at least one number`);
   return items.map((item) => realOption(name, item, bounds));
+}
+
+/** --shard K/N: shard K (0-based, as Slurm array IDs are) of N. */
+export function shardOption(text: string): ShardSpec {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!match) throw new ParameterError(`--shard must be K/N (shard K of N, K counted from 0), got "${text}"`);
+  const spec = { index: Number(match[1]), count: Number(match[2]) };
+  checkShardSpec(spec, `--shard ${text}`);
+  return spec;
 }
 
 /** The options every analysis command shares: what goes to stdout, --out, --quiet, --help. */
@@ -132,4 +142,13 @@ export async function writingOutput<T>(file: string, write: () => Promise<T>): P
     if (error instanceof InputError) throw error;
     throw new InputError(`${file}: cannot write this file (${fileErrorReason(error)})`, { cause: error });
   }
+}
+
+/** Write a file under a temporary name, then rename it into place: a crash never leaves half a file. */
+export async function writeFileAtomically(file: string, content: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writingOutput(file, async () => {
+    await writeFile(temporary, content);
+    await rename(temporary, file);
+  });
 }

@@ -1,5 +1,15 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_HOPS, DEFAULT_TERMINALS, initiatorEntropy, type InitiatorEntropyOptions, type InitiatorEntropyResult } from '../analyses/initiator-entropy.js';
+import { join } from 'node:path';
+import {
+  DEFAULT_HOPS,
+  DEFAULT_TERMINALS,
+  initiatorEntropy,
+  initiatorEntropyShard,
+  type InitiatorEntropyOptions,
+  type InitiatorEntropyResult,
+} from '../analyses/initiator-entropy.js';
+import { entropyFileJson } from '../analyses/initiator-entropy-shards.js';
+import type { Backend } from '../engines/backend.js';
 import { GPUJS_MODES } from '../engines/gpujs/modes.js';
 import { BACKEND_NAMES, createBackend, RUNTIMES } from '../engines/create.js';
 import { ParameterError } from '../errors.js';
@@ -16,7 +26,20 @@ import {
   roundsSvg,
 } from '../report/entropy-report.js';
 import { WALK_MODELS } from '../walks/index.js';
-import { choiceOption, formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, writeOutputs } from './args.js';
+import {
+  choiceOption,
+  formatOption,
+  integerOption,
+  listOption,
+  OUTPUT_OPTIONS,
+  prepareOutputDirectory,
+  printResult,
+  shardOption,
+  writeFileAtomically,
+  writeOutputs,
+  type OutputFormat,
+} from './args.js';
+import { checkpointOption, DEFAULT_CHECKPOINT_BATCH, prepareCheckpointDirectory, type CheckpointSettings } from './checkpoint.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 import { readPriorFile } from './prior-file.js';
 import { withProgress } from './progress.js';
@@ -68,6 +91,18 @@ Compute and output:
                        entropy-cdf.svg (and per-terminal.csv, rounds.csv, rounds.svg)
   --quiet              no load summary or progress on stderr
   -h, --help           this help
+
+Shards and checkpoints (see the README's "Shards, merge and checkpoints"):
+  --shard K/N          compute only shard K (0-based: 0..N-1) of N of the terminal list
+                       and write its per-terminal records to DIR/shard-K-of-N.json
+                       (needs --out DIR; nothing on stdout); anonscope merge puts the N
+                       shards together into this command's unsharded output. Not with
+                       --rounds (run rounds unsharded)
+  --checkpoint DIR     write DIR/job.json and a DIR/batch-<first>.json per finished batch
+                       of terminals, so that a crashed or pre-empted run can go on
+  --resume             continue the checkpoint in --checkpoint DIR: take its finished
+                       batches, compute the rest (a DIR of another job is refused)
+  --checkpoint-batch T terminals per checkpoint batch [${DEFAULT_CHECKPOINT_BATCH}]
 `;
 
 const ENTROPY_OPTIONS = {
@@ -91,6 +126,10 @@ const ENTROPY_OPTIONS = {
   threads: { type: 'string' },
   'per-terminal': { type: 'boolean', default: false },
   'cdf-hop': { type: 'string' },
+  shard: { type: 'string' },
+  checkpoint: { type: 'string' },
+  resume: { type: 'boolean', default: false },
+  'checkpoint-batch': { type: 'string' },
 } as const;
 
 const parseEntropyArgs = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: ENTROPY_OPTIONS });
@@ -107,16 +146,40 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   }
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
   // Every parameter is checked before the graph loads and the backend starts.
-  const { format, report, engine, analysis } = entropySettings(values, log);
+  const { format, report, engine, analysis, shard, checkpoint } = entropySettings(values, log);
   if (values.out) await prepareOutputDirectory(values.out);
+  if (checkpoint) await prepareCheckpointDirectory(checkpoint);
   const prior = values.prior ? await readPriorFile(values.prior) : undefined;
 
   const csr = await loadGraphForCommand(positionals[0], values, log);
   checkTerminals(csr, analysis.terminals, analysis.terminalIds);
-  const result = await runEntropy(csr, { ...analysis, prior }, engine, values.quiet, log);
+  const options = { ...analysis, prior, checkpoint: checkpoint && checkpointOption(checkpoint, shard, log) };
+  if (shard) {
+    const records = await onEngine(engine, values.quiet, log, (backend, onProgress) => initiatorEntropyShard(csr, { ...options, shard, backend, onProgress }));
+    const file = join(values.out!, `shard-${shard.index}-of-${shard.count}.json`);
+    await writeFileAtomically(file, entropyFileJson(records));
+    const last = records.first + records.terminals.length - 1;
+    log(`wrote shard ${shard.index} of ${shard.count} (terminals ${records.first}..${last} of ${records.job.terminals.count}) to ${file}`);
+    return;
+  }
+  const result = await onEngine(engine, values.quiet, log, (backend, onProgress) => initiatorEntropy(csr, { ...options, backend, onProgress }));
+  await reportEntropy(result, format, report, values.out, log);
+}
+
+/** What entropy and merge both print: the notes on stderr, the result on stdout, the --out files. */
+export async function reportEntropy(result: InitiatorEntropyResult, format: OutputFormat, report: EntropyReportChoice, out: string | undefined, log: (line: string) => void): Promise<void> {
   for (const note of entropyNotes(result)) log(`note: ${note}`);
   printResult(format, result, { table: (r) => entropyTable(r, report), json: entropyJson, csv: hopsCsv });
-  if (values.out) await writeOutputs(values.out, entropyFiles(result, report), log);
+  if (out) await writeOutputs(out, entropyFiles(result, report), log);
+}
+
+export interface EntropyReportChoice {
+  terminusWeighted: boolean;
+}
+
+/** --terminal-weighting: which mean leads the table and the plot. */
+export function terminalWeightingOption(text: string): EntropyReportChoice {
+  return { terminusWeighted: choiceOption('terminal-weighting', text, ['uniform', 'terminus'] as const) === 'terminus' };
 }
 
 interface EngineChoice {
@@ -143,7 +206,11 @@ function entropySettings(values: EntropyValues, log: (line: string) => void) {
   if (terminalIds?.length === 0) throw new ParameterError('--terminal-ids needs at least one node id');
   const rounds = values.rounds === undefined ? undefined : integerOption('rounds', values.rounds, 1, 256);
   const roundsSamples = values['rounds-samples'] === undefined ? undefined : integerOption('rounds-samples', values['rounds-samples'], 1);
-  const report = { terminusWeighted: choiceOption('terminal-weighting', values['terminal-weighting'], ['uniform', 'terminus'] as const) === 'terminus' };
+  const report = terminalWeightingOption(values['terminal-weighting']);
+  const shard = values.shard === undefined ? undefined : shardOption(values.shard);
+  if (shard && values.out === undefined) throw new ParameterError('--shard needs --out DIR: the shard is written there as shard-K-of-N.json');
+  if (shard && rounds !== undefined) throw new ParameterError('--rounds cannot be sharded (its walkers are one random stream): run --rounds unsharded');
+  const checkpoint = checkpointSettings(values);
   const analysis = {
     walk,
     lazy: values.lazy,
@@ -157,7 +224,19 @@ function entropySettings(values: EntropyValues, log: (line: string) => void) {
     guessing: values.guessing,
     roundsSamples,
   } satisfies InitiatorEntropyOptions;
-  return { format, report, engine, analysis };
+  return { format, report, engine, analysis, shard, checkpoint };
+}
+
+/** --checkpoint DIR, --resume, --checkpoint-batch T; the last two only with the first. */
+function checkpointSettings(values: EntropyValues): CheckpointSettings | undefined {
+  const batch = values['checkpoint-batch'];
+  if (values.checkpoint === undefined) {
+    if (values.resume) throw new ParameterError('--resume needs --checkpoint DIR (the checkpoint to continue)');
+    if (batch !== undefined) throw new ParameterError('--checkpoint-batch needs --checkpoint DIR');
+    return undefined;
+  }
+  const batchTerminals = batch === undefined ? DEFAULT_CHECKPOINT_BATCH : integerOption('checkpoint-batch', batch, 1);
+  return { dir: values.checkpoint, resume: values.resume, batchTerminals };
 }
 
 /** --backend (cpu for --guessing under auto), --runtime, --gpujs-mode, --threads, --require-hardware. */
@@ -171,19 +250,24 @@ function engineChoice(values: EntropyValues, log: (line: string) => void): Engin
   };
 }
 
-/** The analysis on the backend asked for, with progress on stderr; the backend is released however it ends. */
-async function runEntropy(csr: Csr, options: InitiatorEntropyOptions, engine: EngineChoice, quiet: boolean, log: (line: string) => void): Promise<InitiatorEntropyResult> {
+/** Work on the backend asked for, with progress on stderr; the backend is released however it ends. */
+async function onEngine<R>(
+  engine: EngineChoice,
+  quiet: boolean,
+  log: (line: string) => void,
+  work: (backend: Backend, onProgress: (done: number, total: number) => void) => Promise<R>,
+): Promise<R> {
   const { name, ...backendOptions } = engine;
   const backend = await createBackend(name, { ...backendOptions, log });
   try {
-    return await withProgress('entropy', quiet, (onProgress) => initiatorEntropy(csr, { ...options, backend, onProgress }));
+    return await withProgress('entropy', quiet, (onProgress) => work(backend, onProgress));
   } finally {
     await backend.dispose();
   }
 }
 
 /** The files of --out DIR: the per-terminal and rounds files only when the result has them. */
-function entropyFiles(result: InitiatorEntropyResult, report: { terminusWeighted: boolean }): [string, string][] {
+function entropyFiles(result: InitiatorEntropyResult, report: EntropyReportChoice): [string, string][] {
   const files: [string, string][] = [
     ['results.json', `${entropyJson(result)}\n`],
     ['hops.csv', hopsCsv(result)],

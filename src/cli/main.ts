@@ -3,6 +3,7 @@ import { AnonscopeError, DeviceError, InputError } from '../errors.js';
 import { ADVERSARY_HELP, adversaryCommand } from './adversary.js';
 import { CONVERT_HELP, convertCommand } from './convert.js';
 import { GENERATE_HELP, generateCommand } from './generate.js';
+import { MERGE_HELP, mergeCommand } from './merge.js';
 import { MIX_HELP, mixCommand } from './mix.js';
 import { NETWORK_HELP, networkCommand } from './network.js';
 import { TRACE_HELP, traceCommand } from './trace.js';
@@ -13,7 +14,9 @@ const HELP = `anonscope ${packageJson.version}: measures anonymity on the GPU
 Usage: anonscope <command> [options]
 
 Commands:
-  entropy <graph>   initiator entropy of l-hop random walks (Pisces), hop by hop
+  entropy <graph>   initiator entropy of l-hop random walks (Pisces), hop by hop;
+                    --shard K/N computes one slice, --checkpoint DIR survives a crash
+  merge <shards>    the shards of one entropy job put together: the unsharded output
   adversary <graph> H(I|O) against Sybils behind attack edges (Pisces insider adversary)
   mix               sender anonymity of one continuous-time mix (Danezis): simulated vs
                     h(f) + log2 λ
@@ -34,6 +37,7 @@ failure.
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   entropy: { run: entropyCommand, help: ENTROPY_HELP },
+  merge: { run: mergeCommand, help: MERGE_HELP },
   adversary: { run: adversaryCommand, help: ADVERSARY_HELP },
   mix: { run: mixCommand, help: MIX_HELP },
   trace: { run: traceCommand, help: TRACE_HELP },

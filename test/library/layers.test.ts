@@ -76,10 +76,13 @@ describe('the layers of src/', () => {
     expect(concrete).toEqual([]);
   });
 
-  it('one analysis does not reach into another', () => {
+  it('one analysis does not reach into another (the shard slices, and the parts of an analysis named after it, are shared)', () => {
+    const ownPart = (file: string, target: string) => target.startsWith(`${file.replace(/\.ts$/, '')}-`);
     const across = [...IMPORTS]
       .filter(([file]) => file.startsWith('analyses/'))
-      .flatMap(([file, targets]) => targets.filter((t) => t.startsWith('analyses/')).map((t) => `${file} -> ${t}`));
+      .flatMap(([file, targets]) =>
+        targets.filter((t) => t.startsWith('analyses/') && t !== 'analyses/shards.js' && !ownPart(file, t)).map((t) => `${file} -> ${t}`),
+      );
     expect(across).toEqual([]);
   });
 });

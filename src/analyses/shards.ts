@@ -1,0 +1,51 @@
+import { ParameterError } from '../errors.js';
+
+/**
+ * Shards: the K-th of N deterministic, disjoint, covering slices of an analysis's work
+ * (terminals, walkers, trials), so that Slurm array tasks, Kubernetes Indexed Jobs or GNU
+ * parallel run the slices unchanged and a merge puts them back exactly.
+ */
+
+/** Shard `index` of `count`, 0-based as Slurm array IDs and JOB_COMPLETION_INDEX are. */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+/** Refuse a shard spec that names no slice. */
+export function checkShardSpec(spec: ShardSpec, where: string): void {
+  const { index, count } = spec;
+  if (!Number.isSafeInteger(count) || count < 1) throw new ParameterError(`${where}: the shard count must be an integer >= 1, got ${count}`);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= count) {
+    throw new ParameterError(`${where}: the shard index must be an integer in 0..${count - 1} (0-based), got ${index}`);
+  }
+}
+
+/** The items [first, last) of shard k of N over `total` items: [floor(kT/N), floor((k+1)T/N)). */
+export function shardRange(total: number, spec: ShardSpec): [number, number] {
+  // With T = qN + r, floor(kT/N) = qk + floor(rk/N): no product beyond T·1 or N², so exact at any safe size.
+  const cut = (k: number) => Math.floor(total / spec.count) * k + Math.floor(((total % spec.count) * k) / spec.count);
+  return [cut(spec.index), cut(spec.index + 1)];
+}
+
+/**
+ * A set of shards that should make up one job: the same N, each index once. `label(i)` names
+ * shard i for the message (its file, or its position).
+ */
+export function checkShardSet(specs: readonly ShardSpec[], label: (i: number) => string, where: string): void {
+  if (specs.length === 0) throw new ParameterError(`${where}: no shards to merge`);
+  const { count } = specs[0];
+  const seen = new Map<number, number>();
+  specs.forEach((spec, i) => {
+    checkShardSpec(spec, `${where}: ${label(i)}`);
+    if (spec.count !== count) throw new ParameterError(`${where}: ${label(i)} is shard ${spec.index} of ${spec.count}, but ${label(0)} is one of ${count}`);
+    const earlier = seen.get(spec.index);
+    if (earlier !== undefined) throw new ParameterError(`${where}: shard ${spec.index} of ${count} is given twice: ${label(earlier)} and ${label(i)}`);
+    seen.set(spec.index, i);
+  });
+  const missing = Array.from({ length: count }, (_, k) => k).filter((k) => !seen.has(k));
+  if (missing.length > 0) {
+    const listed = missing.length <= 10 ? missing.join(', ') : `${missing.slice(0, 10).join(', ')}, … (${missing.length} in all)`;
+    throw new ParameterError(`${where}: shard${missing.length === 1 ? '' : 's'} ${listed} of ${count} missing`);
+  }
+}
