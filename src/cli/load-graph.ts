@@ -80,7 +80,7 @@ export async function loadGraphForCommand(
   const component = choiceOption('component', values.component ?? 'all', ['all', 'largest'] as const);
   const { csr, report } = await loadGraphFile(path, options);
   const components = weakComponents(csr);
-  const largest = Math.max(...components.sizes);
+  const largest = components.sizes[components.largest] ?? 0;
   if (report.header) log(headerSummary(report.header));
   log(
     `loaded ${path} (${report.format}): ${count(csr.n, 'node')}, ${count(edgeCount(csr), csr.directed ? 'arc' : 'edge')} (${csr.directed ? 'directed' : 'undirected'})` +

@@ -107,7 +107,7 @@ export function hioVsAttackEdgesSvg(results: AdversaryResult[]): string {
       ...withG.map((r, k) => ({ name: r.walk, x: r.rows.map((row) => row.attackEdges!), y: r.rows.map((row) => row.HIO), color: COLORS[k % COLORS.length] })),
       {
         name: `optimal (${results[0].optimal.toFixed(2)})`,
-        x: [Math.min(...withG[0].rows.map((row) => row.attackEdges!)), Math.max(...withG[0].rows.map((row) => row.attackEdges!))],
+        x: [withG[0].rows.reduce((low, row) => Math.min(low, row.attackEdges!), Infinity), withG[0].rows.reduce((high, row) => Math.max(high, row.attackEdges!), -Infinity)],
         y: [results[0].optimal, results[0].optimal],
         color: '#555',
         dashed: true,
