@@ -6,6 +6,7 @@ import type { LoadedGraph } from './loaded-graph.js';
 import { fromGraphology } from './from-graphology.js';
 import type { GraphologyReadOptions } from './gexf.js';
 import { weightTextProblem } from './weights.js';
+import { checkXml } from './xml.js';
 
 /**
  * GraphML through graphology-graphml: directedness from the graph's `edgedefault` and each
@@ -28,11 +29,11 @@ export function parseGraphml(text: string, file: string, options: GraphologyRead
 }
 
 /**
- * The XML document, failing on anything xmldom reports, warnings included: it reports an
- * unclosed element (a truncated file) only as a warning and then returns what it read.
- * A strict well-formedness pre-pass shared with GEXF (xml.ts) belongs here, before xmldom.
+ * The XML document, checked strictly first (xml.ts), then failing on anything xmldom still
+ * reports, warnings included.
  */
 function parseXml(text: string, file: string): Document {
+  checkXml(text, file);
   const reports: string[] = [];
   const report = (message: string) => void reports.push(message);
   const parser = new DOMParser({ locator: {}, errorHandler: { warning: report, error: report, fatalError: report } });
