@@ -3,6 +3,8 @@ import { parse } from 'graphology-gexf';
 import { FormatError } from '../errors.js';
 import type { GraphReadOptions, LoadedGraph } from './loaded-graph.js';
 import { fromGraphology, type EdgeWeightGetter } from './from-graphology.js';
+import { jsonSyntaxError } from './json-syntax.js';
+import { lineAt } from './text-lines.js';
 import { checkXml } from './xml.js';
 
 export interface GraphologyReadOptions extends GraphReadOptions {
@@ -34,15 +36,14 @@ export function parseGraphologyJson(text: string, file: string, options: Graphol
   try {
     data = JSON.parse(text);
   } catch (error) {
-    const position = /position (\d+)/.exec((error as Error).message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-    throw new FormatError(file, line, `not valid JSON: ${(error as Error).message}`);
+    const { at, problem } = jsonSyntaxError(text);
+    throw new FormatError(file, lineAt(text, at), `not valid JSON: ${problem}`, { cause: error });
   }
   let graph: Graph;
   try {
     graph = Graph.from(data as Parameters<typeof Graph.from>[0]);
   } catch (error) {
-    throw new FormatError(file, undefined, `not a serialized graphology graph: ${(error as Error).message}`);
+    throw new FormatError(file, undefined, `not a serialized graphology graph: ${(error as Error).message}`, { cause: error });
   }
   return fromGraphology(graph, { ...options, source: file, format: 'graphology-json' });
 }

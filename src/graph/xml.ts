@@ -1,4 +1,5 @@
 import { FormatError } from '../errors.js';
+import { lineAt } from './text-lines.js';
 import { quoted } from './weights.js';
 
 /**
@@ -91,9 +92,7 @@ class XmlChecker {
   }
 
   private lineAt(at: number): number {
-    let line = 1;
-    for (let i = this.text.indexOf('\n'); i >= 0 && i < at; i = this.text.indexOf('\n', i + 1)) line++;
-    return line;
+    return lineAt(this.text, at);
   }
 
   /** text.indexOf(needle, from), searching each stretch of the text once per needle (from only grows). */
