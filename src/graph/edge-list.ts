@@ -190,7 +190,7 @@ export class EdgeListParser {
   end(): LoadedGraph {
     if (this.pending.length > 0) this.parseLine(this.pending, 0, this.pending.length);
     this.pending = EMPTY;
-    const { csr, report } = this.builder.build();
+    const { csr, report } = this.builder.build(this.file);
     assertNotEmpty(csr, this.file);
     return {
       csr,

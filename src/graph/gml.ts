@@ -132,7 +132,7 @@ export function parseGml(text: string, file: string, options: GraphReadOptions =
   for (const edge of graph.edges) {
     builder.addEdge(nodeOf(graph, edge.source, 'source', file), nodeOf(graph, edge.target, 'target', file), edge.weight);
   }
-  const { csr, report } = builder.build();
+  const { csr, report } = builder.build(file);
   assertNotEmpty(csr, file);
   return { csr, report: { ...report, file, format: 'gml' } };
 }

@@ -57,7 +57,7 @@ export function parsePajek(text: string, file: string, options: GraphReadOptions
     // (a self-loop is dropped, and counted, once).
     if (bothWays && links.undirected[k] && u !== v) builder.addEdge(v, u, links.weight[k]);
   }
-  const { csr, report } = builder.build();
+  const { csr, report } = builder.build(file);
   assertNotEmpty(csr, file);
   return { csr, report: { ...report, file, format: 'pajek' } };
 }
