@@ -6,6 +6,7 @@ import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
 import { sampleWithoutReplacement } from '../random.js';
 import { shannonOfWeights } from '../stats/entropy.js';
+import { scaledToUnitMax } from '../stats/scale.js';
 import { empiricalCdf, summarize, type Summary } from '../stats/summary.js';
 import { transitionMatrix, WALK_MODELS, type TransitionMatrix, type WalkModel } from '../walks/index.js';
 import { samplingThresholds, walkerRandom } from '../walks/walkers.js';
@@ -315,7 +316,7 @@ function priorVector(csr: Csr, prior: ReadonlyMap<string, number>, where: string
     q[i] = weight;
   }
   if (!q.some((v) => v > 0)) throw new ParameterError(`${where}: the prior gives every node weight 0`);
-  return q;
+  return scaledToUnitMax(q); // 1e308 twice, 5e-324: no overflow in sums, no float32 underflow
 }
 
 export interface AssignOptions extends InitiatorEntropyOptions {
