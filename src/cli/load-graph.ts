@@ -4,6 +4,7 @@ import { edgeCount, type Csr } from '../graph/csr.js';
 import { INPUT_FORMATS } from '../graph/formats.js';
 import { loadGraphFile, type LoadFileOptions } from '../graph/load-file.js';
 import type { LoadReport } from '../graph/loaded-graph.js';
+import { count } from '../report/count.js';
 import { choiceOption } from './args.js';
 
 /** The flags that say how to read a graph file, for every command that reads one. */
@@ -53,11 +54,6 @@ export function graphReadOptions(values: GraphReadValues): LoadFileOptions {
     header: values.header ? true : values['no-header'] ? false : undefined,
     skipBadLines: values['skip-bad-lines'],
   };
-}
-
-/** "1 node", "2 nodes". */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** What the header row was read as, for the load summary. */
