@@ -10,7 +10,7 @@ export async function readPriorFile(path: string): Promise<Map<string, number>> 
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new InputError(`${path}: cannot read prior file (${(error as Error).message})`);
+    throw new InputError(`${path}: cannot read prior file (${(error as Error).message})`, { cause: error });
   }
   const prior = new Map<string, number>();
   text.split(/\r?\n/).forEach((raw, k) => {

@@ -477,7 +477,7 @@ export async function parseDelay(spec: string): Promise<DelayLaw> {
   try {
     content = await readFile(file, 'utf8');
   } catch (error) {
-    throw new InputError(`${file}: cannot read the delay histogram (${(error as Error).message})`);
+    throw new InputError(`${file}: cannot read the delay histogram (${(error as Error).message})`, { cause: error });
   }
   return histogramFromText(content, file);
 }

@@ -194,7 +194,7 @@ export class GpuJsBackend implements Backend {
     try {
       this.gpu = new GPU({ mode: options.mode ?? 'gpu' } as ConstructorParameters<typeof GPU>[0]);
     } catch (error) {
-      throw new DeviceError(`anonscope/gpujs: gpu.js mode "${options.mode}" is not available here: ${(error as Error).message}`);
+      throw new DeviceError(`anonscope/gpujs: gpu.js mode "${options.mode}" is not available here: ${(error as Error).message}`, { cause: error });
     }
     this.info = { name: 'gpujs', precision: 'float32', runtime: `${options.runtime ?? 'node'} ${this.mode}` };
   }
@@ -242,7 +242,7 @@ export class GpuJsBackend implements Backend {
     try {
       plan = makePlan(job.walk, T, this.limits);
     } catch (error) {
-      throw new DeviceError(`anonscope/gpujs: ${(error as Error).message} (gpu.js keeps every array under ${MAX_ELEMENTS / 2} elements)`);
+      throw new DeviceError(`anonscope/gpujs: ${(error as Error).message} (gpu.js keeps every array under ${MAX_ELEMENTS / 2} elements)`, { cause: error });
     }
     const B = plan.batch;
     const tiles = plan.tiles.map((tile): TileKernels => {
