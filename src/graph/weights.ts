@@ -7,8 +7,16 @@
 /** The largest finite float32. */
 export const MAX_WEIGHT = 3.4028234663852886e38;
 
-/** Plain decimal notation: "3", "0.25", "1e-3", ".5". Not "0x10", "Infinity", "1_000". */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * Plain decimal notation: "3", "0.25", "1e-3", ".5". Not "0x10", "Infinity", "1_000". One way
+ * to match each string (no `\d+\.?\d*`, which backtracks quadratically on a long bad token).
+ */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The number written in plain decimal notation, or NaN ("0x10", "Infinity", "" and the like). */
+export function decimalNumber(text: string): number {
+  return DECIMAL.test(text) ? Number(text) : NaN;
+}
 
 /** Why `text` is not an edge weight, or undefined when it is one. */
 export function weightTextProblem(text: string): string | undefined {

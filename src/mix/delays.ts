@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import type { Pcg32 } from '../random.js';
 import { logDensity, type DensityDescriptor } from '../engines/mix-kernels.js';
+import { decimalNumber, quoted } from '../graph/weights.js';
 import { scaledToUnitMax } from '../stats/scale.js';
 
 /**
@@ -366,13 +367,13 @@ export function histogramFromText(text: string, file: string): DelayLaw {
     if (cells.length > 2) throw new FormatError(file, index + 1, `expected "value count" or one sample per line, got ${cells.length} columns`);
     if (columns === 0) columns = cells.length;
     else if (cells.length !== columns) throw new FormatError(file, index + 1, `mixed column counts (${columns} before, ${cells.length} here)`);
-    const value = Number(cells[0]);
-    if (cells[0] === '' || !Number.isFinite(value)) throw new FormatError(file, index + 1, `not a number: "${cells[0]}"`);
+    const value = decimalNumber(cells[0]);
+    if (cells[0] === '' || !Number.isFinite(value)) throw new FormatError(file, index + 1, `not a decimal number: ${quoted(cells[0])}`);
     if (value < 0) throw new FormatError(file, index + 1, `delays must be >= 0, got ${value}`);
     let count = 1;
     if (columns === 2) {
-      count = Number(cells[1]);
-      if (!Number.isFinite(count) || count < 0) throw new FormatError(file, index + 1, `count must be a finite number >= 0, got "${cells[1]}"`);
+      count = decimalNumber(cells[1]);
+      if (!Number.isFinite(count) || count < 0) throw new FormatError(file, index + 1, `count must be a finite decimal number >= 0, got ${quoted(cells[1])}`);
     }
     values.push(value);
     counts.push(count);

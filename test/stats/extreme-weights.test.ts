@@ -69,3 +69,13 @@ describe('a delay histogram of extreme counts or values', () => {
     expect(() => histogramFromText('1e-40 1\n2e-40 1\n', 'narrow.txt')).toThrow(/narrow\.txt: the histogram's bin .* so narrow that its density \(5\.000e\+39\) passes float32's range/);
   });
 });
+
+describe('prior files read numbers in decimal only', () => {
+  it('"0x10", "Infinity" and a 100 KB token are refused with the line, the token cut to 40 characters', async () => {
+    const { parsePrior } = await import('../../src/cli/prior-file.js');
+    expect(() => parsePrior('a 1\nb 0x10\n', 'p.txt')).toThrow('p.txt:2: weight "0x10" must be a finite decimal number >= 0');
+    expect(() => parsePrior('a Infinity\n', 'p.txt')).toThrow('p.txt:1: weight "Infinity" must be a finite decimal number >= 0');
+    expect(() => parsePrior(`a ${'1'.repeat(100_000)}x\n`, 'p.txt')).toThrow(`p.txt:1: weight "${'1'.repeat(40)}…" must be a finite decimal number >= 0`);
+    expect(parsePrior('a 1e308\nb 5e-324\n# c\n', 'p.txt')).toEqual(new Map([['a', 1e308], ['b', 5e-324]]));
+  });
+});
