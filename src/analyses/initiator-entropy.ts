@@ -4,6 +4,7 @@ import { referenceBackend } from '../engines/reference.js';
 import { DeviceError, ParameterError } from '../errors.js';
 import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
+import { quoted } from '../graph/weights.js';
 import { sampleWithoutReplacement } from '../random.js';
 import { shannonOfWeights } from '../stats/entropy.js';
 import { scaledToUnitMax } from '../stats/scale.js';
@@ -309,7 +310,7 @@ function priorVector(csr: Csr, prior: ReadonlyMap<string, number>, where: string
   const q = new Float64Array(csr.n);
   for (const [key, weight] of prior) {
     const i = index.get(key);
-    if (i === undefined) throw new ParameterError(`${where}: prior names unknown node "${key}"`);
+    if (i === undefined) throw new ParameterError(`${where}: prior names unknown node ${quoted(key)}`);
     if (!Number.isFinite(weight) || weight < 0) {
       throw new ParameterError(`${where}: prior of node "${key}" is ${weight}; it must be a finite number >= 0`);
     }

@@ -5,6 +5,7 @@ import type { GraphReadOptions, LoadedGraph } from './loaded-graph.js';
 import { fromGraphology, type EdgeWeightGetter } from './from-graphology.js';
 import { jsonSyntaxError } from './json-syntax.js';
 import { lineAt } from './text-lines.js';
+import { shortened } from './weights.js';
 import { checkXml } from './xml.js';
 
 export interface GraphologyReadOptions extends GraphReadOptions {
@@ -25,7 +26,7 @@ export function parseGexf(text: string, file: string, options: GraphologyReadOpt
   try {
     graph = parse(Graph, text, { addMissingNodes: true, allowUndeclaredAttributes: true });
   } catch (error) {
-    throw new FormatError(file, undefined, `not a valid GEXF file: ${(error as Error).message}`, { cause: error });
+    throw new FormatError(file, undefined, `not a valid GEXF file: ${shortened((error as Error).message)}`, { cause: error });
   }
   return fromGraphology(graph, { ...options, source: file, format: 'gexf' });
 }
@@ -43,7 +44,7 @@ export function parseGraphologyJson(text: string, file: string, options: Graphol
   try {
     graph = Graph.from(data as Parameters<typeof Graph.from>[0]);
   } catch (error) {
-    throw new FormatError(file, undefined, `not a serialized graphology graph: ${(error as Error).message}`, { cause: error });
+    throw new FormatError(file, undefined, `not a serialized graphology graph: ${shortened((error as Error).message)}`, { cause: error });
   }
   return fromGraphology(graph, { ...options, source: file, format: 'graphology-json' });
 }

@@ -5,7 +5,7 @@ import { FormatError } from '../errors.js';
 import type { LoadedGraph } from './loaded-graph.js';
 import { fromGraphology } from './from-graphology.js';
 import type { GraphologyReadOptions } from './gexf.js';
-import { weightTextProblem } from './weights.js';
+import { shortened, weightTextProblem } from './weights.js';
 import { checkXml } from './xml.js';
 
 /**
@@ -23,7 +23,7 @@ export function parseGraphml(text: string, file: string, options: GraphologyRead
   try {
     graph = parse(Graph, document, { addMissingNodes: true });
   } catch (error) {
-    throw new FormatError(file, undefined, `not a valid GraphML file: ${(error as Error).message}`, { cause: error });
+    throw new FormatError(file, undefined, `not a valid GraphML file: ${shortened((error as Error).message)}`, { cause: error });
   }
   return fromGraphology(graph, { ...options, source: file, format: 'graphml' });
 }

@@ -32,6 +32,11 @@ export function weightValueProblem(value: number, written: string = String(value
   return undefined;
 }
 
+/** A library's message about a file, cut short: it may quote the file's text whole. */
+export function shortened(message: string, limit = 200): string {
+  return message.length > limit ? `${message.slice(0, limit)}…` : message;
+}
+
 /** A token as it appears in a message: quoted, and cut short when a file holds a huge one. */
 export function quoted(text: string, limit = 40): string {
   return JSON.stringify(text.length > limit ? `${text.slice(0, limit)}…` : text);

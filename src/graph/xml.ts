@@ -82,7 +82,7 @@ class XmlChecker {
       this.markup();
     }
     const unclosed = this.open.at(-1);
-    if (unclosed) this.fail(text.length, `the file ends inside <${unclosed.name}> (opened on line ${this.lineAt(unclosed.at)}): a truncated file?`);
+    if (unclosed) this.fail(text.length, `the file ends inside <${cut(unclosed.name)}> (opened on line ${this.lineAt(unclosed.at)}): a truncated file?`);
     if (this.root === undefined) this.fail(text.length, 'no root element');
     return { root: localName(this.root), names: this.names };
   }
@@ -113,7 +113,7 @@ class XmlChecker {
     if (this.open.length === 0) {
       for (let i = from; i < to; i++) {
         if (isWhitespace(this.text.charCodeAt(i))) continue;
-        this.fail(i, this.rootClosed ? `content after the root element </${this.root}>` : 'text before the root element');
+        this.fail(i, this.rootClosed ? `content after the root element </${cut(this.root)}>` : 'text before the root element');
       }
       return;
     }
@@ -129,8 +129,8 @@ class XmlChecker {
       const name = this.text.slice(amp + 1, end);
       if (PREDEFINED_ENTITIES.has(name)) continue;
       const code = /^#[0-9]+$/.test(name) ? Number(name.slice(1)) : /^#x[0-9a-fA-F]+$/.test(name) ? parseInt(name.slice(2), 16) : undefined;
-      if (code === undefined) this.fail(amp, `the entity reference &${name}; (only &lt; &gt; &amp; &quot; &apos; and &#…; are read; entities are never expanded)`);
-      if (!isXmlCharacter(code)) this.fail(amp, `the character reference &${name}; is not an XML character`);
+      if (code === undefined) this.fail(amp, `the entity reference &${cut(name)}; (only &lt; &gt; &amp; &quot; &apos; and &#…; are read; entities are never expanded)`);
+      if (!isXmlCharacter(code)) this.fail(amp, `the character reference &${cut(name)}; is not an XML character`);
     }
   }
 
@@ -197,7 +197,7 @@ class XmlChecker {
 
   private startTag(): void {
     const start = this.at;
-    if (this.rootClosed) this.fail(start, `content after the root element </${this.root}>`);
+    if (this.rootClosed) this.fail(start, `content after the root element </${cut(this.root)}>`);
     const name = this.name(start + 1);
     let i = start + 1 + name.length;
     const attributes = new Set<string>();
@@ -214,8 +214,8 @@ class XmlChecker {
         } else if (this.open.length === 0) this.rootClosed = true;
         return;
       }
-      if (afterSpace >= this.text.length) this.fail(start, `the tag <${name} is never closed (no ">")`);
-      if (afterSpace === i) this.fail(afterSpace, `<${name}>: expected whitespace, ">" or "/>", found ${quoted(this.text.slice(afterSpace, afterSpace + 10))}`);
+      if (afterSpace >= this.text.length) this.fail(start, `the tag <${cut(name)} is never closed (no ">")`);
+      if (afterSpace === i) this.fail(afterSpace, `<${cut(name)}>: expected whitespace, ">" or "/>", found ${quoted(this.text.slice(afterSpace, afterSpace + 10))}`);
       i = this.attribute(name, afterSpace, attributes);
     }
   }
@@ -223,17 +223,17 @@ class XmlChecker {
   /** name="value" or name='value' at `from`; returns the index past it. */
   private attribute(element: string, from: number, seen: Set<string>): number {
     const name = this.name(from);
-    if (seen.has(name)) this.fail(from, `<${element}> has the attribute ${name} twice`);
+    if (seen.has(name)) this.fail(from, `<${cut(element)}> has the attribute ${cut(name)} twice`);
     seen.add(name);
     let i = this.skipWhitespace(from + name.length);
-    if (this.text.charCodeAt(i) !== EQUALS) this.fail(i, `<${element}>: the attribute ${name} has no value (expected ${name}="…")`);
+    if (this.text.charCodeAt(i) !== EQUALS) this.fail(i, `<${cut(element)}>: the attribute ${cut(name)} has no value (expected ${cut(name)}="…")`);
     i = this.skipWhitespace(i + 1);
     const quote = this.text.charCodeAt(i);
-    if (quote !== QUOTE && quote !== APOSTROPHE) this.fail(i, `<${element}>: the value of the attribute ${name} is not quoted`);
+    if (quote !== QUOTE && quote !== APOSTROPHE) this.fail(i, `<${cut(element)}>: the value of the attribute ${cut(name)} is not quoted`);
     const close = this.find(quote === QUOTE ? '"' : "'", i + 1);
-    if (close < 0) this.fail(i, `<${element}>: the value of the attribute ${name} is never closed`);
+    if (close < 0) this.fail(i, `<${cut(element)}>: the value of the attribute ${cut(name)} is never closed`);
     const lt = this.find('<', i + 1);
-    if (lt >= 0 && lt < close) this.fail(lt, `<${element}>: a "<" in the value of the attribute ${name} (write &lt;)`);
+    if (lt >= 0 && lt < close) this.fail(lt, `<${cut(element)}>: a "<" in the value of the attribute ${cut(name)} (write &lt;)`);
     this.references(i + 1, close);
     return close + 1;
   }
@@ -242,13 +242,18 @@ class XmlChecker {
     const start = this.at;
     const name = this.name(start + 2);
     const end = this.skipWhitespace(start + 2 + name.length);
-    if (this.text.charCodeAt(end) !== GT) this.fail(end, `the end tag </${name} is not closed by ">"`);
+    if (this.text.charCodeAt(end) !== GT) this.fail(end, `the end tag </${cut(name)} is not closed by ">"`);
     const open = this.open.pop();
-    if (!open) this.fail(start, `the end tag </${name}> closes no element`);
-    if (open.name !== name) this.fail(start, `the end tag </${name}> does not match <${open.name}> (opened on line ${this.lineAt(open.at)})`);
+    if (!open) this.fail(start, `the end tag </${cut(name)}> closes no element`);
+    if (open.name !== name) this.fail(start, `the end tag </${cut(name)}> does not match <${cut(open.name)}> (opened on line ${this.lineAt(open.at)})`);
     if (this.open.length === 0) this.rootClosed = true;
     this.at = end + 1;
   }
+}
+
+/** A name as a message shows it: a file may hold a megabyte-long one. */
+function cut(name: string | undefined): string {
+  return name !== undefined && name.length > 40 ? `${name.slice(0, 40)}…` : String(name);
 }
 
 function localName(name: string): string {
