@@ -20,7 +20,7 @@ export interface GraphologyReadOptions extends GraphReadOptions {
  */
 export function parseGexf(text: string, file: string, options: GraphologyReadOptions = {}): LoadedGraph {
   const outline = checkXml(text, file);
-  if (outline.root !== 'gexf') throw new FormatError(file, undefined, `not a GEXF file (the root element is <${outline.root}>, not <gexf>)`);
+  if (outline.root !== 'gexf') throw new FormatError(file, undefined, `not a GEXF file (the root element is <${shortened(outline.root, 40)}>, not <gexf>)`);
   if (!outline.names.has('graph')) throw new FormatError(file, undefined, 'no <graph> element');
   let graph: Graph;
   try {

@@ -280,7 +280,9 @@ export const MUTATIONS: Mutation[] = [
       if (ranges.length === 0) return bytes;
       let out = text;
       for (let k = 1 + rng.below(3); k > 0; k--) {
-        const [from, to] = pick(rng, numberRanges(out));
+        const left = numberRanges(out); // a replacement may leave no number ("NaN")
+        if (left.length === 0) break;
+        const [from, to] = pick(rng, left);
         out = out.slice(0, from) + pick(rng, NUMBERS) + out.slice(to);
       }
       return encode(out);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CASE_LIMIT_MS, makeCase, MUTATIONS, READERS, runCase, summarize, type CaseReport } from './fuzz-cases.js';
 
 const SEED = 20_260_511;
-const CASES = 12 * READERS.length;
+const CASES = 30 * READERS.length;
 
 describe('mutation fuzz over every reader', () => {
   it('every seed input is read as it is (the mutations start from valid files)', async () => {
