@@ -5,6 +5,7 @@ import { parseGexf } from '../../src/graph/gexf.js';
 import { parseGml } from '../../src/graph/gml.js';
 import { parseGraphml } from '../../src/graph/graphml.js';
 import { parsePajek } from '../../src/graph/pajek.js';
+import { readGraph } from '../../src/graph/read-graph.js';
 import { csrFromEdges } from '../helpers/graphs.js';
 
 const huge = '9'.repeat(500_000);
@@ -31,6 +32,13 @@ describe('long tokens in messages are cut to 40 characters', () => {
     if (typeof expected === 'string') expect(text.startsWith(expected), text.slice(0, 300)).toBe(true);
     else expect(text).toMatch(expected);
     expect(text.length).toBeLessThan(400);
+  });
+
+  it('an XML root neither GEXF nor GraphML, seen by the format chooser', async () => {
+    async function* bytes() {
+      yield new TextEncoder().encode(`<?xml version="1.0"?>\n<g${huge}/>`);
+    }
+    await expect(readGraph({ name: 'g.xml', bytes: bytes() })).rejects.toThrow(`g.xml: this is an XML file whose root element is <g${'9'.repeat(39)}…>, neither <gexf> nor <graphml>`);
   });
 
   it('a prior naming a huge unknown node', async () => {
