@@ -345,7 +345,7 @@ async function twoHopRows(
       ? await backend.terminalEntropies({
           walk,
           terminals: Uint32Array.from(distinct),
-          hops: Math.max(...ks),
+          hops: ks.reduce((a, b) => Math.max(a, b)),
           prior: Float64Array.from(compromised, (c) => 1 - c),
         })
       : undefined;

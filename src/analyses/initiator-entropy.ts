@@ -5,8 +5,10 @@ import { DeviceError, ParameterError } from '../errors.js';
 import { Checksum, csrChecksum } from '../graph/checksum.js';
 import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
+import { quoted } from '../graph/weights.js';
 import { sampleWithoutReplacement } from '../random.js';
 import { shannonOfWeights } from '../stats/entropy.js';
+import { scaledToUnitMax } from '../stats/scale.js';
 import { empiricalCdf, summarize, type Summary } from '../stats/summary.js';
 import { transitionMatrix, WALK_MODELS, type TransitionMatrix, type WalkModel } from '../walks/index.js';
 import { samplingThresholds, walkerRandom } from '../walks/walkers.js';
@@ -544,14 +546,14 @@ function priorVector(csr: Csr, prior: ReadonlyMap<string, number>): Float64Array
   const q = new Float64Array(csr.n);
   for (const [key, weight] of prior) {
     const i = index.get(key);
-    if (i === undefined) throw new ParameterError(`${WHERE}: prior names unknown node "${key}"`);
+    if (i === undefined) throw new ParameterError(`${WHERE}: prior names unknown node ${quoted(key)}`);
     if (!Number.isFinite(weight) || weight < 0) {
       throw new ParameterError(`${WHERE}: prior of node "${key}" is ${weight}; it must be a finite number >= 0`);
     }
     q[i] = weight;
   }
   if (!q.some((v) => v > 0)) throw new ParameterError(`${WHERE}: the prior gives every node weight 0`);
-  return q;
+  return scaledToUnitMax(q); // 1e308 twice, 5e-324: no overflow in sums, no float32 underflow
 }
 
 export interface AssignOptions extends InitiatorEntropyOptions {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ParameterError } from '../errors.js';
 import { writeCsrFile } from '../graph/binary-csr.js';
 import { edgeCount } from '../graph/csr.js';
+import { count } from '../report/count.js';
 import { checkOutputFile, writingOutput } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 
@@ -46,7 +47,7 @@ export async function convertCommand(argv: string[]): Promise<void> {
   await writingOutput(output, () => writeCsrFile(output, csr));
   const bytes = (await stat(output)).size;
   log(
-    `wrote ${output}: ${csr.n} nodes, ${edgeCount(csr)} ${csr.directed ? 'arcs' : 'edges'}, ` +
+    `wrote ${output}: ${count(csr.n, 'node')}, ${count(edgeCount(csr), csr.directed ? 'arc' : 'edge')}, ` +
       `${(bytes / 2 ** 20).toFixed(1)} MiB in ${((performance.now() - started) / 1000).toFixed(2)} s`,
   );
 }

@@ -4,6 +4,7 @@ import { edgeCount, type Csr } from '../graph/csr.js';
 import { INPUT_FORMATS } from '../graph/formats.js';
 import { loadGraphFile, type LoadFileOptions } from '../graph/load-file.js';
 import type { LoadReport } from '../graph/loaded-graph.js';
+import { count } from '../report/count.js';
 import { choiceOption } from './args.js';
 
 /** The flags that say how to read a graph file, for every command that reads one. */
@@ -55,11 +56,6 @@ export function graphReadOptions(values: GraphReadValues): LoadFileOptions {
   };
 }
 
-/** "1 node", "2 nodes". */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
 /** What the header row was read as, for the load summary. */
 function headerSummary(header: NonNullable<LoadReport['header']>): string {
   const name = (text: string) => (text === '' ? '(unnamed)' : `"${text}"`);
@@ -80,7 +76,7 @@ export async function loadGraphForCommand(
   const component = choiceOption('component', values.component ?? 'all', ['all', 'largest'] as const);
   const { csr, report } = await loadGraphFile(path, options);
   const components = weakComponents(csr);
-  const largest = Math.max(...components.sizes);
+  const largest = components.sizes[components.largest] ?? 0;
   if (report.header) log(headerSummary(report.header));
   log(
     `loaded ${path} (${report.format}): ${count(csr.n, 'node')}, ${count(edgeCount(csr), csr.directed ? 'arc' : 'edge')} (${csr.directed ? 'directed' : 'undirected'})` +

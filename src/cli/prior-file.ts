@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { FormatError, InputError } from '../errors.js';
+import { decimalNumber, quoted } from '../graph/weights.js';
 
 /**
  * A prior over initiators: one `node weight` pair per line (space, tab or comma separated),
@@ -10,19 +11,24 @@ export async function readPriorFile(path: string): Promise<Map<string, number>> 
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new InputError(`${path}: cannot read prior file (${(error as Error).message})`);
+    throw new InputError(`${path}: cannot read prior file (${(error as Error).message})`, { cause: error });
   }
+  return parsePrior(text, path);
+}
+
+/** A prior file's text; `file` names it in errors. */
+export function parsePrior(text: string, file: string): Map<string, number> {
   const prior = new Map<string, number>();
   text.split(/\r?\n/).forEach((raw, k) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const cells = line.split(/[\s,]+/);
-    if (cells.length !== 2) throw new FormatError(path, k + 1, `expected "node weight", found ${cells.length} columns`);
-    const weight = Number(cells[1]);
+    if (cells.length !== 2) throw new FormatError(file, k + 1, `expected "node weight", found ${cells.length} columns`);
+    const weight = decimalNumber(cells[1]);
     if (!Number.isFinite(weight) || weight < 0) {
-      throw new FormatError(path, k + 1, `weight "${cells[1]}" must be a finite number >= 0`);
+      throw new FormatError(file, k + 1, `weight ${quoted(cells[1])} must be a finite decimal number >= 0`);
     }
-    if (prior.has(cells[0])) throw new FormatError(path, k + 1, `node "${cells[0]}" is listed twice`);
+    if (prior.has(cells[0])) throw new FormatError(file, k + 1, `node ${quoted(cells[0])} is listed twice`);
     prior.set(cells[0], weight);
   });
   return prior;

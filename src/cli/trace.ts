@@ -54,7 +54,7 @@ export async function readTraceInput(path: string, targetLink = 'target'): Promi
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new InputError(`${path}: cannot read the trace (${(error as Error).message})`);
+    throw new InputError(`${path}: cannot read the trace (${(error as Error).message})`, { cause: error });
   }
   if (extname(path).toLowerCase() === '.json' || text.trimStart().startsWith('{')) return traceFromJson(text, path);
   return traceFromCsv(text, path, targetLink);
@@ -93,7 +93,7 @@ export function traceFromJson(text: string, file: string): TraceInput {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new FormatError(file, undefined, `not valid JSON (${(error as Error).message})`);
+    throw new FormatError(file, undefined, `not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const object = data as { target?: unknown; links?: unknown; window?: unknown };
   const times = (value: unknown, what: string): number[] => {

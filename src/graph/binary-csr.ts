@@ -1,5 +1,6 @@
 import { FormatError, ParameterError } from '../errors.js';
 import type { Csr } from './csr.js';
+import { quoted } from './weights.js';
 
 /**
  * anonscope's binary CSR file (`.csr`), version 1: the Csr's typed arrays as they lie in
@@ -37,8 +38,8 @@ import type { Csr } from './csr.js';
  *
  * Decoding checks the magic, the version, both checksums, the sizes against the file
  * length, and the CSR invariants (row offsets nondecreasing from 0 to nnz, columns < n,
- * sorted and unique within a row, no self-loops, weights finite and ≥ 0); it does not
- * check that an undirected graph is symmetric.
+ * sorted and unique within a row, no self-loops, weights finite and ≥ 0), and that an
+ * undirected graph stores every edge both ways with one weight.
  */
 
 export const CSR_MAGIC = Uint8Array.of(0x41, 0x4e, 0x4f, 0x4e, 0x43, 0x53, 0x52, 0x00);
@@ -379,7 +380,27 @@ export function decodeCsr(source: ArrayBuffer | Uint8Array, name: string, option
     nodeKeys = decodeStringKeys(bytes.subarray(keysAt, keysAt + keyBytes), n, keyLengthsBytes, fail);
     if (new Set(nodeKeys).size !== n) fail(`node keys are not unique`);
   }
+  if (!directed) checkSymmetric(rowPtr, colIdx, weights, nodeKeys, fail);
   return { n, rowPtr, colIdx, weights, directed, nodeKeys };
+}
+
+/** Every arc u -> v of an undirected graph has its reverse v -> u, of the same weight (rows are sorted: binary search). */
+function checkSymmetric(rowPtr: Uint32Array, colIdx: Uint32Array, weights: Float32Array | undefined, keys: readonly string[], fail: (problem: string) => never): void {
+  for (let u = 0; u < keys.length; u++) {
+    for (let e = rowPtr[u]; e < rowPtr[u + 1]; e++) {
+      const v = colIdx[e];
+      let lo = rowPtr[v];
+      let hi = rowPtr[v + 1];
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (colIdx[mid] < u) lo = mid + 1;
+        else hi = mid;
+      }
+      const arc = `${quoted(keys[u])} -> ${quoted(keys[v])}`;
+      if (lo === rowPtr[v + 1] || colIdx[lo] !== u) fail(`marked undirected, but the arc ${arc} has no reverse (an undirected .csr stores every edge both ways)`);
+      if (weights && weights[lo] !== weights[e]) fail(`marked undirected, but the arc ${arc} weighs ${weights[e]} and its reverse ${weights[lo]}`);
+    }
+  }
 }
 
 function checkStructure(

@@ -5,6 +5,8 @@ export interface Components {
   component: Uint32Array;
   /** sizes[c] is the number of nodes in component c. */
   sizes: number[];
+  /** The id of the largest component (ties: the first). */
+  largest: number;
 }
 
 /** Weakly connected components (edge direction ignored), by union-find with path halving. */
@@ -39,13 +41,15 @@ export function weakComponents(csr: Csr): Components {
     component[i] = id;
     sizes[id]++;
   }
-  return { component, sizes };
+  // A loop, not Math.max(...sizes): a spread of 125,000+ components overflows the call stack.
+  let largest = 0;
+  for (let c = 1; c < sizes.length; c++) if (sizes[c] > sizes[largest]) largest = c;
+  return { component, sizes, largest };
 }
 
 /** The subgraph induced by the largest weakly connected component (ties: the first). */
 export function largestComponent(csr: Csr, components = weakComponents(csr)): Csr {
-  const { component, sizes } = components;
-  const keep = sizes.indexOf(Math.max(...sizes));
+  const { component, sizes, largest: keep } = components;
   if (sizes.length === 1) return csr;
   const newIndex = new Int32Array(csr.n).fill(-1);
   const nodeKeys: string[] = [];

@@ -1,5 +1,6 @@
-import { AnonscopeError } from '../errors.js';
+import { AnonscopeError, FormatError } from '../errors.js';
 import type { Csr } from './csr.js';
+import { MAX_WEIGHT } from './weights.js';
 
 /** What building a CSR dropped or merged, for the load summary. */
 export interface BuildReport {
@@ -143,9 +144,10 @@ export class CsrBuilder {
    * Count row lengths, scatter every entry into its row (edges in input order, then for
    * undirected graphs their reverses in input order), sort each row stably by column and
    * merge equal columns. Weights of merged duplicates are added in that same order, in
-   * float64, then rounded to float32.
+   * float64, then rounded to float32; a sum past float32's range is a FormatError naming
+   * `source` (it would be stored as Infinity and drain its row).
    */
-  build(): { csr: Csr; report: BuildReport } {
+  build(source = 'anonscope/CsrBuilder'): { csr: Csr; report: BuildReport } {
     const n = this.keys.length;
     const m = this.m;
     const directed = this.directed;
@@ -188,7 +190,10 @@ export class CsrBuilder {
         const col = colIdx[p];
         if (out > rowStart && colIdx[out - 1] === col) {
           merged++;
-          if (weights) weights[out - 1] += weights[p];
+          if (weights) {
+            weights[out - 1] += weights[p];
+            if (weights[out - 1] > MAX_WEIGHT) this.failMergedWeight(source, i, col, weights[out - 1]);
+          }
           continue;
         }
         colIdx[out] = col;
@@ -212,6 +217,11 @@ export class CsrBuilder {
       csr,
       report: { selfLoops: this.selfLoops, duplicates: directed ? merged : merged / 2 },
     };
+  }
+
+  private failMergedWeight(source: string, u: number, v: number, sum: number): never {
+    const edge = `${this.keys[u]} ${this.directed ? '->' : '--'} ${this.keys[v]}`;
+    throw new FormatError(source, undefined, `the edge ${edge} is listed more than once and its weights add up to ${sum.toPrecision(6)}, more than float32 can hold (${MAX_WEIGHT.toPrecision(8)})`);
   }
 }
 

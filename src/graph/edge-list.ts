@@ -32,13 +32,19 @@ const TYPE_NAME = 'type';
 const SPACE = 32, TAB = 9, COMMA = 44, SEMICOLON = 59, CR = 13, LF = 10, HASH = 35, PERCENT = 37, QUOTE = 34;
 const ZERO = 48, NINE = 57;
 const MAX_COLUMNS = 3;
-const EMPTY = new Uint8Array(0);
+/** No edge-list line is this long; a file without newlines (or /dev/zero) would otherwise fill memory. */
+export const MAX_LINE_BYTES = 1 << 20;
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
+/** The pieces of a line, one after another. */
+function joined(pieces: readonly Uint8Array[], total: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0];
+  const line = new Uint8Array(total);
+  let at = 0;
+  for (const piece of pieces) {
+    line.set(piece, at);
+    at += piece.length;
+  }
+  return line;
 }
 
 function isSeparator(byte: number): boolean {
@@ -58,7 +64,9 @@ export class EdgeListParser {
   /** Replaced once, before any edge, where a header's type column decides the direction. */
   private builder: CsrBuilder;
   private readonly decoder = new TextDecoder();
-  private pending: Uint8Array = EMPTY;
+  /** Copies of the unfinished line's pieces, joined once when its LF comes (linear, however many chunks it spans). */
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
   private line = 0;
   private dataLines = 0;
   private columns = 0;
@@ -91,15 +99,11 @@ export class EdgeListParser {
    */
   push(chunk: Uint8Array): void {
     let start = 0;
-    if (this.pending.length > 0) {
+    if (this.pendingBytes > 0) {
       const lf = chunk.indexOf(LF);
-      if (lf < 0) {
-        this.pending = concat(this.pending, chunk);
-        return;
-      }
-      const line = concat(this.pending, chunk.subarray(0, lf));
-      this.pending = EMPTY;
-      this.parseLine(line, 0, line.length);
+      if (lf < 0) return this.keepPending(chunk);
+      this.pending.push(chunk.subarray(0, lf));
+      this.parseLine(...this.takePending());
       start = lf + 1;
     }
     const last = chunk.lastIndexOf(LF);
@@ -107,7 +111,28 @@ export class EdgeListParser {
       this.parseLines(chunk, start, last);
       start = last + 1;
     }
-    if (start < chunk.length) this.pending = chunk.slice(start);
+    if (start < chunk.length) this.keepPending(chunk.subarray(start));
+  }
+
+  /** Keep a copy of a piece of the unfinished line, refusing a line past MAX_LINE_BYTES. */
+  private keepPending(piece: Uint8Array): void {
+    this.pendingBytes += piece.length;
+    if (this.pendingBytes > MAX_LINE_BYTES) this.failLongLine();
+    this.pending.push(piece.slice());
+  }
+
+  /** The unfinished line as parseLine's arguments, and no line pending. */
+  private takePending(): [Uint8Array, number, number] {
+    const total = this.pending.reduce((sum, piece) => sum + piece.length, 0);
+    const line = joined(this.pending, total);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return [line, 0, total];
+  }
+
+  private failLongLine(): never {
+    this.line++;
+    return this.fail(`a line longer than ${MAX_LINE_BYTES / (1 << 20)} MiB (no newline: is this an edge list?)`);
   }
 
   /**
@@ -188,9 +213,8 @@ export class EdgeListParser {
 
   /** Finish: parse the last line and build the graph. */
   end(): LoadedGraph {
-    if (this.pending.length > 0) this.parseLine(this.pending, 0, this.pending.length);
-    this.pending = EMPTY;
-    const { csr, report } = this.builder.build();
+    if (this.pendingBytes > 0) this.parseLine(...this.takePending());
+    const { csr, report } = this.builder.build(this.file);
     assertNotEmpty(csr, this.file);
     return {
       csr,
@@ -218,6 +242,7 @@ export class EdgeListParser {
   }
 
   private parseLine(buffer: Uint8Array, start: number, end: number): void {
+    if (end - start > MAX_LINE_BYTES) this.failLongLine();
     this.line++;
     if (this.dataLines === 0) return this.parseFirstLine(buffer, start, end);
     const count = this.tokenize(buffer, start, end);

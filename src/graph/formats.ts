@@ -7,6 +7,7 @@
  */
 import { FormatError, ParameterError } from '../errors.js';
 import { CSR_MAGIC } from './binary-csr.js';
+import { shortened } from './weights.js';
 
 /** The values of --input-format. `csv` is the edge-list reader splitting on one delimiter. */
 export const INPUT_FORMATS = ['edgelist', 'csv', 'gexf', 'graphml', 'gml', 'pajek', 'graphology-json', 'csr'] as const;
@@ -154,7 +155,7 @@ function sniff(head: Uint8Array): Kind | undefined {
     if (root === 'graphml') return { read: 'graphml' };
     return {
       refuse: {
-        what: root ? `an XML file whose root element is <${root}>, neither <gexf> nor <graphml>` : 'XML (or HTML) without a <gexf> or <graphml> root element',
+        what: root ? `an XML file whose root element is <${shortened(root, 40)}>, neither <gexf> nor <graphml>` : 'XML (or HTML) without a <gexf> or <graphml> root element',
         convert: () => 'Export the graph as GEXF or GraphML.',
       },
     };

@@ -60,7 +60,7 @@ export function fromGraphology(graph: AbstractGraph, options: FromGraphologyOpti
     // An undirected edge of a mixed graph is an arc both ways, unless the caller said directed.
     if (directed && undirected && options.directed === undefined) builder.addEdge(v, u, w);
   });
-  const { csr, report } = builder.build();
+  const { csr, report } = builder.build(source);
   assertNotEmpty(csr, source);
   return { csr, report: { ...report, file: source, format: options.format ?? 'graphology' } };
 }

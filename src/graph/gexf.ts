@@ -3,6 +3,10 @@ import { parse } from 'graphology-gexf';
 import { FormatError } from '../errors.js';
 import type { GraphReadOptions, LoadedGraph } from './loaded-graph.js';
 import { fromGraphology, type EdgeWeightGetter } from './from-graphology.js';
+import { jsonSyntaxError } from './json-syntax.js';
+import { lineAt } from './text-lines.js';
+import { shortened } from './weights.js';
+import { checkXml } from './xml.js';
 
 export interface GraphologyReadOptions extends GraphReadOptions {
   /** Which edge attribute is the weight (default "weight"). */
@@ -15,19 +19,16 @@ export interface GraphologyReadOptions extends GraphReadOptions {
  * graphology-gexf to its DOMParser build.)
  */
 export function parseGexf(text: string, file: string, options: GraphologyReadOptions = {}): LoadedGraph {
+  const outline = checkXml(text, file);
+  if (outline.root !== 'gexf') throw new FormatError(file, undefined, `not a GEXF file (the root element is <${shortened(outline.root, 40)}>, not <gexf>)`);
+  if (!outline.names.has('graph')) throw new FormatError(file, undefined, 'no <graph> element');
   let graph: Graph;
   try {
     graph = parse(Graph, text, { addMissingNodes: true, allowUndeclaredAttributes: true });
   } catch (error) {
-    throw new FormatError(file, lineOfXmlError(error), `not a valid GEXF file: ${(error as Error).message}`);
+    throw new FormatError(file, undefined, `not a valid GEXF file: ${shortened((error as Error).message)}`, { cause: error });
   }
   return fromGraphology(graph, { ...options, source: file, format: 'gexf' });
-}
-
-/** xmldom reports positions as "[line:12,col:3]". */
-function lineOfXmlError(error: unknown): number | undefined {
-  const match = /line:(\d+)/.exec(String((error as Error)?.message ?? ''));
-  return match ? Number(match[1]) : undefined;
 }
 
 /** graphology's serialized JSON ({ options, attributes, nodes, edges }), as graph.export() writes it. */
@@ -36,15 +37,14 @@ export function parseGraphologyJson(text: string, file: string, options: Graphol
   try {
     data = JSON.parse(text);
   } catch (error) {
-    const position = /position (\d+)/.exec((error as Error).message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-    throw new FormatError(file, line, `not valid JSON: ${(error as Error).message}`);
+    const { at, problem } = jsonSyntaxError(text);
+    throw new FormatError(file, lineAt(text, at), `not valid JSON: ${problem}`, { cause: error });
   }
   let graph: Graph;
   try {
     graph = Graph.from(data as Parameters<typeof Graph.from>[0]);
   } catch (error) {
-    throw new FormatError(file, undefined, `not a serialized graphology graph: ${(error as Error).message}`);
+    throw new FormatError(file, undefined, `not a serialized graphology graph: ${shortened((error as Error).message)}`, { cause: error });
   }
   return fromGraphology(graph, { ...options, source: file, format: 'graphology-json' });
 }

@@ -2,7 +2,7 @@ import { FormatError } from '../errors.js';
 import { CsrBuilder } from './csr-builder.js';
 import { assertNotEmpty } from './csr.js';
 import type { GraphReadOptions, LoadedGraph } from './loaded-graph.js';
-import { quoted, weightTextProblem } from './weights.js';
+import { quoted, shortened, weightTextProblem } from './weights.js';
 
 /** Deeper lists than this are refused: no real GML nests past a few levels (graphics, attributes). */
 export const MAX_GML_NESTING = 64;
@@ -132,7 +132,7 @@ export function parseGml(text: string, file: string, options: GraphReadOptions =
   for (const edge of graph.edges) {
     builder.addEdge(nodeOf(graph, edge.source, 'source', file), nodeOf(graph, edge.target, 'target', file), edge.weight);
   }
-  const { csr, report } = builder.build();
+  const { csr, report } = builder.build(file);
   assertNotEmpty(csr, file);
   return { csr, report: { ...report, file, format: 'gml' } };
 }
@@ -140,7 +140,7 @@ export function parseGml(text: string, file: string, options: GraphReadOptions =
 /** Edges may come before the nodes they join, so their ends are resolved once all nodes are known. */
 function nodeOf(graph: GmlGraph, end: Field, which: 'source' | 'target', file: string): number {
   const index = graph.nodes.get(end.text);
-  if (index === undefined) throw new FormatError(file, end.line, `edge ${which} ${end.text} is not the id of any node`);
+  if (index === undefined) throw new FormatError(file, end.line, `edge ${which} ${shortened(end.text, 40)} is not the id of any node`);
   return index;
 }
 
@@ -213,7 +213,7 @@ class GmlReader {
       kind = 'edge';
       this.edge = {};
     } else if ((parent.kind === 'node' && key === 'id') || (parent.kind === 'edge' && isEdgeField(key))) {
-      this.fail(line, `${parent.kind} ${key} is a list, not a number`);
+      this.fail(line, `${parent.kind} ${shortened(key, 40)} is a list, not a number`);
     }
     this.stack.push({ kind, key, line });
   }
@@ -264,7 +264,7 @@ class GmlReader {
     const id = this.nodeId;
     if (!id) this.fail(list.line, 'node without an id');
     const first = this.nodeLines.get(id.text);
-    if (first !== undefined) this.fail(id.line, `duplicate node id ${id.text} (first declared on line ${first})`);
+    if (first !== undefined) this.fail(id.line, `duplicate node id ${shortened(id.text, 40)} (first declared on line ${first})`);
     this.nodeLines.set(id.text, id.line);
     this.graph.nodes.set(id.text, this.graph.nodes.size);
   }

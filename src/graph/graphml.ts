@@ -5,7 +5,8 @@ import { FormatError } from '../errors.js';
 import type { LoadedGraph } from './loaded-graph.js';
 import { fromGraphology } from './from-graphology.js';
 import type { GraphologyReadOptions } from './gexf.js';
-import { weightTextProblem } from './weights.js';
+import { quoted, shortened, weightTextProblem } from './weights.js';
+import { checkXml } from './xml.js';
 
 /**
  * GraphML through graphology-graphml: directedness from the graph's `edgedefault` and each
@@ -22,17 +23,17 @@ export function parseGraphml(text: string, file: string, options: GraphologyRead
   try {
     graph = parse(Graph, document, { addMissingNodes: true });
   } catch (error) {
-    throw new FormatError(file, undefined, `not a valid GraphML file: ${(error as Error).message}`, { cause: error });
+    throw new FormatError(file, undefined, `not a valid GraphML file: ${shortened((error as Error).message)}`, { cause: error });
   }
   return fromGraphology(graph, { ...options, source: file, format: 'graphml' });
 }
 
 /**
- * The XML document, failing on anything xmldom reports, warnings included: it reports an
- * unclosed element (a truncated file) only as a warning and then returns what it read.
- * A strict well-formedness pre-pass shared with GEXF (xml.ts) belongs here, before xmldom.
+ * The XML document, checked strictly first (xml.ts), then failing on anything xmldom still
+ * reports, warnings included.
  */
 function parseXml(text: string, file: string): Document {
+  checkXml(text, file);
   const reports: string[] = [];
   const report = (message: string) => void reports.push(message);
   const parser = new DOMParser({ locator: {}, errorHandler: { warning: report, error: report, fatalError: report } });
@@ -52,7 +53,7 @@ function lineOf(element: Element): number | undefined {
 
 function describeEdge(edge: Element): string {
   const id = edge.getAttribute('id');
-  return `edge ${id ? `"${id}" ` : ''}(${edge.getAttribute('source')} -> ${edge.getAttribute('target')})`;
+  return `edge ${id ? `${quoted(id)} ` : ''}(${shortened(edge.getAttribute('source') ?? '', 40)} -> ${shortened(edge.getAttribute('target') ?? '', 40)})`;
 }
 
 /**
@@ -65,14 +66,14 @@ function checkGraphml(document: Document, file: string): void {
     throw new FormatError(file, at && lineOf(at), problem);
   };
   const root = document.documentElement;
-  if (!root || root.localName !== 'graphml') fail(`not a GraphML file (the root element is ${root ? `<${root.tagName}>` : 'missing'})`);
+  if (!root || root.localName !== 'graphml') fail(`not a GraphML file (the root element is ${root ? `<${shortened(root.tagName, 40)}>` : 'missing'})`);
   const graphs = document.getElementsByTagName('graph');
   if (graphs.length === 0) fail('no <graph> element');
   if (graphs.length > 1) fail(`${graphs.length} <graph> elements (nested graphs or several graphs); anonscope reads one flat graph`, graphs[1]);
   const hyperedges = document.getElementsByTagName('hyperedge');
   if (hyperedges.length > 0) fail('hyperedges are not read (only <edge> elements)', hyperedges[0]);
   const edgeDefault = graphs[0].getAttribute('edgedefault') || 'undirected';
-  if (edgeDefault !== 'directed' && edgeDefault !== 'undirected') fail(`edgedefault="${edgeDefault}" is neither "directed" nor "undirected"`, graphs[0]);
+  if (edgeDefault !== 'directed' && edgeDefault !== 'undirected') fail(`edgedefault=${quoted(edgeDefault)} is neither "directed" nor "undirected"`, graphs[0]);
 
   const weightKeys = new Map<string, Element>();
   for (const key of Array.from(document.getElementsByTagName('key'))) {
@@ -82,11 +83,11 @@ function checkGraphml(document: Document, file: string): void {
   for (const key of weightKeys.values()) {
     const fallback = key.getElementsByTagName('default')[0];
     const problem = fallback && weightTextProblem(fallback.textContent?.trim() ?? '');
-    if (problem) fail(`the default of key "${key.getAttribute('id')}": ${problem}`, fallback);
+    if (problem) fail(`the default of key ${quoted(key.getAttribute('id') ?? '')}: ${problem}`, fallback);
   }
   for (const edge of Array.from(document.getElementsByTagName('edge'))) {
     const directed = edge.getAttribute('directed');
-    if (directed && directed !== 'true' && directed !== 'false') fail(`${describeEdge(edge)}: directed="${directed}" is neither "true" nor "false"`, edge);
+    if (directed && directed !== 'true' && directed !== 'false') fail(`${describeEdge(edge)}: directed=${quoted(directed)} is neither "true" nor "false"`, edge);
     for (const data of Array.from(edge.getElementsByTagName('data'))) {
       if (!weightKeys.has(data.getAttribute('key') ?? '')) continue;
       const problem = weightTextProblem(data.textContent?.trim() ?? '');

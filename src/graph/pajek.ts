@@ -2,7 +2,7 @@ import { FormatError } from '../errors.js';
 import { CsrBuilder } from './csr-builder.js';
 import { assertNotEmpty } from './csr.js';
 import type { GraphReadOptions, LoadedGraph } from './loaded-graph.js';
-import { quoted, weightTextProblem } from './weights.js';
+import { quoted, shortened, weightTextProblem } from './weights.js';
 
 /** More vertices than 32-bit indices can address are refused before anything is allocated. */
 const MAX_VERTICES = 2 ** 31 - 1;
@@ -57,7 +57,7 @@ export function parsePajek(text: string, file: string, options: GraphReadOptions
     // (a self-loop is dropped, and counted, once).
     if (bothWays && links.undirected[k] && u !== v) builder.addEdge(v, u, links.weight[k]);
   }
-  const { csr, report } = builder.build();
+  const { csr, report } = builder.build(file);
   assertNotEmpty(csr, file);
   return { csr, report: { ...report, file, format: 'pajek' } };
 }
@@ -130,13 +130,13 @@ class PajekReader {
     const [keyword, ...rest] = text.slice(1).split(/\s+/);
     const name = keyword.toLowerCase();
     if (OTHER_FILE_KINDS.has(name)) {
-      this.fail(`*${keyword}: this is a Pajek ${name} file, not a network (*Vertices, *Arcs, *Edges)`);
+      this.fail(`*${shortened(keyword, 40)}: this is a Pajek ${name} file, not a network (*Vertices, *Arcs, *Edges)`);
     }
     if (name === 'network') return; // a title line
-    if (!SECTIONS.has(name)) this.fail(`unknown section *${keyword} (a network has *Vertices, *Arcs, *Edges, *Arcslist, *Edgeslist, *Matrix)`);
+    if (!SECTIONS.has(name)) this.fail(`unknown section *${shortened(keyword, 40)} (a network has *Vertices, *Arcs, *Edges, *Arcslist, *Edgeslist, *Matrix)`);
     this.endMatrix();
     if (name === 'vertices') return this.vertices(rest);
-    if (this.vertexCount < 0) this.fail(`*${keyword} before *Vertices: a Pajek network starts with *Vertices N`);
+    if (this.vertexCount < 0) this.fail(`*${shortened(keyword, 40)} before *Vertices: a Pajek network starts with *Vertices N`);
     // "*Arcs :2 "likes"" names a relation of a multi-relational network: relations are merged.
     if (rest.length > 0 && !rest[0].startsWith(':')) this.fail(`unexpected ${quoted(rest.join(' '))} after *${keyword}`);
     this.section = name as Section;
@@ -154,7 +154,7 @@ class PajekReader {
       this.fail(`*Vertices must be followed by the vertex count (and, for a two-mode network, the first mode's), found ${quoted(rest.join(' '))}`);
     }
     const count = Number(rest[0]);
-    if (count > MAX_VERTICES) this.fail(`*Vertices ${rest[0]}: more than ${MAX_VERTICES} vertices`);
+    if (count > MAX_VERTICES) this.fail(`*Vertices ${shortened(rest[0], 40)}: more than ${MAX_VERTICES} vertices`);
     this.vertexCount = count;
     this.labels = new Array<string | undefined>(count).fill(undefined);
     this.section = 'vertices';
@@ -241,7 +241,7 @@ class PajekReader {
   private vertexNumber(text: string, hint = ''): number {
     if (!isCount(text)) this.fail(`vertex ${quoted(text)} is not a vertex number${hint}`);
     const number = Number(text);
-    if (number < 1 || number > this.vertexCount) this.fail(`vertex ${text} is outside 1..${this.vertexCount}${hint}`);
+    if (number < 1 || number > this.vertexCount) this.fail(`vertex ${shortened(text, 40)} is outside 1..${this.vertexCount}${hint}`);
     return number - 1;
   }
 }

@@ -88,20 +88,20 @@ function readCsr(bytes: Uint8Array, file: string, options: ReadGraphOptions): Lo
   if (options.directed === true && !csr.directed) {
     throw new FormatError(file, undefined, 'is undirected, and a .csr file keeps no direction for its edges (each is stored both ways); --directed cannot be honoured');
   }
-  if (options.directed === false && csr.directed) ({ csr, report } = undirectedCopy(csr));
+  if (options.directed === false && csr.directed) ({ csr, report } = undirectedCopy(csr, file));
   if (options.ignoreWeights && csr.weights) csr = { ...csr, weights: undefined };
   return { csr, report: { ...report, file, format: 'csr' } };
 }
 
 /** A directed Csr read as undirected: each arc an edge, the two arcs of a pair merged (weights added). */
-function undirectedCopy(csr: Csr): { csr: Csr; report: { selfLoops: number; duplicates: number } } {
+function undirectedCopy(csr: Csr, file: string): { csr: Csr; report: { selfLoops: number; duplicates: number } } {
   const builder = new CsrBuilder(false);
   if (csr.weights) builder.enableWeights();
   for (const key of csr.nodeKeys) builder.node(key);
   for (let u = 0; u < csr.n; u++) {
     for (let e = csr.rowPtr[u]; e < csr.rowPtr[u + 1]; e++) builder.addEdge(u, csr.colIdx[e], csr.weights ? csr.weights[e] : 1);
   }
-  return builder.build();
+  return builder.build(file);
 }
 
 function startsWithBom(bytes: Uint8Array): boolean {

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import type { Pcg32 } from '../random.js';
 import { logDensity, type DensityDescriptor } from '../engines/mix-kernels.js';
+import { decimalNumber, quoted } from '../graph/weights.js';
+import { scaledToUnitMax } from '../stats/scale.js';
 
 /**
  * Delay laws of a continuous-time mix (Danezis, PET 2004): the density f of the time a
@@ -262,9 +264,14 @@ export function paretoDelay(alpha: number, xm: number): DelayLaw {
   };
 }
 
+/** The largest finite float32: the mix kernels hold a histogram's densities as float32. */
+const MAX_FLOAT32 = 3.4028234663852886e38;
+
 /**
  * Piecewise-constant delay density: bin b covers [edges[b], edges[b+1]) and holds
- * probability mass[b] (normalized here). h(f) = −Σ p_b log2(p_b / w_b), exactly.
+ * probability mass[b] (normalized here, after a power-of-two scaling, so that counts of
+ * 1e308 or 5e-324 normalise exactly). h(f) = −Σ p_b (log2 p_b − log2 w_b), exactly; bins so
+ * narrow that their density passes float32 (what the mix kernels hold) are refused.
  */
 export function histogramDelay(edges: ArrayLike<number>, mass: ArrayLike<number>, source = 'hist'): DelayLaw {
   const B = mass.length;
@@ -274,12 +281,19 @@ export function histogramDelay(edges: ArrayLike<number>, mass: ArrayLike<number>
   for (let b = 0; b < B; b++) {
     if (!(e[b + 1] > e[b])) throw new ParameterError(`${source}: histogram edges must increase, got ${e[b]} then ${e[b + 1]}`);
     if (!(mass[b] >= 0) || !Number.isFinite(mass[b])) throw new ParameterError(`${source}: histogram counts must be finite and >= 0`);
-    total += mass[b];
+    if (!Number.isFinite(e[b + 1] - e[b])) throw new ParameterError(`${source}: the histogram's bin [${e[b]}, ${e[b + 1]}) is wider than float64 can hold; give the delays in a larger unit`);
   }
   if (!(e[0] >= 0)) throw new ParameterError(`${source}: delays must be >= 0, the first bin starts at ${e[0]}`);
+  const scaled = scaledToUnitMax(mass);
+  for (let b = 0; b < B; b++) total += scaled[b];
   if (!(total > 0)) throw new ParameterError(`${source}: the histogram has no mass (every count is 0)`);
-  const p = Float64Array.from(mass, (v) => v / total);
+  const p = Float64Array.from(scaled, (v) => v / total);
   const density = Float64Array.from(p, (v, b) => v / (e[b + 1] - e[b]));
+  for (let b = 0; b < B; b++) {
+    if (density[b] > MAX_FLOAT32) {
+      throw new ParameterError(`${source}: the histogram's bin [${e[b]}, ${e[b + 1]}) is so narrow that its density (${density[b].toPrecision(4)}) passes float32's range; give the delays in a smaller unit`);
+    }
+  }
   const cumulative = new Float64Array(B + 1);
   let mean = 0;
   let entropyNats = 0;
@@ -287,8 +301,8 @@ export function histogramDelay(edges: ArrayLike<number>, mass: ArrayLike<number>
   for (let b = 0; b < B; b++) {
     cumulative[b + 1] = cumulative[b] + p[b];
     collision += p[b] * density[b];
-    mean += (p[b] * (e[b] + e[b + 1])) / 2;
-    if (p[b] > 0) entropyNats -= p[b] * Math.log(density[b]);
+    mean += (p[b] * e[b]) / 2 + (p[b] * e[b + 1]) / 2;
+    if (p[b] > 0) entropyNats -= p[b] * (Math.log(p[b]) - Math.log(e[b + 1] - e[b]));
   }
   cumulative[B] = 1;
   const descriptor: DensityDescriptor = { kind: 'table', params: [0, 0, 0, 0], table: { edges: e, density } };
@@ -353,13 +367,13 @@ export function histogramFromText(text: string, file: string): DelayLaw {
     if (cells.length > 2) throw new FormatError(file, index + 1, `expected "value count" or one sample per line, got ${cells.length} columns`);
     if (columns === 0) columns = cells.length;
     else if (cells.length !== columns) throw new FormatError(file, index + 1, `mixed column counts (${columns} before, ${cells.length} here)`);
-    const value = Number(cells[0]);
-    if (cells[0] === '' || !Number.isFinite(value)) throw new FormatError(file, index + 1, `not a number: "${cells[0]}"`);
+    const value = decimalNumber(cells[0]);
+    if (cells[0] === '' || !Number.isFinite(value)) throw new FormatError(file, index + 1, `not a decimal number: ${quoted(cells[0])}`);
     if (value < 0) throw new FormatError(file, index + 1, `delays must be >= 0, got ${value}`);
     let count = 1;
     if (columns === 2) {
-      count = Number(cells[1]);
-      if (!Number.isFinite(count) || count < 0) throw new FormatError(file, index + 1, `count must be a finite number >= 0, got "${cells[1]}"`);
+      count = decimalNumber(cells[1]);
+      if (!Number.isFinite(count) || count < 0) throw new FormatError(file, index + 1, `count must be a finite decimal number >= 0, got ${quoted(cells[1])}`);
     }
     values.push(value);
     counts.push(count);
@@ -464,7 +478,7 @@ export async function parseDelay(spec: string): Promise<DelayLaw> {
   try {
     content = await readFile(file, 'utf8');
   } catch (error) {
-    throw new InputError(`${file}: cannot read the delay histogram (${(error as Error).message})`);
+    throw new InputError(`${file}: cannot read the delay histogram (${(error as Error).message})`, { cause: error });
   }
   return histogramFromText(content, file);
 }

@@ -1,4 +1,5 @@
 import type { AdversaryResult } from '../analyses/adversary.js';
+import { count } from './count.js';
 import { lineChart } from './svg.js';
 
 /** Writers for the adversary analysis: table, CSV (one row per g and hop), JSON, SVG. */
@@ -28,7 +29,7 @@ export function adversaryTable(results: AdversaryResult[]): string {
   const out: string[] = [];
   for (const result of results) {
     out.push(
-      `graph: ${result.graph.nodes} honest nodes, ${result.graph.edges} edges; walk: ${result.walk}, ${result.hops} hops; ${result.walkers} walkers (seed ${result.seed}); backend: ${result.backend}; optimal ${result.optimal.toFixed(4)} bits`,
+      `graph: ${count(result.graph.nodes, 'honest node')}, ${count(result.graph.edges, 'edge')}; walk: ${result.walk}, ${result.hops} hops; ${result.walkers} walkers (seed ${result.seed}); backend: ${result.backend}; optimal ${result.optimal.toFixed(4)} bits`,
       '',
       `${'g'.padStart(8)}  ${'sybils'.padStart(8)}  ${'H(I|O)'.padStart(8)}  ${'95% CI'.padStart(17)}  ${'P(seen)'.padStart(8)}`,
     );
@@ -107,7 +108,7 @@ export function hioVsAttackEdgesSvg(results: AdversaryResult[]): string {
       ...withG.map((r, k) => ({ name: r.walk, x: r.rows.map((row) => row.attackEdges!), y: r.rows.map((row) => row.HIO), color: COLORS[k % COLORS.length] })),
       {
         name: `optimal (${results[0].optimal.toFixed(2)})`,
-        x: [Math.min(...withG[0].rows.map((row) => row.attackEdges!)), Math.max(...withG[0].rows.map((row) => row.attackEdges!))],
+        x: [withG[0].rows.reduce((low, row) => Math.min(low, row.attackEdges!), Infinity), withG[0].rows.reduce((high, row) => Math.max(high, row.attackEdges!), -Infinity)],
         y: [results[0].optimal, results[0].optimal],
         color: '#555',
         dashed: true,

@@ -1,5 +1,6 @@
 import type { HopStatistics, InitiatorEntropyResult } from '../analyses/initiator-entropy.js';
 import { adapterName } from '../engines/webgpu/device.js';
+import { count } from './count.js';
 import { lineChart } from './svg.js';
 
 /**
@@ -147,7 +148,7 @@ export function entropyTable(result: InitiatorEntropyResult, options: EntropyRep
   const line = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c])).join('  ');
   const g = result.graph;
   const header = [
-    `graph: ${g.nodes} nodes, ${g.edges} ${g.directed ? 'arcs (directed)' : 'edges'}; walk: ${result.walk}${result.lazy ? ' (lazy)' : ''}; backend: ${result.backend}${result.adapter ? ` on ${adapterName(result.adapter)}` : ''}`,
+    `graph: ${count(g.nodes, 'node')}, ${g.directed ? `${count(g.edges, 'arc')} (directed)` : count(g.edges, 'edge')}; walk: ${result.walk}${result.lazy ? ' (lazy)' : ''}; backend: ${result.backend}${result.adapter ? ` on ${adapterName(result.adapter)}` : ''}`,
     `terminals: ${result.terminals} (${result.terminalSelection}${result.seed !== undefined ? `, seed ${result.seed}` : ''}); optimal: ${result.optimal.toFixed(4)} bits; entropies in bits`,
   ];
   const rounds = result.rounds

@@ -28,7 +28,7 @@ function csv(header: readonly string[], rows: (number | string | boolean | null 
 }
 
 function table(head: string[], rows: string[][]): string {
-  const widths = head.map((title, c) => Math.max(title.length, ...rows.map((r) => r[c].length)));
+  const widths = head.map((title, c) => rows.reduce((width, r) => Math.max(width, r[c].length), title.length));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
 }

@@ -90,7 +90,7 @@ function delayOf(spec: string): DelayLaw | undefined {
   try {
     return parseDelaySync(spec);
   } catch (error) {
-    throw new ParameterError(`delay "${spec}": ${(error as Error).message}`);
+    throw new ParameterError(`delay "${spec}": ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -110,6 +110,18 @@ describe('what the entropy command says it averaged', () => {
     expect(json.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^mh walk on a directed graph/), 'terminals reached by no walk of that length are left out of the statistics: hops 1-3: 1']));
   });
 
+  it('counts of one are singular: "1 edge", "1 arc", not "1 edges"', async () => {
+    const pair = join(dir, 'pair.txt');
+    writeFileSync(pair, 'a b\n');
+    const run = await anonscope('entropy', pair, '--hops', '1', '--backend', 'cpu');
+    expect(run.stdout).toMatch(/^graph: 2 nodes, 1 edge; walk: simple;/);
+    expect(run.stderr).toMatch(/^loaded .*pair\.txt \(edgelist\): 2 nodes, 1 edge \(undirected\); 0 self-loops dropped, 0 duplicate edges merged; 1 weakly connected component \(largest 2\)$/m);
+    const directedPair = await anonscope('entropy', pair, '--hops', '1', '--backend', 'cpu', '--directed', '--quiet');
+    expect(directedPair.stdout).toMatch(/^graph: 2 nodes, 1 arc \(directed\); walk: simple;/);
+    const converted = await anonscope('convert', pair, join(dir, 'pair.csr'));
+    expect(converted.stderr).toMatch(/^wrote .*pair\.csr: 2 nodes, 1 edge, /m);
+  });
+
   it('adversary --two-hop shows its rows in the table', async () => {
     const run = await anonscope('adversary', KARATE, '--two-hop', '1,3', '--hops', '4', '--attack-edges', '2', '--walkers', '500', '--backend', 'cpu', '--quiet');
     expect(run.code, run.stderr).toBe(0);

@@ -152,6 +152,15 @@ describe('binary CSR format', () => {
       expect((error as FormatError).message).toMatch(message);
     });
 
+    it('an undirected .csr whose arcs are not symmetric (it loaded as "0.5 edges"), or whose two arcs weigh differently', () => {
+      const oneWay = { ...csrFromEdges([['a', 'b'], ['b', 'c'], ['c', 'b']], true), directed: false };
+      expect(() => decodeCsr(encodeCsr(oneWay), 'bad.csr')).toThrow(new FormatError('bad.csr', undefined, 'marked undirected, but the arc "a" -> "b" has no reverse (an undirected .csr stores every edge both ways)'));
+      const uneven = { ...csrFromEdges([['a', 'b', 2], ['b', 'a', 3]], true), directed: false };
+      expect(() => decodeCsr(encodeCsr(uneven), 'bad.csr')).toThrow('bad.csr: marked undirected, but the arc "a" -> "b" weighs 2 and its reverse 3');
+      const symmetric = { ...csrFromEdges([['a', 'b', 2], ['b', 'a', 2], ['b', 'c'], ['c', 'b']], true), directed: false };
+      expect(decodeCsr(encodeCsr(symmetric), 'good.csr').directed).toBe(false);
+    });
+
     it('through loadGraphFile too, naming the path', async () => {
       const path = join(dir, 'corrupt.csr');
       writeFileSync(path, patched(good.length - 1, [good[good.length - 1] ^ 1]));

@@ -114,8 +114,8 @@ describe('the reader by extension', () => {
   }
 
   it('an extension that names a reader sends content nobody recognises to that reader, which names the problem', async () => {
-    expect((await failure('g.gexf', 'x y\n')).message).toMatch(/^g\.gexf: not a valid GEXF file/);
-    expect((await failure('g.graphml', 'x y\n')).message).toMatch(/^g\.graphml: not a GraphML file/);
+    expect((await failure('g.gexf', 'x y\n')).message).toMatch(/^g\.gexf:1: not well-formed XML: text before the root element/);
+    expect((await failure('g.graphml', 'x y\n')).message).toMatch(/^g\.graphml:1: not well-formed XML: text before the root element/);
     expect((await failure('g.json', 'x y\n')).message).toMatch(/^g\.json(:1)?: not valid JSON/);
     expect((await failure('g.csr', 'x y\n')).message).toMatch(/^g\.csr: not an anonscope binary CSR file/);
   });

@@ -99,7 +99,7 @@ describe('anonscope mix', () => {
     writeFileSync(badHist, '1 2\nx 1\n');
     const error = await run(mixCommand, '--rate', '1', '--delay', `hist:${badHist}`).catch((e) => e);
     expect(error).toBeInstanceOf(FormatError);
-    expect(error.message).toMatch(/bad-hist\.txt:2: not a number/);
+    expect(error.message).toMatch(/bad-hist\.txt:2: not a decimal number/);
     expect(exitCodeOf(error)).toBe(2);
     expect((await run(mixCommand, '--help')).stdout).toBe(MIX_HELP);
   });

@@ -145,11 +145,14 @@ describe('histogram delays', () => {
 
   it('refuses bad files with a FormatError naming the line', () => {
     const cases: [string, RegExp][] = [
-      ['1 2\nx 3\n', /h\.txt:2: not a number/],
+      ['1 2\nx 3\n', /h\.txt:2: not a decimal number: "x"/],
+      ['1 2\n0x10 3\n', /h\.txt:2: not a decimal number: "0x10"/],
+      ['1 2\n3 Infinity\n', /h\.txt:2: count must be a finite decimal number >= 0, got "Infinity"/],
+      [`1 ${'9'.repeat(100_000)}x\n`, new RegExp(`h\\.txt:1: count must be a finite decimal number >= 0, got "${'9'.repeat(40)}…"$`)],
       ['1 2\n3\n', /h\.txt:2: mixed column counts/],
       ['1 2 3\n', /h\.txt:1: expected "value count"/],
       ['-1 2\n', /h\.txt:1: delays must be >= 0/],
-      ['1 -2\n', /h\.txt:1: count must be a finite number >= 0/],
+      ['1 -2\n', /h\.txt:1: count must be a finite decimal number >= 0/],
       ['1 0\n2 0\n', /every count is 0/],
       ['# nothing\n', /no delay values/],
       ['5\n5\n', /two distinct samples/],

@@ -71,7 +71,7 @@ export class BrowserBackend implements Backend {
       await page.waitForFunction(() => window.anonscopeReady === true, { timeout: 30_000 });
       const setup: PageSetup = { backend: options.backend ?? 'webgpu', gpujsMode: options.gpujsMode, limits: options.limits };
       backend.info = await page.evaluate((s) => window.anonscopeInit(s), setup).catch((error: Error) => {
-        throw new DeviceError(`anonscope/browser: in the browser: ${error.message}`);
+        throw new DeviceError(`anonscope/browser: in the browser: ${error.message}`, { cause: error });
       });
       const adapter = backend.info.adapter;
       if (options.requireHardware && adapter && isSoftwareAdapter(adapter)) {
@@ -91,7 +91,7 @@ export class BrowserBackend implements Backend {
     for (const [name, view] of arrays) this.server.set(`/jobs/${id}/${name}`, { type: 'application/octet-stream', body: bytes(view) });
     try {
       return await inPage(id).catch((error: Error) => {
-        throw new DeviceError(`anonscope/browser: in the browser: ${error.message.replace(/^Error: /, '')}`);
+        throw new DeviceError(`anonscope/browser: in the browser: ${error.message.replace(/^Error: /, '')}`, { cause: error });
       });
     } finally {
       for (const [name] of arrays) this.server.delete(`/jobs/${id}/${name}`);
@@ -173,7 +173,7 @@ export class BrowserBackend implements Backend {
    */
   async evaluate<A, T>(inPage: (arg: A) => T | Promise<T>, arg: A): Promise<T> {
     return (this.page.evaluate(inPage as never, arg as never) as Promise<T>).catch((error: Error) => {
-      throw new DeviceError(`anonscope/browser: in the browser: ${error.message.replace(/^Error: /, '')}`);
+      throw new DeviceError(`anonscope/browser: in the browser: ${error.message.replace(/^Error: /, '')}`, { cause: error });
     });
   }
 

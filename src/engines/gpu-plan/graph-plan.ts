@@ -199,7 +199,7 @@ function finish(n: number, batch: number, slabs: Slab[], tiles: Tile[]): Plan {
     chunkBase.push(total);
     total += c;
   }
-  const maxSegments = Math.max(0, ...tiles.map((t) => t.segments.length / 2));
+  const maxSegments = tiles.reduce((most, t) => Math.max(most, t.segments.length / 2), 0);
   return { n, batch, slabs, tiles, chunks, chunkBase, totalChunks: total, maxSegments };
 }
 

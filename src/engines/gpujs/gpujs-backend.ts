@@ -202,7 +202,7 @@ export class GpuJsBackend implements Backend {
     try {
       this.gpu = new GPU({ mode: options.mode ?? 'gpu' } as ConstructorParameters<typeof GPU>[0]);
     } catch (error) {
-      throw new DeviceError(`anonscope/gpujs: gpu.js mode "${options.mode}" is not available here: ${(error as Error).message}`);
+      throw new DeviceError(`anonscope/gpujs: gpu.js mode "${options.mode}" is not available here: ${(error as Error).message}`, { cause: error });
     }
     this.info = { name: 'gpujs', precision: 'float32', runtime: `${options.runtime ?? 'node'} ${this.mode}` };
   }
