@@ -4,12 +4,15 @@ import { loadGraphFile } from '../../src/graph/load-file.js';
 import { transitionMatrix } from '../../src/walks/index.js';
 import { expectSameAsReference } from '../helpers/compare.js';
 import { dataset, datasetsSkipReason, haveDatasets } from '../helpers/datasets.js';
+import { expectDenseAnswer } from '../helpers/dense-reference.js';
 import { powerLawGraph, randomGraph } from '../helpers/graphs.js';
 
 /** Both are float64; only the order of additions differs. */
 const TOLERANCE = 1e-9;
+/** The default float32 storage (float64 sums). */
+const FLOAT32_TOLERANCE = 1e-4;
 
-describe('cpu-parallel backend (worker threads) equals the float64 reference', () => {
+describe('cpu-parallel backend (worker threads), float64, equals the float64 reference', () => {
   it('splits rows into ranges of about equal work that cover every row once', () => {
     const walk = transitionMatrix(powerLawGraph(5000, 3, 2000, 1), 'simple');
     const ranges = balancedRowRanges(walk, 3);
@@ -23,7 +26,7 @@ describe('cpu-parallel backend (worker threads) equals the float64 reference', (
 
   for (const threads of [1, 2, 3]) {
     it(`${threads} thread${threads > 1 ? 's' : ''}: both walks, a prior, batches that do not divide the terminals`, async () => {
-      const backend = new ParallelCpuBackend({ threads, batch: 8 });
+      const backend = new ParallelCpuBackend({ threads, batch: 8, precision: 'float64', order: threads === 2 ? 'input' : 'degree' });
       const csr = randomGraph(3000, 12_000, 51 + threads, { weighted: true });
       await expectSameAsReference(backend, csr, { hops: 7, terminals: 21, seed: threads }, TOLERANCE);
       await expectSameAsReference(backend, csr, { walk: 'mh', lazy: true, hops: 5, terminals: 9 }, TOLERANCE);
@@ -33,14 +36,8 @@ describe('cpu-parallel backend (worker threads) equals the float64 reference', (
     });
   }
 
-  it('float32 storage (float64 sums) stays within the float32 tolerance of 1e-4 bits', async () => {
-    const backend = new ParallelCpuBackend({ threads: 2, precision: 'float32' });
-    expect(backend.info.precision).toBe('float32');
-    await expectSameAsReference(backend, powerLawGraph(8000, 3, 3000, 64), { walk: 'mh', hops: 10, terminals: 40 }, 1e-4);
-  });
-
   it('directed graphs with unreachable terminals, and a hub', async () => {
-    const backend = new ParallelCpuBackend({ threads: 2 });
+    const backend = new ParallelCpuBackend({ threads: 2, precision: 'float64' });
     await expectSameAsReference(backend, randomGraph(600, 1000, 61, { directed: true }), { hops: 6, terminals: 'all' }, TOLERANCE);
     const csr = powerLawGraph(12_000, 2, 11_000, 62);
     await expectSameAsReference(backend, csr, { hops: 4, terminalIds: [csr.nodeKeys[csr.n - 1], '4', '8'] }, TOLERANCE);
@@ -48,7 +45,37 @@ describe('cpu-parallel backend (worker threads) equals the float64 reference', (
 
   it.skipIf(!haveDatasets)(`ego-Facebook, 25 hops of both walks${haveDatasets ? '' : ` (${datasetsSkipReason})`}`, async () => {
     const { csr } = await loadGraphFile(dataset('snap/facebook_combined.txt'));
-    const backend = new ParallelCpuBackend();
+    const backend = new ParallelCpuBackend({ precision: 'float64' });
     for (const walk of ['simple', 'mh'] as const) await expectSameAsReference(backend, csr, { walk, hops: 25, terminals: 40 }, TOLERANCE);
+  });
+});
+
+describe('cpu-parallel default (float32 storage, batches of 16, nodes by degree) within 1e-4 bits', () => {
+  it('is float32, 16 terminals a batch; float64 takes 8', () => {
+    expect(new ParallelCpuBackend().info.precision).toBe('float32');
+    expect(new ParallelCpuBackend()['batch']).toBe(16);
+    expect(new ParallelCpuBackend({ precision: 'float64' })['batch']).toBe(8);
+  });
+
+  it('the dense float64 answer: 40 terminals as batches of 16, 16, 8, a prior, both walks, both orders', async () => {
+    const csr = powerLawGraph(120, 2, 60, 71);
+    const prior = new Map(csr.nodeKeys.map((key, i) => [key, i % 4 === 0 ? 0 : 1 + (i % 3)]));
+    for (const order of ['degree', 'input'] as const) {
+      const backend = new ParallelCpuBackend({ threads: 2, order });
+      await expectDenseAnswer(backend, csr, { hops: 12, terminals: 40, seed: 3 }, FLOAT32_TOLERANCE);
+      await expectDenseAnswer(backend, csr, { walk: 'mh', lazy: true, hops: 6, terminals: 40, seed: 4, prior }, FLOAT32_TOLERANCE);
+    }
+  });
+
+  it('a directed graph with unreachable terminals, 100 hops (columns renormalised as they shrink)', async () => {
+    const backend = new ParallelCpuBackend({ threads: 3 });
+    await expectDenseAnswer(backend, randomGraph(90, 160, 72, { directed: true }), { hops: 100 }, FLOAT32_TOLERANCE);
+  });
+
+  it('a power-law graph of 8000 nodes, 40 terminals, both walks, against the float64 reference', async () => {
+    const backend = new ParallelCpuBackend({ threads: 2 });
+    const csr = powerLawGraph(8000, 3, 3000, 64);
+    await expectSameAsReference(backend, csr, { walk: 'mh', hops: 10, terminals: 40 }, FLOAT32_TOLERANCE);
+    await expectSameAsReference(backend, csr, { hops: 25, terminals: 20, seed: 2 }, FLOAT32_TOLERANCE);
   });
 });
