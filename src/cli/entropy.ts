@@ -51,11 +51,14 @@ ${GRAPH_HELP}
 
 Compute and output:
   --backend B          ${BACKEND_NAMES.join(' | ')} [auto]
-                       cpu: float64 reference, one core; cpu-parallel: float64 on
-                       every core (worker threads); webgpu: WGSL kernels (float32);
+                       cpu: float64 reference, one core; cpu-parallel: every core
+                       (worker threads), float32 (float64 sums; --precision float64
+                       for float64 throughout); webgpu: WGSL kernels (float32);
                        gpujs: gpu.js kernels (float32); auto: webgpu on a hardware
                        adapter, else gpujs in a GPU mode, else cpu-parallel (says why)
   --threads N          cpu-parallel only: worker threads [every core]
+  --precision P        cpu-parallel only: float32 | float64, storage of P and of the
+                       walk columns (sums are float64 either way) [float32]
   --runtime R          ${RUNTIMES.join(' | ')} [auto]: webgpu runs in Node (Dawn) where it
                        has an adapter, else in headless Chromium; browser runs webgpu or
                        gpujs in headless Chromium
@@ -93,6 +96,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
       'require-hardware': { type: 'boolean', default: false },
       'gpujs-mode': { type: 'string' },
       threads: { type: 'string' },
+      precision: { type: 'string' },
       'per-terminal': { type: 'boolean', default: false },
       'cdf-hop': { type: 'string' },
     },
@@ -112,6 +116,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   const runtime = choiceOption('runtime', values.runtime, RUNTIMES);
   const gpujsMode = values['gpujs-mode'] === undefined ? undefined : choiceOption('gpujs-mode', values['gpujs-mode'], GPUJS_MODES);
   const threads = values.threads === undefined ? undefined : integerOption('threads', values.threads, 1, 1024);
+  const precision = values.precision === undefined ? undefined : choiceOption('precision', values.precision, ['float32', 'float64'] as const);
   const hops = values.hops === undefined ? DEFAULT_HOPS : integerOption('hops', values.hops, 1, 100_000);
   const terminals =
     values.terminals === undefined || values.terminals === 'all'
@@ -129,7 +134,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
 
   const csr = await loadGraphForCommand(positionals[0], values, log);
   checkTerminals(csr, terminals, terminalIds);
-  const backend = await createBackend(backendName, { runtime, gpujsMode, threads, requireHardware: values['require-hardware'], log });
+  const backend = await createBackend(backendName, { runtime, gpujsMode, threads, precision, requireHardware: values['require-hardware'], log });
   const progress = createProgress('entropy', process.stderr, values.quiet);
   let result;
   try {
