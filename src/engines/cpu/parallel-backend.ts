@@ -24,8 +24,9 @@ import { roundEntropiesReference } from './cpu-backend.js';
  * once. The hop is bound by the latency of the gathers x[colIdx[e]], so by default:
  * - the blocks and P's values are float32 (sums in float64): half the bytes of float64;
  * - B = 16 terminals a batch, so a gathered row is one 64-byte cache line and the x block
- *   (64 MB for 1M nodes) stays nearer the caches and the TLB: measured 2× the terminals per
- *   second of B = 32 on a 1M-node graph; larger jobs run as batches in sequence;
+ *   (64 MB for 1M nodes) stays nearer the caches and the TLB (a native pull step measured
+ *   2× the terminals per second of B = 32 there; this one about the same per terminal at
+ *   B = 8, 16 and 32, on a loaded machine); larger jobs run as batches in sequence;
  * - the nodes are numbered by decreasing degree (src/walks/reorder.ts), so the rows most
  *   gathers read, the hubs', sit together in the caches; the relabelling changes nothing
  *   but the order of additions.
