@@ -1,114 +1,132 @@
 /**
- * `npm run bench`: the SpMM benchmark. Generates a seeded R-MAT graph, times the pull step
- * (x ← P x over n × B) on each backend and scipy.sparse in the same run, prints a table and
- * writes JSON to harness/results/. Usage: node dist/bench.js [--nodes N] [--edges M]
- * [--batch B] [--hops H] [--seed S] [--backends a,b] [--out DIR] [--label NAME]
+ * `npm run bench`: the job a user runs, end to end, against the scripts it replaces.
+ * Generates a seeded Chung-Lu graph (power law, shuffled ids: no locality), writes it as an
+ * edge list, then times three processes from start to exit on the same file and terminals:
+ * `anonscope entropy FILE --terminals T --hops L --seed S` (default backend), and
+ * harness/bench/scipy_entropy.py in float32 and in float64. Prints the table with the
+ * ratios and the largest entropy difference to the float64 script, and writes JSON to
+ * harness/results/. Usage: node dist/bench.js [--nodes N] [--edges M] [--exponent G]
+ * [--terminals T] [--hops L] [--seed S] [--out DIR] [--label NAME] [--keep]
  */
-import { writeFileSync } from 'node:fs';
-import { cpus, hostname, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, hostname, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generatedToCsr, rmat } from '../../src/graph/generators.js';
-import { edgeCount } from '../../src/graph/csr.js';
-import {
-  benchBrowser,
-  benchCpuParallel,
-  benchCpuReference,
-  benchScipy,
-  ensureDir,
-  terminalsFor,
-  walkOf,
-  type SpmmRow,
-} from './spmm.js';
-
-const ALL = ['cpu', 'cpu-parallel', 'cpu-parallel-f32', 'scipy', 'webgpu', 'gpujs'];
+import { chungLu, writeEdgeList } from '../../src/graph/generators.js';
 
 const { values } = parseArgs({
   options: {
     nodes: { type: 'string', default: '1000000' },
     edges: { type: 'string', default: '10000000' },
-    batch: { type: 'string', default: '32' },
-    hops: { type: 'string', default: '3' },
+    exponent: { type: 'string', default: '2.5' },
+    terminals: { type: 'string', default: '32' },
+    hops: { type: 'string', default: '25' },
     seed: { type: 'string', default: '1' },
-    backends: { type: 'string', default: ALL.join(',') },
     out: { type: 'string', default: 'harness/results' },
     label: { type: 'string', default: hostname() },
+    keep: { type: 'boolean', default: false },
   },
 });
-const nodes = Number(values.nodes);
-const edges = Number(values.edges);
-const B = Number(values.batch);
-const hops = Number(values.hops);
-const seed = Number(values.seed);
-const wanted = new Set(values.backends.split(','));
-for (const name of wanted) if (!ALL.includes(name)) throw new Error(`bench: unknown backend ${name} (known: ${ALL.join(', ')})`);
+const [nodes, edges, exponent, terminalCount, hops, seed] = ['nodes', 'edges', 'exponent', 'terminals', 'hops', 'seed'].map((name) => {
+  const value = Number(values[name as keyof typeof values]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`bench: --${name} must be a positive number, got ${values[name as keyof typeof values]}`);
+  return value;
+});
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import scipy.sparse'], { stdio: 'ignore' }).status === 0);
+if (!python) throw new Error('bench: python3 with numpy and scipy is needed (Debian: apt-get install python3-scipy)');
+
+const dir = join(tmpdir(), 'anonscope-bench');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `chung-lu-${nodes}-${edges}-${exponent}-${seed}.txt`);
 let started = performance.now();
-// GTgraph's R-MAT probabilities: power-law skew with under 1% isolated nodes (Graph500's
-// defaults leave about 43% of 1M nodes without edges), as the ingestion benchmark uses.
-const csr = generatedToCsr(rmat(nodes, edges, seed, { a: 0.45, b: 0.15, c: 0.15, d: 0.25 }));
-const walk = walkOf(csr);
-const terminals = terminalsFor(csr, B, seed);
-log(`graph: R-MAT, ${csr.n} nodes, ${edgeCount(csr)} edges, ${walk.rowPtr[walk.n]} nonzeros in P, built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+const graph = chungLu(nodes, edges, seed, { exponent });
+await writeEdgeList(file, graph);
+log(`graph: Chung-Lu (exponent ${exponent}, shuffled ids), ${nodes} nodes, ${graph.src.length} edges, written to ${file} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-const rows: SpmmRow[] = [];
-const run = async (name: string, measure: () => Promise<SpmmRow | { missing: string }> | SpmmRow | { missing: string }) => {
-  if (!wanted.has(name)) return;
-  started = performance.now();
-  try {
-    const row = await measure();
-    if ('missing' in row) log(`${name}: skipped (${row.missing})`);
-    else rows.push(row);
-  } catch (error) {
-    log(`${name}: failed (${(error as Error).message})`);
-  }
-  log(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+/** Wall seconds of a whole process, and its stdout. */
+function timed(command: string, args: string[]): { seconds: number; stdout: string } {
+  const begin = performance.now();
+  const stdout = execFileSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'] });
+  return { seconds: (performance.now() - begin) / 1000, stdout };
+}
+
+const loadBefore = loadavg();
+const anonscopeArgs = ['entropy', file, '--terminals', String(terminalCount), '--hops', String(hops), '--seed', String(seed)];
+// Once as a user runs it (table on stdout), then per-terminal JSON for the comparison.
+const anonscope = timed(process.execPath, [join(root, 'dist', 'cli.js'), ...anonscopeArgs, '--quiet']);
+log(`anonscope: ${anonscope.seconds.toFixed(1)} s`);
+const json = JSON.parse(timed(process.execPath, [join(root, 'dist', 'cli.js'), ...anonscopeArgs, '--quiet', '--format', 'json', '--per-terminal']).stdout);
+const perTerminal: { id: string; shannon: (number | null)[] }[] = json.perTerminal;
+const terminalIds = JSON.stringify(perTerminal.map((t) => Number(t.id)));
+const script = join(root, 'harness', 'bench', 'scipy_entropy.py');
+const scipy = (dtype: string) => {
+  const run = timed(python, [script, file, terminalIds, String(hops), dtype]);
+  log(`scipy ${dtype}: ${run.seconds.toFixed(1)} s`);
+  return { ...run, shannon: JSON.parse(run.stdout).shannon as number[][] };
 };
-await run('scipy', () => benchScipy(walk, B, hops));
-await run('cpu', () => benchCpuReference(walk, B, Math.min(hops, 2)));
-await run('cpu-parallel', () => benchCpuParallel(walk, B, hops, terminals));
-await run('cpu-parallel-f32', () => benchCpuParallel(walk, B, hops, terminals, 'float32'));
-await run('webgpu', () => benchBrowser('webgpu', walk, B, Math.min(hops, 2), terminals));
-await run('gpujs', () => benchBrowser('gpujs', walk, B, Math.min(hops, 2), terminals));
+const scipy32 = scipy('float32');
+const scipy64 = scipy('float64');
+const loadAfter = loadavg();
 
-const scipy = rows.find((r) => r.backend.startsWith('scipy'))?.spmmMsPerHop;
-for (const row of rows) if (scipy && row.spmmMsPerHop) row.speedupVsScipy = scipy / row.spmmMsPerHop;
+/** Largest |H_a − H_b| over terminals and hops, in bits (both undefined counts as equal). */
+function maxDeviation(shannon: (t: number, k: number) => number | null): number {
+  let worst = 0;
+  for (let t = 0; t < hops; t++) {
+    perTerminal.forEach((terminal, k) => {
+      const a = shannon(t, k);
+      const b = terminal.shannon[t];
+      worst = Math.max(worst, a === null || b === null ? (a === b ? 0 : Infinity) : Math.abs(a - b));
+    });
+  }
+  return worst;
+}
+const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
-const fmt = (v: number | undefined, digits = 1) => (v === undefined ? '-' : v.toFixed(digits));
-const header = ['backend', 'precision', 'B', 'spmm ms/hop', 'hop ms (with entropy)', 'GB/s', 'nnz×B /s', 'vs scipy', 'peak RSS MiB'];
-const table = rows.map((r) => [
-  r.backend + (r.adapter ? ` on ${r.adapter}` : ''),
-  r.precision,
-  String(r.batch),
-  fmt(r.spmmMsPerHop),
-  fmt(r.hopMsPerHop),
-  fmt(r.effectiveGBs, 2),
-  r.nnzTerminalsPerSecond === undefined ? '-' : r.nnzTerminalsPerSecond.toExponential(2),
-  r.speedupVsScipy === undefined ? '-' : `${r.speedupVsScipy.toFixed(2)}×`,
-  fmt(r.peakRssMiB, 0),
-]);
+const rows = [
+  { program: `anonscope (${json.backend ?? 'default'} backend)`, command: `node dist/cli.js ${anonscopeArgs.join(' ')}`, seconds: anonscope.seconds, maxDeviationBits: 0 },
+  { program: 'scipy float32 (harness/bench/scipy_entropy.py)', command: `python3 scipy_entropy.py FILE TERMINALS ${hops} float32`, seconds: scipy32.seconds, maxDeviationBits: maxDeviation((t, k) => finite(scipy32.shannon[t][k])) },
+  { program: 'scipy float64 (harness/bench/scipy_entropy.py)', command: `python3 scipy_entropy.py FILE TERMINALS ${hops} float64`, seconds: scipy64.seconds, maxDeviationBits: maxDeviation((t, k) => finite(scipy64.shannon[t][k])) },
+];
+const ratios = { scipy32OverAnonscope: scipy32.seconds / anonscope.seconds, scipy64OverAnonscope: scipy64.seconds / anonscope.seconds };
+const header = ['program', 'wall s', 'scipy32 / this', 'scipy64 / this', 'max |ΔH| vs anonscope, bits'];
+const table = rows.map((r) => [r.program, r.seconds.toFixed(1), (scipy32.seconds / r.seconds).toFixed(2), (scipy64.seconds / r.seconds).toFixed(2), r.maxDeviationBits.toExponential(1)]);
 const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => row[c].length)));
 const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
 process.stdout.write([line(header), ...table.map(line)].join('\n') + '\n');
+process.stdout.write(`anonscope is ${ratios.scipy32OverAnonscope.toFixed(2)}× as fast as scipy float32 and ${ratios.scipy64OverAnonscope.toFixed(2)}× as fast as scipy float64; load ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after\n`);
 
-ensureDir(values.out);
+mkdirSync(values.out, { recursive: true });
 const machine = {
   label: values.label,
-  loadAverage: loadavg()[0],
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
   memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
+  loadAverageBefore: loadBefore,
+  loadAverageAfter: loadAfter,
 };
-const file = join(values.out, `spmm-${values.label}.json`);
+const output = join(values.out, `e2e-${values.label}.json`);
 writeFileSync(
-  file,
+  output,
   JSON.stringify(
-    { date: new Date().toISOString(), machine, graph: { model: 'rmat', nodes: csr.n, edges: edgeCount(csr), nonzeros: walk.rowPtr[walk.n], seed }, batch: B, hops, rows },
+    {
+      date: new Date().toISOString(),
+      machine,
+      graph: { model: 'chung-lu', exponent, shuffledIds: true, nodes, edges: graph.src.length, seed },
+      job: { terminals: perTerminal.length, hops, seed },
+      rows,
+      ...ratios,
+      maxDeviationVsFloat64Bits: rows[2].maxDeviationBits,
+    },
     null,
     2,
   ) + '\n',
 );
-log(`wrote ${file}`);
+log(`wrote ${output}`);
+if (!values.keep) rmSync(file);

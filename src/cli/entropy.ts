@@ -74,11 +74,14 @@ ${GRAPH_HELP}
 
 Compute and output:
   --backend B          ${BACKEND_NAMES.join(' | ')} [auto]
-                       cpu: float64 reference, one core; cpu-parallel: float64 on
-                       every core (worker threads); webgpu: WGSL kernels (float32);
+                       cpu: float64 reference, one core; cpu-parallel: every core
+                       (worker threads), float32 (float64 sums; --precision float64
+                       for float64 throughout); webgpu: WGSL kernels (float32);
                        gpujs: gpu.js kernels (float32); auto: webgpu on a hardware
                        adapter, else gpujs in a GPU mode, else cpu-parallel (says why)
   --threads N          cpu-parallel only: worker threads [every core]
+  --precision P        cpu-parallel only: float32 | float64, storage of P and of the
+                       walk columns (sums are float64 either way) [float32]
   --runtime R          ${RUNTIMES.join(' | ')} [auto]: webgpu runs in Node (Dawn) where it
                        has an adapter, else in headless Chromium; browser runs webgpu or
                        gpujs in headless Chromium
@@ -124,6 +127,7 @@ const ENTROPY_OPTIONS = {
   'require-hardware': { type: 'boolean', default: false },
   'gpujs-mode': { type: 'string' },
   threads: { type: 'string' },
+  precision: { type: 'string' },
   'per-terminal': { type: 'boolean', default: false },
   'cdf-hop': { type: 'string' },
   shard: { type: 'string' },
@@ -187,6 +191,7 @@ interface EngineChoice {
   runtime: (typeof RUNTIMES)[number];
   gpujsMode?: (typeof GPUJS_MODES)[number];
   threads?: number;
+  precision?: 'float32' | 'float64';
   requireHardware: boolean;
 }
 
@@ -239,13 +244,14 @@ function checkpointSettings(values: EntropyValues): CheckpointSettings | undefin
   return { dir: values.checkpoint, resume: values.resume, batchTerminals };
 }
 
-/** --backend (cpu for --guessing under auto), --runtime, --gpujs-mode, --threads, --require-hardware. */
+/** --backend (cpu for --guessing under auto), --runtime, --gpujs-mode, --threads, --precision, --require-hardware. */
 function engineChoice(values: EntropyValues, log: (line: string) => void): EngineChoice {
   return {
     name: guessingBackend(choiceOption('backend', values.backend, BACKEND_NAMES), values.guessing, log),
     runtime: choiceOption('runtime', values.runtime, RUNTIMES),
     gpujsMode: values['gpujs-mode'] === undefined ? undefined : choiceOption('gpujs-mode', values['gpujs-mode'], GPUJS_MODES),
     threads: values.threads === undefined ? undefined : integerOption('threads', values.threads, 1, 1024),
+    precision: values.precision === undefined ? undefined : choiceOption('precision', values.precision, ['float32', 'float64'] as const),
     requireHardware: values['require-hardware'],
   };
 }

@@ -16,6 +16,9 @@ Models:
   rmat      R-MAT / Kronecker power law (Graph500): --edges M [--rmat a,b,c,d] [--directed]
             node ids shuffled; nodes may be left without edges (many, with the default
             skew: about 43% of 1M nodes with 10M edges)
+  chung-lu  Chung-Lu expected-degree power law: --edges M (expected) [--exponent G];
+            P(k) ~ k^-G, heaviest expected degree at the cutoff sqrt(2M); ids shuffled,
+            so no locality (about 0.02% of 1M nodes with 10M edges left without edges)
   ba        Barabasi-Albert preferential attachment: --degree m (edges per new node);
             m(m+1)/2 + (N-m-1)m edges, every degree >= m
   regular   random d-regular graph (Steger-Wormald pairing): --degree d; N*d/2 edges
@@ -25,7 +28,8 @@ Models:
 Options:
   --model M            ${GENERATOR_MODELS.join(' | ')}
   --nodes N            node count
-  --edges M            rmat: edge count
+  --edges M            rmat: edge count; chung-lu: expected edge count
+  --exponent G         chung-lu: exponent of the degree distribution, above 2 [2.5]
   --degree D           ba: edges per new node; regular: the degree
   --k K                ws: each node's ring neighbours (K/2 on each side)
   --beta B             ws: rewiring probability
@@ -44,6 +48,7 @@ function numberOption(name: string, text: string): number {
 
 const MODEL_OPTIONS: Record<(typeof GENERATOR_MODELS)[number], readonly string[]> = {
   rmat: ['edges', 'rmat', 'directed'],
+  'chung-lu': ['edges', 'exponent'],
   ba: ['degree'],
   regular: ['degree'],
   ws: ['k', 'beta'],
@@ -57,6 +62,7 @@ export async function generateCommand(argv: string[]): Promise<void> {
       model: { type: 'string' },
       nodes: { type: 'string' },
       edges: { type: 'string' },
+      exponent: { type: 'string' },
       degree: { type: 'string' },
       k: { type: 'string' },
       beta: { type: 'string' },
@@ -77,12 +83,12 @@ export async function generateCommand(argv: string[]): Promise<void> {
   if (positionals.length !== 1) {
     throw new ParameterError(`generate: expected one output file, got ${positionals.length} (see anonscope generate --help)`);
   }
-  for (const option of ['edges', 'degree', 'k', 'beta', 'rmat', 'directed'] as const) {
+  for (const option of ['edges', 'exponent', 'degree', 'k', 'beta', 'rmat', 'directed'] as const) {
     if (values[option] !== undefined && !MODEL_OPTIONS[model].includes(option)) {
       throw new ParameterError(`generate: --${option} does not apply to model ${model} (it takes ${MODEL_OPTIONS[model].map((o) => `--${o}`).join(', ')})`);
     }
   }
-  const required = { rmat: ['edges'], ba: ['degree'], regular: ['degree'], ws: ['k', 'beta'] }[model] as (keyof typeof values)[];
+  const required = { rmat: ['edges'], 'chung-lu': ['edges'], ba: ['degree'], regular: ['degree'], ws: ['k', 'beta'] }[model] as (keyof typeof values)[];
   for (const option of required) {
     if (values[option] === undefined) throw new ParameterError(`generate: model ${model} needs --${option}`);
   }
@@ -96,6 +102,7 @@ export async function generateCommand(argv: string[]): Promise<void> {
     edges: values.edges === undefined ? undefined : integerOption('edges', values.edges, 1, 2 ** 31 - 1),
     degree: model === 'ws' ? (values.k === undefined ? undefined : integerOption('k', values.k, 2)) : values.degree === undefined ? undefined : integerOption('degree', values.degree, 1),
     beta: values.beta === undefined ? undefined : numberOption('beta', values.beta),
+    exponent: values.exponent === undefined ? undefined : numberOption('exponent', values.exponent),
     directed: values.directed,
   };
   if (values.rmat !== undefined) {

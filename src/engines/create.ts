@@ -36,6 +36,8 @@ export interface CreateBackendOptions {
   gpujsMode?: GpuJsMode;
   /** cpu-parallel only: worker threads (default: every core). */
   threads?: number;
+  /** cpu-parallel only: storage of P and the blocks (default float32; sums are float64). */
+  precision?: 'float32' | 'float64';
   /** Tighter limits than the device's, for tests and experiments. */
   limits?: Partial<PlanLimits>;
   /** Where to say which engine was picked and why others were skipped. */
@@ -126,7 +128,7 @@ function bestBackend(options: CreateBackendOptions, log: (message: string) => vo
         release: (gpujs) => gpujs.dispose(),
       },
     ],
-    () => (availableParallelism() > 1 ? new ParallelCpuBackend({ threads: options.threads }) : new CpuBackend()),
+    () => (availableParallelism() > 1 ? new ParallelCpuBackend({ threads: options.threads, precision: options.precision }) : new CpuBackend()),
     log,
   );
 }
@@ -146,7 +148,7 @@ export async function createBackend(name: BackendName, options: CreateBackendOpt
       backend = new CpuBackend();
       break;
     case 'cpu-parallel':
-      backend = new ParallelCpuBackend({ threads: options.threads });
+      backend = new ParallelCpuBackend({ threads: options.threads, precision: options.precision });
       break;
     case 'webgpu':
       backend = await webGpuBackend(options);

@@ -7,8 +7,9 @@ import type { Csr } from './csr.js';
 /**
  * Seeded random-graph generators. Every model returns its edges as two parallel typed
  * arrays (no per-edge objects, so 10M edges cost 80 MB), with no self-loops and no
- * duplicate edges: the edge count is exactly what was asked for (or what the model fixes),
- * and loading the written file gives back exactly that many edges.
+ * duplicate edges: the edge count is exactly what was asked for (or what the model fixes;
+ * Chung-Lu's is random, by definition), and loading the written file gives back exactly
+ * that many edges.
  *
  * The random stream is the project's PCG32 (src/random.ts).
  */
@@ -21,7 +22,7 @@ export interface GeneratedGraph {
   readonly directed: boolean;
 }
 
-export const GENERATOR_MODELS = ['rmat', 'ba', 'regular', 'ws'] as const;
+export const GENERATOR_MODELS = ['rmat', 'chung-lu', 'ba', 'regular', 'ws'] as const;
 export type GeneratorModel = (typeof GENERATOR_MODELS)[number];
 
 export interface RmatOptions {
@@ -189,20 +190,136 @@ export function rmat(nodes: number, edges: number, seed: number, options: RmatOp
     dst[m] = v;
     m++;
   }
-  // Shuffle the ids (Fisher-Yates) so that the hubs are spread over the id range.
-  const permutation = new Uint32Array(nodes);
-  for (let i = 0; i < nodes; i++) permutation[i] = i;
-  for (let i = nodes - 1; i > 0; i--) {
-    const j = rng.below(i + 1);
-    const t = permutation[i];
-    permutation[i] = permutation[j];
-    permutation[j] = t;
-  }
+  // Shuffle the ids so that the hubs are spread over the id range.
+  const permutation = randomPermutation(nodes, rng);
   for (let k = 0; k < edges; k++) {
     src[k] = permutation[src[k]];
     dst[k] = permutation[dst[k]];
   }
   return { n: nodes, src, dst, directed };
+}
+
+export interface ChungLuOptions {
+  /** Exponent γ of the degree distribution P(k) ∝ k^−γ (default 2.5); above 2. */
+  exponent?: number;
+  /** Shuffle the node ids (default true); false leaves node r the r-th heaviest. */
+  shuffle?: boolean;
+}
+
+/** Fisher-Yates over 0..n-1 from the generator's stream. */
+function randomPermutation(n: number, rng: Pcg32): Uint32Array {
+  const permutation = new Uint32Array(n);
+  for (let i = 0; i < n; i++) permutation[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.below(i + 1);
+    const t = permutation[i];
+    permutation[i] = permutation[j];
+    permutation[j] = t;
+  }
+  return permutation;
+}
+
+/**
+ * The expected degrees of a Chung-Lu graph, heaviest first: w_r = c (r + r0)^(−1/(γ−1)),
+ * the rank form of a power law with exponent γ. The offset r0 ≥ 1 is the smallest (to a
+ * thousandth) that keeps w_0 ≤ √(Σw), the structural cutoff under which every pair
+ * probability w_u w_v / Σw is at most 1, and c makes the expected edge count
+ * (Σw − Σw²/Σw) / 2 (pairs u < v, no self-loops) exactly `edges`.
+ */
+export function chungLuWeights(nodes: number, edges: number, exponent = 2.5): Float64Array {
+  const alpha = 1 / (exponent - 1);
+  const shape = new Float64Array(nodes);
+  const scaled = (offset: number) => {
+    let sum = 0;
+    let squares = 0;
+    for (let r = 0; r < nodes; r++) {
+      shape[r] = (r + offset) ** -alpha;
+      sum += shape[r];
+      squares += shape[r] * shape[r];
+    }
+    const c = (2 * edges) / (sum - squares / sum);
+    return { c, fits: c * shape[0] <= Math.sqrt(c * sum) };
+  };
+  let low = 1;
+  let high = 1;
+  while (!scaled(high).fits) {
+    low = high;
+    high *= 2;
+    if (high > 4 * nodes) throw new ParameterError(`Chung-Lu: ${edges} edges among ${nodes} nodes are too dense for a power law (no cutoff fits)`);
+  }
+  if (high > 1) {
+    while (high - low > 1e-3 * low) {
+      const middle = (low + high) / 2;
+      if (scaled(middle).fits) high = middle;
+      else low = middle;
+    }
+  }
+  const { c } = scaled(high);
+  for (let r = 0; r < nodes; r++) shape[r] *= c;
+  return shape;
+}
+
+/**
+ * Chung-Lu (Chung & Lu 2002): each pair {u, v} is an edge independently with probability
+ * w_u w_v / Σw, so node u's expected degree is w_u (less its own pair, w_u²/Σw), from a
+ * power law (chungLuWeights). Generated in O(n + m) by Miller & Hagberg's (2011) edge
+ * skipping over the weights in decreasing order: a geometric jump under the current
+ * pair's probability, then acceptance by the ratio of the next pair's to it. The edge count
+ * is `edges` in expectation (within a few √edges). Node ids are then shuffled by a seeded
+ * permutation drawn after the edges, so that ids say nothing about degree or neighbourhood
+ * (no locality); without the shuffle, the same edges over ids in decreasing weight.
+ */
+export function chungLu(nodes: number, edges: number, seed: number, options: ChungLuOptions = {}): GeneratedGraph {
+  const exponent = options.exponent ?? 2.5;
+  checkInteger('nodes', nodes, 2, MAX_NODES);
+  checkInteger('edges', edges, 1, MAX_EDGES);
+  if (!(exponent > 2 && exponent <= 100)) throw new ParameterError(`Chung-Lu exponent must be in (2, 100], got ${exponent}`);
+  if (edges > maxSimpleEdges(nodes, false) / 4) {
+    throw new ParameterError(`Chung-Lu with ${nodes} nodes: at most ${Math.floor(maxSimpleEdges(nodes, false) / 4)} edges (a quarter of the simple graph), got ${edges}`);
+  }
+  const w = chungLuWeights(nodes, edges, exponent);
+  let total = 0;
+  for (let r = 0; r < nodes; r++) total += w[r];
+  const rng = new Pcg32(seed);
+  // Room for the expectation plus 10 standard deviations; grown if ever exceeded.
+  let src = new Uint32Array(edges + 10 * Math.ceil(Math.sqrt(edges)) + 16);
+  let dst = new Uint32Array(src.length);
+  let m = 0;
+  for (let u = 0; u < nodes - 1; u++) {
+    let v = u + 1;
+    let p = Math.min(1, (w[u] * w[v]) / total);
+    while (v < nodes && p > 0) {
+      // 1 − uniform is in (0, 1]: its log is finite.
+      if (p < 1) v += Math.floor(Math.log(1 - rng.uniform()) / Math.log1p(-p));
+      if (v >= nodes) break;
+      const q = Math.min(1, (w[u] * w[v]) / total);
+      if (rng.uniform() < q / p) {
+        if (m === src.length) {
+          src = growTo(src, 2 * m);
+          dst = growTo(dst, 2 * m);
+        }
+        src[m] = u;
+        dst[m] = v;
+        m++;
+      }
+      p = q;
+      v++;
+    }
+  }
+  if (options.shuffle ?? true) {
+    const permutation = randomPermutation(nodes, rng);
+    for (let k = 0; k < m; k++) {
+      src[k] = permutation[src[k]];
+      dst[k] = permutation[dst[k]];
+    }
+  }
+  return { n: nodes, src: src.slice(0, m), dst: dst.slice(0, m), directed: false };
+}
+
+function growTo(array: Uint32Array<ArrayBuffer>, length: number): Uint32Array<ArrayBuffer> {
+  const grown = new Uint32Array(length);
+  grown.set(array);
+  return grown;
 }
 
 /**
@@ -365,8 +482,10 @@ export interface GenerateParameters {
   model: GeneratorModel;
   nodes: number;
   seed: number;
-  /** rmat: edge count. */
+  /** rmat: edge count; chung-lu: expected edge count. */
   edges?: number;
+  /** chung-lu: exponent γ of the degree power law. */
+  exponent?: number;
   /** ba: edges per new node; regular: the degree; ws: k (neighbours in the ring, even). */
   degree?: number;
   /** ws: rewiring probability. */
@@ -385,6 +504,8 @@ export function generateGraph(p: GenerateParameters): GeneratedGraph {
   switch (p.model) {
     case 'rmat':
       return rmat(p.nodes, need('edges', p.edges), p.seed, { ...p.rmat, directed: p.directed });
+    case 'chung-lu':
+      return chungLu(p.nodes, need('edges', p.edges), p.seed, { exponent: p.exponent });
     case 'ba':
       return barabasiAlbert(p.nodes, need('degree', p.degree), p.seed);
     case 'regular':

@@ -35,7 +35,7 @@ describe('anonscope CLI', () => {
   });
 
   it('entropy --format json: the documented fields, equal to the library result', async () => {
-    const run = anonscope('entropy', KARATE, '--hops', '4', '--walk', 'mh', '--format', 'json');
+    const run = anonscope('entropy', KARATE, '--hops', '4', '--walk', 'mh', '--format', 'json', '--precision', 'float64');
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
     expect(json.graph).toMatchObject({ nodes: 34, edges: 78, directed: false });
@@ -51,6 +51,18 @@ describe('anonscope CLI', () => {
       expect(hop.p05).toBeCloseTo(library.hops[t].p05, 12);
     });
     expect(run.stderr).toMatch(/loaded .*karate\.txt \(edgelist\): 34 nodes, 78 edges/);
+  });
+
+  it('entropy on the CPU defaults to float32 storage, within 1e-4 bits of the float64 library result', async () => {
+    const run = anonscope('entropy', KARATE, '--hops', '6', '--backend', 'cpu-parallel', '--format', 'json', '--quiet');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json).toMatchObject({ backend: 'cpu-parallel', precision: 'float32' });
+    const library = await initiatorEntropy((await loadGraphFile(KARATE)).csr, { hops: 6 });
+    json.hops.forEach((hop: { mean: number; min: number }, t: number) => {
+      expect(Math.abs(hop.mean - library.hops[t].mean)).toBeLessThan(1e-4);
+      expect(Math.abs(hop.min - library.hops[t].min)).toBeLessThan(1e-4);
+    });
   });
 
   it('entropy --format csv prints one row per hop; --out writes JSON, CSV and SVG plots', () => {
@@ -118,7 +130,7 @@ describe('anonscope CLI', () => {
   it('--terminal-ids and --prior select terminals and reweight initiators', () => {
     const prior = join(dir, 'prior.txt');
     writeFileSync(prior, '# node weight\n0 1\n1 1\n');
-    const run = anonscope('entropy', KARATE, '--hops', '1', '--terminal-ids', '2', '--prior', prior, '--format', 'json', '--quiet');
+    const run = anonscope('entropy', KARATE, '--hops', '1', '--terminal-ids', '2', '--prior', prior, '--format', 'json', '--quiet', '--precision', 'float64');
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
     // node 2 neighbours 0 (degree 16) and 1 (degree 9): p ∝ (1/16, 1/9)

@@ -8,6 +8,7 @@ import { GENERATE_HELP, generateCommand } from '../../src/cli/generate.js';
 import { exitCodeOf } from '../../src/cli/main.js';
 import { ParameterError } from '../../src/errors.js';
 import { edgeCount } from '../../src/graph/csr.js';
+import { chungLu } from '../../src/graph/generators.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -103,6 +104,7 @@ describe('anonscope generate', () => {
   it('every model to .csr, with all n nodes', async () => {
     const cases: [string[], number, number][] = [
       [['--model', 'rmat', '--nodes', '1000', '--edges', '3000', '--rmat', '0.45,0.15,0.15,0.25', '--directed'], 1000, 3000],
+      [['--model', 'chung-lu', '--nodes', '1000', '--edges', '3000', '--exponent', '2.2'], 1000, chungLu(1000, 3000, 2, { exponent: 2.2 }).src.length],
       [['--model', 'ba', '--nodes', '1000', '--degree', '3'], 1000, 6 + 996 * 3],
       [['--model', 'regular', '--nodes', '1000', '--degree', '4'], 1000, 2000],
       [['--model', 'ws', '--nodes', '1000', '--k', '6', '--beta', '0.1'], 1000, 3000],
@@ -122,7 +124,10 @@ describe('anonscope generate', () => {
     const out = join(dir, 'x.txt');
     const cases: [string[], RegExp][] = [
       [['--nodes', '10', out], /--model is required/],
-      [['--model', 'kronecker', '--nodes', '10', out], /--model must be one of rmat, ba, regular, ws/],
+      [['--model', 'kronecker', '--nodes', '10', out], /--model must be one of rmat, chung-lu, ba, regular, ws/],
+      [['--model', 'chung-lu', '--nodes', '1000', out], /model chung-lu needs --edges/],
+      [['--model', 'rmat', '--nodes', '1000', '--edges', '5', '--exponent', '3', out], /--exponent does not apply to model rmat/],
+      [['--model', 'chung-lu', '--nodes', '1000', '--edges', '5', '--exponent', '1.5', out], /exponent must be in \(2, 100\]/],
       [['--model', 'rmat', '--nodes', '10', out], /model rmat needs --edges/],
       [['--model', 'ws', '--nodes', '10', '--k', '4', out], /model ws needs --beta/],
       [['--model', 'ba', '--nodes', '10', '--degree', '2', '--directed', out], /--directed does not apply to model ba/],

@@ -45,6 +45,7 @@ const cases: [string, () => string[], RegExp, Stage][] = [
   ['--rounds 0', () => ['entropy', KARATE, '--rounds', '0'], /--rounds must be in 1\.\.256, got 0/, 'before load'],
   ['--rounds-samples 0', () => ['entropy', KARATE, '--rounds', '2', '--rounds-samples', '0'], /--rounds-samples must be >= 1, got 0/, 'before load'],
   ['--threads 0', () => ['entropy', KARATE, '--threads', '0', '--backend', 'cpu-parallel'], /--threads must be in 1\.\.1024, got 0/, 'before load'],
+  ['--precision half', () => ['entropy', KARATE, '--precision', 'half', '--backend', 'cpu-parallel'], /--precision must be one of float32, float64/, 'before load'],
   ['--cdf-hop past --hops', () => ['entropy', KARATE, '--hops', '3', '--cdf-hop', '5'], /--cdf-hop must be in 1\.\.3, got 5/, 'before load'],
   ['--hops -3', () => ['entropy', KARATE, '--hops', '-3'], /--hops -3: a value that starts with "-" is read as an option.*write --hops=-3/, 'before load'],
   ['--hops=-3', () => ['entropy', KARATE, '--hops=-3'], /--hops must be in 1\.\.100000, got -3/, 'before load'],

@@ -6,6 +6,8 @@ import { ParameterError } from '../../src/errors.js';
 import { edgeCount, type Csr } from '../../src/graph/csr.js';
 import {
   barabasiAlbert,
+  chungLu,
+  chungLuWeights,
   generatedToCsr,
   randomRegular,
   rmat,
@@ -80,6 +82,7 @@ describe('generators', () => {
   it('are reproducible from the seed, and differ between seeds', () => {
     const models = [
       (seed: number) => rmat(5000, 20000, seed),
+      (seed: number) => chungLu(5000, 20000, seed),
       (seed: number) => barabasiAlbert(3000, 3, seed),
       (seed: number) => randomRegular(2000, 4, seed),
       (seed: number) => wattsStrogatz(2000, 6, 0.2, seed),
@@ -115,6 +118,59 @@ describe('generators', () => {
     expect(() => rmat(100, 10, 1, { a: 0.5, b: 0.5, c: 0.5 })).toThrow(/probability d must be in \[0, 1\]/);
     expect(() => rmat(100, 10, 1, { a: 0.5, b: 0.2, c: 0.2, d: 0.2 })).toThrow(/sum to 1/);
     expect(() => rmat(10, 40, 1)).toThrow(ParameterError);
+  });
+
+  it('Chung-Lu weights: the rank power law w_r ∝ (r + r0)^(−1/(γ−1)), cut off at √Σw, with the edges asked for', () => {
+    for (const exponent of [2.1, 2.5, 3]) {
+      const w = chungLuWeights(50_000, 400_000, exponent);
+      const alpha = 1 / (exponent - 1);
+      // r0 from the two heaviest, then every weight from the closed form.
+      const r0 = 1 / ((w[0] / w[1]) ** (exponent - 1) - 1);
+      for (const r of [2, 10, 1000, 49_999]) expect(w[r] / w[0]).toBeCloseTo((r0 / (r + r0)) ** alpha, 9);
+      const S = w.reduce((a, b) => a + b, 0);
+      const squares = w.reduce((a, b) => a + b * b, 0);
+      expect((S - squares / S) / 2).toBeCloseTo(400_000, 3);
+      expect(w[0]).toBeLessThanOrEqual(Math.sqrt(S));
+      expect(w[0]).toBeGreaterThan(0.99 * Math.sqrt(S)); // the smallest offset that fits
+    }
+  });
+
+  it('Chung-Lu: degrees within statistical tolerance of w_r − w_r²/Σw, simple, ids shuffled without changing the graph', () => {
+    const n = 20_000;
+    const m = 100_000;
+    const w = chungLuWeights(n, m, 2.5);
+    const S = w.reduce((a, b) => a + b, 0);
+    const squares = w.reduce((a, b) => a + b * b, 0);
+    const expected = Array.from(w, (x) => x - (x * x) / S);
+    const variance = Array.from(w, (x) => x - (x * x) / S - (x * x * (squares - x * x)) / (S * S));
+    const ordered = chungLu(n, m, 5, { shuffle: false });
+    const csr = generatedToCsr(ordered);
+    expect(edgeCount(csr)).toBe(ordered.src.length); // no duplicates, no self-loops
+    expect(Math.abs(ordered.src.length - m)).toBeLessThan(5 * Math.sqrt(m));
+    const d = degrees(csr);
+    expect(Math.abs(d.reduce((a, b) => a + b, 0) / n - (2 * m) / n)).toBeLessThan((10 * Math.sqrt(m)) / n);
+    for (let r = 0; r < 5; r++) expect(Math.abs(d[r] - expected[r])).toBeLessThan(5 * Math.sqrt(variance[r]));
+    // Degree mass of each tenth of the ranks; an edge adds at most 2 to a tenth's sum.
+    for (let first = 0; first < n; first += n / 10) {
+      let got = 0;
+      let mean = 0;
+      for (let r = first; r < first + n / 10; r++) {
+        got += d[r];
+        mean += expected[r];
+      }
+      expect(Math.abs(got - mean)).toBeLessThan(5 * Math.sqrt(4 * mean));
+    }
+    const shuffled = chungLu(n, m, 5);
+    const shuffledDegrees = degrees(generatedToCsr(shuffled));
+    expect([...shuffledDegrees].sort((a, b) => a - b)).toEqual([...d].sort((a, b) => a - b));
+    const firstTenth = (degreesById: number[]) => degreesById.slice(0, n / 10).reduce((a, b) => a + b, 0) / (n / 10);
+    expect(firstTenth(d)).toBeGreaterThan(3 * ((2 * m) / n));
+    expect(Math.abs(firstTenth(shuffledDegrees) / ((2 * m) / n) - 1)).toBeLessThan(0.2);
+  });
+
+  it('Chung-Lu refuses exponents at or below 2 and graphs too dense for the cutoff', () => {
+    expect(() => chungLu(1000, 5000, 1, { exponent: 2 })).toThrow(/exponent must be in \(2, 100\]/);
+    expect(() => chungLu(100, 2000, 1)).toThrow(ParameterError);
   });
 
   it('Barabási-Albert: m(m+1)/2 + (n-m-1)m edges, minimum degree m, hubs', () => {
