@@ -5,7 +5,7 @@ import { DeviceError, ParameterError } from '../errors.js';
 import { Checksum, csrChecksum } from '../graph/checksum.js';
 import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
-import { quoted } from '../graph/weights.js';
+import { quoted } from '../text.js';
 import { sampleWithoutReplacement } from '../random.js';
 import { shannonOfWeights } from '../stats/entropy.js';
 import { scaledToUnitMax } from '../stats/scale.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { FormatError, InputError } from '../errors.js';
-import { decimalNumber, quoted } from '../graph/weights.js';
+import { decimalNumber, quoted } from '../text.js';
 
 /**
  * A prior over initiators: one `node weight` pair per line (space, tab or comma separated),

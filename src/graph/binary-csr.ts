@@ -1,6 +1,6 @@
 import { FormatError, ParameterError } from '../errors.js';
 import type { Csr } from './csr.js';
-import { quoted } from './weights.js';
+import { quoted } from '../text.js';
 
 /**
  * anonscope's binary CSR file (`.csr`), version 1: the Csr's typed arrays as they lie in

@@ -2,7 +2,8 @@ import { FormatError } from '../errors.js';
 import { CsrBuilder } from './csr-builder.js';
 import { assertNotEmpty } from './csr.js';
 import type { EdgeListHeader, GraphReadOptions, LoadedGraph } from './loaded-graph.js';
-import { quoted, weightTextProblem } from './weights.js';
+import { weightTextProblem } from './weights.js';
+import { quoted } from '../text.js';
 
 export interface EdgeListOptions extends GraphReadOptions {
   /**

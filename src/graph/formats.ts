@@ -7,7 +7,7 @@
  */
 import { FormatError, ParameterError } from '../errors.js';
 import { CSR_MAGIC } from './binary-csr.js';
-import { shortened } from './weights.js';
+import { shortened } from '../text.js';
 
 /** The values of --input-format. `csv` is the edge-list reader splitting on one delimiter. */
 export const INPUT_FORMATS = ['edgelist', 'csv', 'gexf', 'graphml', 'gml', 'pajek', 'graphology-json', 'csr'] as const;

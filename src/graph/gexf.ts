@@ -5,7 +5,7 @@ import type { GraphReadOptions, LoadedGraph } from './loaded-graph.js';
 import { fromGraphology, type EdgeWeightGetter } from './from-graphology.js';
 import { jsonSyntaxError } from './json-syntax.js';
 import { lineAt } from './text-lines.js';
-import { shortened } from './weights.js';
+import { shortened } from '../text.js';
 import { checkXml } from './xml.js';
 
 export interface GraphologyReadOptions extends GraphReadOptions {

@@ -2,7 +2,8 @@ import { FormatError } from '../errors.js';
 import { CsrBuilder } from './csr-builder.js';
 import { assertNotEmpty } from './csr.js';
 import type { GraphReadOptions, LoadedGraph } from './loaded-graph.js';
-import { quoted, shortened, weightTextProblem } from './weights.js';
+import { weightTextProblem } from './weights.js';
+import { quoted, shortened } from '../text.js';
 
 /** Deeper lists than this are refused: no real GML nests past a few levels (graphics, attributes). */
 export const MAX_GML_NESTING = 64;

@@ -5,7 +5,8 @@ import { FormatError } from '../errors.js';
 import type { LoadedGraph } from './loaded-graph.js';
 import { fromGraphology } from './from-graphology.js';
 import type { GraphologyReadOptions } from './gexf.js';
-import { quoted, shortened, weightTextProblem } from './weights.js';
+import { weightTextProblem } from './weights.js';
+import { quoted, shortened } from '../text.js';
 import { checkXml } from './xml.js';
 
 /**

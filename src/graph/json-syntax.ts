@@ -1,4 +1,4 @@
-import { quoted } from './weights.js';
+import { quoted } from '../text.js';
 
 /**
  * Where and why JSON.parse refused a text. Its messages name a position only some of the

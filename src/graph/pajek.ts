@@ -2,7 +2,8 @@ import { FormatError } from '../errors.js';
 import { CsrBuilder } from './csr-builder.js';
 import { assertNotEmpty } from './csr.js';
 import type { GraphReadOptions, LoadedGraph } from './loaded-graph.js';
-import { quoted, shortened, weightTextProblem } from './weights.js';
+import { weightTextProblem } from './weights.js';
+import { quoted, shortened } from '../text.js';
 
 /** More vertices than 32-bit indices can address are refused before anything is allocated. */
 const MAX_VERTICES = 2 ** 31 - 1;

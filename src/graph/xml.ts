@@ -1,6 +1,6 @@
 import { FormatError } from '../errors.js';
 import { lineAt } from './text-lines.js';
-import { quoted } from './weights.js';
+import { quoted } from '../text.js';
 
 /**
  * A strict XML 1.0 well-formedness check, run before GEXF and GraphML reach xmldom, which

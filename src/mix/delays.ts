@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import type { Pcg32 } from '../random.js';
 import { logDensity, type DensityDescriptor } from '../engines/mix-kernels.js';
-import { decimalNumber, quoted } from '../graph/weights.js';
+import { decimalNumber, quoted } from '../text.js';
 import { scaledToUnitMax } from '../stats/scale.js';
 
 /**

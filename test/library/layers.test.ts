@@ -26,18 +26,19 @@ const IMPORTS = new Map(
   }),
 );
 
-const LAYER = ['errors', 'random', 'graph', 'stats', 'walks', 'engines', 'mix', 'analyses', 'report', 'cli', 'web'];
+const LAYER = ['errors', 'text', 'random', 'graph', 'stats', 'walks', 'engines', 'mix', 'analyses', 'report', 'cli', 'web'];
 /** Which top-level folders each may import (besides itself). */
 const ALLOWED: Record<string, string[]> = {
   errors: [],
+  text: [],
   random: ['errors'],
-  graph: ['errors', 'random'],
-  stats: ['errors'],
-  walks: ['errors', 'random', 'graph', 'stats'],
-  engines: ['errors', 'random', 'graph', 'stats', 'walks'],
-  mix: ['errors', 'random', 'engines'],
-  analyses: ['errors', 'random', 'graph', 'stats', 'walks', 'engines', 'mix'],
-  report: ['errors', 'graph', 'stats', 'walks', 'mix', 'analyses', 'engines'],
+  graph: ['errors', 'text', 'random'],
+  stats: ['errors', 'text'],
+  walks: ['errors', 'text', 'random', 'graph', 'stats'],
+  engines: ['errors', 'text', 'random', 'graph', 'stats', 'walks'],
+  mix: ['errors', 'text', 'random', 'stats', 'engines'],
+  analyses: ['errors', 'text', 'random', 'graph', 'stats', 'walks', 'engines', 'mix'],
+  report: ['errors', 'text', 'graph', 'stats', 'walks', 'mix', 'analyses', 'engines'],
   cli: LAYER.filter((l) => l !== 'cli' && l !== 'web'),
   web: LAYER.filter((l) => l !== 'web' && l !== 'cli'),
 };
