@@ -38,10 +38,10 @@ describe('cpu-parallel backend (worker threads), float64, equals the float64 ref
   });
 });
 
-describe('cpu-parallel default (float32 storage, SIMD, batches of 8, nodes by degree) within 1e-4 bits', () => {
-  it('is float32 with the SIMD step, 8 terminals a batch', () => {
+describe('cpu-parallel default (float32 storage, SIMD, batches of 32) within 1e-4 bits', () => {
+  it('is float32 with the SIMD step, 32 terminals a batch', () => {
     expect(new ParallelCpuBackend({ threads: 2 }).info).toMatchObject({ precision: 'float32', runtime: '2 worker threads, WebAssembly SIMD' });
-    expect(new ParallelCpuBackend()['batch']).toBe(8);
+    expect(new ParallelCpuBackend()['batch']).toBe(32);
     expect(new ParallelCpuBackend({ precision: 'float64' }).info.runtime).not.toMatch(/SIMD/);
   });
 

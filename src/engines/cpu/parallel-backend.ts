@@ -26,11 +26,11 @@ import { simdAvailable, simdPullModule } from './simd-pull.js';
  * - P's values and the blocks are float32 (entropy sums float64), and the pull step is
  *   WebAssembly SIMD (simd-pull.ts): the generated JavaScript loop was 5× slower, bound by
  *   its scalar instructions rather than by the memory;
- * - B = 8 terminals a batch (larger jobs run as batches in sequence): the x block of a
- *   1M-node graph (32 MB) stays nearer the caches and the TLB;
- * - the nodes are numbered by decreasing degree (src/walks/reorder.ts), so the rows most
- *   gathers read, the hubs', sit together in the caches; the relabelling changes nothing
- *   but the order of additions.
+ * - B = 32 terminals a batch (larger jobs run as batches in sequence; see DEFAULTS for
+ *   the measurements);
+ * - optionally (`order: 'degree'`), the nodes numbered by decreasing degree
+ *   (src/walks/reorder.ts), so that the hubs' rows, which most gathers read, sit together
+ *   in the caches; the relabelling changes nothing but the order of additions.
  * `precision: 'float64'` keeps float64 values and blocks (JavaScript step), equal to the
  * reference to rounding.
  */
@@ -159,7 +159,7 @@ export type NodeOrderName = (typeof NODE_ORDERS)[number];
 export interface ParallelCpuBackendOptions {
   /** Worker threads (default: the machine's available parallelism). */
   threads?: number;
-  /** Terminals per batch (default: a 64-byte row, 16 in float32 and 8 in float64). */
+  /** Terminals per batch (default 32 in float32, 8 in float64). */
   batch?: number;
   /**
    * Storage of P's values and of the n × B blocks (sums are float64 either way): float32
@@ -167,14 +167,19 @@ export interface ParallelCpuBackendOptions {
    * reference to rounding, at twice the memory traffic.
    */
   precision?: 'float64' | 'float32';
-  /** Node numbering inside the engine: by decreasing degree (default) or the input's. */
+  /** Node numbering inside the engine: the input's (default) or by decreasing degree. */
   order?: NodeOrderName;
   /** float32 only: the WebAssembly SIMD pull step where the runtime has it (default true). */
   simd?: boolean;
 }
 
-/** B = 8 measured the most terminals per second with the SIMD step on a 1M-node graph (16: -15%, 32: -27%). */
-const DEFAULTS = { precision: 'float32', order: 'degree', batch32: 8, batch64: 8 } as const;
+/**
+ * Measured with the SIMD step on a 1M-node, 10M-edge Chung-Lu graph, quiet 2-core machine,
+ * ms per terminal and hop: B = 8: 35, 16: 28, 32: 22, 64: 28; degree order against the
+ * input's (random ids) at B = 16: 455 against 450 ms a hop, for 1.2 s more setup, so the
+ * input order stays the default (the generated JavaScript step gained ~15% from it).
+ */
+const DEFAULTS = { precision: 'float32', order: 'input', batch32: 32, batch64: 8 } as const;
 
 /** 64-byte aligned offsets for the job's arrays; `bytes` in all. */
 function layoutFor(n: number, nnz: number, B: number, bytesPerValue: number, threads: number, hasPrior: boolean): Layout {
