@@ -10,7 +10,7 @@ export const GENERATE_HELP = `Usage: anonscope generate --model M --nodes N [mod
 Generate a seeded random graph (the same graph for the same arguments on every machine)
 and write it as an edge list ("u v" lines, node ids 0..N-1) or, for a name ending in .csr,
 in the binary CSR format (which also keeps nodes without edges). No self-loops, no
-repeated edges: the edge count is exact.
+repeated edges: the edge count is exact (for chung-lu, its expectation).
 
 Models:
   rmat      R-MAT / Kronecker power law (Graph500): --edges M [--rmat a,b,c,d] [--directed]

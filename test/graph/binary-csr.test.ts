@@ -161,6 +161,30 @@ describe('binary CSR format', () => {
       expect(decodeCsr(encodeCsr(symmetric), 'good.csr').directed).toBe(false);
     });
 
+    it('asymmetry anywhere in a large graph: one arc re-aimed, or one weight nudged by one float32 step, is named', () => {
+      const edges: [string, string, number][] = [];
+      for (let i = 0; i < 2000; i++) for (const d of [1, 7, 31]) edges.push([`n${i}`, `n${(i + d) % 2000}`, 1 + (i % 5)]);
+      const both = edges.flatMap(([u, v, w]) => [[u, v, w], [v, u, w]] as [string, string, number][]);
+      const symmetric = { ...csrFromEdges(both, true), directed: false };
+      expect(decodeCsr(encodeCsr(symmetric), 'good.csr').directed).toBe(false);
+      // Re-aim one arc of a row to a column that row lacks, keeping the row sorted.
+      const reaimed = { ...symmetric, colIdx: symmetric.colIdx.slice() };
+      const row = 1234;
+      const first = reaimed.rowPtr[row];
+      const from = reaimed.colIdx[first];
+      const to = from - 1;
+      expect(to === row || reaimed.colIdx.subarray(first, reaimed.rowPtr[row + 1]).includes(to)).toBe(false);
+      reaimed.colIdx[first] = to;
+      // Two arcs lost their reverse: the new one, and the old one's reverse; the first in row order is named.
+      const key = (i: number) => `"${symmetric.nodeKeys[i]}"`;
+      const named = [`${key(from)} -> ${key(row)}`, `${key(row)} -> ${key(to)}`][from < row ? 0 : 1];
+      expect(() => decodeCsr(encodeCsr(reaimed), 'bad.csr')).toThrow(`bad.csr: marked undirected, but the arc ${named} has no reverse`);
+      const nudged = { ...symmetric, weights: symmetric.weights!.slice() };
+      const bits = new Uint32Array(nudged.weights.buffer);
+      bits[first] += 1;
+      expect(() => decodeCsr(encodeCsr(nudged), 'bad.csr')).toThrow(/marked undirected, but the arc .* weighs .* and its reverse/);
+    });
+
     it('through loadGraphFile too, naming the path', async () => {
       const path = join(dir, 'corrupt.csr');
       writeFileSync(path, patched(good.length - 1, [good[good.length - 1] ^ 1]));
