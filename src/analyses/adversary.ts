@@ -3,7 +3,7 @@ import type { Backend } from '../engines/backend.js';
 import { referenceBackend } from '../engines/reference.js';
 import { ParameterError } from '../errors.js';
 import { CsrBuilder } from '../graph/csr-builder.js';
-import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
+import { edgeCount, isCsr, nodeIndex, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
 import { Pcg32 } from '../random.js';
 import { summarize } from '../stats/summary.js';
@@ -97,10 +97,6 @@ export interface AdversaryResult {
   /** log2 of the number of honest nodes: H(I|O) with no adversary. */
   optimal: number;
   rows: AdversaryRow[];
-}
-
-function isCsr(graph: AbstractGraph | Csr): graph is Csr {
-  return (graph as Csr).rowPtr instanceof Uint32Array;
 }
 
 /**

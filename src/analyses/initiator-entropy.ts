@@ -3,7 +3,7 @@ import { createEntropyTable, type Backend, type EntropyTable } from '../engines/
 import { referenceBackend } from '../engines/reference.js';
 import { DeviceError, ParameterError } from '../errors.js';
 import { Checksum, csrChecksum } from '../graph/checksum.js';
-import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
+import { edgeCount, isCsr, nodeIndex, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
 import { quoted } from '../text.js';
 import { sampleWithoutReplacement } from '../random.js';
@@ -171,10 +171,6 @@ interface PreparedRun {
   csr: Csr;
   resolved: ResolvedOptions;
   walk: TransitionMatrix;
-}
-
-function isCsr(graph: AbstractGraph | Csr): graph is Csr {
-  return (graph as Csr).rowPtr instanceof Uint32Array;
 }
 
 /**

@@ -19,6 +19,11 @@ export interface Csr {
 }
 
 /** Number of edges as a user counts them: undirected edges once, directed arcs once. */
+/** A Csr rather than a graphology graph: what the analyses take either of. */
+export function isCsr(graph: object): graph is Csr {
+  return (graph as Csr).rowPtr instanceof Uint32Array;
+}
+
 export function edgeCount(csr: Csr): number {
   const stored = csr.rowPtr[csr.n];
   return csr.directed ? stored : stored / 2;
