@@ -4,19 +4,12 @@
  * bad token whole).
  */
 import { describe, expect, it } from 'vitest';
-import { FormatError } from '../../src/errors.js';
+import { refusal } from '../helpers/refusal.js';
 import { parseGraphologyJson } from '../../src/graph/gexf.js';
 import { jsonSyntaxError } from '../../src/graph/json-syntax.js';
 
-function refusal(text: string): FormatError {
-  try {
-    parseGraphologyJson(text, 'g.json');
-  } catch (error) {
-    expect(error).toBeInstanceOf(FormatError);
-    return error as FormatError;
-  }
-  throw new Error('expected a FormatError');
-}
+/** The error for `text` read as g.json. */
+const jsonRefusal = (text: string) => refusal(() => parseGraphologyJson(text, 'g.json'));
 
 const HEAD = '{"options": {"type": "undirected"},\n"nodes": [{"key": "a"},\n{"key": "b"}';
 
@@ -40,14 +33,14 @@ const BROKEN: [string, string, number, string][] = [
 describe('graphology JSON syntax errors', () => {
   it.each(BROKEN)('%s: its line and what is wrong', (_what, text, line, problem) => {
     expect(() => JSON.parse(text)).toThrow(SyntaxError); // the case is one JSON.parse refuses
-    const error = refusal(text);
+    const error = jsonRefusal(text);
     expect(error.line).toBe(line);
     expect(error.problem).toBe(`not valid JSON: ${problem}`);
     expect(error.cause).toBeInstanceOf(SyntaxError);
   });
 
   it('a 1 MB bad token is quoted in 40 characters', () => {
-    const error = refusal(`{"nodes":\n${'x'.repeat(1_000_000)}}`);
+    const error = jsonRefusal(`{"nodes":\n${'x'.repeat(1_000_000)}}`);
     expect(error.line).toBe(2);
     expect(error.message).toBe(`g.json:2: not valid JSON: expected a value, found "${'x'.repeat(40)}…"`);
   });
@@ -63,6 +56,6 @@ describe('graphology JSON syntax errors', () => {
 
   it('"weight": null (what JSON.stringify writes for NaN) is refused, not read as 1', () => {
     const text = JSON.stringify({ options: { type: 'undirected' }, nodes: [{ key: 'a' }, { key: 'b' }], edges: [{ source: 'a', target: 'b', attributes: { weight: NaN } }] });
-    expect(refusal(text).message).toMatch(/^g\.json: edge ".*" \(a -> b\): weight null is not a number$/);
+    expect(jsonRefusal(text).message).toMatch(/^g\.json: edge ".*" \(a -> b\): weight null is not a number$/);
   });
 });

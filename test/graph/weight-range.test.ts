@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FormatError } from '../../src/errors.js';
+import { refusal } from '../helpers/refusal.js';
 import { parseEdgeList } from '../../src/graph/edge-list.js';
 import { parseGexf, parseGraphologyJson } from '../../src/graph/gexf.js';
 import { parseGml } from '../../src/graph/gml.js';
@@ -23,15 +23,6 @@ const gexf = (weights: number[]) =>
   weights.map((w, k) => `<edge id="e${k}" source="a" target="b" weight="${w}"/>`).join('') +
   `<edge id="z" source="b" target="c"/></edges></graph></gexf>\n`;
 
-function refusal(read: () => unknown): FormatError {
-  try {
-    read();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FormatError);
-    return error as FormatError;
-  }
-  throw new Error('expected a FormatError');
-}
 
 const sum = (edge: string) => `the edge ${edge} is listed more than once and its weights add up to 4.00000e+38, more than float32 can hold (3.4028235e+38)`;
 

@@ -3,7 +3,7 @@
  * malformed XML that xmldom accepted (or flooded stderr over) is refused once, with its line.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FormatError } from '../../src/errors.js';
+import { refusal } from '../helpers/refusal.js';
 import { parseGexf } from '../../src/graph/gexf.js';
 import { parseGraphml } from '../../src/graph/graphml.js';
 import { checkXml, MAX_XML_DEPTH } from '../../src/graph/xml.js';
@@ -25,15 +25,6 @@ const GRAPHML = `<?xml version="1.0"?>
 </graphml>
 `;
 
-function refusal(read: () => unknown): FormatError {
-  try {
-    read();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FormatError);
-    return error as FormatError;
-  }
-  throw new Error('expected a FormatError');
-}
 
 let consoleOutput: string[] = [];
 afterEach(() => {
