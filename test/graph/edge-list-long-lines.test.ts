@@ -27,12 +27,10 @@ describe('long lines in edge lists', () => {
     const u = 'u'.repeat(500_000);
     const v = 'v'.repeat(500_000);
     const parser = new EdgeListParser('long.txt');
-    const start = performance.now();
     // Line 4 has one column: the line count went through the long line correctly.
     expect(() => pushInChunks(parser, `a b\n${u} ${v}\nb c\nc\n`, 64)).toThrow(
       new FormatError('long.txt', 4, 'expected 2 or 3 columns (u v [weight]), found 1 (pass --skip-bad-lines to skip such lines)'),
     );
-    expect(performance.now() - start).toBeLessThan(2000);
     const ok = new EdgeListParser('long.txt');
     pushInChunks(ok, `a b\n${u} ${v}\nb c\n`, 64);
     const { csr } = ok.end();

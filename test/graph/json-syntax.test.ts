@@ -45,13 +45,13 @@ describe('graphology JSON syntax errors', () => {
     expect(error.message).toBe(`g.json:2: not valid JSON: expected a value, found "${'x'.repeat(40)}…"`);
   });
 
-  it('finds the error in linear time (deep nesting, long arrays)', () => {
+  // No clock in the assertion: a scan quadratic in the nesting or the array length would
+  // take hours on these inputs and trip the test's timeout; a linear one takes milliseconds.
+  it('finds the error in linear time (deep nesting, long arrays)', { timeout: 60_000 }, () => {
     const deep = '['.repeat(500_000);
     const long = `[${'1,'.repeat(500_000)}]`;
-    const start = performance.now();
     expect(jsonSyntaxError(deep)).toEqual({ at: deep.length, problem: 'the file ends inside the JSON (a truncated file?)' });
     expect(jsonSyntaxError(long)).toEqual({ at: long.length - 1, problem: 'expected a value, found "]"' });
-    expect(performance.now() - start).toBeLessThan(1000);
   });
 
   it('"weight": null (what JSON.stringify writes for NaN) is refused, not read as 1', () => {

@@ -87,13 +87,14 @@ describe('malformed XML is refused once, with its line, in GEXF and GraphML alik
   });
 });
 
+// No clocks in these assertions (timing belongs to benchmarks, and a loaded machine would
+// flake them): a quadratic scan or a recursive descent of these inputs runs past the test
+// timeout or overflows the stack, which is what they guard against.
 describe('linear time, no recursion', () => {
   it('60 KB of unclosed <x> (30 s in xmldom) is refused at once for its depth', () => {
-    const start = performance.now();
     const error = refusal(() => parseGexf(`<?xml version="1.0"?>\n<gexf version="1.3">\n${'<x>'.repeat(20_000)}`, 'deep.gexf'));
     expect(error.line).toBe(3);
     expect(error.problem).toMatch(new RegExp(`elements nested more than ${MAX_XML_DEPTH} deep`));
-    expect(performance.now() - start).toBeLessThan(1000);
   });
 
   it('nesting up to the limit is well-formed; one more is refused', () => {
@@ -102,12 +103,10 @@ describe('linear time, no recursion', () => {
     expect(refusal(() => checkXml(nest(MAX_XML_DEPTH + 1), 'x.xml')).problem).toMatch(/nested more than/);
   });
 
-  it('4 MB of siblings, long attribute runs and text with & check in well under a second', () => {
+  it('4 MB of siblings, long attribute runs and text with & are well-formed', () => {
     const attributes = Array.from({ length: 2000 }, (_, k) => `a${k}="v &amp; ${k}"`).join(' ');
     const body = `<e ${attributes}/>` + '<t>x &lt; y</t>'.repeat(200_000);
-    const start = performance.now();
     expect(checkXml(`<root>${body}</root>`, 'big.xml').names).toEqual(new Set(['root', 'e', 't']));
-    expect(performance.now() - start).toBeLessThan(1500);
   });
 
   it('names the prefix-free root and every element', () => {
