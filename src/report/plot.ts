@@ -102,14 +102,16 @@ function widened([lo, hi]: [number, number]): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-/** Whole-number ticks on [lo, hi], about `count` of them, at steps of 1, 2, 5 × 10^k. */
+/** Whole-number ticks on [lo, hi], about `count` of them (at least two where two fit), at steps of 1, 2, 5 × 10^k (the nearest, as d3 picks). */
 export function integerTicks(lo: number, hi: number, count: number): number[] {
-  const raw = Math.max(1, (hi - lo) / Math.max(1, count));
+  const raw = (hi - lo) / Math.max(1, count);
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((f) => f * magnitude).find((s) => s >= raw)!;
+  const error = raw / magnitude;
+  const step = Math.max(1, magnitude * (error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.sqrt(2) ? 2 : 1));
   const ticks: number[] = [];
   for (let t = Math.ceil(lo / step) * step; t <= hi; t += step) ticks.push(t);
-  return ticks;
+  // A coarse step can leave one tick (1..8 by 5): refine while a finer step exists.
+  return ticks.length < 2 && step > 1 ? integerTicks(lo, hi, count * 2) : ticks;
 }
 
 /** Ticks of a log axis: the powers of ten in range (and 0 on a symlog axis), or the data's own x when under two decades show. */

@@ -379,3 +379,21 @@ describe('layout and text', () => {
     expect(Math.max(...ys)).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('integer ticks', () => {
+  it('about the asked count, on whole steps of 1, 2 or 5 × 10^k, never fewer than two across a range of several', async () => {
+    const { integerTicks } = await import('../../src/report/plot.js');
+    expect(integerTicks(1, 8, 3)).toEqual([2, 4, 6, 8]);
+    expect(integerTicks(1, 8, 9)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(integerTicks(0.5, 1.5, 8)).toEqual([1]); // one hop
+    expect(integerTicks(1, 1000, 8)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+    for (let hi = 2; hi <= 300; hi++) {
+      for (const count of [2, 3, 5, 9]) {
+        const ticks = integerTicks(1, hi, count);
+        expect(ticks.length, `1..${hi}, ${count}`).toBeGreaterThanOrEqual(2);
+        expect(ticks.length, `1..${hi}, ${count}`).toBeLessThanOrEqual(2 * count + 1);
+        expect(ticks.every(Number.isInteger)).toBe(true);
+      }
+    }
+  });
+});
