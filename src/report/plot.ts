@@ -157,9 +157,16 @@ interface Point {
   y: number;
 }
 
-function seriesMarks(series: Series, xLabel: string, interactive: boolean): Plot.Markish[] {
+const finitePoints = (series: Series): Point[] =>
+  series.x.map((x, i) => ({ x, y: series.y[i] })).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+
+/** The series' marker; a series of one point gets a circle, since a line needs two. */
+const markerOf = (series: Series): Marker | undefined => series.marker ?? (finitePoints(series).length === 1 ? 'circle' : undefined);
+
+function seriesMarks(series: Series, xLabel: string, yLabel: string, interactive: boolean): Plot.Markish[] {
   const all: Point[] = series.x.map((x, i) => ({ x, y: series.y[i] }));
-  const points = all.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const points = finitePoints(series);
+  const marker = markerOf(series);
   const marks: Plot.Markish[] = [];
   const dash = series.dash ? DASH_ARRAYS[series.dash] : undefined;
   // Plot breaks a line where a value is not finite (a hop no walk reached).
@@ -171,11 +178,12 @@ function seriesMarks(series: Series, xLabel: string, interactive: boolean): Plot
       }),
     );
   }
-  if (series.marker || points.length === 1) {
+  if (marker) {
     marks.push(
       Plot.dot(points, {
-        x: 'x', y: 'y', r: 4.5, symbol: symbolType(series.marker ?? 'circle'), fill: series.color, stroke: 'white', strokeWidth: 1,
-        title: interactive ? undefined : (p: Point) => `${series.name}\n${xLabel}: ${readout(p.x)}\n${readout(p.y)}`,
+        x: 'x', y: 'y', r: 4.5, symbol: symbolType(marker), fill: series.color, stroke: 'white', strokeWidth: 1,
+        // In a file, the numbers as the marker's <title>; the page has its tip instead.
+        title: interactive ? undefined : (p: Point) => `${series.name}\n${xLabel}: ${readout(p.x)}\n${yLabel}: ${readout(p.y)}`,
         ariaDescription: series.name,
       }),
     );
@@ -212,7 +220,7 @@ function tipRows(spec: ChartSpec): { x: number; anchor: number; text: string }[]
 
 function legendItems(spec: ChartSpec): LegendItem[] {
   return [
-    ...spec.series.map((s): LegendItem => ({ name: s.name, color: s.color, kind: 'line', dash: s.dash, marker: s.marker ?? (s.x.length === 1 ? 'circle' : undefined) })),
+    ...spec.series.map((s): LegendItem => ({ name: s.name, color: s.color, kind: 'line', dash: s.dash, marker: markerOf(s) })),
     ...(spec.bands ?? []).map((b): LegendItem => ({ name: b.name, color: b.color, kind: 'band' })),
     ...(spec.rules ?? []).map((r): LegendItem => ({ name: r.name, color: r.color, kind: 'rule', dash: r.dash })),
   ];
@@ -266,8 +274,22 @@ function yScale(spec: ChartSpec): Plot.ScaleOptions {
   return { domain: widened([Math.min(0, lo), hi]), nice: true, label: spec.yLabel, inset: 6 };
 }
 
+/** A spec's arrays must pair up, and the chart must have room: said before anything is drawn. */
+function checkChart(spec: ChartSpec, width: number, height: number): void {
+  const fail = (problem: string) => {
+    throw new RangeError(`renderChart: ${problem} (chart "${spec.title}")`);
+  };
+  if (!(width >= 200 && height >= 120)) fail(`width and height must be at least 200 × 120 px, got ${width} × ${height}`);
+  for (const s of spec.series) if (s.x.length !== s.y.length) fail(`series "${s.name}" has ${s.x.length} x values and ${s.y.length} y values`);
+  for (const b of spec.bands ?? []) {
+    if (b.x.length !== b.lower.length || b.x.length !== b.upper.length) fail(`band "${b.name}" has ${b.x.length} x, ${b.lower.length} lower and ${b.upper.length} upper values`);
+  }
+  if (spec.xScale === 'log' && [...spec.series.map((s) => s.x), ...(spec.bands ?? []).map((b) => b.x)].some((xs) => xs.some((x) => x < 0))) fail('a log x axis needs x ≥ 0');
+}
+
 export function renderChart(spec: ChartSpec, options: RenderOptions): SVGSVGElement {
   const { document, width, height, interactive } = { ...DEFAULTS, ...options };
+  checkChart(spec, width, height);
   const titleLines = wrapText(fullTitle(spec), width - 2 * PAD, TITLE_SIZE);
   const titleHeight = PAD + titleLines.length * (TITLE_SIZE + 4);
   const items = legendItems(spec);
@@ -276,7 +298,7 @@ export function renderChart(spec: ChartSpec, options: RenderOptions): SVGSVGElem
   const marks: Plot.Markish[] = [
     Plot.frame({ stroke: '#bbb' }),
     ...(spec.bands ?? []).flatMap(bandMarks),
-    ...spec.series.flatMap((s) => seriesMarks(s, spec.xLabel, interactive)),
+    ...spec.series.flatMap((s) => seriesMarks(s, spec.xLabel, spec.yLabel, interactive)),
     // Reference lines over the data, so that a mean which reaches the optimum does not hide it.
     ...(spec.rules ?? []).map((r) => {
       const style = { stroke: r.color, strokeWidth: 1.5, strokeDasharray: r.dash ? DASH_ARRAYS[r.dash] : undefined, ariaDescription: r.name };

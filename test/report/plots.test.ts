@@ -397,3 +397,22 @@ describe('integer ticks', () => {
     }
   });
 });
+
+describe('bad specs', () => {
+  it('are refused before drawing, naming the chart and the problem', async () => {
+    const base: ChartSpec = { title: 'T', xLabel: 'x', yLabel: 'y', series: [{ name: 's', x: [1, 2], y: [1, 2], color: '#000' }] };
+    await expect(chartSvg({ ...base, series: [{ name: 's', x: [1, 2, 3], y: [1, 2], color: '#000' }] })).rejects.toThrow(
+      'renderChart: series "s" has 3 x values and 2 y values (chart "T")',
+    );
+    await expect(chartSvg({ ...base, bands: [{ name: 'b', x: [1, 2], lower: [1], upper: [1, 2], color: '#000' }] })).rejects.toThrow(/band "b" has 2 x, 1 lower and 2 upper values/);
+    await expect(chartSvg({ ...base, xScale: 'log', series: [{ name: 's', x: [-1, 2], y: [1, 2], color: '#000' }] })).rejects.toThrow(/a log x axis needs x ≥ 0/);
+  });
+});
+
+describe('hover text in the files', () => {
+  it("each marker's <title> holds the series, the x and the y as the readout writes them", async () => {
+    const doc = await svgOf({ title: 't', xLabel: 'hops', yLabel: 'entropy (bits)', series: [{ name: 'mean', x: [1, 2], y: [1.5, 2.123456], color: '#000', marker: 'circle' }] });
+    const texts = marks(doc, 'dot', 'mean').flatMap((g) => elements(g, 'title').map(text));
+    expect(texts).toEqual(['mean\nhops: 1\nentropy (bits): 1.5000', 'mean\nhops: 2\nentropy (bits): 2.1235']);
+  });
+});
