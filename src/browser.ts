@@ -5,3 +5,5 @@
 export * from './library.js';
 export { createBrowserBackend, createBrowserMixKernels, BROWSER_ENGINES } from './engines/create-in-browser.js';
 export type { BrowserEngineName, BrowserEngineOptions } from './engines/create-in-browser.js';
+export { renderChart, svgFileText, type RenderOptions } from './report/plot.js';
+export { chartToPng } from './report/png.js';

@@ -56,4 +56,6 @@ export { transitionMatrix, WALK_MODELS } from './walks/index.js';
 export type { TransitionMatrix, WalkModel } from './walks/index.js';
 
 export * from './errors.js';
-export { entropyJson, hopsCsv, perTerminalCsv, entropyVsHopsSvg, entropyCdfSvg } from './report/entropy-report.js';
+export { entropyJson, hopsCsv, perTerminalCsv, entropyVsHopsChart, entropyCdfChart } from './report/entropy-report.js';
+export type { Band, ChartSpec, Rule, Series } from './report/chart.js';
+export { chartSvg } from './report/svg-file.js';

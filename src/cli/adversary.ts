@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { adversaryEntropy, SYBIL_REGION_SHAPES, type AdversaryOptions, type AdversaryResult } from '../analyses/adversary.js';
 import { BACKEND_NAMES, createBackend, RUNTIMES } from '../engines/create.js';
 import { InputError, ParameterError } from '../errors.js';
-import { adversaryCsv, adversaryJson, adversaryTable, hioVsAttackEdgesSvg, twoHopCsv, twoHopSvg } from '../report/adversary-report.js';
+import { adversaryCsv, adversaryJson, adversaryTable, hioVsAttackEdgesChart, twoHopChart, twoHopCsv, type AdversaryChartOptions } from '../report/adversary-report.js';
 import { nodeIndex, type Csr } from '../graph/csr.js';
 import { WALK_MODELS, type WalkModel } from '../walks/index.js';
-import { choiceOption, formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, writeOutputs } from './args.js';
+import { choiceOption, formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, writeOutputs, type OutputFile } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 import { withProgress } from './progress.js';
 
@@ -152,7 +153,7 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
     await backend.dispose();
   }
   printResult(format, results, { table: adversaryTable, json: adversaryJson, csv: adversaryCsv });
-  if (values.out) await writeOutputs(values.out, adversaryFiles(results, options), log);
+  if (values.out) await writeOutputs(values.out, adversaryFiles(results, options, { graph: basename(positionals[0]) }), log);
 }
 
 /** The command line checked, option by option in a fixed order (so the first bad one is the one reported). */
@@ -181,13 +182,13 @@ function adversarySettings(values: AdversaryValues) {
 }
 
 /** The files of --out DIR: the Sybil plot without a given compromised set, the two-hop files with --two-hop. */
-function adversaryFiles(results: AdversaryResult[], options: { compromised?: string[]; twoHop?: number[] }): [string, string][] {
-  const files: [string, string][] = [
+function adversaryFiles(results: AdversaryResult[], options: { compromised?: string[]; twoHop?: number[] }, chart: AdversaryChartOptions): OutputFile[] {
+  const files: OutputFile[] = [
     ['results.json', `${adversaryJson(results)}\n`],
     ['adversary.csv', adversaryCsv(results)],
   ];
-  if (!options.compromised) files.push(['hio-vs-attack-edges.svg', hioVsAttackEdgesSvg(results)]);
-  if (options.twoHop?.length) files.push(['two-hop.csv', twoHopCsv(results)], ['two-hop.svg', twoHopSvg(results)]);
+  if (!options.compromised) files.push(['hio-vs-attack-edges.svg', hioVsAttackEdgesChart(results, chart)]);
+  if (options.twoHop?.length) files.push(['two-hop.csv', twoHopCsv(results)], ['two-hop.svg', twoHopChart(results, chart)]);
   return files;
 }
 

@@ -3,6 +3,8 @@ import { access, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { checkShardSpec, type ShardSpec } from '../analyses/shards.js';
 import { InputError, ParameterError } from '../errors.js';
+import type { ChartSpec } from '../report/chart.js';
+import { chartSvg } from '../report/svg-file.js';
 
 /** Strict integer option: the whole text must be an integer within [min, max]. */
 export function integerOption(name: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -109,10 +111,16 @@ export async function prepareOutputDirectory(dir: string): Promise<void> {
   }
 }
 
+/** A file of --out DIR: its text, or a chart written as SVG. */
+export type OutputFile = [name: string, content: string | ChartSpec];
+
 /** Write files into --out DIR and say so on stderr. */
-export async function writeOutputs(dir: string, files: [string, string][], log: (line: string) => void): Promise<void> {
+export async function writeOutputs(dir: string, files: OutputFile[], log: (line: string) => void): Promise<void> {
   await prepareOutputDirectory(dir);
-  for (const [name, content] of files) await writingOutput(join(dir, name), () => writeFile(join(dir, name), content));
+  for (const [name, content] of files) {
+    const text = typeof content === 'string' ? content : await chartSvg(content);
+    await writingOutput(join(dir, name), () => writeFile(join(dir, name), text));
+  }
   log(`wrote ${files.map(([name]) => name).join(', ')} to ${dir}`);
 }
 

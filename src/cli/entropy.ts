@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   DEFAULT_HOPS,
   DEFAULT_TERMINALS,
@@ -15,15 +15,16 @@ import { BACKEND_NAMES, createBackend, RUNTIMES } from '../engines/create.js';
 import { ParameterError } from '../errors.js';
 import { nodeIndex, type Csr } from '../graph/csr.js';
 import {
-  entropyCdfSvg,
+  entropyCdfChart,
   entropyJson,
   entropyNotes,
   entropyTable,
-  entropyVsHopsSvg,
+  entropyVsHopsChart,
+  type EntropyChartOptions,
   hopsCsv,
   perTerminalCsv,
   roundsCsv,
-  roundsSvg,
+  roundsChart,
 } from '../report/entropy-report.js';
 import { WALK_MODELS } from '../walks/index.js';
 import {
@@ -37,6 +38,7 @@ import {
   shardOption,
   writeFileAtomically,
   writeOutputs,
+  type OutputFile,
   type OutputFormat,
 } from './args.js';
 import { checkpointOption, DEFAULT_CHECKPOINT_BATCH, prepareCheckpointDirectory, type CheckpointSettings } from './checkpoint.js';
@@ -167,11 +169,11 @@ export async function entropyCommand(argv: string[]): Promise<void> {
     return;
   }
   const result = await onEngine(engine, values.quiet, log, (backend, onProgress) => initiatorEntropy(csr, { ...options, backend, onProgress }));
-  await reportEntropy(result, format, report, values.out, log);
+  await reportEntropy(result, format, { ...report, graph: basename(positionals[0]) }, values.out, log);
 }
 
 /** What entropy and merge both print: the notes on stderr, the result on stdout, the --out files. */
-export async function reportEntropy(result: InitiatorEntropyResult, format: OutputFormat, report: EntropyReportChoice, out: string | undefined, log: (line: string) => void): Promise<void> {
+export async function reportEntropy(result: InitiatorEntropyResult, format: OutputFormat, report: EntropyChartOptions, out: string | undefined, log: (line: string) => void): Promise<void> {
   for (const note of entropyNotes(result)) log(`note: ${note}`);
   printResult(format, result, { table: (r) => entropyTable(r, report), json: entropyJson, csv: hopsCsv });
   if (out) await writeOutputs(out, entropyFiles(result, report), log);
@@ -273,15 +275,15 @@ async function onEngine<R>(
 }
 
 /** The files of --out DIR: the per-terminal and rounds files only when the result has them. */
-function entropyFiles(result: InitiatorEntropyResult, report: EntropyReportChoice): [string, string][] {
-  const files: [string, string][] = [
+function entropyFiles(result: InitiatorEntropyResult, report: EntropyChartOptions): OutputFile[] {
+  const files: OutputFile[] = [
     ['results.json', `${entropyJson(result)}\n`],
     ['hops.csv', hopsCsv(result)],
-    ['entropy-vs-hops.svg', entropyVsHopsSvg(result, report)],
-    ['entropy-cdf.svg', entropyCdfSvg(result)],
+    ['entropy-vs-hops.svg', entropyVsHopsChart(result, report)],
+    ['entropy-cdf.svg', entropyCdfChart(result, report)],
   ];
   if (result.perTerminal) files.push(['per-terminal.csv', perTerminalCsv(result)]);
-  if (result.rounds) files.push(['rounds.csv', roundsCsv(result)], ['rounds.svg', roundsSvg(result)]);
+  if (result.rounds) files.push(['rounds.csv', roundsCsv(result)], ['rounds.svg', roundsChart(result, report)]);
   return files;
 }
 

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mergeInitiatorEntropyShards } from '../analyses/initiator-entropy.js';
 import { EntropyFileReader, type EntropyShard } from '../analyses/initiator-entropy-shards.js';
@@ -20,6 +21,8 @@ Options:
   --terminal-weighting W
                        uniform | terminus: lead the table and plot with the mean
                        weighted by where walks end [uniform]
+  --graph NAME         the graph's name in the plot titles (the entropy run's
+                       graph file name) [the first shard's directory name]
   --quiet              no notes on stderr
   -h, --help           this help
 `;
@@ -27,6 +30,7 @@ Options:
 const MERGE_OPTIONS = {
   ...OUTPUT_OPTIONS,
   'terminal-weighting': { type: 'string', default: 'uniform' },
+  graph: { type: 'string' },
 } as const;
 
 export async function mergeCommand(argv: string[]): Promise<void> {
@@ -44,7 +48,7 @@ export async function mergeCommand(argv: string[]): Promise<void> {
   const shards = await Promise.all(positionals.map(readShardFile));
   const result = mergeInitiatorEntropyShards(shards, positionals);
   log(`merged ${shards.length} shards: ${result.terminals} terminals`);
-  await reportEntropy(result, format, report, values.out, log);
+  await reportEntropy(result, format, { ...report, graph: values.graph ?? basename(dirname(resolve(positionals[0]))) }, values.out, log);
 }
 
 async function readShardFile(file: string): Promise<EntropyShard> {

@@ -7,11 +7,11 @@ import { parseDelay } from '../mix/delays.js';
 import { type MixKernels } from '../engines/mix-kernels.js';
 import {
   mixJson,
-  singleMixCdfSvg,
+  singleMixCdfChart,
   singleMixCsv,
   singleMixTable,
   sweepCsv,
-  sweepSvg,
+  sweepChart,
   sweepTable,
 } from '../report/mix-report.js';
 import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs } from './args.js';
@@ -149,7 +149,7 @@ async function runSweep(values: MixValues, o: MixSettings, kernels: MixKernels, 
   );
   printResult(o.format, result, { table: sweepTable, json: mixJson, csv: sweepCsv });
   if (values.out) {
-    await writeOutputs(values.out, [['results.json', `${mixJson(result)}\n`], ['sweep.csv', sweepCsv(result)], ['mix-sweep.svg', sweepSvg(result)]], log);
+    await writeOutputs(values.out, [['results.json', `${mixJson(result)}\n`], ['sweep.csv', sweepCsv(result)], ['mix-sweep.svg', sweepChart(result)]], log);
   }
 }
 
@@ -169,7 +169,7 @@ async function runSingleMix(values: MixValues, o: MixSettings, kernels: MixKerne
       [
         ['results.json', `${mixJson({ ...summary, perTrial })}\n`],
         ['mix.csv', singleMixCsv(summary)],
-        ['mix-entropy-cdf.svg', singleMixCdfSvg(result)],
+        ['mix-entropy-cdf.svg', singleMixCdfChart(result)],
       ],
       log,
     );

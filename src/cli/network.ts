@@ -15,16 +15,16 @@ import { loadGraphFile, type LoadFileOptions } from '../graph/load-file.js';
 import { expDelay, parseDelay } from '../mix/delays.js';
 import {
   mixJson,
-  networkAccuracySvg,
+  networkAccuracyChart,
   networkCalibrationCsv,
-  networkEntropySvg,
-  networkRankCdfSvg,
+  networkEntropyChart,
+  networkRankCdfChart,
   networkReliabilityCsv,
   networkStepsCsv,
   networkStreamsCsv,
   networkTable,
 } from '../report/mix-report.js';
-import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, printResult, realOption, writeOutputs } from './args.js';
+import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, printResult, realOption, writeOutputs, type OutputFile } from './args.js';
 import { MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
 import { GRAPH_READ_HELP, GRAPH_READ_OPTIONS, graphReadOptions } from './load-graph.js';
 import { withProgress } from './progress.js';
@@ -180,15 +180,15 @@ async function networkSettings(values: NetworkValues) {
   return { format, topologyFormat, readOptions, maxRelays, simulation, attack };
 }
 
-function networkFiles(result: MixNetworkResult): [string, string][] {
+function networkFiles(result: MixNetworkResult): OutputFile[] {
   return [
     ['results.json', `${mixJson(result)}\n`],
     ['steps.csv', networkStepsCsv(result)],
     ['streams.csv', networkStreamsCsv(result)],
     ['calibration.csv', networkCalibrationCsv(result)],
     ['reliability.csv', networkReliabilityCsv(result)],
-    ['network-accuracy.svg', networkAccuracySvg(result)],
-    ['network-entropy.svg', networkEntropySvg(result)],
-    ['rank-cdf.svg', networkRankCdfSvg(result)],
+    ['network-accuracy.svg', networkAccuracyChart(result)],
+    ['network-entropy.svg', networkEntropyChart(result)],
+    ['rank-cdf.svg', networkRankCdfChart(result)],
   ];
 }

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_TRACE_PACKETS, traceLinks, traceSimulation, type TraceInput } from '../analyses/stream-trace.js';
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
-import { detectionSvg, mixJson, traceCsv, traceTable } from '../report/mix-report.js';
+import { detectionChart, mixJson, traceCsv, traceTable } from '../report/mix-report.js';
 import { formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
 import { MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
 import { withProgress } from './progress.js';
@@ -188,7 +188,7 @@ async function traceSimulated(values: TraceValues, format: OutputFormat, step: n
   if (values.out) {
     await writeOutputs(
       values.out,
-      [['results.json', `${mixJson(result)}\n`], ['trace.csv', traceCsv(result)], ['detection-vs-packets.svg', detectionSvg(result)]],
+      [['results.json', `${mixJson(result)}\n`], ['trace.csv', traceCsv(result)], ['detection-vs-packets.svg', detectionChart(result)]],
       log,
     );
   }

@@ -1,8 +1,8 @@
 import type { AdversaryResult } from '../analyses/adversary.js';
 import { count } from './count.js';
-import { lineChart } from './svg.js';
+import { optimalRule, seriesStyle, type ChartSpec } from './chart.js';
 
-/** Writers for the adversary analysis: table, CSV (one row per g and hop), JSON, SVG. */
+/** Writers for the adversary analysis: table, CSV (one row per g and hop), JSON, chart specs. */
 
 const finite = (v: number | null) => (v === null || !Number.isFinite(v) ? '' : String(Number(v.toFixed(9))));
 
@@ -60,8 +60,6 @@ function twoHopTable(result: AdversaryResult): string[] {
   return lines;
 }
 
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
-
 /** One row per walk, g and k of the two-hop optimisation. */
 export function twoHopCsv(results: AdversaryResult[]): string {
   const lines = ['walk,attack_edges,k,HIO,HIO_ci95_low,HIO_ci95_high,p_both,p_last_only,H_given_first_relay'];
@@ -75,44 +73,46 @@ export function twoHopCsv(results: AdversaryResult[]): string {
   return lines.join('\n') + '\n';
 }
 
+/** What a plot needs beyond the results: the input graph's name for the title. */
+export interface AdversaryChartOptions {
+  graph: string;
+}
+
+
 /** H(I|O) of the two-hop optimisation against k, one line per walk and g (Pisces Fig. 11). */
-export function twoHopSvg(results: AdversaryResult[]): string {
+export function twoHopChart(results: AdversaryResult[], options: AdversaryChartOptions): ChartSpec {
   const series = results.flatMap((r) =>
     r.rows
       .filter((row) => row.twoHop?.length)
       .map((row) => ({ name: `${r.walk}, g = ${row.attackEdges ?? 'given'}`, x: row.twoHop!.map((t) => t.k), y: row.twoHop!.map((t) => t.HIO) })),
   );
-  return lineChart({
+  return {
     title: `Two-hop optimisation: H(I|O) against k, ${results[0].hops}-hop walks`,
+    graph: options.graph,
     xLabel: 'k (hop of the first relay)',
+    xIntegers: true,
     yLabel: 'H(I|O) (bits)',
-    series: series.map((s, k) => ({ ...s, color: COLORS[k % COLORS.length] })),
-  });
+    series: series.map((s, k) => ({ ...s, ...seriesStyle(k) })),
+  };
 }
 
-/** H(I|O) against the number of attack edges, one line per walk model (Pisces Fig. 9). */
-export function hioVsAttackEdgesSvg(results: AdversaryResult[]): string {
+/** H(I|O) against the number of attack edges on a log axis, one line per walk model (Pisces Fig. 9). */
+export function hioVsAttackEdgesChart(results: AdversaryResult[], options: AdversaryChartOptions): ChartSpec {
   const withG = results.map((r) => ({ ...r, rows: r.rows.filter((row) => row.attackEdges !== null) }));
-  return lineChart({
+  return {
     title: `H(I|O) against attack edges, ${results[0].hops}-hop walks`,
+    graph: options.graph,
     xLabel: 'attack edges g',
+    xScale: 'log',
     yLabel: 'H(I|O) (bits)',
     bands: withG.map((r, k) => ({
       name: `${r.walk}: 95% CI`,
       x: r.rows.map((row) => row.attackEdges!),
       lower: r.rows.map((row) => row.ci95[0]),
       upper: r.rows.map((row) => row.ci95[1]),
-      color: COLORS[k % COLORS.length],
+      color: seriesStyle(k).color,
     })),
-    series: [
-      ...withG.map((r, k) => ({ name: r.walk, x: r.rows.map((row) => row.attackEdges!), y: r.rows.map((row) => row.HIO), color: COLORS[k % COLORS.length] })),
-      {
-        name: `optimal (${results[0].optimal.toFixed(2)})`,
-        x: [withG[0].rows.reduce((low, row) => Math.min(low, row.attackEdges!), Infinity), withG[0].rows.reduce((high, row) => Math.max(high, row.attackEdges!), -Infinity)],
-        y: [results[0].optimal, results[0].optimal],
-        color: '#555',
-        dashed: true,
-      },
-    ],
-  });
+    series: withG.map((r, k) => ({ name: `${r.walk} walk`, x: r.rows.map((row) => row.attackEdges!), y: r.rows.map((row) => row.HIO), ...seriesStyle(k) })),
+    rules: [optimalRule(results[0].optimal)],
+  };
 }

@@ -1,11 +1,11 @@
 import type { HopStatistics, InitiatorEntropyResult } from '../analyses/initiator-entropy.js';
 import { adapterName } from '../engines/webgpu/device.js';
 import { count } from './count.js';
-import { lineChart } from './svg.js';
+import { COLORS, optimalRule, type ChartSpec, type Series } from './chart.js';
 
 /**
  * Writers for the initiator-entropy result: a text table for people, CSV and JSON for
- * other tools, SVG plots for papers. The JSON field names are a public interface.
+ * other tools, chart specs for the plots (drawn by plot.ts). The JSON field names are a public interface.
  */
 
 const round = (v: number, digits = 6) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : v);
@@ -164,24 +164,33 @@ export function entropyTable(result: InitiatorEntropyResult, options: EntropyRep
   return [...header, '', line(head), ...rows.map(line), ...rounds].join('\n') + '\n';
 }
 
-export function entropyVsHopsSvg(result: InitiatorEntropyResult, options: EntropyReportOptions = {}): string {
+/** What a plot needs beyond the result: the input graph's name for the title. */
+export interface EntropyChartOptions extends EntropyReportOptions {
+  graph: string;
+}
+
+
+/** Mean, 5th percentile and min-entropy mean against hops, the mean's CI, the optimal line. */
+export function entropyVsHopsChart(result: InitiatorEntropyResult, options: EntropyChartOptions): ChartSpec {
   const hops = result.hops.map((h) => h.hop);
-  const weighted = options.terminusWeighted
-    ? [{ name: 'terminus-weighted mean', x: hops, y: result.hops.map((h) => h.terminusWeightedMean), color: '#9467bd' }]
+  const weighted: Series[] = options.terminusWeighted
+    ? [{ name: 'terminus-weighted mean', x: hops, y: result.hops.map((h) => h.terminusWeightedMean), color: COLORS[4], marker: 'diamond' }]
     : [];
-  return lineChart({
+  return {
     title: `Initiator entropy, ${result.walk} walk${result.lazy ? ' (lazy)' : ''}, ${terminalsCounted(result)}`,
+    graph: options.graph,
     xLabel: 'hops',
+    xIntegers: true,
     yLabel: 'entropy (bits)',
-    bands: [{ name: '95% CI of mean', x: hops, lower: result.hops.map((h) => h.ci95[0]), upper: result.hops.map((h) => h.ci95[1]), color: '#1f77b4' }],
+    bands: [{ name: '95% CI of mean', x: hops, lower: result.hops.map((h) => h.ci95[0]), upper: result.hops.map((h) => h.ci95[1]), color: COLORS[0] }],
     series: [
-      { name: 'mean', x: hops, y: result.hops.map((h) => h.mean), color: '#1f77b4' },
-      { name: '5th percentile', x: hops, y: result.hops.map((h) => h.p05), color: '#d62728', dashed: true },
-      { name: 'min-entropy mean', x: hops, y: result.hops.map((h) => h.minEntropyMean), color: '#2ca02c' },
+      { name: 'mean', x: hops, y: result.hops.map((h) => h.mean), color: COLORS[0], marker: 'circle' },
+      { name: '5th percentile', x: hops, y: result.hops.map((h) => h.p05), color: COLORS[1], dash: 'dashed', marker: 'triangle' },
+      { name: 'min-entropy mean', x: hops, y: result.hops.map((h) => h.minEntropyMean), color: COLORS[2], dash: 'dotted', marker: 'square' },
       ...weighted,
-      { name: `optimal (${result.optimal.toFixed(2)})`, x: [hops[0], hops[hops.length - 1]], y: [result.optimal, result.optimal], color: '#555', dashed: true },
     ],
-  });
+    rules: [optimalRule(result.optimal)],
+  };
 }
 
 /** Entropy after r rounds, r = 1..rounds (present only with --rounds). */
@@ -193,32 +202,34 @@ export function roundsCsv(result: InitiatorEntropyResult): string {
   return lines.join('\n') + '\n';
 }
 
-export function roundsSvg(result: InitiatorEntropyResult): string {
+export function roundsChart(result: InitiatorEntropyResult, options: { graph: string }): ChartSpec {
   const rows = result.rounds!.rows;
   const x = rows.map((r) => r.round);
-  return lineChart({
+  return {
     title: `Initiator entropy after several rounds of ${result.rounds!.hop}-hop ${result.walk} walks`,
+    graph: options.graph,
     xLabel: 'rounds',
+    xIntegers: true,
     yLabel: 'entropy (bits)',
-    bands: [{ name: '95% CI of mean', x, lower: rows.map((r) => r.ci95[0]), upper: rows.map((r) => r.ci95[1]), color: '#1f77b4' }],
+    bands: [{ name: '95% CI of mean', x, lower: rows.map((r) => r.ci95[0]), upper: rows.map((r) => r.ci95[1]), color: COLORS[0] }],
     series: [
-      { name: 'mean', x, y: rows.map((r) => r.mean), color: '#1f77b4' },
-      { name: '5th percentile', x, y: rows.map((r) => r.p05), color: '#d62728', dashed: true },
-      { name: `optimal (${result.optimal.toFixed(2)})`, x: [x[0], x[x.length - 1]], y: [result.optimal, result.optimal], color: '#555', dashed: true },
+      { name: 'mean', x, y: rows.map((r) => r.mean), color: COLORS[0], marker: 'circle' },
+      { name: '5th percentile', x, y: rows.map((r) => r.p05), color: COLORS[1], dash: 'dashed', marker: 'triangle' },
     ],
-  });
+    rules: [optimalRule(result.optimal)],
+  };
 }
 
-export function entropyCdfSvg(result: InitiatorEntropyResult): string {
+/** The terminals' entropies at the CDF's hop as a step function, with the optimal entropy. */
+export function entropyCdfChart(result: InitiatorEntropyResult, options: { graph: string }): ChartSpec {
   const { entropy, probability } = result.cdf;
-  return lineChart({
+  return {
     title: `CDF of initiator entropy at hop ${result.cdf.hop}, ${terminalsCounted(result, [result.hops[result.cdf.hop - 1]])}`,
+    graph: options.graph,
     xLabel: 'entropy (bits)',
     yLabel: 'fraction of terminals',
     yRange: [0, 1],
-    series: [
-      { name: 'CDF', x: [entropy[0], ...entropy], y: [0, ...probability], color: '#1f77b4', step: true },
-      { name: `optimal (${result.optimal.toFixed(2)})`, x: [result.optimal, result.optimal], y: [0, 1], color: '#555', dashed: true },
-    ],
-  });
+    series: [{ name: 'CDF', x: [entropy[0], ...entropy], y: [0, ...probability], color: COLORS[0], step: true }],
+    rules: [optimalRule(result.optimal, 'x')],
+  };
 }

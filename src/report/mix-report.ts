@@ -3,14 +3,12 @@ import type { SingleMixResult, SingleMixSweepResult } from '../analyses/single-m
 import type { TraceLinksResult, TraceSimulationResult } from '../analyses/stream-trace.js';
 import type { Calibration, Gap } from '../stats/calibration.js';
 import { empiricalCdf } from '../stats/summary.js';
-import { lineChart, type Band, type Series } from './svg.js';
+import { COLORS, REFERENCE_COLOR, seriesStyle, type Band, type ChartSpec, type Series } from './chart.js';
 
 /**
  * Writers for the continuous-time-mix analyses (mix, trace, network): text tables for people,
- * CSV and JSON for tools, SVG plots. The JSON field names are a public interface.
+ * CSV and JSON for tools, chart specs for the plots. The JSON field names are a public interface.
  */
-
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
 export function mixJson(result: unknown): string {
   return JSON.stringify(result, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2);
@@ -56,20 +54,20 @@ export function singleMixCsv(r: SingleMixResult): string {
   ]);
 }
 
-/** CDF of the per-trial entropies (needs perTrial), with the closed form as a vertical line. */
-export function singleMixCdfSvg(r: SingleMixResult): string {
+/** CDF of the per-trial entropies (needs perTrial), with the closed form and the simulated mean as vertical lines. */
+export function singleMixCdfChart(r: SingleMixResult): ChartSpec {
   const cdf = empiricalCdf(r.perTrial ?? []);
-  return lineChart({
+  return {
     title: `Single mix: λ = ${r.rate}, ${r.delay.spec}`,
     xLabel: 'sender anonymity of one output message (bits)',
     yLabel: 'fraction of trials',
     yRange: [0, 1],
-    series: [
-      { name: 'simulated CDF', x: cdf.value, y: cdf.probability, color: COLORS[0], step: true },
-      { name: 'h(f) + log2 λ', x: [r.theory, r.theory], y: [0, 1], color: COLORS[1], dashed: true },
-      { name: 'simulated mean', x: [r.simulated.mean, r.simulated.mean], y: [0, 1], color: COLORS[2], dashed: true },
+    series: [{ name: 'simulated CDF', x: cdf.value, y: cdf.probability, color: COLORS[0], step: true }],
+    rules: [
+      { name: `h(f) + log2 λ (${r.theory.toFixed(2)})`, axis: 'x', at: r.theory, color: COLORS[1], dash: 'dashed' },
+      { name: `simulated mean (${r.simulated.mean.toFixed(2)})`, axis: 'x', at: r.simulated.mean, color: COLORS[2], dash: 'dotted' },
     ],
-  });
+  };
 }
 
 export const SWEEP_CSV_COLUMNS = ['law', 'kind', 'load', 'rate', 'mean_delay', 'mean', 'ci95_low', 'ci95_high', 'theory', 'theory_first_order', 'valid'] as const;
@@ -103,25 +101,25 @@ export function sweepTable(r: SingleMixSweepResult): string {
   );
 }
 
-/** Simulated (solid, with its CI band) and h(f) + log2 λ (dashed) against log10 λ·E[D], one colour per law. */
-export function sweepSvg(r: SingleMixSweepResult): string {
+/** Simulated (solid, with its CI band) and h(f) + log2 λ (dashed) against log10 λ·E[D], one colour and marker per law. */
+export function sweepChart(r: SingleMixSweepResult): ChartSpec {
   const series: Series[] = [];
   const bands: Band[] = [];
   r.laws.forEach((law, i) => {
     const rows = r.rows.filter((row) => row.law === law.spec);
     const x = rows.map((row) => Math.log10(row.load));
-    const color = COLORS[i % COLORS.length];
-    series.push({ name: `${law.spec} simulated`, x, y: rows.map((row) => row.simulated.mean), color });
-    series.push({ name: `${law.kind} h(f) + log2 λ`, x, y: rows.map((row) => row.theory), color, dashed: true });
+    const { color, marker } = seriesStyle(i);
+    series.push({ name: `${law.spec} simulated`, x, y: rows.map((row) => row.simulated.mean), color, marker });
+    series.push({ name: `${law.kind} h(f) + log2 λ`, x, y: rows.map((row) => row.theory), color, dash: 'dashed' });
     bands.push({ name: `${law.kind} 95% CI`, x, lower: rows.map((row) => row.simulated.ci95[0]), upper: rows.map((row) => row.simulated.ci95[1]), color });
   });
-  return lineChart({
+  return {
     title: `Single-mix anonymity, delay laws of mean ${Number(r.meanDelay.toPrecision(4))}`,
     xLabel: 'log10 λ·E[D]  (λ/μ for the exponential)',
     yLabel: 'sender anonymity (bits)',
     series,
     bands,
-  });
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -190,26 +188,27 @@ export function traceCsv(r: TraceLinksResult | TraceSimulationResult): string {
   );
 }
 
-/** Detection probability against the number of target packets: one colour per curve, CI band, Chebyshev bound dashed. */
-export function detectionSvg(r: TraceSimulationResult): string {
+/** Detection probability against the number of target packets: one colour and marker per curve, CI band, Chebyshev bound dashed. */
+export function detectionChart(r: TraceSimulationResult): ChartSpec {
   const series: Series[] = [];
   const bands: Band[] = [];
   r.curves.forEach((c, i) => {
-    const color = COLORS[i % COLORS.length];
+    const { color, marker } = seriesStyle(i);
     const x = c.points.map((p) => p.packets);
-    const name = r.curves.length > 1 ? c.label : 'P(detect)';
-    series.push({ name, x, y: c.points.map((p) => p.detection.mean), color });
-    series.push({ name: `${r.curves.length > 1 ? `${c.label} ` : ''}Chebyshev bound`, x, y: c.points.map((p) => p.bound), color, dashed: true });
-    bands.push({ name: `${r.curves.length > 1 ? `${c.label} ` : ''}95% CI`, x, lower: c.points.map((p) => p.detection.ci95[0]), upper: c.points.map((p) => p.detection.ci95[1]), color });
+    const prefix = r.curves.length > 1 ? `${c.label} ` : '';
+    series.push({ name: r.curves.length > 1 ? c.label : 'P(detect)', x, y: c.points.map((p) => p.detection.mean), color, marker });
+    series.push({ name: `${prefix}Chebyshev bound`, x, y: c.points.map((p) => p.bound), color, dash: 'dashed' });
+    bands.push({ name: `${prefix}95% CI`, x, lower: c.points.map((p) => p.detection.ci95[0]), upper: c.points.map((p) => p.detection.ci95[1]), color });
   });
-  return lineChart({
+  return {
     title: 'Tracing a stream through a mix: detection by the LLR',
     xLabel: 'target packets',
+    xIntegers: true,
     yLabel: 'probability of detection',
     series,
     bands,
     yRange: [0, 1],
-  });
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -316,45 +315,51 @@ export function networkReliabilityCsv(r: MixNetworkResult): string {
 }
 
 /** Top-1 and top-3 against steps from the entry, with the routing-law-only walk and uniform guessing. */
-export function networkAccuracySvg(r: MixNetworkResult): string {
+export function networkAccuracyChart(r: MixNetworkResult): ChartSpec {
   const x = r.byStep.map((s) => s.step);
-  return lineChart({
+  return {
     title: 'Mix network: tracing streams from their entry',
+    graph: r.topology,
     xLabel: 'steps from the entry mix',
+    xIntegers: true,
     yLabel: 'fraction of streams',
     yRange: [0, 1],
     series: [
-      { name: 'top 1 (timing)', x, y: r.byStep.map((s) => s.top1), color: COLORS[0] },
-      { name: 'top 3 (timing)', x, y: r.byStep.map((s) => s.top3), color: COLORS[1] },
-      { name: 'top 1 (routing only)', x, y: r.prior.map((s) => s.top1), color: COLORS[0], dashed: true },
-      { name: 'top 3 (routing only)', x, y: r.prior.map((s) => s.top3), color: COLORS[1], dashed: true },
-      { name: 'top 1 (uniform guess)', x, y: x.map(() => r.chance.top1), color: '#888', dashed: true },
+      { name: 'top 1 (timing)', x, y: r.byStep.map((s) => s.top1), color: COLORS[0], marker: 'circle' },
+      { name: 'top 3 (timing)', x, y: r.byStep.map((s) => s.top3), color: COLORS[1], marker: 'square' },
+      { name: 'top 1 (routing only)', x, y: r.prior.map((s) => s.top1), color: COLORS[0], dash: 'dashed', marker: 'triangle' },
+      { name: 'top 3 (routing only)', x, y: r.prior.map((s) => s.top3), color: COLORS[1], dash: 'dashed', marker: 'diamond' },
     ],
-  });
+    rules: [{ name: `top 1 (uniform guess, ${r.chance.top1.toFixed(3)})`, axis: 'y', at: r.chance.top1, color: REFERENCE_COLOR, dash: 'dotted' }],
+  };
 }
 
-export function networkEntropySvg(r: MixNetworkResult): string {
+export function networkEntropyChart(r: MixNetworkResult): ChartSpec {
   const x = r.byStep.map((s) => s.step);
-  return lineChart({
+  return {
     title: 'Mix network: entropy of where the stream is',
+    graph: r.topology,
     xLabel: 'steps from the entry mix',
+    xIntegers: true,
     yLabel: 'entropy (bits)',
     series: [
-      { name: 'timing attack', x, y: r.byStep.map((s) => s.meanEntropy), color: COLORS[0] },
-      { name: 'routing law only', x, y: r.prior.map((s) => s.meanEntropy), color: COLORS[2], dashed: true },
-      { name: 'log2(mixes − 1)', x, y: x.map(() => r.chance.entropy), color: '#888', dashed: true },
+      { name: 'timing attack', x, y: r.byStep.map((s) => s.meanEntropy), color: COLORS[0], marker: 'circle' },
+      { name: 'routing law only', x, y: r.prior.map((s) => s.meanEntropy), color: COLORS[2], dash: 'dashed', marker: 'square' },
     ],
-  });
+    rules: [{ name: `log2(mixes − 1) (${r.chance.entropy.toFixed(2)})`, axis: 'y', at: r.chance.entropy, color: REFERENCE_COLOR, dash: 'dotted' }],
+  };
 }
 
 /** CDF of the destination's rank over the traced streams. */
-export function networkRankCdfSvg(r: MixNetworkResult): string {
+export function networkRankCdfChart(r: MixNetworkResult): ChartSpec {
   const cdf = empiricalCdf((r.perStream ?? []).map((s) => s.rank));
-  return lineChart({
+  return {
     title: 'Rank of the true destination',
+    graph: r.topology,
     xLabel: 'rank (1 = most likely)',
+    xIntegers: true,
     yLabel: 'fraction of streams',
     yRange: [0, 1],
     series: [{ name: 'CDF', x: [0, ...cdf.value], y: [0, ...cdf.probability], color: COLORS[0], step: true }],
-  });
+  };
 }

@@ -8,7 +8,8 @@
  */
 import { ParameterError } from '../errors.js';
 import { leftOutColumns } from '../report/entropy-report.js';
-import type { AnalysisName, GraphSource, RunRequest, WebBackendName, WebLimits, WorkerMessage } from './protocol.js';
+import { renderChart, svgFileText } from '../report/plot.js';
+import type { AnalysisName, ChartMessage, Download, GraphSource, RunRequest, WebBackendName, WebLimits, WorkerMessage } from './protocol.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const input = (id: string) => $<HTMLInputElement>(id);
@@ -143,6 +144,21 @@ function entropyDisplay(json: string, table: string[][], notes: string[]): { tab
   return { table: table.map((row, i) => [...row, ...columns[i]]), notes: [...(result.notes ?? []), ...notes] };
 }
 
+/** The charts drawn into #plots with hover tips, at the width the page gives them; returns their SVG files. */
+function drawCharts(charts: ChartMessage[]): Download[] {
+  const plots = $('plots');
+  const width = Math.min(720, plots.clientWidth || 720);
+  plots.replaceChildren(
+    ...charts.map(({ title, spec }) => {
+      const figure = document.createElement('figure');
+      figure.setAttribute('aria-label', title);
+      figure.append(renderChart(spec, { document, width, interactive: true }));
+      return figure;
+    }),
+  );
+  return charts.map(({ file, spec }) => ({ name: file, mime: 'image/svg+xml', text: svgFileText(renderChart(spec, { document })) }));
+}
+
 function onMessage(message: WorkerMessage): void {
   switch (message.type) {
     case 'progress': {
@@ -173,16 +189,7 @@ function onMessage(message: WorkerMessage): void {
       const { table, notes } = message.analysis === 'entropy' ? entropyDisplay(message.json, message.table, message.notes) : message;
       $('notes').replaceChildren(...notes.map((n) => Object.assign(document.createElement('p'), { textContent: n })));
       $('table').replaceChildren(renderTable(table));
-      const plots = $('plots');
-      plots.replaceChildren();
-      for (const { title, svg } of message.svgs) {
-        const figure = document.createElement('figure');
-        figure.setAttribute('aria-label', title);
-        // The SVGs come from our own writers (src/report), which escape every text they hold.
-        figure.innerHTML = svg;
-        plots.append(figure);
-      }
-      const links = message.downloads.map((d) => {
+      const links = [...message.downloads, ...drawCharts(message.charts)].map((d) => {
         const url = URL.createObjectURL(new Blob([d.text], { type: d.mime }));
         downloadUrls.push(url);
         return Object.assign(document.createElement('a'), { href: url, download: d.name, textContent: d.name });

@@ -4,6 +4,7 @@
  */
 import type { BackendInfo } from '../engines/backend.js';
 import { BROWSER_ENGINES, type BrowserEngineName } from '../engines/create-in-browser.js';
+import type { ChartSpec } from '../report/chart.js';
 
 export const ANALYSES = ['entropy', 'adversary', 'mix', 'trace', 'network'] as const;
 export type AnalysisName = (typeof ANALYSES)[number];
@@ -77,6 +78,13 @@ export type RunRequest =
   | { type: 'run'; analysis: 'trace'; backend: WebBackendName; params: TraceParams }
   | { type: 'run'; analysis: 'network'; backend: WebBackendName; params: NetworkParams };
 
+/** A chart the page draws (renderChart) and offers as an SVG file named `file`. */
+export interface ChartMessage {
+  title: string;
+  file: string;
+  spec: ChartSpec;
+}
+
 /** A file the page offers for download. */
 export interface Download {
   name: string;
@@ -95,8 +103,8 @@ export type WorkerMessage =
       /** What ran: backend name, precision, runtime, adapter. */
       ran: BackendInfo;
       graph?: { nodes: number; edges: number; directed: boolean; format: string };
-      /** SVG plots, in order. */
-      svgs: { title: string; svg: string }[];
+      /** The plots, in order. */
+      charts: ChartMessage[];
       /** A table: header row then rows. */
       table: string[][];
       downloads: Download[];

@@ -1,8 +1,9 @@
 /**
  * The page's module worker: it reads the graph in streamed chunks, builds the backend
  * (WebGPU through the worker's own navigator.gpu, else gpu.js, else the float64 cpu
- * reference), runs the analysis and posts progress, then the result, plots, table and
- * downloads. The tab never waits on it: cancelling is worker.terminate() from the page.
+ * reference), runs the analysis and posts progress, then the result, chart specs (the page
+ * draws them), table and downloads. The tab never waits on it: cancelling is
+ * worker.terminate() from the page.
  *
  * gpu.js in a worker: there is no DOM, so gpu.js can only use an OffscreenCanvas (webgl2 /
  * webgl where the browser offers it in workers) or its 'cpu' mode; it is imported lazily so
@@ -24,11 +25,11 @@ import { parseDelaySync, type DelayLaw } from '../mix/delays.js';
 import { type MixKernels } from '../engines/mix-kernels.js';
 import { simulateMixNetwork, traceMixNetwork } from '../analyses/mix-network.js';
 import { traceSimulation } from '../analyses/stream-trace.js';
-import { adversaryCsv, adversaryJson, hioVsAttackEdgesSvg } from '../report/adversary-report.js';
-import { entropyCdfSvg, entropyJson, entropyVsHopsSvg, hopsCsv, perTerminalCsv } from '../report/entropy-report.js';
+import { adversaryCsv, adversaryJson, hioVsAttackEdgesChart } from '../report/adversary-report.js';
+import { entropyCdfChart, entropyJson, entropyVsHopsChart, hopsCsv, perTerminalCsv } from '../report/entropy-report.js';
 import {
-  detectionSvg, mixJson, networkAccuracySvg, networkEntropySvg, networkRankCdfSvg, networkStepsCsv, networkStreamsCsv,
-  singleMixCdfSvg, singleMixCsv, traceCsv,
+  detectionChart, mixJson, networkAccuracyChart, networkEntropyChart, networkRankCdfChart, networkStepsCsv, networkStreamsCsv,
+  singleMixCdfChart, singleMixCsv, traceCsv,
 } from '../report/mix-report.js';
 import { GEXF_EXPORT_MAX_NODES, type Download, type GraphSource, type RunRequest, type WebBackendName, type WebLimits, type WorkerMessage } from './protocol.js';
 
@@ -133,7 +134,7 @@ async function runMix(
       analysis: 'trace',
       json,
       ran,
-      svgs: [{ title: 'Detection vs packets', svg: detectionSvg(result) }],
+      charts: [{ title: 'Detection vs packets', file: 'detection-vs-packets.svg', spec: detectionChart(result) }],
       table: [
         ['curve', 'packets', 'P(detect)', 'ci95', 'Chebyshev bound', 'mean LLR (nats)'],
         ...result.curves.flatMap((c) => c.points.map((pt) => [c.label, String(pt.packets), fixed(pt.detection.mean), `${fixed(pt.detection.ci95[0], 3)}..${fixed(pt.detection.ci95[1], 3)}`, fixed(pt.bound), fixed(pt.llr.mean, 3)])),
@@ -141,7 +142,6 @@ async function runMix(
       downloads: [
         { name: 'results.json', mime: 'application/json', text: json },
         { name: 'trace.csv', mime: 'text/csv', text: traceCsv(result) },
-        { name: 'detection-vs-packets.svg', mime: 'image/svg+xml', text: detectionSvg(result) },
       ],
       notes: [],
     });
@@ -163,10 +163,10 @@ async function runMix(
       analysis: 'network',
       json,
       ran,
-      svgs: [
-        { title: 'Tracing accuracy by step', svg: networkAccuracySvg(result) },
-        { title: 'Entropy by step', svg: networkEntropySvg(result) },
-        { title: 'CDF of the rank of the true mix', svg: networkRankCdfSvg(result) },
+      charts: [
+        { title: 'Tracing accuracy by step', file: 'network-accuracy.svg', spec: networkAccuracyChart(result) },
+        { title: 'Entropy by step', file: 'network-entropy.svg', spec: networkEntropyChart(result) },
+        { title: 'CDF of the rank of the true mix', file: 'rank-cdf.svg', spec: networkRankCdfChart(result) },
       ],
       table: [
         ['step', 'top-1', 'top-3', 'mean rank', 'mean entropy', 'prior top-1', 'prior mean entropy'],
@@ -176,9 +176,6 @@ async function runMix(
         { name: 'results.json', mime: 'application/json', text: json },
         { name: 'steps.csv', mime: 'text/csv', text: networkStepsCsv(result) },
         { name: 'streams.csv', mime: 'text/csv', text: networkStreamsCsv(result) },
-        { name: 'network-accuracy.svg', mime: 'image/svg+xml', text: networkAccuracySvg(result) },
-        { name: 'network-entropy.svg', mime: 'image/svg+xml', text: networkEntropySvg(result) },
-        { name: 'rank-cdf.svg', mime: 'image/svg+xml', text: networkRankCdfSvg(result) },
       ],
       notes,
     });
@@ -195,7 +192,7 @@ async function runMix(
       analysis: 'mix',
       json: mixJson(result),
       ran,
-      svgs: [{ title: 'CDF of the sender entropy', svg: singleMixCdfSvg(result) }],
+      charts: [{ title: 'CDF of the sender entropy', file: 'mix-cdf.svg', spec: singleMixCdfChart(result) }],
       table: [
         ['rate', 'delay', 'load', 'trials', 'mean H (bits)', 'ci95', 'theory', 'first order'],
         [String(result.rate), result.delay.spec, fixed(result.load, 3), String(result.trials), fixed(result.simulated.mean),
@@ -204,7 +201,6 @@ async function runMix(
       downloads: [
         { name: 'results.json', mime: 'application/json', text: mixJson(result) },
         { name: 'mix.csv', mime: 'text/csv', text: singleMixCsv(result) },
-        { name: 'mix-cdf.svg', mime: 'image/svg+xml', text: singleMixCdfSvg(result) },
       ],
       notes: [...result.warnings],
     });
@@ -231,8 +227,6 @@ async function runGraph(
         { name: 'results.json', mime: 'application/json', text: entropyJson(result) },
         { name: 'hops.csv', mime: 'text/csv', text: hopsCsv(result) },
         { name: 'per-terminal.csv', mime: 'text/csv', text: perTerminalCsv(result) },
-        { name: 'entropy-vs-hops.svg', mime: 'image/svg+xml', text: entropyVsHopsSvg(result) },
-        { name: 'entropy-cdf.svg', mime: 'image/svg+xml', text: entropyCdfSvg(result) },
       ];
       if (csr.n <= GEXF_EXPORT_MAX_NODES) {
         progress('writing GEXF', 0, 1);
@@ -248,9 +242,9 @@ async function runGraph(
         json: entropyJson(shown),
         ran: backend.info,
         graph,
-        svgs: [
-          { title: 'Entropy vs hops', svg: entropyVsHopsSvg(result) },
-          { title: 'CDF of the entropy', svg: entropyCdfSvg(result) },
+        charts: [
+          { title: 'Entropy vs hops', file: 'entropy-vs-hops.svg', spec: entropyVsHopsChart(result, { graph: report.file }) },
+          { title: 'CDF of the entropy', file: 'entropy-cdf.svg', spec: entropyCdfChart(result, { graph: report.file }) },
         ],
         table: [
           ['hop', 'mean', 'ci95', 'min', 'p05', 'median', 'max', 'H_min mean'],
@@ -271,7 +265,7 @@ async function runGraph(
         json: adversaryJson([result]),
         ran: backend.info,
         graph,
-        svgs: [{ title: 'H(I|O) vs attack edges', svg: hioVsAttackEdgesSvg([result]) }],
+        charts: [{ title: 'H(I|O) vs attack edges', file: 'hio-vs-attack-edges.svg', spec: hioVsAttackEdgesChart([result], { graph: report.file }) }],
         table: [
           ['attack edges', 'sybils', 'H(I|O)', 'ci95', 'P(none)'],
           ...result.rows.map((r) => [String(r.attackEdges ?? '—'), String(r.sybils), fixed(r.HIO), `${fixed(r.ci95[0], 3)}..${fixed(r.ci95[1], 3)}`, fixed(r.pNone)]),
@@ -279,7 +273,6 @@ async function runGraph(
         downloads: [
           { name: 'results.json', mime: 'application/json', text: adversaryJson([result]) },
           { name: 'adversary.csv', mime: 'text/csv', text: adversaryCsv([result]) },
-          { name: 'hio-vs-attack-edges.svg', mime: 'image/svg+xml', text: hioVsAttackEdgesSvg([result]) },
         ],
         notes: [`optimal (no adversary): ${fixed(result.optimal)} bits`],
       });

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataset, datasetsSkipReason, haveDatasets } from '../helpers/datasets.js';
 
@@ -56,7 +56,8 @@ async function expectShardsMergeToUnsharded(graph: string, name: string, job: st
     expect(run.stderr).toMatch(new RegExp(`wrote shard ${k} of 4 \\(terminals \\d+\\.\\.\\d+ of \\d+\\) to .*shard-${k}-of-4\\.json`));
   }
   const shardFiles = [3, 1, 0, 2].map((k) => join(shardDir, `shard-${k}-of-4.json`));
-  const merged = anonscope('merge', ...shardFiles, '--format', 'json', '--out', join(dir, `${name}-merged`), '--quiet');
+  // --graph: the plot titles name the graph as the unsharded run does (the shards do not hold its file name).
+  const merged = anonscope('merge', ...shardFiles, '--graph', basename(graph), '--format', 'json', '--out', join(dir, `${name}-merged`), '--quiet');
   expect(merged.code, merged.stderr).toBe(0);
   expect(merged.stdout).toBe(full.stdout);
   expect(filesOf(join(dir, `${name}-merged`))).toEqual(filesOf(join(dir, `${name}-full`)));

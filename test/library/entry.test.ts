@@ -9,7 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const HEAVY = ['puppeteer-core', 'gpu.js', 'webgpu'];
+/** The engines' packages, and the plots' (Plot and linkedom load with the first SVG written). */
+const HEAVY = ['puppeteer-core', 'gpu.js', 'webgpu', '@observablehq/plot', 'linkedom'];
 
 /**
  * The packages a bundle loads before its first line runs (static imports, followed through

@@ -179,7 +179,7 @@ describe('the web page in headless Chromium', () => {
       // Plots and downloads are there.
       expect(await page.$$eval('#plots svg', (s) => s.length)).toBe(2);
       const downloads = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
-      expect(downloads).toEqual(['results.json', 'hops.csv', 'per-terminal.csv', 'entropy-vs-hops.svg', 'entropy-cdf.svg', 'graph-with-entropy.gexf']);
+      expect(downloads).toEqual(['results.json', 'hops.csv', 'per-terminal.csv', 'graph-with-entropy.gexf', 'entropy-vs-hops.svg', 'entropy-cdf.svg']);
       const gexf = await page.$eval('#downloads a[download$=".gexf"]', async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
       expect(gexf).toContain('<gexf');
       expect(gexf).toMatch(/for="entropy"|id="entropy"|title="entropy"/);
