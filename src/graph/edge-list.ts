@@ -179,16 +179,22 @@ export class EdgeListParser {
     return this.scanTarget() && { columns: this.columns, readWeights: this.builder.weighted };
   }
 
+  /**
+   * Drop the unfinished last line (its bytes are read again from the file, from the
+   * returned count of bytes before the end of what was pushed): parallel-edge-list.ts.
+   */
+  dropPending(): number {
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    return bytes;
+  }
+
   /** Edges scanned elsewhere (a worker thread), from the next line on, with the lines they spanned. */
   takeScanned(raw: RawEdges, lines: number): void {
     this.builder.addRawEdges(raw);
     raw.count = 0;
     this.line += lines;
-  }
-
-  /** The 1-based number of the last line read. */
-  get lineNumber(): number {
-    return this.line;
   }
 
   /** Finish: parse the last line and build the graph. */
