@@ -12,9 +12,12 @@ import { readGraph, type ReadGraphOptions } from './read-graph.js';
 export interface LoadFileOptions extends Omit<ReadGraphOptions, 'crc32' | 'readRest'> {
   /** Threads that parse a large edge list (default: the cores, up to MAX_THREADS; 1: the main thread only). */
   threads?: number;
+  /** Bytes of an edge list below which a range is not worth a thread (default 16 MiB; tests make it small). */
+  threadMinBytes?: number;
 }
 
 const CHUNK_BYTES = 8 << 20;
+const FIRST_CHUNK_BYTES = 64 << 10;
 /** More parsing threads than this gain nothing: the main thread's merge is the limit. */
 const MAX_THREADS = 8;
 
@@ -72,9 +75,13 @@ async function openRegularFile(path: string): Promise<{ handle: FileHandle; size
   return { handle, size: info.size };
 }
 
-/** The file's bytes from `position` on, in fresh chunks of up to 8 MiB (readers may keep them). */
+/**
+ * The file's bytes from `position` on, in fresh chunks of up to 8 MiB (readers may keep
+ * them); the first is small, so that an edge list's first lines fix its dialect before
+ * the parsing threads take the rest.
+ */
 async function* fileChunks(path: string, handle: FileHandle, size: number, position = 0): AsyncGenerator<Uint8Array> {
-  const chunkBytes = Math.min(CHUNK_BYTES, Math.max(size, 64 << 10));
+  let chunkBytes = Math.min(FIRST_CHUNK_BYTES, Math.max(size, 1));
   for (;;) {
     let bytesRead: number;
     const buffer = new Uint8Array(chunkBytes);
@@ -86,6 +93,7 @@ async function* fileChunks(path: string, handle: FileHandle, size: number, posit
     if (bytesRead === 0) return;
     position += bytesRead;
     yield buffer.subarray(0, bytesRead);
+    chunkBytes = Math.min(CHUNK_BYTES, Math.max(size - position, 64 << 10));
   }
 }
 
@@ -94,13 +102,13 @@ async function* fileChunks(path: string, handle: FileHandle, size: number, posit
  * the rest of a large plain edge list parsed in worker threads (parallel-edge-list.ts).
  */
 export async function loadGraphFile(path: string, options: LoadFileOptions = {}): Promise<LoadedGraph> {
-  const { threads = Math.min(MAX_THREADS, availableParallelism()), ...readOptions } = options;
+  const { threads = Math.min(MAX_THREADS, availableParallelism()), threadMinBytes, ...readOptions } = options;
   if (!Number.isInteger(threads) || threads < 1) throw new ParameterError(`anonscope/loadGraphFile: threads must be a positive integer, got ${threads}`);
   const { handle, size } = await openRegularFile(path);
   const readFrom = (parser: EdgeListParser) => async (offset: number) => {
     for await (const chunk of fileChunks(path, handle, size, offset)) parser.push(chunk);
   };
-  const readRest = threads > 1 ? (parser: EdgeListParser, offset: number) => readEdgeListRest(parser, handle, path, offset, size, { threads }, readFrom(parser)) : undefined;
+  const readRest = threads > 1 ? (parser: EdgeListParser, offset: number) => readEdgeListRest(parser, handle, path, offset, size, { threads, minRangeBytes: threadMinBytes }, readFrom(parser)) : undefined;
   try {
     return await readGraph({ name: path, size, bytes: fileChunks(path, handle, size) }, { ...readOptions, crc32: nativeCrc32, readRest });
   } finally {
