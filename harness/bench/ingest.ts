@@ -1,22 +1,26 @@
 /**
- * Ingestion benchmark: how fast, and in how much memory, a 1M-node graph becomes a Csr.
+ * Ingestion benchmark (issue 13): how fast, and in how much memory, a 1M-node, 10M-edge
+ * graph becomes a Csr, and how long the whole process of a 1-terminal 1-hop job takes.
  *
  *   npm run bench:ingest    (builds dist/bench-ingest.js and runs it from the project root)
- *   node dist/bench-ingest.js [--runs 3] [--no-graphology] [--machine NAME] [--cache DIR]
+ *   node dist/bench-ingest.js [--runs 3] [--graphology] [--write] [--machine NAME] [--cache DIR]
  *
- * It generates once (cached in the temp folder) a 1M-node, 10M-edge R-MAT edge list and a
- * 1M-node, 5M-edge one, converts the first to .csr, then measures, each load in a fresh
- * child process (peak RSS from process.resourceUsage().maxRSS):
+ * It generates once (cached in the temp folder) a Chung-Lu edge list (exponent 2.5,
+ * shuffled ids, so no locality), an R-MAT one (GTgraph's probabilities), the Chung-Lu
+ * graph as .csr and a 5M-edge R-MAT list, then measures, each in a fresh child process
+ * (peak RSS from process.resourceUsage().maxRSS), each with its goal:
  *
- * - anonscope's edge-list loader on 10M edges (the goal: < 3 s, < 1.5 GB on 2 cores);
- * - anonscope's .csr loader on the same graph;
- * - anonscope's edge-list loader on 5M edges, and graphology on the same file (read in
- *   4 MiB chunks, one mergeEdge per line: the usual way to build a graphology Graph from
- *   an edge list), the baseline, slow (about a minute): --no-graphology skips it.
+ * - the loader (loadGraphFile) on the Chung-Lu and the R-MAT edge lists: 2 s;
+ * - the .csr loader on the Chung-Lu graph: 0.3 s;
+ * - the whole process `node dist/cli.js entropy FILE --terminals 1 --hops 1` on the
+ *   Chung-Lu edge list, start to exit (wall time and peak RSS from /usr/bin/time): 3 s, 1 GB;
+ * - with --graphology, graphology on the 5M-edge list (one mergeEdge per line), the
+ *   baseline, slow (about a minute).
  *
- * Prints a table and writes harness/results/ingest-<machine>.json.
+ * Prints a table with the goals, met or missed, and the load average before and after;
+ * writes harness/results/ingest-<machine>.json only with --write.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { cpus, hostname, loadavg, tmpdir, totalmem } from 'node:os';
@@ -25,17 +29,21 @@ import { fileURLToPath } from 'node:url';
 import Graph from 'graphology';
 import { writeCsrFile } from '../../src/graph/binary-csr.js';
 import { edgeCount } from '../../src/graph/csr.js';
-import { rmat, writeEdgeList } from '../../src/graph/generators.js';
+import { chungLu, rmat, writeEdgeList, type GeneratedGraph } from '../../src/graph/generators.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
 
 const NODES = 1_000_000;
+const EDGES = 10_000_000;
 /** GTgraph's R-MAT defaults: a power law whose hubs have ~35× the mean degree, with < 1% of nodes isolated. */
 const RMAT = { a: 0.45, b: 0.15, c: 0.15, d: 0.25 };
+const CHUNG_LU_EXPONENT = 2.5;
 const SEED = 1;
+/** Issue 13's goals. */
+const GOALS = { edgeListMs: 2000, csrMs: 300, jobMs: 3000, jobPeakMiB: 1024 };
 
 interface ChildResult {
   loadMs: number;
-  /** process.resourceUsage().maxRSS. */
+  /** process.resourceUsage().maxRSS (for the whole job: /usr/bin/time's maximum resident set). */
   peakRssMiB: number;
   /** VmHWM from /proc/self/status (Linux): the same peak, for a cross-check. */
   vmHwmMiB?: number;
@@ -52,6 +60,7 @@ interface Row {
   /** Median over the runs. */
   loadMs: number;
   peakRssMiB: number;
+  goal?: { ms: number; peakMiB?: number; met: boolean };
   runs: ChildResult[];
 }
 
@@ -109,37 +118,59 @@ async function child(kind: string, file: string): Promise<void> {
   process.stdout.write(JSON.stringify(result));
 }
 
-function measure(name: string, kind: string, file: string, runs: number): Row {
+/** One run of the whole job, start to exit: /usr/bin/time's elapsed time and maximum resident set. */
+function runJob(file: string): ChildResult {
+  const cli = join(process.cwd(), 'dist', 'cli.js');
+  const run = spawnSync('/usr/bin/time', ['-f', 'anonscope-bench %e %M', process.execPath, cli, 'entropy', file, '--terminals', '1', '--hops', '1', '--seed', '1'], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const match = /anonscope-bench ([\d.]+) (\d+)/.exec(run.stderr ?? '');
+  if (run.status !== 0 || !match) throw new Error(`bench-ingest: the entropy job failed (status ${run.status}; is /usr/bin/time installed and dist/cli.js built?):\n${run.stderr}`);
+  // The report's first line: "graph: N nodes, M edges; ...".
+  const graph = /graph: (\d+) nodes, (\d+) edges/.exec(run.stdout);
+  return { loadMs: Number(match[1]) * 1000, peakRssMiB: Number(match[2]) / 1024, nodes: Number(graph?.[1] ?? 0), edges: Number(graph?.[2] ?? 0) };
+}
+
+function measure(name: string, kind: string, file: string, runs: number, goal?: { ms: number; peakMiB?: number }): Row {
   const results: ChildResult[] = [];
   for (let r = 0; r < runs; r++) {
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', kind, file], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    results.push(JSON.parse(out) as ChildResult);
+    if (kind === 'job') results.push(runJob(file));
+    else {
+      const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', kind, file], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      results.push(JSON.parse(out) as ChildResult);
+    }
     process.stderr.write(
-      `  ${name}: run ${r + 1}/${runs}: ${(results[r].loadMs / 1000).toFixed(2)} s, maxRSS ${results[r].peakRssMiB.toFixed(0)} MiB, VmHWM ${results[r].vmHwmMiB?.toFixed(0) ?? '?'} MiB\n`,
+      `  ${name}: run ${r + 1}/${runs}: ${(results[r].loadMs / 1000).toFixed(2)} s, peak RSS ${results[r].peakRssMiB.toFixed(0)} MiB` +
+        `${results[r].vmHwmMiB === undefined ? '' : `, VmHWM ${results[r].vmHwmMiB!.toFixed(0)} MiB`}\n`,
     );
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const loadMs = median(results.map((r) => r.loadMs));
+  const peak = median(results.map((r) => r.peakRssMiB));
   return {
     name,
     file,
     fileMiB: statSync(file).size / 2 ** 20,
     nodes: results[0].nodes,
     edges: results[0].edges,
-    loadMs: median(results.map((r) => r.loadMs)),
-    peakRssMiB: median(results.map((r) => r.peakRssMiB)),
+    loadMs,
+    peakRssMiB: peak,
+    goal: goal && { ...goal, met: loadMs <= goal.ms && (goal.peakMiB === undefined || peak <= goal.peakMiB) },
     runs: results,
   };
 }
 
-function inputsIn(cache: string): { edges10M: string; csr10M: string; edges5M: string } {
+function inputsIn(cache: string) {
   return {
-    edges10M: join(cache, `rmat-1M-10M-seed${SEED}.txt`),
-    csr10M: join(cache, `rmat-1M-10M-seed${SEED}.csr`),
-    edges5M: join(cache, `rmat-1M-5M-seed${SEED}.txt`),
+    chungLu: join(cache, `chung-lu-1M-10M-seed${SEED}.txt`),
+    chungLuCsr: join(cache, `chung-lu-1M-10M-seed${SEED}.csr`),
+    rmat: join(cache, `rmat-1M-10M-seed${SEED}.txt`),
+    rmat5M: join(cache, `rmat-1M-5M-seed${SEED}.txt`),
   };
 }
 
@@ -150,21 +181,22 @@ function inputsIn(cache: string): { edges10M: string; csr10M: string; edges5M: s
  */
 async function prepareInputs(cache: string): Promise<void> {
   mkdirSync(cache, { recursive: true });
-  const { edges10M, csr10M, edges5M } = inputsIn(cache);
-  for (const [path, edges] of [
-    [edges10M, 10_000_000],
-    [edges5M, 5_000_000],
-  ] as const) {
+  const inputs = inputsIn(cache);
+  const lists: [string, string, () => GeneratedGraph][] = [
+    [inputs.chungLu, `Chung-Lu, exponent ${CHUNG_LU_EXPONENT}, shuffled ids`, () => chungLu(NODES, EDGES, SEED, { exponent: CHUNG_LU_EXPONENT })],
+    [inputs.rmat, `R-MAT ${JSON.stringify(RMAT)}`, () => rmat(NODES, EDGES, SEED, RMAT)],
+    [inputs.rmat5M, `R-MAT ${JSON.stringify(RMAT)}`, () => rmat(NODES, EDGES / 2, SEED, RMAT)],
+  ];
+  for (const [path, what, generate] of lists) {
     if (existsSync(path)) continue;
-    process.stderr.write(`generating ${path} (R-MAT, ${NODES} nodes, ${edges} edges, seed ${SEED})\n`);
-    const graph = rmat(NODES, edges, SEED, RMAT);
-    await writeEdgeList(`${path}.partial`, graph, [`R-MAT ${JSON.stringify(RMAT)}, ${NODES} nodes, ${edges} edges, seed ${SEED}`]);
+    process.stderr.write(`generating ${path} (${what}, seed ${SEED})\n`);
+    await writeEdgeList(`${path}.partial`, generate(), [`${what}, ${NODES} nodes, seed ${SEED}`]);
     execFileSync('mv', [`${path}.partial`, path]);
   }
-  if (!existsSync(csr10M)) {
-    process.stderr.write(`converting to ${csr10M}\n`);
-    await writeCsrFile(`${csr10M}.partial`, (await loadGraphFile(edges10M)).csr);
-    execFileSync('mv', [`${csr10M}.partial`, csr10M]);
+  if (!existsSync(inputs.chungLuCsr)) {
+    process.stderr.write(`converting to ${inputs.chungLuCsr}\n`);
+    await writeCsrFile(`${inputs.chungLuCsr}.partial`, (await loadGraphFile(inputs.chungLu)).csr);
+    execFileSync('mv', [`${inputs.chungLuCsr}.partial`, inputs.chungLuCsr]);
   }
 }
 
@@ -181,42 +213,41 @@ async function main(): Promise<void> {
 
   const runs = Number(option('runs', '3'));
   const machine = option('machine', hostname().replace(/[^\w.-]+/g, '_'));
-  const cache = option('cache', join(tmpdir(), 'anonscope-bench-ingest'));
-  const withGraphology = !process.argv.includes('--no-graphology');
+  const cache = option('cache', join(tmpdir(), 'anonscope-bench-ingest-wt'));
   execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--prepare', cache], { stdio: 'inherit' });
   const inputs = inputsIn(cache);
 
   const loadBefore = loadavg();
-  const idle = measure('node process, nothing loaded', 'none', inputs.edges10M, 1);
+  const idle = measure('node process, nothing loaded', 'none', inputs.chungLu, 1);
   const rows: Row[] = [
-    measure('anonscope edge list, 10M edges', 'edgelist', inputs.edges10M, runs),
-    measure('anonscope .csr, 10M edges', 'csr', inputs.csr10M, runs),
-    measure('anonscope edge list, 5M edges', 'edgelist', inputs.edges5M, runs),
+    measure('loader, Chung-Lu edge list', 'edgelist', inputs.chungLu, runs, { ms: GOALS.edgeListMs }),
+    measure('loader, R-MAT edge list', 'edgelist', inputs.rmat, runs, { ms: GOALS.edgeListMs }),
+    measure('loader, Chung-Lu .csr', 'csr', inputs.chungLuCsr, runs, { ms: GOALS.csrMs }),
+    measure('entropy job, 1 terminal 1 hop (process)', 'job', inputs.chungLu, runs, { ms: GOALS.jobMs, peakMiB: GOALS.jobPeakMiB }),
+    measure('loader, R-MAT 5M edges', 'edgelist', inputs.rmat5M, runs),
   ];
-  if (withGraphology) rows.push(measure('graphology mergeEdge, 5M edges', 'graphology', inputs.edges5M, 1));
+  if (process.argv.includes('--graphology')) rows.push(measure('graphology mergeEdge, R-MAT 5M edges', 'graphology', inputs.rmat5M, 1));
+  const loadAfter = loadavg();
 
-  const byName = (prefix: string) => rows.find((row) => row.name.startsWith(prefix));
-  const graphology = byName('graphology');
-  const anonscope5M = byName('anonscope edge list, 5M');
-  const ratios = graphology && anonscope5M
-    ? {
-        timeGraphologyOverAnonscope5M: graphology.loadMs / anonscope5M.loadMs,
-        rssGraphologyOverAnonscope5M: graphology.peakRssMiB / anonscope5M.peakRssMiB,
-        timeGraphology5MOverAnonscope10M: graphology.loadMs / byName('anonscope edge list, 10M')!.loadMs,
-        timeGraphology5MOverCsr10M: graphology.loadMs / byName('anonscope .csr')!.loadMs,
-      }
-    : undefined;
+  const graphology = rows.find((row) => row.name.startsWith('graphology'));
+  const anonscope5M = rows.find((row) => row.name === 'loader, R-MAT 5M edges')!;
+  const ratios = graphology && {
+    timeGraphologyOverAnonscope5M: graphology.loadMs / anonscope5M.loadMs,
+    rssGraphologyOverAnonscope5M: graphology.peakRssMiB / anonscope5M.peakRssMiB,
+  };
 
+  const goalText = (row: Row) =>
+    row.goal ? `${(row.goal.ms / 1000).toFixed(1)} s${row.goal.peakMiB ? `, ${row.goal.peakMiB} MiB` : ''}: ${row.goal.met ? 'met' : 'missed'}` : '';
   const pad = (text: string, width: number) => text.padEnd(width);
   const lines = [
-    `${pad('what', 34)} ${pad('file MiB', 9)} ${pad('nodes', 9)} ${pad('edges', 10)} ${pad('load s', 8)} ${pad('peak RSS MiB', 12)}`,
+    `${pad('what', 42)} ${pad('file MiB', 9)} ${pad('nodes', 9)} ${pad('edges', 10)} ${pad('s', 7)} ${pad('peak MiB', 9)} goal`,
     ...rows.map(
       (row) =>
-        `${pad(row.name, 34)} ${pad(row.fileMiB.toFixed(0), 9)} ${pad(String(row.nodes), 9)} ${pad(String(row.edges), 10)} ` +
-        `${pad((row.loadMs / 1000).toFixed(2), 8)} ${pad(row.peakRssMiB.toFixed(0), 12)}`,
+        `${pad(row.name, 42)} ${pad(row.fileMiB.toFixed(0), 9)} ${pad(String(row.nodes), 9)} ${pad(String(row.edges), 10)} ` +
+        `${pad((row.loadMs / 1000).toFixed(2), 7)} ${pad(row.peakRssMiB.toFixed(0), 9)} ${goalText(row)}`,
     ),
-    `(an idle node process peaks at ${idle.peakRssMiB.toFixed(0)} MiB; times are medians of ${runs} runs, graphology 1 run; ` +
-      `load average ${loadBefore[0].toFixed(2)} before, ${loadavg()[0].toFixed(2)} after on ${cpus().length} cpus)`,
+    `(an idle node process peaks at ${idle.peakRssMiB.toFixed(0)} MiB; medians of ${runs} runs; ` +
+      `load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after on ${cpus().length} cpus)`,
   ];
   if (ratios) {
     lines.push(
@@ -237,13 +268,19 @@ async function main(): Promise<void> {
       node: process.version,
       platform: `${process.platform} ${process.arch}`,
       /** 1-minute load average before and after: other work on the machine skews the times. */
-      loadAverage: { before: loadBefore[0], after: loadavg()[0] },
+      loadAverage: { before: loadBefore[0], after: loadAfter[0] },
     },
-    graph: { generator: 'rmat', nodes: NODES, probabilities: RMAT, seed: SEED },
+    graphs: {
+      chungLu: { generator: 'chung-lu', nodes: NODES, edges: EDGES, exponent: CHUNG_LU_EXPONENT, seed: SEED, ids: 'shuffled' },
+      rmat: { generator: 'rmat', nodes: NODES, edges: EDGES, probabilities: RMAT, seed: SEED },
+    },
+    goals: GOALS,
+    goalsMet: rows.every((row) => !row.goal || row.goal.met),
     idleProcessPeakRssMiB: idle.peakRssMiB,
     rows,
     ratios,
   };
+  if (!process.argv.includes('--write')) return;
   const out = join(process.cwd(), 'harness', 'results', `ingest-${machine}.json`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);

@@ -3,7 +3,7 @@ import { createEntropyTable, type Backend, type EntropyTable } from '../engines/
 import { referenceBackend } from '../engines/reference.js';
 import { DeviceError, ParameterError } from '../errors.js';
 import { Checksum, csrChecksum } from '../graph/checksum.js';
-import { edgeCount, isCsr, nodeIndex, type Csr } from '../graph/csr.js';
+import { edgeCount, isCsr, nodeIndex, nodeKey, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
 import { quoted } from '../text.js';
 import { sampleWithoutReplacement } from '../random.js';
@@ -290,7 +290,7 @@ function jobChecksums({ csr, resolved }: PreparedRun): InitiatorEntropyJob['chec
   };
 }
 
-const terminalIds = ({ csr, resolved }: PreparedRun): string[] => Array.from(resolved.selection.terminals, (node) => csr.nodeKeys[node]);
+const terminalIds = ({ csr, resolved }: PreparedRun): string[] => Array.from(resolved.selection.terminals, (node) => nodeKey(csr, node));
 
 /** Checks every option (those naming nodes against the graph) and fills in the defaults. */
 function resolveOptions(csr: Csr, options: InitiatorEntropyOptions): ResolvedOptions {

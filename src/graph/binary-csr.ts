@@ -1,5 +1,5 @@
 import { FormatError, ParameterError } from '../errors.js';
-import type { Csr } from './csr.js';
+import { withLazyNodeKeys, type Csr } from './csr.js';
 import { quoted } from '../text.js';
 
 /**
@@ -366,22 +366,23 @@ export function decodeCsr(source: ArrayBuffer | Uint8Array, name: string, option
   const weights = weighted ? f32Section(bytes, weightsAt, nnz) : undefined;
   checkStructure(n, rowPtr, colIdx, weights, fail);
 
-  let nodeKeys: string[];
+  // Integer keys become strings only when read (withLazyNodeKeys): a million String() calls
+  // would be most of the load.
+  let keyOf: (i: number) => string;
   if (encoding === KEYS_IDENTITY) {
-    nodeKeys = [];
-    for (let i = 0; i < n; i++) nodeKeys.push(String(i));
+    keyOf = String;
   } else if (encoding === KEYS_UINT32) {
     const values = u32Section(bytes, keysAt, n);
     const sorted = values.slice().sort();
     for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) fail(`node key ${sorted[i]} appears twice`);
-    nodeKeys = [];
-    for (let i = 0; i < n; i++) nodeKeys.push(String(values[i]));
+    keyOf = (i) => String(values[i]);
   } else {
-    nodeKeys = decodeStringKeys(bytes.subarray(keysAt, keysAt + keyBytes), n, keyLengthsBytes, fail);
-    if (new Set(nodeKeys).size !== n) fail(`node keys are not unique`);
+    const keys = decodeStringKeys(bytes.subarray(keysAt, keysAt + keyBytes), n, keyLengthsBytes, fail);
+    if (new Set(keys).size !== n) fail(`node keys are not unique`);
+    keyOf = (i) => keys[i];
   }
-  if (!directed) checkSymmetric(rowPtr, colIdx, weights, nodeKeys, fail);
-  return { n, rowPtr, colIdx, weights, directed, nodeKeys };
+  if (!directed) checkSymmetric(n, rowPtr, colIdx, weights, keyOf, fail);
+  return withLazyNodeKeys({ n, rowPtr, colIdx, weights, directed }, keyOf);
 }
 
 /**
@@ -392,10 +393,10 @@ export function decodeCsr(source: ArrayBuffer | Uint8Array, name: string, option
  * pass (a search per arc reads the whole graph at random: seconds on 10M edges); only when
  * the sums differ does the search run, to name the culprit.
  */
-function checkSymmetric(rowPtr: Uint32Array, colIdx: Uint32Array, weights: Float32Array | undefined, keys: readonly string[], fail: (problem: string) => never): void {
+function checkSymmetric(n: number, rowPtr: Uint32Array, colIdx: Uint32Array, weights: Float32Array | undefined, keyOf: (i: number) => string, fail: (problem: string) => never): void {
   const weightBits = weights ? new Uint32Array(weights.buffer, weights.byteOffset, weights.length) : undefined;
   let below0 = 0, below1 = 0, above0 = 0, above1 = 0;
-  for (let u = 0; u < keys.length; u++) {
+  for (let u = 0; u < n; u++) {
     for (let e = rowPtr[u]; e < rowPtr[u + 1]; e++) {
       const v = colIdx[e];
       const low = u < v ? u : v;
@@ -412,7 +413,7 @@ function checkSymmetric(rowPtr: Uint32Array, colIdx: Uint32Array, weights: Float
       }
     }
   }
-  if (below0 !== above0 || below1 !== above1) nameAsymmetricArc(rowPtr, colIdx, weights, keys, fail);
+  if (below0 !== above0 || below1 !== above1) nameAsymmetricArc(n, rowPtr, colIdx, weights, keyOf, fail);
 }
 
 /** murmur3's finaliser: every input bit moves every output bit. */
@@ -423,8 +424,8 @@ function mix(h: number): number {
 }
 
 /** The first arc without its reverse, or whose reverse weighs differently (rows are sorted: binary search). */
-function nameAsymmetricArc(rowPtr: Uint32Array, colIdx: Uint32Array, weights: Float32Array | undefined, keys: readonly string[], fail: (problem: string) => never): never {
-  for (let u = 0; u < keys.length; u++) {
+function nameAsymmetricArc(n: number, rowPtr: Uint32Array, colIdx: Uint32Array, weights: Float32Array | undefined, keyOf: (i: number) => string, fail: (problem: string) => never): never {
+  for (let u = 0; u < n; u++) {
     for (let e = rowPtr[u]; e < rowPtr[u + 1]; e++) {
       const v = colIdx[e];
       let lo = rowPtr[v];
@@ -434,7 +435,7 @@ function nameAsymmetricArc(rowPtr: Uint32Array, colIdx: Uint32Array, weights: Fl
         if (colIdx[mid] < u) lo = mid + 1;
         else hi = mid;
       }
-      const arc = () => `${quoted(keys[u])} -> ${quoted(keys[v])}`;
+      const arc = () => `${quoted(keyOf(u))} -> ${quoted(keyOf(v))}`;
       if (lo === rowPtr[v + 1] || colIdx[lo] !== u) fail(`marked undirected, but the arc ${arc()} has no reverse (an undirected .csr stores every edge both ways)`);
       if (weights && weights[lo] !== weights[e]) fail(`marked undirected, but the arc ${arc()} weighs ${weights[e]} and its reverse ${weights[lo]}`);
     }

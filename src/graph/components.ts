@@ -9,10 +9,15 @@ export interface Components {
   largest: number;
 }
 
-/** Weakly connected components (edge direction ignored), by union-find with path halving. */
+/**
+ * Weakly connected components (edge direction ignored), by union-find with path halving.
+ * An undirected graph stores each edge in both rows, so only the part of a row below the
+ * diagonal (rows are sorted) is read; labels go by first node through a typed array.
+ */
 export function weakComponents(csr: Csr): Components {
-  const parent = new Uint32Array(csr.n);
-  for (let i = 0; i < csr.n; i++) parent[i] = i;
+  const { n, rowPtr, colIdx } = csr;
+  const parent = new Uint32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
   const find = (x: number) => {
     while (parent[x] !== x) {
       parent[x] = parent[parent[x]];
@@ -20,24 +25,22 @@ export function weakComponents(csr: Csr): Components {
     }
     return x;
   };
-  for (let i = 0; i < csr.n; i++) {
-    for (let e = csr.rowPtr[i]; e < csr.rowPtr[i + 1]; e++) {
+  for (let i = 0; i < n; i++) {
+    const end = rowPtr[i + 1];
+    for (let e = rowPtr[i]; e < end; e++) {
+      const j = colIdx[e];
+      if (!csr.directed && j > i) break;
       const a = find(i);
-      const b = find(csr.colIdx[e]);
+      const b = find(j);
       if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
     }
   }
-  const component = new Uint32Array(csr.n);
-  const idOfRoot = new Map<number, number>();
+  // Roots are the smallest node of their component, so they come first in node order.
+  const component = new Uint32Array(n);
   const sizes: number[] = [];
-  for (let i = 0; i < csr.n; i++) {
+  for (let i = 0; i < n; i++) {
     const root = find(i);
-    let id = idOfRoot.get(root);
-    if (id === undefined) {
-      id = sizes.length;
-      idOfRoot.set(root, id);
-      sizes.push(0);
-    }
+    const id = root === i ? sizes.push(0) - 1 : component[root];
     component[i] = id;
     sizes[id]++;
   }

@@ -1,6 +1,10 @@
 import { AnonscopeError, FormatError } from '../errors.js';
-import type { Csr } from './csr.js';
+import { withLazyNodeKeys, type Csr } from './csr.js';
+import type { RawEdges } from './integer-lines.js';
 import { MAX_WEIGHT } from './weights.js';
+
+/** Rows up to this long are sorted by insertion sort (stable, no allocation). */
+const INSERTION_SORT_MAX = 32;
 
 /** What building a CSR dropped or merged, for the load summary. */
 export interface BuildReport {
@@ -10,8 +14,6 @@ export interface BuildReport {
   duplicates: number;
 }
 
-/** Rows up to this long are sorted by insertion sort (stable, no allocation). */
-const INSERTION_SORT_MAX = 32;
 /** Integer ids below max(DENSE_MIN, DENSE_FACTOR × nodes) are indexed by a typed array, others by a Map. */
 const DENSE_MIN = 1 << 20;
 const DENSE_FACTOR = 4;
@@ -26,10 +28,16 @@ const DENSE_MAX = 2 ** 31;
  * by value: a growable Uint32Array from value to dense index + 1 while the values stay
  * within a few times the node count (SNAP-style ids), a Map<number, number> beyond that.
  * Other keys go to a Map<string, number>. The dense indices are given in order of first
- * appearance either way.
+ * appearance either way. Integer keys are kept as numbers: the Csr's nodeKeys strings are
+ * made only if something reads them (a million String() calls cost more than a job naming
+ * a few nodes needs).
  */
 export class CsrBuilder {
-  private readonly keys: string[] = [];
+  private nodes = 0;
+  /** keyValues[i]: the integer key of node i (NaN where it has a string key). */
+  private keyValues = new Float64Array(1024);
+  /** stringKeys[i]: the key of node i where it is not a canonical integer. */
+  private readonly stringKeys: string[] = [];
   /** dense[value] = index + 1 of the node with integer key `value` (0: none yet). */
   private dense = new Uint32Array(0);
   /** Integer keys at or beyond dense.length. */
@@ -45,7 +53,7 @@ export class CsrBuilder {
   constructor(readonly directed: boolean) {}
 
   get nodeCount(): number {
-    return this.keys.length;
+    return this.nodes;
   }
 
   get weighted(): boolean {
@@ -63,11 +71,28 @@ export class CsrBuilder {
     if (isCanonicalInteger(key)) return this.integerNode(Number(key));
     let index = this.stringIndex.get(key);
     if (index === undefined) {
-      index = this.keys.length;
-      this.keys.push(key);
+      index = this.newNode(NaN);
+      this.stringKeys[index] = key;
       this.stringIndex.set(key, index);
     }
     return index;
+  }
+
+  /** The next dense index, for a node with integer key `value` (NaN: a string key). */
+  private newNode(value: number): number {
+    if (this.nodes === this.keyValues.length) {
+      const grown = new Float64Array(2 * this.nodes);
+      grown.set(this.keyValues);
+      this.keyValues = grown;
+    }
+    this.keyValues[this.nodes] = value;
+    return this.nodes++;
+  }
+
+  /** The key of dense node i. */
+  private keyOf(i: number): string {
+    const value = this.keyValues[i];
+    return Number.isNaN(value) ? this.stringKeys[i] : String(value);
   }
 
   /**
@@ -78,24 +103,50 @@ export class CsrBuilder {
     if (value < this.dense.length) {
       const slot = this.dense[value];
       if (slot !== 0) return slot - 1;
-      const index = this.keys.length;
-      this.keys.push(String(value));
+      const index = this.newNode(value);
       this.dense[value] = index + 1;
       return index;
     }
     if (this.growDense(value)) return this.integerNode(value);
     let index = this.integerIndex.get(value);
     if (index === undefined) {
-      index = this.keys.length;
-      this.keys.push(String(value));
+      index = this.newNode(value);
       this.integerIndex.set(value, index);
     }
     return index;
   }
 
+  /**
+   * Add integer-id edges as read (integer-lines.ts), in order: the same nodes, in the same
+   * order of first appearance, and the same edges as integerNode and addEdge line by line.
+   */
+  addRawEdges(raw: RawEdges): void {
+    const { src, dst, weight, count } = raw;
+    this.reserve(this.m + count);
+    let m = this.m;
+    for (let k = 0; k < count; k++) {
+      const a = src[k];
+      const b = dst[k];
+      // integerNode's common case, inline: the id already in the dense index.
+      const slotA = a < this.dense.length ? this.dense[a] : 0;
+      const u = slotA !== 0 ? slotA - 1 : this.integerNode(a);
+      const slotB = b < this.dense.length ? this.dense[b] : 0;
+      const v = slotB !== 0 ? slotB - 1 : this.integerNode(b);
+      if (u === v) {
+        this.selfLoops++;
+        continue;
+      }
+      this.src[m] = u;
+      this.dst[m] = v;
+      if (weight) this.weight![m] = weight[k];
+      m++;
+    }
+    this.m = m;
+  }
+
   /** Grow the dense index to cover `value` if that stays within bounds; move Map entries over. */
   private growDense(value: number): boolean {
-    const limit = Math.min(DENSE_MAX, Math.max(DENSE_MIN, DENSE_FACTOR * (this.keys.length + 1)));
+    const limit = Math.min(DENSE_MAX, Math.max(DENSE_MIN, DENSE_FACTOR * (this.nodes + 1)));
     if (value >= limit) return false;
     let capacity = Math.max(1024, this.dense.length);
     while (capacity <= value) capacity *= 2;
@@ -117,15 +168,17 @@ export class CsrBuilder {
       this.selfLoops++;
       return;
     }
-    if (this.m === this.src.length) this.grow();
+    if (this.m === this.src.length) this.reserve(this.m + 1);
     this.src[this.m] = u;
     this.dst[this.m] = v;
     if (this.weight) this.weight[this.m] = w;
     this.m++;
   }
 
-  private grow(): void {
-    const capacity = this.src.length * 2;
+  /** Room for `edges` edges in all (doubling, so that edges added one by one cost O(1) each). */
+  private reserve(edges: number): void {
+    if (edges <= this.src.length) return;
+    const capacity = Math.max(edges, this.src.length * 2);
     const grow32 = (a: Uint32Array) => {
       const b = new Uint32Array(capacity);
       b.set(a);
@@ -148,12 +201,10 @@ export class CsrBuilder {
    * `source` (it would be stored as Infinity and drain its row).
    */
   build(source = 'anonscope/CsrBuilder'): { csr: Csr; report: BuildReport } {
-    const n = this.keys.length;
+    const n = this.nodes;
     const m = this.m;
     const directed = this.directed;
-    const src = this.src;
-    const dst = this.dst;
-    const weight = this.weight;
+    const { src, dst, weight } = this;
     const entries = directed ? m : 2 * m;
 
     const rowPtr = new Uint32Array(n + 1);
@@ -205,14 +256,18 @@ export class CsrBuilder {
     }
     rowPtr[n] = out;
 
-    const csr: Csr = {
-      n,
-      rowPtr,
-      colIdx: out === entries ? colIdx : colIdx.slice(0, out),
-      weights: weights ? Float32Array.from(weights.subarray(0, out)) : undefined,
-      directed,
-      nodeKeys: this.keys,
-    };
+    const keyValues = this.keyValues;
+    const stringKeys = this.stringKeys;
+    const csr = withLazyNodeKeys(
+      {
+        n,
+        rowPtr,
+        colIdx: out === entries ? colIdx : colIdx.slice(0, out),
+        weights: weights ? Float32Array.from(weights.subarray(0, out)) : undefined,
+        directed,
+      },
+      (i) => (Number.isNaN(keyValues[i]) ? stringKeys[i] : String(keyValues[i])),
+    );
     return {
       csr,
       report: { selfLoops: this.selfLoops, duplicates: directed ? merged : merged / 2 },
@@ -220,7 +275,7 @@ export class CsrBuilder {
   }
 
   private failMergedWeight(source: string, u: number, v: number, sum: number): never {
-    const edge = `${this.keys[u]} ${this.directed ? '->' : '--'} ${this.keys[v]}`;
+    const edge = `${this.keyOf(u)} ${this.directed ? '->' : '--'} ${this.keyOf(v)}`;
     throw new FormatError(source, undefined, `the edge ${edge} is listed more than once and its weights add up to ${sum.toPrecision(6)}, more than float32 can hold (${MAX_WEIGHT.toPrecision(8)})`);
   }
 }

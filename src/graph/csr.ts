@@ -18,12 +18,43 @@ export interface Csr {
   readonly nodeKeys: readonly string[];
 }
 
-/** Number of edges as a user counts them: undirected edges once, directed arcs once. */
 /** A Csr rather than a graphology graph: what the analyses take either of. */
 export function isCsr(graph: object): graph is Csr {
   return (graph as Csr).rowPtr instanceof Uint32Array;
 }
 
+/** The key functions of Csrs whose nodeKeys array is not made yet. */
+const lazyKeys = new WeakMap<Csr, (i: number) => string>();
+
+/**
+ * A Csr whose nodeKeys array is made from `keyOf` the first time it is read (then kept):
+ * the loaders keep integer ids as numbers, and a job that names a few nodes (nodeKey)
+ * never pays for a million strings.
+ */
+export function withLazyNodeKeys(fields: Omit<Csr, 'nodeKeys'>, keyOf: (i: number) => string): Csr {
+  const csr = { ...fields } as Csr;
+  Object.defineProperty(csr, 'nodeKeys', {
+    enumerable: true,
+    configurable: true,
+    get(): readonly string[] {
+      const keys: string[] = [];
+      for (let i = 0; i < csr.n; i++) keys.push(keyOf(i));
+      Object.defineProperty(csr, 'nodeKeys', { value: keys, enumerable: true, writable: false, configurable: false });
+      lazyKeys.delete(csr);
+      return keys;
+    },
+  });
+  lazyKeys.set(csr, keyOf);
+  return csr;
+}
+
+/** The key of node i, without making every key of a graph loaded with lazy keys. */
+export function nodeKey(csr: Csr, i: number): string {
+  const keyOf = lazyKeys.get(csr);
+  return keyOf ? keyOf(i) : csr.nodeKeys[i];
+}
+
+/** Number of edges as a user counts them: undirected edges once, directed arcs once. */
 export function edgeCount(csr: Csr): number {
   const stored = csr.rowPtr[csr.n];
   return csr.directed ? stored : stored / 2;

@@ -2,6 +2,7 @@ import { FormatError } from '../errors.js';
 import { CsrBuilder } from './csr-builder.js';
 import { assertNotEmpty } from './csr.js';
 import type { EdgeListHeader, GraphReadOptions, LoadedGraph } from './loaded-graph.js';
+import { rawEdges, scanIntegerLines, type RawEdges } from './integer-lines.js';
 import { weightTextProblem } from './weights.js';
 import { quoted } from '../text.js';
 
@@ -32,6 +33,8 @@ const TYPE_NAME = 'type';
 
 const SPACE = 32, TAB = 9, COMMA = 44, SEMICOLON = 59, CR = 13, LF = 10, HASH = 35, PERCENT = 37, QUOTE = 34;
 const ZERO = 48, NINE = 57;
+/** Initial room of the scanned-edge batch (it grows to a chunk's edges and is reused). */
+const SCAN_BATCH = 1 << 16;
 const MAX_COLUMNS = 3;
 /** No edge-list line is this long; a file without newlines (or /dev/zero) would otherwise fill memory. */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -85,6 +88,8 @@ export class EdgeListParser {
   private tokenEnd = new Int32Array(MAX_COLUMNS + 1);
   /** 1 where a quoted field holds "" escapes. */
   private tokenEscaped = new Uint8Array(MAX_COLUMNS + 1);
+  /** scanIntegerLines' output, reused from batch to batch. */
+  private raw: RawEdges | undefined;
 
   constructor(
     private readonly file: string,
@@ -137,79 +142,59 @@ export class EdgeListParser {
   }
 
   /**
-   * Parse the lines in buffer[from, to], each ended by a LF (buffer[to] is one). The common
-   * line, two or three columns with integer node ids once the column count is known, takes
-   * a fast path; anything else (comments, string ids, errors) goes to parseLine.
+   * Parse the lines in buffer[from, to], each ended by a LF (buffer[to] is one). Once the
+   * first data line has fixed two or three columns without a header or a CSV delimiter,
+   * the common lines (integer ids) go through scanIntegerLines; it stops at any other line
+   * (comments and blank lines aside), which parseLine reads.
    */
   private parseLines(buffer: Uint8Array, from: number, to: number): void {
-    const builder = this.builder;
     let i = from;
-    while (i <= to) {
-      const lineStart = i;
-      const columns = this.columns;
-      // CSV keeps empty fields and spaces inside fields: only parseLine splits it.
-      let fast = (columns === 2 || columns === 3) && this.delimiter === undefined;
-      let u = -1;
-      let v = -1;
-      let c = 0;
-      if (fast) {
-        // column 1
-        while ((c = buffer[i]) === SPACE || c === TAB || c === COMMA || c === CR) i++;
-        let tokenStart = i;
-        let value = 0;
-        while ((c = buffer[i]) >= ZERO && c <= NINE) {
-          value = value * 10 + (c - ZERO);
-          i++;
-        }
-        let length = i - tokenStart;
-        if (length === 0 || length > 15 || (length > 1 && buffer[tokenStart] === ZERO) || !(c === SPACE || c === TAB || c === COMMA || c === CR)) {
-          fast = false;
-        } else {
-          u = value;
-          // column 2
-          while ((c = buffer[i]) === SPACE || c === TAB || c === COMMA || c === CR) i++;
-          tokenStart = i;
-          value = 0;
-          while ((c = buffer[i]) >= ZERO && c <= NINE) {
-            value = value * 10 + (c - ZERO);
-            i++;
-          }
-          length = i - tokenStart;
-          if (length === 0 || length > 15 || (length > 1 && buffer[tokenStart] === ZERO) || !(c === SPACE || c === TAB || c === COMMA || c === CR || c === LF)) {
-            fast = false;
-          } else {
-            v = value;
-            while ((c = buffer[i]) === SPACE || c === TAB || c === COMMA || c === CR) i++;
-            if (columns === 2) {
-              if (c !== LF) fast = false;
-            } else {
-              // column 3, the weight: only checked here; parsed below
-              this.tokenStart[2] = i;
-              while ((c = buffer[i]) !== SPACE && c !== TAB && c !== COMMA && c !== CR && c !== LF) i++;
-              this.tokenEnd[2] = i;
-              if (this.tokenEnd[2] === this.tokenStart[2]) fast = false;
-              while ((c = buffer[i]) === SPACE || c === TAB || c === COMMA || c === CR) i++;
-              if (c !== LF) fast = false;
-            }
-          }
-        }
+    const end = to + 1;
+    while (i < end) {
+      const raw = this.scanTarget();
+      if (raw) {
+        const scan = scanIntegerLines(buffer, i, end, this.columns, raw.weight !== null, raw);
+        this.takeScanned(raw, scan.lines);
+        i = scan.next;
+        if (i >= end) return;
       }
-      if (!fast) {
-        const lf = buffer.indexOf(LF, lineStart);
-        this.parseLine(buffer, lineStart, lf);
-        i = lf + 1;
-        continue;
-      }
-      this.line++;
-      this.dataLines++;
-      if (columns === 2 || this.options.ignoreWeights) builder.addEdge(builder.integerNode(u), builder.integerNode(v));
-      else {
-        const a = builder.integerNode(u);
-        const b = builder.integerNode(v);
-        builder.addEdge(a, b, this.weightOf(buffer, 2));
-      }
-      i++; // past the LF
+      const lf = buffer.indexOf(LF, i);
+      this.parseLine(buffer, i, lf);
+      i = lf + 1;
     }
+  }
+
+  /**
+   * Where scanned edges go while the dialect is the plain one (`u v [weight]`, integer ids
+   * possible, no header, no CSV delimiter); undefined until then, or when it is not.
+   */
+  private scanTarget(): RawEdges | undefined {
+    if ((this.columns !== 2 && this.columns !== 3) || this.delimiter !== undefined || this.layout) return undefined;
+    this.raw ??= rawEdges(SCAN_BATCH, this.builder.weighted);
+    return this.raw;
+  }
+
+  /** The plain dialect's column count, once the first data line has fixed it (parallel-edge-list.ts reads on from there). */
+  get plainColumns(): { columns: number; readWeights: boolean } | undefined {
+    return this.scanTarget() && { columns: this.columns, readWeights: this.builder.weighted };
+  }
+
+  /**
+   * Drop the unfinished last line (its bytes are read again from the file, from the
+   * returned count of bytes before the end of what was pushed): parallel-edge-list.ts.
+   */
+  dropPending(): number {
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    return bytes;
+  }
+
+  /** Edges scanned elsewhere (a worker thread), from the next line on, with the lines they spanned. */
+  takeScanned(raw: RawEdges, lines: number): void {
+    this.builder.addRawEdges(raw);
+    raw.count = 0;
+    this.line += lines;
   }
 
   /** Finish: parse the last line and build the graph. */

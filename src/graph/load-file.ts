@@ -1,14 +1,25 @@
 import { constants, type Stats } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
-import { InputError } from '../errors.js';
+import { InputError, ParameterError } from '../errors.js';
 import type { Crc32 } from './binary-csr.js';
+import type { EdgeListParser } from './edge-list.js';
 import type { LoadedGraph } from './loaded-graph.js';
+import { readEdgeListRest } from './parallel-edge-list.js';
 import { readGraph, type ReadGraphOptions } from './read-graph.js';
 
-export type LoadFileOptions = Omit<ReadGraphOptions, 'crc32'>;
+export interface LoadFileOptions extends Omit<ReadGraphOptions, 'crc32' | 'readRest'> {
+  /** Threads that parse a large edge list (default: the cores, up to MAX_THREADS; 1: the main thread only). */
+  threads?: number;
+  /** Bytes of an edge list below which a range is not worth a thread (default 16 MiB; tests make it small). */
+  threadMinBytes?: number;
+}
 
 const CHUNK_BYTES = 8 << 20;
+const FIRST_CHUNK_BYTES = 64 << 10;
+/** More parsing threads than this gain nothing: the main thread's merge is the limit. */
+const MAX_THREADS = 8;
 
 /** zlib's CRC-32 (Node ≥ 20.15), several times faster than the portable one. */
 const nativeCrc32: Crc32 | undefined =
@@ -64,27 +75,42 @@ async function openRegularFile(path: string): Promise<{ handle: FileHandle; size
   return { handle, size: info.size };
 }
 
-/** The file's bytes in fresh chunks of up to 8 MiB (readers may keep them). */
-async function* fileChunks(path: string, handle: FileHandle, size: number): AsyncGenerator<Uint8Array> {
-  const chunkBytes = Math.min(CHUNK_BYTES, Math.max(size, 64 << 10));
+/**
+ * The file's bytes from `position` on, in fresh chunks of up to 8 MiB (readers may keep
+ * them); the first is small, so that an edge list's first lines fix its dialect before
+ * the parsing threads take the rest.
+ */
+async function* fileChunks(path: string, handle: FileHandle, size: number, position = 0): AsyncGenerator<Uint8Array> {
+  let chunkBytes = Math.min(FIRST_CHUNK_BYTES, Math.max(size, 1));
   for (;;) {
     let bytesRead: number;
     const buffer = new Uint8Array(chunkBytes);
     try {
-      ({ bytesRead } = await handle.read(buffer, 0, chunkBytes));
+      ({ bytesRead } = await handle.read(buffer, 0, chunkBytes, position));
     } catch (error) {
       throw cannotRead(path, error);
     }
     if (bytesRead === 0) return;
+    position += bytesRead;
     yield buffer.subarray(0, bytesRead);
+    chunkBytes = Math.min(CHUNK_BYTES, Math.max(size - position, 64 << 10));
   }
 }
 
-/** Load a graph file in Node: readGraph over the file, edge lists streamed in 8 MiB chunks. */
+/**
+ * Load a graph file in Node: readGraph over the file, edge lists streamed in 8 MiB chunks,
+ * the rest of a large plain edge list parsed in worker threads (parallel-edge-list.ts).
+ */
 export async function loadGraphFile(path: string, options: LoadFileOptions = {}): Promise<LoadedGraph> {
+  const { threads = Math.min(MAX_THREADS, availableParallelism()), threadMinBytes, ...readOptions } = options;
+  if (!Number.isInteger(threads) || threads < 1) throw new ParameterError(`anonscope/loadGraphFile: threads must be a positive integer, got ${threads}`);
   const { handle, size } = await openRegularFile(path);
+  const readFrom = (parser: EdgeListParser) => async (offset: number) => {
+    for await (const chunk of fileChunks(path, handle, size, offset)) parser.push(chunk);
+  };
+  const readRest = threads > 1 ? (parser: EdgeListParser, offset: number) => readEdgeListRest(parser, handle, path, offset, size, { threads, minRangeBytes: threadMinBytes }, readFrom(parser)) : undefined;
   try {
-    return await readGraph({ name: path, size, bytes: fileChunks(path, handle, size) }, { ...options, crc32: nativeCrc32 });
+    return await readGraph({ name: path, size, bytes: fileChunks(path, handle, size) }, { ...readOptions, crc32: nativeCrc32, readRest });
   } finally {
     await handle.close();
   }

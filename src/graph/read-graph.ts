@@ -38,6 +38,12 @@ export interface ReadGraphOptions extends GraphReadOptions {
   onProgress?: (read: number, total: number) => void;
   /** A faster CRC-32 for .csr files (Node's zlib). */
   crc32?: Crc32;
+  /**
+   * Node: read the rest of an uncompressed edge list, from byte `offset` of the file on,
+   * into `parser` (in worker threads: parallel-edge-list.ts), once its first chunk has
+   * fixed a plain dialect (`u v [weight]`, no header, no CSV).
+   */
+  readRest?: (parser: EdgeListParser, offset: number) => Promise<void>;
 }
 
 type TextFormat = Exclude<InputFormat, 'edgelist' | 'csv' | 'csr'>;
@@ -60,7 +66,8 @@ export async function readGraph(source: GraphByteSource, options: ReadGraphOptio
   const gzip = isGzip(await raw.peek(2));
   if (extensionOf(file).gzip && !gzip) throw new FormatError(file, undefined, 'named .gz but not gzip-compressed (it does not start with the gzip magic number 1f 8b)');
   const content = new ChunkReader(gzip ? gunzipped(raw.chunks(), file) : raw.chunks());
-  if (startsWithBom(await content.peek(UTF8_BOM.length))) await content.skip(UTF8_BOM.length);
+  const bom = startsWithBom(await content.peek(UTF8_BOM.length));
+  if (bom) await content.skip(UTF8_BOM.length);
   const format = chooseFormat(file, (await content.peek(SNIFF_BYTES)).subarray(0, SNIFF_BYTES), forced);
 
   if (format === 'edgelist' || format === 'csv') {
@@ -71,7 +78,15 @@ export async function readGraph(source: GraphByteSource, options: ReadGraphOptio
       header: options.header,
       delimited: format === 'csv',
     });
-    for await (const chunk of content.chunks()) parser.push(chunk);
+    let offset = bom ? UTF8_BOM.length : 0;
+    for await (const chunk of content.chunks()) {
+      parser.push(chunk);
+      offset += chunk.length;
+      if (options.readRest && !gzip && parser.plainColumns) {
+        await options.readRest(parser, offset - parser.dropPending());
+        break;
+      }
+    }
     return parser.end();
   }
   if (options.header !== undefined) throw new ParameterError(`${file}: a header row (--header, --no-header) is an edge-list notion; this file is read as ${format}`);

@@ -47,6 +47,10 @@ function compensatedSum(values: Float64Array, start: number, end: number): numbe
  * Build P from the off-diagonal probabilities `step(i, e)` of each graph edge e in row i.
  * Dangling rows get P_ii = 1; with `diagonal: 'rest'` the diagonal takes 1 − Σ when that
  * exceeds REST_TOLERANCE; `lazy` halves every entry and adds 1/2 to the diagonal.
+ *
+ * One pass over the graph: each row's probabilities go to a row-sized scratch, are summed,
+ * and are written out with the diagonal slotted in. The arrays are sized for the most
+ * entries P can have (one diagonal per row) and returned as views of what was filled.
  */
 export function buildTransition(
   csr: Csr,
@@ -55,19 +59,21 @@ export function buildTransition(
   diagonalKind: Diagonal,
   step: (row: number, edge: number) => number,
 ): TransitionMatrix {
-  const { n } = csr;
-  const offDiagonal = new Float64Array(csr.colIdx.length);
-  const diagonal = new Float64Array(n);
+  const { n, rowPtr: graphRowPtr, colIdx: graphColIdx } = csr;
+  let longestRow = 0;
+  for (let i = 0; i < n; i++) longestRow = Math.max(longestRow, graphRowPtr[i + 1] - graphRowPtr[i]);
+  const row = new Float64Array(longestRow);
+  const capacity = graphRowPtr[n] + n;
+  const rowPtr = new Uint32Array(n + 1);
+  const colIdx = new Uint32Array(capacity);
+  const values = new Float64Array(capacity);
   let danglingNodes = 0;
-  let nnz = 0;
+  let out = 0;
   for (let i = 0; i < n; i++) {
-    const start = csr.rowPtr[i];
-    const end = csr.rowPtr[i + 1];
-    for (let e = start; e < end; e++) {
-      offDiagonal[e] = step(i, e);
-      if (offDiagonal[e] > 0) nnz++;
-    }
-    const sum = compensatedSum(offDiagonal, start, end);
+    const start = graphRowPtr[i];
+    const length = graphRowPtr[i + 1] - start;
+    for (let k = 0; k < length; k++) row[k] = step(i, start + k);
+    const sum = compensatedSum(row, 0, length);
     let stay = 0;
     if (sum === 0) {
       danglingNodes++;
@@ -75,38 +81,27 @@ export function buildTransition(
     } else if (diagonalKind === 'rest' && 1 - sum > REST_TOLERANCE) {
       stay = 1 - sum;
     }
-    if (lazy) {
-      for (let e = start; e < end; e++) offDiagonal[e] /= 2;
-      stay = stay / 2 + 0.5;
-    }
-    diagonal[i] = stay;
-    if (stay > 0) nnz++;
-  }
-
-  const rowPtr = new Uint32Array(n + 1);
-  const colIdx = new Uint32Array(nnz);
-  const values = new Float64Array(nnz);
-  let out = 0;
-  for (let i = 0; i < n; i++) {
+    if (lazy) stay = stay / 2 + 0.5;
     // The graph has no self-loops (Csr), so the diagonal slots in before the first j > i.
-    let diagonalPending = diagonal[i] > 0;
-    for (let e = csr.rowPtr[i]; e < csr.rowPtr[i + 1]; e++) {
-      const j = csr.colIdx[e];
+    let diagonalPending = stay > 0;
+    for (let k = 0; k < length; k++) {
+      const j = graphColIdx[start + k];
       if (diagonalPending && i < j) {
         colIdx[out] = i;
-        values[out++] = diagonal[i];
+        values[out++] = stay;
         diagonalPending = false;
       }
-      if (offDiagonal[e] > 0) {
+      const p = lazy ? row[k] / 2 : row[k];
+      if (p > 0) {
         colIdx[out] = j;
-        values[out++] = offDiagonal[e];
+        values[out++] = p;
       }
     }
     if (diagonalPending) {
       colIdx[out] = i;
-      values[out++] = diagonal[i];
+      values[out++] = stay;
     }
     rowPtr[i + 1] = out;
   }
-  return { n, rowPtr, colIdx, values, model, lazy, danglingNodes };
+  return { n, rowPtr, colIdx: colIdx.subarray(0, out), values: values.subarray(0, out), model, lazy, danglingNodes };
 }
