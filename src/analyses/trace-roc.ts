@@ -52,6 +52,8 @@ export interface TraceRocOptions {
   step?: number;
   /** FPRs at which the TPR is reported. */
   fprs?: number[];
+  /** Keep every pair's score (targets × links, row-major) in the result: for your own statistics. */
+  keepScores?: boolean;
   kernels?: MixKernels;
   onProgress?: (done: number, total: number) => void;
 }
@@ -66,6 +68,8 @@ export interface TraceRocPoint extends RocCurve {
   meanTargetPackets: number;
   step: number;
   gridLength: number;
+  /** With keepScores: score of (target t, link l) at [t · links + l], nats. */
+  pairScores?: Float64Array;
 }
 
 export interface TraceRocResult {
@@ -134,6 +138,7 @@ function resolve(options: TraceRocOptions) {
     coverRate: positive('the cover rate', options.coverRate ?? d.coverRate, true),
     targets: count('the number of targets', options.targets ?? d.targets, 2, 100_000),
     seed: count('the seed', options.seed ?? d.seed, 0, Number.MAX_SAFE_INTEGER),
+    keepScores: options.keepScores ?? false,
     kernels: options.kernels ?? referenceMixKernels,
   };
 }
@@ -244,6 +249,7 @@ async function rocAt(
 
   const positives: number[] = [];
   const negatives: number[] = [];
+  const kept = settings.keepScores ? new Float64Array(T * L) : undefined;
   const rowsPerCall = Math.max(1, Math.floor(PAIRS_PER_CALL / L));
   for (let t0 = 0; t0 < T; t0 += rowsPerCall) {
     const rows = Math.min(rowsPerCall, T - t0);
@@ -272,10 +278,12 @@ async function rocAt(
     for (let r = 0; r < rows; r++) {
       for (let l = 0; l < L; l++) (truth[t0 + r] === l ? positives : negatives).push(scores[r * L + l]);
     }
+    kept?.set(scores, t0 * L);
     progress(rows);
   }
   const meanTargetPackets = counts.reduce((a, b) => a + b, 0) / T;
-  return { packets, meanTargetPackets, step: grid.step, gridLength: N, ...rocCurve(positives, negatives, settings.fprs) };
+  const roc = rocCurve(positives, negatives, settings.fprs);
+  return { packets, meanTargetPackets, step: grid.step, gridLength: N, ...roc, ...(kept && { pairScores: kept }) };
 }
 
 /**
