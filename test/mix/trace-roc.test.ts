@@ -76,7 +76,7 @@ describe('traceRoc on recorded streams', () => {
     expect(five.packets).toBe(5);
     expect(five.meanTargetPackets).toBe(5);
     expect(all.meanTargetPackets).toBeCloseTo(input.targets.reduce((s, t) => s + t.times.length, 0) / 12, 12); // shorter streams keep all
-    const first = [...input.targets[7].times].sort((a, b) => a - b).slice(0, 5);
+    const first = Array.from(input.targets[7].times).sort((a, b) => a - b).slice(0, 5);
     const single = await traceLinks({ target: first, links: input.links, window: input.window }, { delay, step: 0.05 });
     single.links.forEach((l, j) => expect(five.pairScores![7 * input.links.length + j]).toBeCloseTo(l.score, 9));
   });
