@@ -42,6 +42,7 @@ const ANALYSES = [
   'singleMixSweep',
   'traceLinks',
   'traceSimulation',
+  'traceRoc',
   'simulateMixNetwork',
   'traceMixNetwork',
 ];

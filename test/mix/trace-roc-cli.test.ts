@@ -76,9 +76,9 @@ describe('anonscope trace --roc', () => {
     expect(json).toMatchObject({ mode: 'data', targets: 3, links: 4, window: [0.2, 8.7] });
     const [point] = json.byPackets;
     expect(point).toMatchObject({ packets: null, positives: 3, negatives: 9, meanTargetPackets: 3 });
-    // Every packet of a flow's link falls where that flow's C = d * f is positive; against another flow's C at least
-    // one packet falls where it is 0 and costs ln(FLOOR) ≈ −27.6 (or, for the cover link D, the mixture leaves less
-    // room): every true pair (scores 2.6 to 3.3 nats) beats every false one (at most 0.8).
+    // Every packet of a flow's link falls where that flow's C = d * f is positive; against another flow's C most
+    // fall where it is 0 and cost ln(FLOOR) ≈ −27.6 each. The cover link D (packets at 1.5 and 7.5) comes closest:
+    // B–D scores 0.81 nats, below C's true pair at 2.60, so every true pair beats every false one.
     expect(point.auc.value).toBe(1);
     const table = (await run('--roc', '--input', file, '--delay', 'uniform:0,1', '--step', '0.5', '--quiet')).stdout;
     expect(table).toMatch(/trace ROC, data: 3 target streams × 4 links/);
