@@ -24,6 +24,9 @@ export { singleMix, singleMixSweep, singleMixTheory, singleMixFirstOrder, DEFAUL
 export type { SingleMixOptions, SingleMixResult, SingleMixSweepOptions, SingleMixSweepResult, SweepRow } from './analyses/single-mix.js';
 export { traceLinks, traceSimulation, llrMoments, chebyshevBound, DEFAULT_TRACE_PACKETS } from './analyses/stream-trace.js';
 export type { TraceInput, TraceLinksOptions, TraceLinksResult, TraceLinkScore, TraceSimulationOptions, TraceSimulationResult, DetectionCurve, DetectionPoint } from './analyses/stream-trace.js';
+export { traceRoc, TRACE_ROC_DEFAULTS } from './analyses/trace-roc.js';
+export type { TraceRocOptions, TraceRocResult, TraceRocPoint, RocStreams } from './analyses/trace-roc.js';
+export { rocCurve, type RocCurve, type RocPoint, type OperatingPoint, type AreaUnderCurve } from './stats/roc.js';
 export { simulateMixNetwork, traceMixNetwork, randomMixTopology, parseTorConsensus, torTopology, NETWORK_DEFAULTS } from './analyses/mix-network.js';
 export type { MixNetworkSimulationOptions, MixNetworkSimulation, MixNetworkAttackOptions, MixNetworkResult, MixTopology, TorConsensus, TorRelay, StreamRow } from './analyses/mix-network.js';
 export { parseDelay, parseDelaySync, expDelay, uniformDelay, erlangDelay, lognormalDelay, paretoDelay, histogramDelay, DELAY_KINDS } from './mix/delays.js';

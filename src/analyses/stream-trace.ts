@@ -1,9 +1,11 @@
 import { ParameterError } from '../errors.js';
 import { expDelay, poissonCount, scaleDelay, sortedUniforms, type DelayLaw } from '../mix/delays.js';
+import { mixedLink, packetWindow, packLinks, sortedFiniteTimes } from '../mix/streams.js';
 import { binDensity, defaultStep, delayKernel, MAX_GRID, normalizeRows } from '../mix/time-grid.js';
 import { SCORE_FLOOR, type MixKernels, type TimeGrid } from '../engines/mix-kernels.js';
 import { referenceMixKernels } from '../engines/reference.js';
 import { Pcg32 } from '../random.js';
+import { wilson } from '../stats/proportion.js';
 
 /**
  * Tracing a stream through one continuous-time mix (Danezis, PET 2004, §3). The target's
@@ -71,17 +73,6 @@ export function chebyshevBound(mean: number, variance: number): number {
   return mean > 0 ? Math.min(1, variance / (mean * mean)) : 1;
 }
 
-/** Wilson 95% interval of a proportion. */
-export function wilson(successes: number, trials: number): [number, number] {
-  if (trials === 0) return [0, 1];
-  const z = 1.959963984540054;
-  const p = successes / trials;
-  const denominator = 1 + (z * z) / trials;
-  const centre = (p + (z * z) / (2 * trials)) / denominator;
-  const half = (z * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials))) / denominator;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
-
 // ---------------------------------------------------------------------------------------
 // Given data: which link carries the target?
 
@@ -133,16 +124,10 @@ export interface TraceLinksResult {
 
 const WHERE = 'anonscope/trace';
 
-function finiteTimes(times: ArrayLike<number>, what: string): Float64Array {
-  const out = Float64Array.from(times as ArrayLike<number>);
-  for (const t of out) if (!Number.isFinite(t)) throw new ParameterError(`${WHERE}: ${what} has a time that is not a finite number`);
-  return out.sort();
-}
-
 export async function traceLinks(input: TraceInput, options: TraceLinksOptions): Promise<TraceLinksResult> {
   const kernels = options.kernels ?? referenceMixKernels;
   const { target, links } = checkedStreams(input);
-  const [start, end] = input.window ?? dataWindow([target, ...links.map((l) => l.times)]);
+  const [start, end] = input.window ?? packetWindow([target, ...links.map((l) => l.times)]);
   if (!(end > start)) throw new ParameterError(`${WHERE}: the observation window [${start}, ${end}] is empty`);
   const length = end - start;
   const step = options.step ?? Math.max(defaultStep(options.delay), length / (MAX_GRID - 1));
@@ -196,31 +181,10 @@ export async function traceLinks(input: TraceInput, options: TraceLinksOptions):
 
 /** The target stream and the links, each sorted, every time finite; at least one packet and one link. */
 function checkedStreams(input: TraceInput): { target: Float64Array; links: { name: string; times: Float64Array }[] } {
-  const target = finiteTimes(input.target, 'the target stream');
+  const target = sortedFiniteTimes(input.target, 'the target stream', WHERE);
   if (target.length === 0) throw new ParameterError(`${WHERE}: the target stream has no packets`);
   if (input.links.length === 0) throw new ParameterError(`${WHERE}: no output links to score`);
-  return { target, links: input.links.map((l) => ({ name: l.name, times: finiteTimes(l.times, `link "${l.name}"`) })) };
-}
-
-/** [earliest, latest] packet time of the sorted streams. */
-function dataWindow(streams: Float64Array[]): [number, number] {
-  let start = Infinity;
-  let end = -Infinity;
-  for (const t of streams) {
-    if (t.length === 0) continue;
-    start = Math.min(start, t[0]);
-    end = Math.max(end, t[t.length - 1]);
-  }
-  return [start, end];
-}
-
-/** Links' packet times in one array, link i at packets[offsets[i] .. offsets[i+1]), as scoreLinks takes them. */
-function packLinks(linkTimes: Float64Array[]): { offsets: Uint32Array; packets: Float64Array } {
-  const offsets = new Uint32Array(linkTimes.length + 1);
-  linkTimes.forEach((times, i) => (offsets[i + 1] = offsets[i] + times.length));
-  const packets = new Float64Array(offsets[linkTimes.length]);
-  linkTimes.forEach((times, i) => packets.set(times, offsets[i]));
-  return { offsets, packets };
+  return { target, links: input.links.map((l) => ({ name: l.name, times: sortedFiniteTimes(l.times, `link "${l.name}"`, WHERE) })) };
 }
 
 /** Links by score, the feasible ones (at least as many packets as the target sent) first. */
@@ -356,14 +320,7 @@ async function detectionPoint(
 function drawTrial(rng: Pcg32, k: number, T: number, window: number, setting: TraceSetting, grid: TimeGrid, f: Float64Array): [Float64Array, Float64Array] {
   const target = sortedUniforms(rng, k, 0, T);
   binDensity(target, grid, f);
-  const cover = poissonCount(rng, setting.coverRate * window);
-  const x: number[] = [];
-  for (const s of target) {
-    const out = s + setting.delay.sample(rng);
-    if (out < window) x.push(out);
-  }
-  for (const c of sortedUniforms(rng, cover, 0, window)) x.push(c);
-  const linkX = Float64Array.from(x).sort();
+  const linkX = mixedLink(rng, target, setting.delay, setting.coverRate, window);
   return [linkX, sortedUniforms(rng, poissonCount(rng, setting.paddingRate * window), 0, window)];
 }
 

@@ -20,7 +20,8 @@ Commands:
   adversary <graph> H(I|O) against Sybils behind attack edges (Pisces insider adversary)
   mix               sender anonymity of one continuous-time mix (Danezis): simulated vs
                     h(f) + log2 λ
-  trace             tracing a stream through one mix by convolution and likelihood ratios
+  trace             tracing a stream through one mix by convolution and likelihood ratios;
+                    --roc: ROC, AUC and TPR at fixed FPR over many streams and links
   network           tracing streams through a network of mixes
   generate ... <out> a seeded random graph (rmat, ba, regular, ws) as an edge list or .csr
   convert <in> <out.csr>

@@ -8,9 +8,11 @@ import { detectionChart, mixJson, traceCsv, traceTable } from '../report/mix-rep
 import { formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
 import { MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
 import { withProgress } from './progress.js';
+import { TRACE_ROC_HELP, traceRocCommand } from './trace-roc.js';
 
 export const TRACE_HELP = `Usage: anonscope trace [options]                      (simulation)
        anonscope trace --input FILE --delay LAW [options] (your packet times)
+       anonscope trace --roc [--input FILE --delay LAW] [options] (ROC over many pairs)
 
 Tracing a stream through one continuous-time mix (Danezis, PET 2004): the target's input
 stream f convolved with the delay density d gives C = d * f; each output link X is scored
@@ -39,11 +41,13 @@ Both:
                        | hist:FILE [simulation: exp:30, departure rate 30]
   --step DT            time-grid step [a tenth of the mean delay]
 
+${TRACE_ROC_HELP}
 ${MIX_KERNEL_HELP}
 Output:
   --format F           table | json | csv: what goes to stdout [table]
   --out DIR            also write results.json and trace.csv (simulation: and
-                       detection-vs-packets.svg) into DIR
+                       detection-vs-packets.svg) into DIR; with --roc results.json,
+                       roc.csv, roc-curve.csv, roc.svg (and tpr-vs-packets.svg)
   --quiet              no progress or notes on stderr
   -h, --help           this help
 `;
@@ -130,6 +134,10 @@ const TRACE_OPTIONS = {
   seed: { type: 'string' },
   'sweep-cover': { type: 'string' },
   'sweep-delay': { type: 'string' },
+  roc: { type: 'boolean', default: false },
+  targets: { type: 'string' },
+  'sweep-packets': { type: 'string' },
+  fpr: { type: 'string' },
   delay: { type: 'string' },
   step: { type: 'string' },
   ...OUTPUT_OPTIONS,
@@ -142,6 +150,9 @@ type TraceValues = ReturnType<typeof parseTraceArgs>['values'];
 /** The options of the simulation only, noted as ignored with --input. */
 const SIMULATION_ONLY = ['signal-rate', 'cover-rate', 'padding-rate', 'packets', 'trials', 'seed', 'sweep-cover', 'sweep-delay'] as const;
 
+/** The options only --roc reads. */
+const ROC_ONLY = ['targets', 'sweep-packets', 'fpr'] as const;
+
 export async function traceCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseTraceArgs(argv);
   if (values.help) {
@@ -153,6 +164,9 @@ export async function traceCommand(argv: string[]): Promise<void> {
   const format = formatOption(values.format);
   const step = values.step === undefined ? undefined : realOption('step', values.step, { exclusiveMin: 0 });
   if (values.out) await prepareOutputDirectory(values.out);
+  if (values.roc) return traceRocCommand(values, { format, step, window: values.window === undefined ? undefined : windowOption(values.window), log });
+  const rocOnly = ROC_ONLY.filter((name) => values[name] !== undefined);
+  if (rocOnly.length) throw new ParameterError(`trace: ${rocOnly.map((n) => `--${n}`).join(', ')} only apply with --roc`);
   if (values.input !== undefined) await traceData(values, values.input, format, step, log);
   else await traceSimulated(values, format, step, log);
 }

@@ -1,6 +1,7 @@
 import type { MixNetworkResult } from '../analyses/mix-network.js';
 import type { SingleMixResult, SingleMixSweepResult } from '../analyses/single-mix.js';
 import type { TraceLinksResult, TraceSimulationResult } from '../analyses/stream-trace.js';
+import type { TraceRocPoint, TraceRocResult } from '../analyses/trace-roc.js';
 import type { Calibration, Gap } from '../stats/calibration.js';
 import { empiricalCdf } from '../stats/summary.js';
 import { COLORS, REFERENCE_COLOR, seriesStyle, type Band, type ChartSpec, type Series } from './chart.js';
@@ -209,6 +210,81 @@ export function detectionChart(r: TraceSimulationResult): ChartSpec {
     bands,
     yRange: [0, 1],
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// anonscope trace --roc
+
+const packetsLabel = (p: TraceRocPoint) => (p.packets === null ? 'all' : String(p.packets));
+
+export function traceRocTable(r: TraceRocResult): string {
+  const setting =
+    r.mode === 'simulation'
+      ? `simulation: ${r.targets} target streams, each on its own link; signal ${r.signalRate}, cover ${r.coverRate}; delay ${r.delay}; seed ${r.seed}`
+      : `data: ${r.targets} target streams × ${r.links} links; delay ${r.delay}; window ${fixed(r.window![0])}..${fixed(r.window![1])}`;
+  const head = ['packets', 'true', 'false', 'AUC', 'AUC 95% CI', ...r.fprs.flatMap((a) => [`TPR@FPR ${a}`, '95% CI'])];
+  const rows = r.byPackets.map((p) => [
+    packetsLabel(p),
+    String(p.positives),
+    String(p.negatives),
+    fixed(p.auc.value, 4),
+    `${fixed(p.auc.ci95[0], 3)}..${fixed(p.auc.ci95[1], 3)}`,
+    ...p.atFpr.flatMap((o) => [`${fixed(o.tpr, 3)}${o.resolved ? '' : '*'}`, `${fixed(o.ci95[0], 3)}..${fixed(o.ci95[1], 3)}`]),
+  ]);
+  const lines = [`trace ROC, ${setting}; kernels: ${r.kernels}`, '', table(head, rows), '', `TPR CI: ${r.method.tprCi}; AUC CI: ${r.method.aucCi}.`];
+  if (r.byPackets.some((p) => p.atFpr.some((o) => !o.resolved))) lines.push('* fewer false pairs than 1/FPR: the value is the TPR at FPR = 0 on this sample.');
+  return lines.join('\n') + '\n';
+}
+
+export const TRACE_ROC_COLUMNS = [
+  'packets', 'mean_target_packets', 'positives', 'negatives', 'auc', 'auc_se', 'auc_ci95_low', 'auc_ci95_high',
+  'target_fpr', 'threshold', 'fpr', 'tpr', 'tpr_ci95_low', 'tpr_ci95_high', 'resolved',
+] as const;
+
+/** One row per (packet count, target FPR): the operating point, beside its packet count's AUC. */
+export function traceRocCsv(r: TraceRocResult): string {
+  return csv(
+    TRACE_ROC_COLUMNS,
+    r.byPackets.flatMap((p) =>
+      p.atFpr.map((o) => [
+        p.packets ?? 'all', p.meanTargetPackets, p.positives, p.negatives, p.auc.value, p.auc.se, p.auc.ci95[0], p.auc.ci95[1],
+        o.targetFpr, o.threshold, o.fpr, o.tpr, o.ci95[0], o.ci95[1], o.resolved,
+      ]),
+    ),
+  );
+}
+
+export const TRACE_ROC_CURVE_COLUMNS = ['packets', 'threshold', 'fpr', 'tpr'] as const;
+
+/** The corners of each ROC curve (threshold empty at the first, +∞). */
+export function traceRocCurveCsv(r: TraceRocResult): string {
+  return csv(TRACE_ROC_CURVE_COLUMNS, r.byPackets.flatMap((p) => p.points.map((q) => [p.packets ?? 'all', q.threshold, q.fpr, q.tpr])));
+}
+
+/** The ROC curves on a log FPR axis (the low-FPR end is where tracing is judged), one per packet count. */
+export function traceRocSvg(r: TraceRocResult): string {
+  const series: Series[] = r.byPackets.map((p, i) => {
+    const shown = p.points.filter((q) => q.fpr > 0);
+    return { name: `${packetsLabel(p)} packets, AUC ${fixed(p.auc.value, 3)}`, x: shown.map((q) => Math.log10(q.fpr)), y: shown.map((q) => q.tpr), color: COLORS[i % COLORS.length] };
+  });
+  const lowest = Math.min(...r.byPackets.map((p) => Math.log10(1 / p.negatives)));
+  const chance = Array.from({ length: 61 }, (_, i) => lowest * (1 - i / 60)); // TPR = FPR is a curve on a log axis
+  series.push({ name: 'chance', x: chance, y: chance.map((x) => 10 ** x), color: '#888', dashed: true });
+  return lineChart({ title: 'Tracing streams through a mix: ROC of the LLR score', xLabel: 'log10 false-positive rate', yLabel: 'true-positive rate', series, yRange: [0, 1] });
+}
+
+/** TPR at each target FPR against the number of observed packets, with Wilson bands. */
+export function tprVsPacketsSvg(r: TraceRocResult): string {
+  const x = r.byPackets.map((p) => p.meanTargetPackets);
+  const series: Series[] = [];
+  const bands: Band[] = [];
+  r.fprs.forEach((a, k) => {
+    const color = COLORS[k % COLORS.length];
+    series.push({ name: `TPR @ FPR ${a}`, x, y: r.byPackets.map((p) => p.atFpr[k].tpr), color });
+    bands.push({ name: `FPR ${a}: 95% CI`, x, lower: r.byPackets.map((p) => p.atFpr[k].ci95[0]), upper: r.byPackets.map((p) => p.atFpr[k].ci95[1]), color });
+  });
+  series.push({ name: 'AUC', x, y: r.byPackets.map((p) => p.auc.value), color: '#444', dashed: true });
+  return lineChart({ title: 'Tracing streams through a mix: TPR at fixed FPR', xLabel: 'observed target packets', yLabel: 'true-positive rate', series, bands, yRange: [0, 1] });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ const ANALYSES = [
   'singleMixSweep',
   'traceLinks',
   'traceSimulation',
+  'traceRoc',
   'simulateMixNetwork',
   'traceMixNetwork',
 ];

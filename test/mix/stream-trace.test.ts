@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chebyshevBound, llrMoments, traceLinks, traceSimulation, wilson } from '../../src/analyses/stream-trace.js';
+import { chebyshevBound, llrMoments, traceLinks, traceSimulation } from '../../src/analyses/stream-trace.js';
+import { wilson } from '../../src/stats/proportion.js';
 import { ParameterError } from '../../src/errors.js';
 import { expDelay, parseDelaySync } from '../../src/mix/delays.js';
 
