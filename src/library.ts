@@ -20,6 +20,8 @@ export { shardRange, checkShardSpec, type ShardSpec } from './analyses/shards.js
 export { csrChecksum } from './graph/checksum.js';
 export { adversaryEntropy, SYBIL_REGION_SHAPES } from './analyses/adversary.js';
 export type { AdversaryOptions, AdversaryResult, AdversaryRow, TwoHopRow, SybilRegionShape } from './analyses/adversary.js';
+export { mixingTime, DEFAULT_MIXING_HOPS, DEFAULT_SOURCES } from './analyses/mixing-time.js';
+export type { MixingTimeOptions, MixingTimeResult, MixingHop } from './analyses/mixing-time.js';
 export { singleMix, singleMixSweep, singleMixTheory, singleMixFirstOrder, DEFAULT_MIX_TRIALS, DEFAULT_LOADS } from './analyses/single-mix.js';
 export type { SingleMixOptions, SingleMixResult, SingleMixSweepOptions, SingleMixSweepResult, SweepRow } from './analyses/single-mix.js';
 export { traceLinks, traceSimulation, llrMoments, chebyshevBound, DEFAULT_TRACE_PACKETS } from './analyses/stream-trace.js';
@@ -32,7 +34,7 @@ export type { MixNetworkSimulationOptions, MixNetworkSimulation, MixNetworkAttac
 export { parseDelay, parseDelaySync, expDelay, uniformDelay, erlangDelay, lognormalDelay, paretoDelay, histogramDelay, DELAY_KINDS } from './mix/delays.js';
 export type { DelayLaw, DelayKind } from './mix/delays.js';
 
-export type { Backend, BackendInfo, EntropyJob, EntropyTable } from './engines/backend.js';
+export type { Backend, BackendInfo, EntropyJob, EntropyTable, MixingJob, MixingTable } from './engines/backend.js';
 export type { MixKernels, MixKernelsInfo, ConvolveJob, ScoreJob, MixEntropyJob } from './engines/mix-kernels.js';
 export { referenceBackend, referenceMixKernels } from './engines/reference.js';
 export { GpuDevice, describeAdapter, isSoftwareAdapter } from './engines/webgpu/device.js';
@@ -62,3 +64,4 @@ export * from './errors.js';
 export { entropyJson, hopsCsv, perTerminalCsv, entropyVsHopsChart, entropyCdfChart } from './report/entropy-report.js';
 export type { Band, ChartSpec, Rule, Series } from './report/chart.js';
 export { chartSvg } from './report/svg-file.js';
+export { mixingJson, mixingHopsCsv, mixingSourcesCsv, mixingTable, tvVsHopsChart } from './report/mixing-report.js';

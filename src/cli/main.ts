@@ -5,6 +5,7 @@ import { CONVERT_HELP, convertCommand } from './convert.js';
 import { GENERATE_HELP, generateCommand } from './generate.js';
 import { MERGE_HELP, mergeCommand } from './merge.js';
 import { MIX_HELP, mixCommand } from './mix.js';
+import { MIXING_HELP, mixingCommand } from './mixing.js';
 import { NETWORK_HELP, networkCommand } from './network.js';
 import { TRACE_HELP, traceCommand } from './trace.js';
 import { ENTROPY_HELP, entropyCommand } from './entropy.js';
@@ -18,6 +19,7 @@ Commands:
                     --shard K/N computes one slice, --checkpoint DIR survives a crash
   merge <shards>    the shards of one entropy job put together: the unsharded output
   adversary <graph> H(I|O) against Sybils behind attack edges (Pisces insider adversary)
+  mixing <graph>    how fast a walk forgets its start: TV to π per hop, τ(ε), SLEM
   mix               sender anonymity of one continuous-time mix (Danezis): simulated vs
                     h(f) + log2 λ
   trace             tracing a stream through one mix by convolution and likelihood ratios;
@@ -40,6 +42,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   entropy: { run: entropyCommand, help: ENTROPY_HELP },
   merge: { run: mergeCommand, help: MERGE_HELP },
   adversary: { run: adversaryCommand, help: ADVERSARY_HELP },
+  mixing: { run: mixingCommand, help: MIXING_HELP },
   mix: { run: mixCommand, help: MIX_HELP },
   trace: { run: traceCommand, help: TRACE_HELP },
   network: { run: networkCommand, help: NETWORK_HELP },

@@ -3,8 +3,8 @@ import { extname } from 'node:path';
 import { traceRoc, type RocStreams, type TraceRocResult } from '../analyses/trace-roc.js';
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
-import { mixJson, traceRocCsv, traceRocCurveCsv, traceRocSvg, traceRocTable, tprVsPacketsSvg } from '../report/mix-report.js';
-import { integerOption, listOption, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
+import { mixJson, traceRocCsv, traceRocCurveCsv, traceRocChart, traceRocTable, tprVsPacketsChart } from '../report/mix-report.js';
+import { integerOption, listOption, printResult, realListOption, realOption, writeOutputs, type OutputFile, type OutputFormat } from './args.js';
 import { withMixKernels } from './mix.js';
 import { withProgress } from './progress.js';
 
@@ -92,14 +92,14 @@ function fprOption(a: number): number {
   return a;
 }
 
-function rocFiles(result: TraceRocResult): [string, string][] {
-  const files: [string, string][] = [
+function rocFiles(result: TraceRocResult): OutputFile[] {
+  const files: OutputFile[] = [
     ['results.json', `${mixJson(result)}\n`],
     ['roc.csv', traceRocCsv(result)],
     ['roc-curve.csv', traceRocCurveCsv(result)],
-    ['roc.svg', traceRocSvg(result)],
+    ['roc.svg', traceRocChart(result)],
   ];
-  if (result.byPackets.length > 1) files.push(['tpr-vs-packets.svg', tprVsPacketsSvg(result)]);
+  if (result.byPackets.length > 1) files.push(['tpr-vs-packets.svg', tprVsPacketsChart(result)]);
   return files;
 }
 

@@ -1,5 +1,5 @@
 import type { PosteriorEntropy } from '../stats/entropy.js';
-import type { TransitionMatrix } from '../walks/transition.js';
+import type { SparseRows, TransitionMatrix } from '../walks/transition.js';
 import type { WalkerJob, WalkerRecords } from '../walks/walkers.js';
 
 /** One multi-terminal walk job: for each terminal j, column j of P^t for t = 1..hops. */
@@ -125,6 +125,34 @@ export class ColumnScales {
   }
 }
 
+/**
+ * Distributions pushed forward from sources: x_0 = e_s, x_t = Pᵀ x_{t−1} (the pull step on
+ * the transposed matrix), each reduced at every hop t = 1..hops to its total-variation
+ * distance to a stationary vector.
+ */
+export interface MixingJob {
+  /** Pᵀ in CSR (row j holds P_ij for every i: src/walks/push.ts). */
+  push: SparseRows;
+  /** Dense indices of the sources s. */
+  sources: Uint32Array;
+  hops: number;
+  /**
+   * π, length n: on each component of the walk, that component's law, summing to 1 there.
+   * Since x_t and the law of its component both sum to 1 on it, and x_t is 0 elsewhere,
+   * ½‖x_t − π_C‖₁ = Σ_i (x_t,i − π_i)⁺ over every node: one vector serves every source.
+   */
+  stationary: Float64Array;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Σ_i (x_t,i − π_i)⁺ for source k at hop t at tv[(t-1) * sources + k] (hop-major, as EntropyTable). */
+export interface MixingTable {
+  hops: number;
+  sources: number;
+  tv: Float64Array;
+}
+
 /** What ran the job, for the output. */
 export interface BackendInfo {
   name: 'cpu' | 'cpu-parallel' | 'webgpu' | 'gpujs';
@@ -145,6 +173,8 @@ export interface Backend {
   terminalEntropies(job: EntropyJob): Promise<EntropyTable>;
   /** Entropy after 1..rounds independent rounds (Pisces eq. 18), for each sample. */
   roundEntropies(job: RoundsJob): Promise<RoundsTable>;
+  /** TV distances to π of the distributions after 1..hops hops from each source. */
+  mixingDistances(job: MixingJob): Promise<MixingTable>;
   /** Monte-Carlo walkers (src/walks/walkers.ts defines them; every backend draws the same walks). */
   runWalkers(job: WalkerJob): Promise<WalkerRecords>;
   /** Release what the backend owns (GPU device, browser); await it when it returns a promise. */

@@ -10,12 +10,19 @@ export interface Components {
 }
 
 /**
- * Weakly connected components (edge direction ignored), by union-find with path halving.
- * An undirected graph stores each edge in both rows, so only the part of a row below the
- * diagonal (rows are sorted) is read; labels go by first node through a typed array.
+ * Rows of a directed structure: row i lists the j with an arc i → j (a Csr, a transition
+ * matrix). `directed: false` promises symmetric rows (an undirected Csr).
  */
-export function weakComponents(csr: Csr): Components {
+export type ArcRows = Pick<Csr, 'n' | 'rowPtr' | 'colIdx'> & { directed?: boolean };
+
+/**
+ * Weakly connected components (edge direction ignored), by union-find with path halving.
+ * Symmetric rows store each edge twice, so only the part of a row below the diagonal (rows
+ * are sorted) is read; labels go by first node through a typed array.
+ */
+export function weakComponents(csr: ArcRows): Components {
   const { n, rowPtr, colIdx } = csr;
+  const symmetric = csr.directed === false;
   const parent = new Uint32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
   const find = (x: number) => {
@@ -29,7 +36,7 @@ export function weakComponents(csr: Csr): Components {
     const end = rowPtr[i + 1];
     for (let e = rowPtr[i]; e < end; e++) {
       const j = colIdx[e];
-      if (!csr.directed && j > i) break;
+      if (symmetric && j > i) break;
       const a = find(i);
       const b = find(j);
       if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
@@ -80,4 +87,68 @@ export function largestComponent(csr: Csr, components = weakComponents(csr)): Cs
     rowPtr[newIndex[i] + 1] = out;
   }
   return { n, rowPtr, colIdx, weights, directed: csr.directed, nodeKeys };
+}
+
+export interface StrongComponents {
+  /** component[i] is the strongly connected component of node i. */
+  component: Uint32Array;
+  count: number;
+  /** closed[c]: no arc leaves component c (a walk that enters it stays). */
+  closed: Uint8Array;
+}
+
+/**
+ * Strongly connected components (Tarjan's algorithm, iterative: recursion would overflow the
+ * stack on long paths), and which of them no arc leaves.
+ */
+export function strongComponents(rows: ArcRows): StrongComponents {
+  const { n, rowPtr, colIdx } = rows;
+  const UNSEEN = 0xffffffff;
+  const index = new Uint32Array(n).fill(UNSEEN);
+  const low = new Uint32Array(n);
+  const component = new Uint32Array(n).fill(UNSEEN);
+  const stack = new Uint32Array(n);
+  const callNode = new Uint32Array(n);
+  const callEdge = new Uint32Array(n);
+  let stackTop = 0;
+  let next = 0;
+  let count = 0;
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== UNSEEN) continue;
+    let depth = 0;
+    callNode[0] = root;
+    callEdge[0] = rowPtr[root];
+    index[root] = low[root] = next++;
+    stack[stackTop++] = root;
+    while (depth >= 0) {
+      const v = callNode[depth];
+      if (callEdge[depth] < rowPtr[v + 1]) {
+        const w = colIdx[callEdge[depth]++];
+        if (index[w] === UNSEEN) {
+          index[w] = low[w] = next++;
+          stack[stackTop++] = w;
+          callNode[++depth] = w;
+          callEdge[depth] = rowPtr[w];
+        } else if (component[w] === UNSEEN) {
+          low[v] = Math.min(low[v], index[w]);
+        }
+        continue;
+      }
+      if (low[v] === index[v]) {
+        let w: number;
+        do {
+          w = stack[--stackTop];
+          component[w] = count;
+        } while (w !== v);
+        count++;
+      }
+      depth--;
+      if (depth >= 0) low[callNode[depth]] = Math.min(low[callNode[depth]], low[v]);
+    }
+  }
+  const closed = new Uint8Array(count).fill(1);
+  for (let i = 0; i < n; i++) {
+    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) if (component[colIdx[e]] !== component[i]) closed[component[i]] = 0;
+  }
+  return { component, count, closed };
 }

@@ -262,29 +262,30 @@ export function traceRocCurveCsv(r: TraceRocResult): string {
 }
 
 /** The ROC curves on a log FPR axis (the low-FPR end is where tracing is judged), one per packet count. */
-export function traceRocSvg(r: TraceRocResult): string {
+export function traceRocChart(r: TraceRocResult): ChartSpec {
   const series: Series[] = r.byPackets.map((p, i) => {
     const shown = p.points.filter((q) => q.fpr > 0);
-    return { name: `${packetsLabel(p)} packets, AUC ${fixed(p.auc.value, 3)}`, x: shown.map((q) => Math.log10(q.fpr)), y: shown.map((q) => q.tpr), color: COLORS[i % COLORS.length] };
+    return { name: `${packetsLabel(p)} packets, AUC ${fixed(p.auc.value, 3)}`, x: shown.map((q) => q.fpr), y: shown.map((q) => q.tpr), ...seriesStyle(i), marker: undefined };
   });
-  const lowest = Math.min(...r.byPackets.map((p) => Math.log10(1 / p.negatives)));
-  const chance = Array.from({ length: 61 }, (_, i) => lowest * (1 - i / 60)); // TPR = FPR is a curve on a log axis
-  series.push({ name: 'chance', x: chance, y: chance.map((x) => 10 ** x), color: '#888', dashed: true });
-  return lineChart({ title: 'Tracing streams through a mix: ROC of the LLR score', xLabel: 'log10 false-positive rate', yLabel: 'true-positive rate', series, yRange: [0, 1] });
+  let lowest = 1;
+  for (const p of r.byPackets) lowest = Math.min(lowest, 1 / p.negatives);
+  const chance = Array.from({ length: 61 }, (_, i) => lowest ** (1 - i / 60)); // TPR = FPR is a curve on a log axis
+  series.push({ name: 'chance', x: chance, y: chance, color: REFERENCE_COLOR, dash: 'dashed' });
+  return { title: 'Tracing streams through a mix: ROC of the LLR score', xLabel: 'false-positive rate', yLabel: 'true-positive rate', xScale: 'log', series, yRange: [0, 1] };
 }
 
 /** TPR at each target FPR against the number of observed packets, with Wilson bands. */
-export function tprVsPacketsSvg(r: TraceRocResult): string {
+export function tprVsPacketsChart(r: TraceRocResult): ChartSpec {
   const x = r.byPackets.map((p) => p.meanTargetPackets);
   const series: Series[] = [];
   const bands: Band[] = [];
   r.fprs.forEach((a, k) => {
-    const color = COLORS[k % COLORS.length];
-    series.push({ name: `TPR @ FPR ${a}`, x, y: r.byPackets.map((p) => p.atFpr[k].tpr), color });
-    bands.push({ name: `FPR ${a}: 95% CI`, x, lower: r.byPackets.map((p) => p.atFpr[k].ci95[0]), upper: r.byPackets.map((p) => p.atFpr[k].ci95[1]), color });
+    const style = seriesStyle(k);
+    series.push({ name: `TPR @ FPR ${a}`, x, y: r.byPackets.map((p) => p.atFpr[k].tpr), ...style });
+    bands.push({ name: `FPR ${a}: 95% CI`, x, lower: r.byPackets.map((p) => p.atFpr[k].ci95[0]), upper: r.byPackets.map((p) => p.atFpr[k].ci95[1]), color: style.color });
   });
-  series.push({ name: 'AUC', x, y: r.byPackets.map((p) => p.auc.value), color: '#444', dashed: true });
-  return lineChart({ title: 'Tracing streams through a mix: TPR at fixed FPR', xLabel: 'observed target packets', yLabel: 'true-positive rate', series, bands, yRange: [0, 1] });
+  series.push({ name: 'AUC', x, y: r.byPackets.map((p) => p.auc.value), color: REFERENCE_COLOR, dash: 'dashed', marker: 'cross' });
+  return { title: 'Tracing streams through a mix: TPR at fixed FPR', xLabel: 'observed target packets', yLabel: 'true-positive rate', series, bands, yRange: [0, 1] };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import type { TransitionMatrix } from './transition.js';
+import type { SparseRows } from './transition.js';
 
 /**
  * A relabelling of the nodes: node `order[r]` becomes node r, and `rank` is its inverse.
@@ -16,7 +16,7 @@ export interface NodeOrder {
  * first packs those rows into a range that stays in the caches and the TLB, whatever the
  * ids of the input (random ids have no locality at all).
  */
-export function degreeOrder(walk: TransitionMatrix): NodeOrder {
+export function degreeOrder(walk: SparseRows): NodeOrder {
   const { n, rowPtr } = walk;
   let maxLength = 0;
   for (let i = 0; i < n; i++) maxLength = Math.max(maxLength, rowPtr[i + 1] - rowPtr[i]);
@@ -45,7 +45,7 @@ export interface RelabelledArrays {
  * P' = Π P Πᵀ for the relabelling (P'_{rank i, rank j} = P_ij), written into `into`.
  * Columns within a row keep the input's order (no longer sorted): a pull step only sums them.
  */
-export function relabelWalk(walk: TransitionMatrix, { order, rank }: NodeOrder, into: RelabelledArrays): void {
+export function relabelWalk(walk: SparseRows, { order, rank }: NodeOrder, into: RelabelledArrays): void {
   const { n, rowPtr, colIdx, values } = walk;
   into.rowPtr[0] = 0;
   let out = 0;

@@ -20,6 +20,9 @@ export interface TransitionMatrix {
   readonly danglingNodes: number;
 }
 
+/** A sparse matrix in CSR: what the engines' batched step reads (P for pulling, Pᵀ for pushing). */
+export type SparseRows = Pick<TransitionMatrix, 'n' | 'rowPtr' | 'colIdx' | 'values'>;
+
 /**
  * A rest 1 − Σ_j P_ij below this is rounding residue, not a self-loop: rows are summed with
  * compensation, so residue is about 1e-16 whatever the degree, while a real MH rest is

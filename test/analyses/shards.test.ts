@@ -158,6 +158,7 @@ function counting(backend: Backend): Backend & { asked: number } {
     },
     roundEntropies: backend.roundEntropies.bind(backend),
     runWalkers: backend.runWalkers.bind(backend),
+    mixingDistances: backend.mixingDistances.bind(backend),
     dispose: () => backend.dispose(),
   };
   return wrapped;

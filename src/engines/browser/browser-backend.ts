@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
-import type { Backend, BackendInfo, EntropyJob, EntropyTable, RoundsJob, RoundsTable } from '../backend.js';
+import type { Backend, BackendInfo, EntropyJob, EntropyTable, MixingJob, MixingTable, RoundsJob, RoundsTable } from '../backend.js';
 import type { TransitionMatrix } from '../../walks/transition.js';
 import type { GpuJsMode } from '../gpujs/modes.js';
 import type { PlanLimits } from '../gpu-plan/graph-plan.js';
@@ -10,7 +10,7 @@ import { DeviceError } from '../../errors.js';
 import { launchBrowser } from './launch.js';
 import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import type { ConvolveJob, MixEntropyJob, MixKernels, MixKernelsInfo, ScoreJob } from '../mix-kernels.js';
-import type { EncodedTypedArray, MixKernelName, PageJob, PageMixOptions, PageSetup, PageWalkerJob } from './page.js';
+import type { EncodedTypedArray, MixKernelName, PageJob, PageMixingJob, PageMixOptions, PageSetup, PageWalkerJob } from './page.js';
 import { LoopbackServer } from './server.js';
 
 export interface BrowserBackendOptions {
@@ -146,6 +146,27 @@ export class BrowserBackend implements Backend {
         this.page.evaluate((pageJob) => window.anonscopeRounds(pageJob), { ...this.pageJob(id, job.walk, job.hops, job.prior), rounds: job.rounds }),
       );
       return { shannon: decodeFloat64(result.shannon), minEntropy: decodeFloat64(result.minEntropy) };
+    } finally {
+      this.onProgress = undefined;
+    }
+  }
+
+  async mixingDistances(job: MixingJob): Promise<MixingTable> {
+    this.onProgress = job.onProgress;
+    const arrays: [string, ArrayBufferView][] = [
+      ['rowPtr', job.push.rowPtr],
+      ['colIdx', job.push.colIdx],
+      ['values', job.push.values],
+      ['sources', job.sources],
+      ['stationary', job.stationary],
+    ];
+    try {
+      const result = await this.withServedArrays(arrays, (id) => {
+        const spec: PageMixingJob = { id, n: job.push.n, hops: job.hops };
+        return this.page.evaluate((pageJob) => window.anonscopeMixing(pageJob), spec);
+      });
+      this.info = result.info;
+      return { hops: job.hops, sources: job.sources.length, tv: decodeFloat64(result.tv) };
     } finally {
       this.onProgress = undefined;
     }

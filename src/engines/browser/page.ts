@@ -32,6 +32,13 @@ export interface PageJob {
   hasPrior: boolean;
 }
 
+/** A mixing job's arrays are served as rowPtr, colIdx, values (of Pᵀ), sources, stationary. */
+export interface PageMixingJob {
+  id: string;
+  n: number;
+  hops: number;
+}
+
 export interface PageWalkerJob {
   id: string;
   n: number;
@@ -65,6 +72,7 @@ declare global {
     anonscopeInit(setup: PageSetup): Promise<BackendInfo>;
     anonscopeRun(job: PageJob): Promise<{ shannon: string; minEntropy: string; log2Mass: string; reached: string; info: BackendInfo }>;
     anonscopeWalkers(job: PageWalkerJob): Promise<string>;
+    anonscopeMixing(job: PageMixingJob): Promise<{ tv: string; info: BackendInfo }>;
     anonscopeRounds(job: PageJob & { rounds: number }): Promise<{ shannon: string; minEntropy: string }>;
     anonscopeMixKernel(name: MixKernelName, jobJson: string, options?: PageMixOptions): Promise<{ result: string; info: MixKernelsInfo }>;
     anonscopeProgress?: (done: number, total: number) => void;
@@ -160,6 +168,33 @@ window.anonscopeRun = async (job) => {
     reached: toBase64(table.reached),
     info: running.info,
   };
+};
+
+window.anonscopeMixing = async (job) => {
+  if (!backend) throw new Error('anonscope/browser page: anonscopeInit() first');
+  const base = `/jobs/${job.id}`;
+  const running = backend;
+  const push = {
+    n: job.n,
+    rowPtr: await fetchArray(`${base}/rowPtr`, (b) => new Uint32Array(b)),
+    colIdx: await fetchArray(`${base}/colIdx`, (b) => new Uint32Array(b)),
+    values: await fetchArray(`${base}/values`, (b) => new Float64Array(b)),
+  };
+  gpu?.device.pushErrorScope('validation');
+  let table;
+  try {
+    table = await running.mixingDistances({
+      push,
+      sources: await fetchArray(`${base}/sources`, (b) => new Uint32Array(b)),
+      stationary: await fetchArray(`${base}/stationary`, (b) => new Float64Array(b)),
+      hops: job.hops,
+      onProgress: (done, total) => window.anonscopeProgress?.(done, total),
+    });
+  } finally {
+    const error = await gpu?.device.popErrorScope();
+    if (error) throw new Error(`anonscope/browser page: WebGPU validation error: ${error.message}`);
+  }
+  return { tv: toBase64(table.tv), info: running.info };
 };
 
 window.anonscopeWalkers = async (job) => {

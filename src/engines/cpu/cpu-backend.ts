@@ -9,6 +9,8 @@ import {
   type BackendInfo,
   type EntropyJob,
   type EntropyTable,
+  type MixingJob,
+  type MixingTable,
   type RoundsJob,
   type RoundsTable,
 } from '../backend.js';
@@ -63,6 +65,18 @@ function columnMaxima(x: Float64Array, B: number): Float64Array {
   return maxima;
 }
 
+/** Σ_i (x_i − π_i)⁺ of each column of a node-major n × B block: its TV distance to π (MixingJob). */
+function excessOverStationary(x: Float64Array, B: number, stationary: Float64Array): Float64Array {
+  const excess = new Float64Array(B);
+  for (let i = 0; i < stationary.length; i++) {
+    for (let b = 0; b < B; b++) {
+      const d = x[i * B + b] - stationary[i];
+      if (d > 0) excess[b] += d;
+    }
+  }
+  return excess;
+}
+
 /**
  * The float64 reference: plain TypeScript, one core. Every other backend is tested against
  * it. x ← P x on an n × B node-major block, then per-terminal entropies at every hop, then
@@ -107,6 +121,29 @@ export class CpuBackend implements Backend {
 
   async runWalkers(job: WalkerJob): Promise<WalkerRecords> {
     return runWalkersReference(job);
+  }
+
+  /** Batches of sources, each column pushed by the pull step on Pᵀ; no renormalisation (each column keeps mass 1). */
+  async mixingDistances(job: MixingJob): Promise<MixingTable> {
+    const { push, sources, hops, stationary } = job;
+    const { n } = push;
+    const K = sources.length;
+    const tv = new Float64Array(hops * K);
+    for (let first = 0; first < K; first += BATCH) {
+      const B = Math.min(BATCH, K - first);
+      let x = new Float64Array(n * B);
+      let next = new Float64Array(n * B);
+      for (let b = 0; b < B; b++) x[sources[first + b] * B + b] = 1;
+      for (let hop = 1; hop <= hops; hop++) {
+        job.signal?.throwIfAborted();
+        pullStep(push, x, next, B);
+        [x, next] = [next, x];
+        excessOverStationary(x, B, stationary).forEach((d, b) => (tv[(hop - 1) * K + first + b] = d));
+      }
+      job.onProgress?.((first + B) * hops, K * hops);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return { hops, sources: K, tv };
   }
 
   async roundEntropies(job: RoundsJob): Promise<RoundsTable> {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { degreeOrder, relabelWalk } from '../../walks/reorder.js';
-import type { TransitionMatrix } from '../../walks/transition.js';
+import type { SparseRows } from '../../walks/transition.js';
 import { runWalkersReference, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
 import { entropiesFromSums } from '../../stats/entropy.js';
 import {
@@ -12,6 +12,8 @@ import {
   type BackendInfo,
   type EntropyJob,
   type EntropyTable,
+  type MixingJob,
+  type MixingTable,
   type RoundsJob,
   type RoundsTable,
 } from '../backend.js';
@@ -73,7 +75,7 @@ interface WorkerSetup {
  * chunk (WebAssembly SIMD, or JavaScript generated for B with one local accumulator per
  * terminal, which V8 keeps in registers), scaled by the columns' renormalisation factors,
  * then the chunk's entropy sums (Σy, Σy log2 y, max y, max x per column, float64) while
- * it is still in cache.
+ * it is still in cache; or, for a mixing job (whose `prior` slot holds π), Σ (x − π)⁺.
  */
 function workerMain(parentPort: import('node:worker_threads').MessagePort, setup: WorkerSetup): void {
   const { buffer, layout, n, nnz, B, index } = setup;
@@ -120,6 +122,14 @@ function workerMain(parentPort: import('node:worker_threads').MessagePort, setup
         .join('\n      ')}
     }`,
   ) as (next: Float64Array | Float32Array, first: number, last: number, prior: Float64Array | null, sums: Float64Array) => void;
+  const excessRows = new Function(
+    'next', 'first', 'last', 'stationary', 'sums',
+    `for (let i = first; i < last; i++) {
+      const p = stationary[i];
+      const r = i * ${B};
+      ${terms.map((b) => `{ const d = next[r + ${b}] - p; if (d > 0) sums[${4 * b}] += d; }`).join('\n      ')}
+    }`,
+  ) as (next: Float64Array | Float32Array, first: number, last: number, stationary: Float64Array | null, sums: Float64Array) => void;
   type SimdPull = (first: number, last: number, rowPtr: number, colIdx: number, values: number, x: number, next: number, factors: number) => void;
   let simdPull: SimdPull | null = null;
   if (setup.simd) {
@@ -127,7 +137,7 @@ function workerMain(parentPort: import('node:worker_threads').MessagePort, setup
     simdPull = instance.exports.pull as unknown as SimdPull;
   }
 
-  parentPort.on('message', ({ parity, simd }: { parity: number; simd: boolean }) => {
+  parentPort.on('message', ({ parity, simd, reduction }: { parity: number; simd: boolean; reduction: Reduction }) => {
     const x = blocks[parity];
     const next = blocks[1 - parity];
     sums.fill(0);
@@ -135,12 +145,15 @@ function workerMain(parentPort: import('node:worker_threads').MessagePort, setup
       const end = Math.min(n, chunk + CHUNK);
       if (simd) simdPull!(chunk, end, layout.rowPtr, layout.colIdx, layout.values, layout.blocks[parity], layout.blocks[1 - parity], layout.factors32);
       else pullRows(rowPtr, colIdx, values, x, next, chunk, end, factors);
-      entropyRows(next, chunk, end, prior, sums);
+      (reduction === 'excess' ? excessRows : entropyRows)(next, chunk, end, prior, sums);
     }
     partials.set(sums, index * B * 4);
     parentPort.postMessage(index);
   });
 }
+
+/** What the workers sum after each step: entropy sums, or the excess over π of a mixing job. */
+type Reduction = 'entropy' | 'excess';
 
 interface WorkerPool {
   /** blocks[0], where each batch's x = e_j starts. */
@@ -149,7 +162,7 @@ interface WorkerPool {
   sums: Float64Array;
   /** Set the factors the next step multiplies its output columns by (ColumnScales). */
   setFactors(factors: Float64Array): void;
-  step(parity: number): Promise<void>;
+  step(parity: number, reduction?: Reduction): Promise<void>;
   terminate(): Promise<void>;
 }
 
@@ -226,7 +239,7 @@ export class ParallelCpuBackend implements Backend {
    * Lay P (in the engine's precision and node order), the blocks and the sums out in one
    * shared buffer, start the workers on it, and return the pool; the caller terminates it.
    */
-  private startWorkers(walk: TransitionMatrix, B: number, prior: Float64Array | undefined): { pool: WorkerPool; rank: Uint32Array | null } {
+  private startWorkers(walk: SparseRows, B: number, prior: Float64Array | undefined): { pool: WorkerPool; rank: Uint32Array | null } {
     const { n } = walk;
     const nnz = walk.rowPtr[n];
     const layout = layoutFor(n, nnz, B, this.bytesPerValue, this.threads, prior !== undefined);
@@ -287,14 +300,14 @@ export class ParallelCpuBackend implements Backend {
         factors32.set(values);
         factorsFit = values.every((f) => f >= 2 ** -126 && f <= 2 ** 127);
       },
-      step: async (parity) => {
+      step: async (parity, reduction = 'entropy') => {
         await Promise.race([
           Promise.all(
             workers.map(
               (worker) =>
                 new Promise((resolve) => {
                   worker.once('message', resolve);
-                  worker.postMessage({ parity, simd: simd && factorsFit });
+                  worker.postMessage({ parity, simd: simd && factorsFit, reduction });
                 }),
             ),
           ),
@@ -354,6 +367,40 @@ export class ParallelCpuBackend implements Backend {
       await pool.terminate();
     }
     return table;
+  }
+
+  /**
+   * The pull step on Pᵀ with every factor 1 (each column keeps mass 1), π in the prior's
+   * slot (relabelled with the nodes), and each chunk's Σ (x − π)⁺ summed while in cache.
+   */
+  async mixingDistances(job: MixingJob): Promise<MixingTable> {
+    const { sources, hops } = job;
+    const K = sources.length;
+    const B = Math.min(this.batch, K);
+    const { pool, rank } = this.startWorkers(job.push, B, job.stationary);
+    const tv = new Float64Array(hops * K);
+    const unscaled = new Float64Array(B).fill(1);
+    try {
+      for (let first = 0; first < K; first += B) {
+        const count = Math.min(B, K - first);
+        pool.start.fill(0);
+        for (let b = 0; b < count; b++) pool.start[(rank ? rank[sources[first + b]] : sources[first + b]) * B + b] = 1;
+        pool.setFactors(unscaled);
+        for (let hop = 1; hop <= hops; hop++) {
+          job.signal?.throwIfAborted();
+          await pool.step((hop - 1) % 2, 'excess');
+          for (let b = 0; b < count; b++) {
+            let excess = 0;
+            for (let w = 0; w < this.threads; w++) excess += pool.sums[(w * B + b) * 4];
+            tv[(hop - 1) * K + first + b] = excess;
+          }
+        }
+        job.onProgress?.((first + count) * hops, K * hops);
+      }
+    } finally {
+      await pool.terminate();
+    }
+    return { hops, sources: K, tv };
   }
 
   /** Rounds need each sample's columns side by side; the reference computes them. */

@@ -1,5 +1,5 @@
 import { DeviceError } from '../../errors.js';
-import type { TransitionMatrix } from '../../walks/transition.js';
+import type { SparseRows } from '../../walks/transition.js';
 
 /**
  * How a walk is laid out on a GPU whose bindings are bounded: pure arithmetic, no GPU API,
@@ -82,7 +82,7 @@ export function chooseBatch(n: number, terminals: number, limits: PlanLimits): n
   return Math.max(1, Math.min(wanted, fitting || 1));
 }
 
-export function makePlan(walk: TransitionMatrix, terminals: number, limits: PlanLimits): Plan {
+export function makePlan(walk: SparseRows, terminals: number, limits: PlanLimits): Plan {
   const { n } = walk;
   const batch = chooseBatch(n, terminals, limits);
   const bindingElements = Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) / F32);
@@ -104,7 +104,7 @@ function cutSlabs(n: number, slabRows: number): Slab[] {
 }
 
 /** The tiles of P for these slabs, or null when one tile's arrays would exceed a binding. */
-function cutTiles(walk: TransitionMatrix, slabs: Slab[], bindingElements: number, batch: number): Tile[] | null {
+function cutTiles(walk: SparseRows, slabs: Slab[], bindingElements: number, batch: number): Tile[] | null {
   const slabOfColumn = (column: number) => {
     let lo = 0;
     let hi = slabs.length - 1;

@@ -11,9 +11,12 @@ import {
   type BackendInfo,
   type EntropyJob,
   type EntropyTable,
+  type MixingJob,
+  type MixingTable,
   type RoundsJob,
   type RoundsTable,
 } from '../backend.js';
+import type { SparseRows } from '../../walks/transition.js';
 import { makePlan, type Plan, type PlanLimits, type Slab, type Tile } from '../gpu-plan/graph-plan.js';
 
 /**
@@ -101,6 +104,20 @@ function chunkReduction(this: KernelThis, x: Float32Array, prior: Float32Array) 
       if (this.constants.reduction === 1 && y > 0) total += y * Math.log2(y);
       if (this.constants.reduction === 2) total = Math.max(total, y);
       if (this.constants.reduction === 3) total = Math.max(total, x[i * this.constants.B + b]);
+    }
+  }
+  return total;
+}
+
+/** Per chunk of rows, Σ (x_i − π_i)⁺ of each column: the chunk's part of its TV distance to π (MixingJob). */
+function chunkExcess(this: KernelThis, x: Float32Array, stationary: Float32Array) {
+  const chunk = Math.floor(this.thread.x / this.constants.B);
+  const b = this.thread.x - chunk * this.constants.B;
+  let total = 0;
+  for (let k = 0; k < this.constants.loop; k++) {
+    const i = chunk * this.constants.loop + k;
+    if (i < this.constants.rows) {
+      total += Math.max(x[i * this.constants.B + b] - stationary[i], 0);
     }
   }
   return total;
@@ -315,6 +332,47 @@ export class GpuJsBackend implements Backend {
     };
   }
 
+  /** The pull step on Pᵀ with every factor 1 (a distribution keeps mass 1), then chunkExcess per slab. */
+  async mixingDistances(job: MixingJob): Promise<MixingTable> {
+    const K = job.sources.length;
+    const plan = planWithinTextures(job.push, K, this.limits);
+    const B = plan.batch;
+    const tiles = plan.tiles.map((tile) => this.tileKernels(tile, B));
+    const excess = plan.slabs.map((slab) => {
+      const rows = slab.end - slab.start;
+      const constants = { B, accumulate: 0, rows, usePrior: 0, reduction: 0 };
+      return {
+        stationary: Float32Array.from(job.stationary.subarray(slab.start, slab.end)),
+        kernel: this.kernel(chunkExcess, Math.ceil(rows / CHUNK_ROWS) * B, constants, CHUNK_ROWS, false),
+      };
+    });
+    const textures = new LiveTextures();
+    const tv = new Float64Array(job.hops * K);
+    const unscaled = new Float32Array(B).fill(1);
+    try {
+      for (let first = 0; first < K; first += B) {
+        const count = Math.min(B, K - first);
+        let blocks = unitColumns(plan, job.sources.subarray(first, first + count), B);
+        for (let hop = 1; hop <= job.hops; hop++) {
+          job.signal?.throwIfAborted();
+          blocks = await pullHop(tiles, blocks, unscaled, textures);
+          for (let s = 0; s < excess.length; s++) {
+            const sums = (await excess[s].kernel(blocks[s] as never, excess[s].stationary)) as Float32Array;
+            for (let c = 0; c < sums.length / B; c++) for (let b = 0; b < count; b++) tv[(hop - 1) * K + first + b] += sums[c * B + b];
+          }
+          if (hop === 1 && first === 0) this.noteModeThatRan(tiles[0].segments);
+        }
+        job.onProgress?.((first + count) * job.hops, K * job.hops);
+        blocks.forEach(textures.release);
+      }
+    } finally {
+      textures.deleteAll();
+      destroyKernels(tiles, []);
+      for (const e of excess) e.kernel.destroy();
+    }
+    return { hops: job.hops, sources: K, tv };
+  }
+
   async roundEntropies(_job: RoundsJob): Promise<RoundsTable> {
     throw new DeviceError('anonscope/gpujs: several rounds (--rounds) run on the webgpu, cpu and cpu-parallel backends, not on gpu.js yet');
   }
@@ -364,7 +422,7 @@ export class GpuJsBackend implements Backend {
 }
 
 /** The slab-and-tile plan, with every array under gpu.js's float32 index limit. */
-function planWithinTextures(walk: EntropyJob['walk'], terminals: number, limits: PlanLimits): Plan {
+function planWithinTextures(walk: SparseRows, terminals: number, limits: PlanLimits): Plan {
   try {
     return makePlan(walk, terminals, limits);
   } catch (error) {

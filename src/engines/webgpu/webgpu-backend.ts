@@ -4,6 +4,7 @@ import roundProductsWgsl from '../../../shaders/round-products.wgsl';
 import spmmRowsWgsl from '../../../shaders/spmm-rows.wgsl';
 import spmmSegmentSumWgsl from '../../../shaders/spmm-segment-sum.wgsl';
 import spmmSegmentsWgsl from '../../../shaders/spmm-segments.wgsl';
+import tvPartialsWgsl from '../../../shaders/tv-partials.wgsl';
 import walkersWgsl from '../../../shaders/walkers.wgsl';
 import { DeviceError } from '../../errors.js';
 import { GpuDevice } from './device.js';
@@ -19,6 +20,8 @@ import {
   type BackendInfo,
   type EntropyJob,
   type EntropyTable,
+  type MixingJob,
+  type MixingTable,
   type RoundsJob,
   type RoundsTable,
 } from '../backend.js';
@@ -31,6 +34,7 @@ const KERNELS = {
   'spmm-segment-sum': new KernelLayout('spmm-segment-sum', composeShader(spmmSegmentSumWgsl, ['dispatch', 'spmmParams'])),
   'entropy-partials': new KernelLayout('entropy-partials', composeShader(entropyPartialsWgsl)),
   'entropy-finish': new KernelLayout('entropy-finish', composeShader(entropyFinishWgsl, [])),
+  'tv-partials': new KernelLayout('tv-partials', composeShader(tvPartialsWgsl)),
   walkers: new KernelLayout('walkers', composeShader(walkersWgsl)),
   'round-products': new KernelLayout('round-products', composeShader(roundProductsWgsl)),
 } as const;
@@ -93,7 +97,7 @@ export class WebGpuBackend implements Backend {
     return this.gpu.pipeline(key, () => {
       const module = this.device.createShaderModule({ label: `anonscope ${kernel}`, code: KERNELS[kernel].code });
       const constants: Record<string, number> = kernel === 'walkers' ? {} : { B: batch };
-      if (kernel === 'entropy-partials' || kernel === 'round-products') constants.ROWS = ENTROPY_CHUNK_ROWS;
+      if (kernel === 'entropy-partials' || kernel === 'tv-partials' || kernel === 'round-products') constants.ROWS = ENTROPY_CHUNK_ROWS;
       if (kernel === 'round-products') constants.Z = rounds;
       return this.device.createComputePipeline({
         label: `anonscope ${key}`,
@@ -112,7 +116,7 @@ export class WebGpuBackend implements Backend {
     } catch (error) {
       throw new DeviceError(`${(error as Error).message}: the graph is too large for this device`, { cause: error });
     }
-    const gpuJob = new GpuJob(this.device, plan, job, (k, b, z) => this.pipeline(k, b, z), () => this.waitForQueue());
+    const gpuJob = new GpuJob(this.device, plan, job, 'entropy', (k, b, z) => this.pipeline(k, b, z), () => this.waitForQueue());
     try {
       return await gpuJob.run();
     } finally {
@@ -130,10 +134,31 @@ export class WebGpuBackend implements Backend {
     } catch (error) {
       throw new DeviceError(`${(error as Error).message}: the graph is too large for this device`, { cause: error });
     }
-    const entropyJob: EntropyJob = { walk: job.walk, terminals: job.termini, hops: job.hops, prior: job.prior, onProgress: job.onProgress };
-    const gpuJob = new GpuJob(this.device, plan, entropyJob, (k, b, z) => this.pipeline(k, b, z), () => this.waitForQueue());
+    const columns: ColumnsJob = { terminals: job.termini, hops: job.hops, prior: job.prior, onProgress: job.onProgress };
+    const gpuJob = new GpuJob(this.device, plan, columns, 'entropy', (k, b, z) => this.pipeline(k, b, z), () => this.waitForQueue());
     try {
       return await gpuJob.runRounds(job.rounds);
+    } finally {
+      gpuJob.destroy();
+    }
+  }
+
+  /**
+   * The same hops on Pᵀ, reduced by tv-partials (π in the prior's place) instead of
+   * entropy-partials; its zero max lane leaves the columns unscaled.
+   */
+  async mixingDistances(job: MixingJob): Promise<MixingTable> {
+    this.gpu.throwIfLost();
+    let plan: Plan;
+    try {
+      plan = makePlan(job.push, job.sources.length, this.limits);
+    } catch (error) {
+      throw new DeviceError(`${(error as Error).message}: the graph is too large for this device`, { cause: error });
+    }
+    const columns: ColumnsJob = { terminals: job.sources, hops: job.hops, prior: job.stationary, onProgress: job.onProgress, signal: job.signal };
+    const gpuJob = new GpuJob(this.device, plan, columns, 'tv', (k, b, z) => this.pipeline(k, b, z), () => this.waitForQueue());
+    try {
+      return await gpuJob.runMixing();
     } finally {
       gpuJob.destroy();
     }
@@ -236,6 +261,15 @@ interface TileResources {
   segmentSum: GPUBindGroup[];
 }
 
+/**
+ * What a GpuJob propagates: columns starting at e_j for the nodes j in `terminals`, and the
+ * per-node vector its reduction reads (the prior of an entropy job, π of a mixing job).
+ */
+type ColumnsJob = Pick<EntropyJob, 'terminals' | 'hops' | 'prior' | 'onProgress' | 'signal'>;
+
+/** The per-hop reduction of a GpuJob: entropy sums (entropy-partials) or TV to π (tv-partials). */
+type ColumnReduction = 'entropy' | 'tv';
+
 /** The buffers and bind groups of one job; destroyed together. */
 class GpuJob {
   private readonly buffers: GPUBuffer[] = [];
@@ -253,7 +287,8 @@ class GpuJob {
   constructor(
     private readonly device: GPUDevice,
     private readonly plan: Plan,
-    private readonly job: EntropyJob,
+    private readonly job: ColumnsJob,
+    private readonly reduction: ColumnReduction,
     private readonly pipeline: (kernel: KernelName, batch: number, rounds?: number) => GPUComputePipeline,
     private readonly waitForQueue: () => Promise<void>,
   ) {
@@ -353,13 +388,17 @@ class GpuJob {
     const partials = this.buffer('entropy partials', plan.totalChunks * B * 16, GPUBufferUsage.STORAGE);
     this.entropyGroups = plan.slabs.map((slab, s) => {
       const rows = slab.end - slab.start;
+      const groupsX = this.groupsX(plan.chunks[s]);
+      // The block that holds hop h is blocks[s][h % 2].
+      if (this.reduction === 'tv') {
+        const stationary = this.storage(`stationary slab ${s}`, Float32Array.from(this.job.prior!.subarray(slab.start, slab.end)));
+        const params = this.uniform('tv-partials', `tv params slab ${s}`, { rows, groupsX, base: plan.chunkBase[s] });
+        return [0, 1].map((parity) => this.bindGroup('tv-partials', `slab ${s} parity ${parity}`, { params, x: this.blocks[s][parity], stationary, partials }));
+      }
       const prior = this.job.prior
         ? this.storage(`prior slab ${s}`, Float32Array.from(this.job.prior.subarray(slab.start, slab.end)))
         : this.buffer(`no prior slab ${s}`, 16, GPUBufferUsage.STORAGE);
-      const params = this.uniform('entropy-partials', `entropy params slab ${s}`, {
-        rows, usePrior: this.job.prior ? 1 : 0, groupsX: this.groupsX(plan.chunks[s]), base: plan.chunkBase[s],
-      });
-      // The block that holds hop h is blocks[s][h % 2].
+      const params = this.uniform('entropy-partials', `entropy params slab ${s}`, { rows, usePrior: this.job.prior ? 1 : 0, groupsX, base: plan.chunkBase[s] });
       return [0, 1].map((parity) =>
         this.bindGroup('entropy-partials', `slab ${s} parity ${parity}`, { params, x: this.blocks[s][parity], prior, partials }),
       );
@@ -387,7 +426,7 @@ class GpuJob {
     pass.dispatchWorkgroups(x, y);
   }
 
-  /** One hop: x ← P x for every slab, then the entropy reduction of the new block. */
+  /** One hop: x ← P x for every slab, then the reduction (entropy or TV) of the new block. */
   private encodeHop(encoder: GPUCommandEncoder, hop: number): void {
     const parity = (hop - 1) % 2; // blocks[·][parity] holds hop - 1
     const pass = encoder.beginComputePass({ label: `anonscope hop ${hop}` });
@@ -398,7 +437,7 @@ class GpuJob {
     }
     this.plan.slabs.forEach((_, s) => {
       const chunks = this.plan.chunks[s];
-      pass.setPipeline(this.pipeline('entropy-partials', this.B));
+      pass.setPipeline(this.pipeline(this.reduction === 'tv' ? 'tv-partials' : 'entropy-partials', this.B));
       pass.setBindGroup(0, this.entropyGroups[s][1 - parity]);
       const [x, y] = dispatchSize(Math.ceil((chunks * this.B) / WORKGROUP), this.maxGroups);
       pass.dispatchWorkgroups(x, y);
@@ -477,6 +516,23 @@ class GpuJob {
       }
     }
     return table;
+  }
+
+  /** TV distances per source and hop: the first lane of each hop's reduced sums. */
+  async runMixing(): Promise<MixingTable> {
+    await this.setUp();
+    const { job, B } = this;
+    const K = job.terminals.length;
+    const { hops } = job;
+    const tv = new Float64Array(hops * K);
+    for (let first = 0; first < K; first += B) {
+      const nodes = job.terminals.subarray(first, Math.min(K, first + B));
+      const sums = await this.propagate(nodes, (done) => job.onProgress?.(first * hops + done, hops * K));
+      for (let hop = 1; hop <= hops; hop++) {
+        for (let b = 0; b < nodes.length; b++) tv[(hop - 1) * K + first + b] = sums[((hop - 1) * B + b) * 4];
+      }
+    }
+    return { hops, sources: K, tv };
   }
 
   /**
