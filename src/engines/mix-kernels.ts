@@ -7,7 +7,10 @@
  *  2. scoreLinks   — Σ_i ln(C_L(t_i) / u_L) over the packets of a link, for many
  *                    (signal, link) pairs at once (the log-likelihood ratio of eq. 28 is the
  *                    difference of two such scores);
- *  3. mixEntropies — the Shannon entropy of p_i ∝ f(β − X_i) for many Monte-Carlo trials.
+ *  3. mixEntropies — the Shannon entropy of p_i ∝ f(β − X_i) for many Monte-Carlo trials;
+ *  4. poolMeans    — the pool-mean algebra of the Loopix evaluation over the event logs of
+ *                    many replications of a mixnet, one independent scan per (replication,
+ *                    column).
  *
  * Every array is a flat typed array (Float32Array-friendly: a float32 implementation reads
  * the same layout); counts and offsets are Uint32Array. Analyses never see how a kernel runs.
@@ -131,6 +134,83 @@ export interface MixEntropyJob {
   outputs: Reals;
 }
 
+/**
+ * Kernel 4 (Piotrowska et al., the Loopix evaluation): every packet carries a vector of
+ * probabilities over C columns (column c: "this packet is target c", or "was sent by client
+ * c"). A mix keeps the running mean of the vectors of the packets in its pool; a packet that
+ * leaves carries the mix's mean at that moment (with memoryless delays every pooled packet
+ * is equally likely to be the one leaving). Columns never mix, so each (replication, column)
+ * is one independent scan of the replication's event log.
+ *
+ * Events are 4 u32 words [code, a, b, c], in time order:
+ *   INJECT  [0, slot, x, y]   a new packet in `slot`, 1 in columns x and y, 0 elsewhere
+ *                             (NO_COLUMN for none)
+ *   ARRIVE  [1, slot, mix, k] the slot's packet enters `mix`, which held k packets:
+ *                             mean ← (k·mean + v) / (k + 1); k = 0 starts the pool afresh
+ *                             (an emptied pool resets)
+ *   DEPART  [2, slot, mix, 0] a packet leaves `mix` by `slot`: v ← mean
+ *   EXIT    [3, slot, mark, 0] the slot's packet leaves the network (the last layer):
+ *                             its value counts in the column's sums; `mark` < marks stores
+ *                             the value at marked[mark] (NO_MARK otherwise)
+ * A corrupt mix reveals which input became which output: the simulator logs no ARRIVE or
+ * DEPART for it, so the packet keeps its own vector. Slots are link-level packet names the
+ * simulator reuses once a packet is out.
+ */
+export interface PoolMeansJob {
+  /** Every replication's events, 4 words each: replication r holds events[4·eventOffsets[r] .. 4·eventOffsets[r+1]). */
+  events: Uint32Array;
+  eventOffsets: Uint32Array;
+  /** C, the columns (targets and tracked senders). */
+  columns: number;
+  /** Mixes (pools) of a replication: every ARRIVE / DEPART names one below this. */
+  mixes: number;
+  /** Slots of a replication: every slot named is below this. */
+  slots: number;
+  /** Marked exits per replication. */
+  marks: number;
+}
+
+export const POOL_EVENT = { inject: 0, arrive: 1, depart: 2, exit: 3 } as const;
+export const NO_COLUMN = 0xffffffff;
+export const NO_MARK = 0xffffffff;
+
+/**
+ * Per replication r and column c, over the packets that left the network:
+ * mass[r·C + c] = Σ v, plogp[r·C + c] = Σ v ln v (0 ln 0 = 0); and the value each marked
+ * exit k carried, marked[(r·marks + k)·C + c] (0 where the mark never happened).
+ */
+export interface PoolMeansResult {
+  mass: Float64Array;
+  plogp: Float64Array;
+  marked: Float64Array;
+}
+
+/** R, the replications; throws when the job's shape does not hold together. */
+export function checkPoolMeansJob(job: PoolMeansJob): number {
+  const where = 'anonscope/poolMeans';
+  const R = job.eventOffsets.length - 1;
+  if (R < 0) throw new ParameterError(`${where}: eventOffsets must have one entry per replication plus one`);
+  if (job.events.length !== 4 * job.eventOffsets[R]) throw new ParameterError(`${where}: events must hold 4 words per event (${job.eventOffsets[R]} events, ${job.events.length} words)`);
+  for (const [name, value] of [['columns', job.columns], ['mixes', job.mixes], ['slots', job.slots], ['marks', job.marks]] as const) {
+    if (!Number.isInteger(value) || value < 0) throw new ParameterError(`${where}: ${name} must be a non-negative integer, got ${value}`);
+  }
+  return R;
+}
+
+/** The result as one array (mass, plogp, marked, back to back): how engines hand it across a page boundary. */
+export function packPoolMeans(result: PoolMeansResult): Float64Array {
+  const packed = new Float64Array(result.mass.length * 2 + result.marked.length);
+  packed.set(result.mass, 0);
+  packed.set(result.plogp, result.mass.length);
+  packed.set(result.marked, result.mass.length * 2);
+  return packed;
+}
+
+export function unpackPoolMeans(job: PoolMeansJob, packed: Float64Array): PoolMeansResult {
+  const sums = (job.eventOffsets.length - 1) * job.columns;
+  return { mass: packed.slice(0, sums), plogp: packed.slice(sums, 2 * sums), marked: packed.slice(2 * sums) };
+}
+
 export interface MixKernelsInfo {
   name: string;
   precision: 'float64' | 'float32';
@@ -150,6 +230,7 @@ export interface MixKernels {
   convolve(job: ConvolveJob): Promise<Float64Array>;
   scoreLinks(job: ScoreJob): Promise<Float64Array>;
   mixEntropies(job: MixEntropyJob): Promise<Float64Array>;
+  poolMeans(job: PoolMeansJob): Promise<PoolMeansResult>;
   dispose(): void | Promise<void>;
 }
 

@@ -9,7 +9,7 @@ import { isSoftwareAdapter } from '../webgpu/device.js';
 import { DeviceError } from '../../errors.js';
 import { launchBrowser } from './launch.js';
 import { unpackWalkerRecords, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
-import type { ConvolveJob, MixEntropyJob, MixKernels, MixKernelsInfo, ScoreJob } from '../mix-kernels.js';
+import { unpackPoolMeans, type ConvolveJob, type MixEntropyJob, type MixKernels, type MixKernelsInfo, type PoolMeansJob, type PoolMeansResult, type ScoreJob } from '../mix-kernels.js';
 import type { EncodedTypedArray, MixKernelName, PageJob, PageMixingJob, PageMixOptions, PageSetup, PageWalkerJob } from './page.js';
 import { LoopbackServer } from './server.js';
 
@@ -205,7 +205,7 @@ export class BrowserBackend implements Backend {
 }
 
 /** A mix job as JSON for the page: typed arrays as base64 of their bytes (see EncodedTypedArray). */
-export function encodeMixJob(job: ConvolveJob | ScoreJob | MixEntropyJob): string {
+export function encodeMixJob(job: ConvolveJob | ScoreJob | MixEntropyJob | PoolMeansJob): string {
   return JSON.stringify(job, (_, value: unknown) => {
     if (value instanceof Float64Array || value instanceof Float32Array || value instanceof Uint32Array) {
       const encoded: EncodedTypedArray = {
@@ -247,7 +247,7 @@ export class BrowserMixKernels implements MixKernels {
     return new BrowserMixKernels(await BrowserBackend.start(options), mixOptions, true);
   }
 
-  private async call(name: MixKernelName, job: ConvolveJob | ScoreJob | MixEntropyJob): Promise<Float64Array> {
+  private async call(name: MixKernelName, job: ConvolveJob | ScoreJob | MixEntropyJob | PoolMeansJob): Promise<Float64Array> {
     const answer = await this.backend.evaluate(
       ([kernel, json, options]) => window.anonscopeMixKernel(kernel, json, options),
       [name, encodeMixJob(job), this.options] as [MixKernelName, string, PageMixOptions],
@@ -266,6 +266,10 @@ export class BrowserMixKernels implements MixKernels {
 
   mixEntropies(job: MixEntropyJob): Promise<Float64Array> {
     return this.call('mixEntropies', job);
+  }
+
+  async poolMeans(job: PoolMeansJob): Promise<PoolMeansResult> {
+    return unpackPoolMeans(job, await this.call('poolMeans', job));
   }
 
   async dispose(): Promise<void> {

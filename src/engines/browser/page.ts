@@ -11,7 +11,7 @@ import type { PlanLimits } from '../gpu-plan/graph-plan.js';
 import { GpuDevice } from '../webgpu/device.js';
 import { WebGpuBackend } from '../webgpu/webgpu-backend.js';
 import { GpuJsMixKernels } from '../gpujs/mix-kernels.js';
-import type { MixKernels, MixKernelsInfo } from '../mix-kernels.js';
+import { packPoolMeans, type MixKernels, type MixKernelsInfo } from '../mix-kernels.js';
 import { WebGpuMixKernels, type WebGpuMixKernelsOptions } from '../webgpu/mix-kernels.js';
 import type { TransitionMatrix } from '../../walks/transition.js';
 import { packWalkerRecords } from '../../walks/walkers.js';
@@ -48,7 +48,7 @@ export interface PageWalkerJob {
 }
 
 /** The MixKernels methods the page runs (see anonscopeMixKernel). */
-export type MixKernelName = 'convolve' | 'scoreLinks' | 'mixEntropies';
+export type MixKernelName = 'convolve' | 'scoreLinks' | 'mixEntropies' | 'poolMeans';
 
 /** Options of the mix kernels in the page: which implementation, and tighter bounds for tests. */
 export interface PageMixOptions {
@@ -262,7 +262,7 @@ function pageMixKernels(options: PageMixOptions): MixKernels {
 window.anonscopeMixKernel = async (name, jobJson, options = {}) => {
   const kernels = pageMixKernels(options);
   const job = decodeMixJob(jobJson) as never;
-  const result = await kernels[name](job);
+  const result = name === 'poolMeans' ? packPoolMeans(await kernels.poolMeans(job)) : await kernels[name](job);
   return { result: toBase64(result), info: kernels.info };
 };
 

@@ -10,6 +10,7 @@ import {
   type MixKernels,
   type ScoreJob,
 } from '../mix-kernels.js';
+import { poolMeansReference } from './pool-means.js';
 
 export function convolveDirect(job: ConvolveJob): Float64Array {
   const S = checkConvolveJob(job);
@@ -172,6 +173,9 @@ export const cpuMixKernels: MixKernels = {
   },
   async mixEntropies(job) {
     return mixEntropiesReference(job);
+  },
+  async poolMeans(job) {
+    return poolMeansReference(job);
   },
   dispose() {},
 };

@@ -6,7 +6,7 @@
  * combines the kernels' per-chunk partials in float64.
  */
 import { DeviceError } from '../../errors.js';
-import { checkConvolveJob, checkMixEntropyJob, checkScoreJob, type ConvolveJob, type DensityDescriptor, type MixEntropyJob, type ScoreJob } from '../mix-kernels.js';
+import { checkConvolveJob, checkMixEntropyJob, checkScoreJob, type ConvolveJob, type DensityDescriptor, type MixEntropyJob, type PoolMeansJob, type ScoreJob } from '../mix-kernels.js';
 import { DENSITY_CODES } from '../mix-kernels.js';
 
 /** Packets (scoring) or arrivals (entropy) one thread sums: one work item. */
@@ -293,4 +293,41 @@ export class EntropyAccumulator {
   entropies(): Float64Array {
     return Float64Array.from(this.S, (S, t) => (S > 0 ? Math.max(0, (Math.log(S) - this.A[t] / S) / Math.LN2) : NaN));
   }
+}
+
+/** One batch of a pool-means job: replications r0..r1−1, columns c0..c1−1. */
+export interface PoolMeansBatch {
+  r0: number;
+  r1: number;
+  c0: number;
+  c1: number;
+}
+
+/**
+ * Batches of a pool-means job that keep each binding under `maxElements` words: the batch's
+ * events (4 words each), its scratch (mixes + slots rows of its columns per replication) and
+ * its output (2 sums and `marks` values per invocation). Columns are split only when one
+ * replication with all of them would not fit.
+ */
+export function poolMeansBatches(job: PoolMeansJob, maxElements: number, where: string): PoolMeansBatch[] {
+  const R = job.eventOffsets.length - 1;
+  const C = job.columns;
+  const stride = job.mixes + job.slots;
+  const perColumn = Math.max(stride, job.marks + 2);
+  const width = Math.min(C, Math.floor(maxElements / perColumn));
+  if (width < 1) throw new DeviceError(`${where}: ${job.mixes} mixes + ${job.slots} slots per replication do not fit one binding of ${maxElements} words`);
+  const batches: PoolMeansBatch[] = [];
+  for (let c0 = 0; c0 < C; c0 += width) {
+    const c1 = Math.min(C, c0 + width);
+    let r0 = 0;
+    while (r0 < R) {
+      let r1 = r0;
+      const fits = (r: number) => 4 * (job.eventOffsets[r + 1] - job.eventOffsets[r0]) <= maxElements && (r + 1 - r0) * (c1 - c0) * perColumn <= maxElements;
+      while (r1 < R && fits(r1)) r1++;
+      if (r1 === r0) throw new DeviceError(`${where}: replication ${r0} has ${job.eventOffsets[r0 + 1] - job.eventOffsets[r0]} events, more than one binding holds (${maxElements / 4})`);
+      batches.push({ r0, r1, c0, c1 });
+      r0 = r1;
+    }
+  }
+  return batches;
 }

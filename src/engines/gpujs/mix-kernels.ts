@@ -16,7 +16,7 @@ import {
   scoreBatches,
   storeConvolveChunk,
 } from '../gpu-plan/mix-plan.js';
-import { SCORE_FLOOR, type ConvolveJob, type MixEntropyJob, type MixKernels, type MixKernelsInfo, type ScoreJob } from '../mix-kernels.js';
+import { SCORE_FLOOR, type ConvolveJob, type MixEntropyJob, type MixKernels, type MixKernelsInfo, type PoolMeansResult, type ScoreJob } from '../mix-kernels.js';
 
 /**
  * gpu.js addresses arrays through float32 texture coordinates, exact below 2^24: every array
@@ -313,6 +313,14 @@ export class GpuJsMixKernels implements MixKernels {
       }
     }
     return sums.entropies();
+  }
+
+  /**
+   * Not on gpu.js: a scan of the pool means keeps a value per mix and per packet slot, and a
+   * gpu.js thread has no writable memory beyond a few scalars (it returns one value).
+   */
+  async poolMeans(): Promise<PoolMeansResult> {
+    throw new DeviceError('anonscope/gpujs mix: the pool-mean kernel needs per-thread memory gpu.js kernels do not have; use the cpu or webgpu engine');
   }
 
   dispose(): void {

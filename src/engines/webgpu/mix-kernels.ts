@@ -1,6 +1,7 @@
 import mixConvolveWgsl from '../../../shaders/mix-convolve.wgsl';
 import mixEntropyWgsl from '../../../shaders/mix-entropy.wgsl';
 import mixScoreWgsl from '../../../shaders/mix-score.wgsl';
+import mixPoolMeansWgsl from '../../../shaders/mix-pool-means.wgsl';
 import { dispatchSize } from '../gpu-plan/graph-plan.js';
 import { GpuDevice } from './device.js';
 import { KernelLayout } from './kernel-layout.js';
@@ -14,15 +15,17 @@ import {
   entropyBatches,
   kernelDensity,
   packetBins,
+  poolMeansBatches,
   scoreBatches,
   storeConvolveChunk,
 } from '../gpu-plan/mix-plan.js';
-import type { ConvolveJob, MixEntropyJob, MixKernels, MixKernelsInfo, ScoreJob } from '../mix-kernels.js';
+import { checkPoolMeansJob, type ConvolveJob, type MixEntropyJob, type MixKernels, type MixKernelsInfo, type PoolMeansJob, type PoolMeansResult, type ScoreJob } from '../mix-kernels.js';
 
 const KERNELS = {
   'mix-convolve': new KernelLayout('mix-convolve', composeShader(mixConvolveWgsl)),
   'mix-score': new KernelLayout('mix-score', composeShader(mixScoreWgsl)),
   'mix-entropy': new KernelLayout('mix-entropy', composeShader(mixEntropyWgsl)),
+  'mix-pool-means': new KernelLayout('mix-pool-means', composeShader(mixPoolMeansWgsl)),
 } as const;
 /** For the layout tests: every kernel of this engine. */
 export const MIX_KERNELS: readonly KernelLayout[] = Object.values(KERNELS);
@@ -90,7 +93,8 @@ export class WebGpuMixKernels implements MixKernels {
   /**
    * One chunk: upload `inputs` (by the shader's binding names), run `threads` threads of
    * `kernel` with its params (groupsX, the dispatch's, added), read back `outBytes` bytes of
-   * the binding named `output`. Every buffer is destroyed before returning; validation and
+   * the binding named `output`; `scratch` bindings (name → bytes) start zeroed on the device
+   * and are never read back. Every buffer is destroyed before returning; validation and
    * out-of-memory errors become DeviceErrors.
    */
   private async run(
@@ -100,6 +104,7 @@ export class WebGpuMixKernels implements MixKernels {
     params: Record<string, number>,
     inputs: Record<string, ArrayBufferView>,
     output: { name: string; bytes: number },
+    scratch: Record<string, number> = {},
   ): Promise<ArrayBuffer> {
     const outBytes = output.bytes;
     this.gpu.throwIfLost();
@@ -125,6 +130,7 @@ export class WebGpuMixKernels implements MixKernels {
       const uniform = KERNELS[kernel].params({ ...params, groupsX: x });
       const bound: Record<string, GPUBuffer> = { params: make('params', uniform.byteLength, GPUBufferUsage.UNIFORM, uniform) };
       for (const [name, data] of Object.entries(inputs)) bound[name] = make(name, data.byteLength, GPUBufferUsage.STORAGE, data);
+      for (const [name, size] of Object.entries(scratch)) bound[name] = make(name, size, GPUBufferUsage.STORAGE);
       const written = (bound[output.name] = make(output.name, outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC));
       const readback = make('readback', outBytes, GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ);
       const group = device.createBindGroup({
@@ -207,6 +213,34 @@ export class WebGpuMixKernels implements MixKernels {
       for (let i = 0; i < count; i++) sums.add(batch.itemTrial[i], values[4 * i], values[4 * i + 1], values[4 * i + 2]);
     }
     return sums.entropies();
+  }
+
+  async poolMeans(job: PoolMeansJob): Promise<PoolMeansResult> {
+    const R = checkPoolMeansJob(job);
+    const { columns, mixes, slots, marks } = job;
+    const result: PoolMeansResult = { mass: new Float64Array(R * columns), plogp: new Float64Array(R * columns), marked: new Float64Array(R * marks * columns) };
+    const stride = mixes + slots;
+    for (const [index, { r0, r1, c0, c1 }] of poolMeansBatches(job, this.maxElements, 'anonscope/webgpu mix poolMeans').entries()) {
+      const width = c1 - c0;
+      const count = (r1 - r0) * width;
+      const first = job.eventOffsets[r0];
+      const inputs = {
+        events: job.events.subarray(4 * first, 4 * job.eventOffsets[r1]),
+        offsets: Uint32Array.from(job.eventOffsets.subarray(r0, r1 + 1), (o) => o - first),
+      };
+      const params = { count, columns: width, c0, stride, mixes, marks };
+      const outBytes = (2 * count + (r1 - r0) * marks * width) * 4;
+      const out = new Float32Array(await this.run('mix-pool-means', `batch ${index}`, count, params, inputs, { name: 'out', bytes: outBytes }, { scratch: (r1 - r0) * stride * width * 4 }));
+      for (let r = r0; r < r1; r++) {
+        for (let c = 0; c < width; c++) {
+          const id = (r - r0) * width + c;
+          result.mass[r * columns + c0 + c] = out[2 * id];
+          result.plogp[r * columns + c0 + c] = out[2 * id + 1];
+          for (let k = 0; k < marks; k++) result.marked[(r * marks + k) * columns + c0 + c] = out[2 * count + ((r - r0) * marks + k) * width + c];
+        }
+      }
+    }
+    return result;
   }
 
   dispose(): void {

@@ -9,7 +9,7 @@ import dispatchWgsl from '../../../shaders/chunks/dispatch.wgsl';
 import spmmParamsWgsl from '../../../shaders/chunks/spmm-params.wgsl';
 import { WORKGROUP } from '../gpu-plan/graph-plan.js';
 import { NO_LOG } from '../gpu-plan/mix-plan.js';
-import { DENSITY_CODES, SCORE_FLOOR } from '../mix-kernels.js';
+import { DENSITY_CODES, NO_MARK, POOL_EVENT, SCORE_FLOOR } from '../mix-kernels.js';
 
 /** Threads per workgroup of the kernels whose threads do little each (mix kernels, walkers, entropy-finish). */
 export const SMALL_WORKGROUP = 64;
@@ -30,6 +30,10 @@ export const SHARED_CONSTANTS: Record<string, Constant> = {
   DENSITY_ERLANG: u32(DENSITY_CODES.erlang),
   DENSITY_LOGNORMAL: u32(DENSITY_CODES.lognormal),
   DENSITY_PARETO: u32(DENSITY_CODES.pareto),
+  POOL_INJECT: u32(POOL_EVENT.inject),
+  POOL_ARRIVE: u32(POOL_EVENT.arrive),
+  POOL_DEPART: u32(POOL_EVENT.depart),
+  NO_MARK: u32(NO_MARK),
 };
 
 function literal({ type, value }: Constant): string {
