@@ -4,7 +4,6 @@ import type { InitiatorEntropyCheckpoint } from '../analyses/initiator-entropy.j
 import {
   BATCH_FORMAT,
   CHECKPOINT_FORMAT,
-  describeDifferences,
   EntropyFileReader,
   entropyFileJson,
   FILE_VERSION,
@@ -12,7 +11,7 @@ import {
   type InitiatorEntropyJob,
   type TerminalRecords,
 } from '../analyses/initiator-entropy-shards.js';
-import { shardRange, type ShardSpec } from '../analyses/shards.js';
+import { describeDifferences, shardRange, type ShardSpec } from '../analyses/shards.js';
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import { fileErrorReason, prepareOutputDirectory, writeFileAtomically } from './args.js';
 

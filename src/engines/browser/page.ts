@@ -38,6 +38,7 @@ export interface PageWalkerJob {
   hops: number;
   recordHop: number;
   seed: number;
+  firstWalker: number;
 }
 
 /** The MixKernels methods the page runs (see anonscopeMixKernel). */
@@ -184,6 +185,7 @@ window.anonscopeWalkers = async (job) => {
     hops: job.hops,
     recordHop: job.recordHop,
     seed: job.seed,
+    firstWalker: job.firstWalker,
   });
   return toBase64(packWalkerRecords(records));
 };
