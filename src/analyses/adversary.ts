@@ -301,6 +301,11 @@ export function mergeAdversaryShards(shards: readonly AdversaryShard[], sources?
   return assembleResult(job, tallies);
 }
 
+/** The job `options` define on `graph`, as its shards and checkpoints name it. */
+export function adversaryJob(graph: Csr, options: AdversaryOptions & { backend: Backend }): AdversaryJob {
+  return describeJob(graph, resolveOptions(options), options.backend);
+}
+
 /** The walkers [from, to) of every row, on the caller's backend or the float64 reference; finished rows from the checkpoint. */
 async function walkerTallies(honest: Csr, o: ResolvedOptions, range: [number, number], options: AdversaryOptions): Promise<{ job: AdversaryJob; tallies: WalkerTally[] }> {
   const backend = options.backend ?? referenceBackend();
