@@ -6,14 +6,17 @@ import { mergeInitiatorEntropyShards } from '../analyses/initiator-entropy.js';
 import { EntropyFileReader, SHARD_FORMAT } from '../analyses/initiator-entropy-shards.js';
 import { isBinaryShard, readShardFile, type ShardFile } from '../analyses/shard-file.js';
 import { shardsOfOneJob } from '../analyses/shards.js';
+import { mergeSingleMixShards } from '../analyses/single-mix.js';
+import { MIX_SHARD_KIND, singleMixShardOfFile } from '../analyses/single-mix-shards.js';
 import { InputError, ParameterError } from '../errors.js';
 import { reportAdversary } from './adversary.js';
 import { fileErrorReason, formatOption, OUTPUT_OPTIONS, prepareOutputDirectory, type OutputFormat } from './args.js';
 import { reportEntropy, terminalWeightingOption, type EntropyReportChoice } from './entropy.js';
+import { reportSingleMix } from './mix.js';
 
 export const MERGE_HELP = `Usage: anonscope merge <shard-file>... [options]
 
-Put the shards of one job together (anonscope entropy | adversary ... --shard K/N --out DIR,
+Put the shards of one job together (anonscope entropy | adversary | mix ... --shard K/N --out DIR,
 K = 0..N-1; JSON or --shard-format binary files, in any order): prints and writes exactly
 what the unsharded run prints and writes. Refuses shards of different jobs or analyses
 (graph checksum, options, seed, backend: the differing fields are named), of different N,
@@ -24,7 +27,8 @@ Options:
   --out DIR            also write the files the unsharded run writes to --out DIR
                        (entropy: results.json, hops.csv, entropy-vs-hops.svg,
                        entropy-cdf.svg, per-terminal.csv with --per-terminal shards;
-                       adversary: results.json, adversary.csv, its plots)
+                       adversary: results.json, adversary.csv, its plots; mix:
+                       results.json with every trial, mix.csv, mix-entropy-cdf.svg)
   --terminal-weighting W
                        entropy shards: uniform | terminus: lead the table and plot
                        with the mean weighted by where walks end [uniform]
@@ -66,6 +70,7 @@ export async function mergeCommand(argv: string[]): Promise<void> {
   // The one job-identity check, on the files as a whole (every walk's job at once).
   shardsOfOneJob(shards, (s) => ({ job: { kind: s.kind, ...s.job }, shard: s.shard, first: s.items.first, count: s.items.count }), shards[0].items.total, (i) => positionals[i], WHERE);
   if (kinds[0] === ADVERSARY_SHARD_KIND) return mergeAdversary(shards, positionals, output);
+  if (kinds[0] === MIX_SHARD_KIND) return mergeSingleMix(shards, positionals, output);
   throw new ParameterError(`${WHERE}: ${positionals[0]} is a shard of kind ${JSON.stringify(kinds[0])}, which this anonscope does not merge`);
 }
 
@@ -81,6 +86,12 @@ async function mergeAdversary(files: ShardFile[], sources: string[], { format, o
   log(`merged ${files.length} shards: ${results[0].walkers} walkers per row`);
   const { twoHop, compromisedNodes } = perFile[0][0].job;
   await reportAdversary(results, format, out, { twoHop, compromised: compromisedNodes }, log);
+}
+
+async function mergeSingleMix(files: ShardFile[], sources: string[], { format, out, log }: MergeOutput): Promise<void> {
+  const result = mergeSingleMixShards(files.map((file, i) => singleMixShardOfFile(file, sources[i])), out !== undefined, sources);
+  log(`merged ${files.length} shards: ${result.trials} trials`);
+  await reportSingleMix(result, format, out, log);
 }
 
 /** A shard file of either family: the entropy shards (their own JSON format) or the shard files of the other analyses. */
