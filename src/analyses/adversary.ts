@@ -1,7 +1,8 @@
 import type { AbstractGraph } from 'graphology-types';
-import type { Backend } from '../engines/backend.js';
+import type { Backend, BackendInfo } from '../engines/backend.js';
 import { referenceBackend } from '../engines/reference.js';
 import { ParameterError } from '../errors.js';
+import { Checksum, csrChecksum } from '../graph/checksum.js';
 import { CsrBuilder } from '../graph/csr-builder.js';
 import { edgeCount, isCsr, nodeIndex, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
@@ -9,6 +10,7 @@ import { Pcg32 } from '../random.js';
 import { summarize } from '../stats/summary.js';
 import { transitionMatrix, WALK_MODELS, type TransitionMatrix, type WalkModel } from '../walks/index.js';
 import { samplingThresholds, walkerStarts, type WalkerRecords } from '../walks/walkers.js';
+import { checkShardSpec, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
 
 /**
  * The insider adversary of Pisces (§5): a Sybil region behind g attack edges (or a given
@@ -53,7 +55,71 @@ export interface AdversaryOptions {
   seed?: number;
   backend?: Backend;
   getEdgeWeight?: EdgeWeightGetter;
+  /** Take finished rows from a checkpoint and report each row as it finishes. */
+  checkpoint?: AdversaryCheckpoint;
   onProgress?: (done: number, total: number) => void;
+}
+
+/** Shard `shard` of the job the other options define: its slice of every row's walkers (see shardRange). */
+export interface AdversaryShardOptions extends AdversaryOptions {
+  shard: ShardSpec;
+}
+
+/** A checkpointed run: rows are its batches. */
+export interface AdversaryCheckpoint {
+  /** Called once the job is known, before any row runs: the rows already finished, by row index. */
+  start?(job: AdversaryJob): Promise<ReadonlyMap<number, WalkerTally>> | ReadonlyMap<number, WalkerTally>;
+  /** Called (and awaited) after each row the run computes. */
+  onRow(row: number, tally: WalkerTally): Promise<void> | void;
+}
+
+/** Everything that defines an adversary job: equal jobs give equal rows, so their shards merge. */
+export interface AdversaryJob {
+  graph: { nodes: number; edges: number; directed: boolean; checksum: string };
+  walk: WalkModel;
+  hops: number;
+  walkers: number;
+  posteriorSamples: number;
+  twoHop: number[];
+  seed: number;
+  sybils: { perEdge: number; region: SybilRegionShape; degree: number };
+  /** Checksum of the given compromised node ids, in order. */
+  compromisedNodes?: string;
+  optimal: number;
+  backend: BackendInfo;
+  /** Each row's g; [null] for a given compromised set. */
+  attackEdges: (number | null)[];
+}
+
+/**
+ * What a slice of one row's walkers saw, all a row needs: how many walkers, how many saw
+ * M_i at each hop i (index 0 unused), H(I | A) of the first `posteriorSamples` predecessors
+ * per hop, and per two-hop k the same for X_k.
+ */
+export interface WalkerTally {
+  /** The row's graph: its nodes, the compromised and the honest ones among them. */
+  graph: { nodes: number; compromised: number; honest: number };
+  walkers: number;
+  counts: number[];
+  samples: number[][];
+  twoHop: TwoHopTally[];
+}
+
+export interface TwoHopTally {
+  /** Walkers with X_k and X_L compromised; with X_L only. */
+  both: number;
+  lastOnly: number;
+  /** H(I | X_k = A) of the first sampled honest relays A. */
+  samples: number[];
+}
+
+/** Shard `shard` of a job: every row's tally over walkers first .. first + count - 1. */
+export interface AdversaryShard {
+  job: AdversaryJob;
+  shard: ShardSpec;
+  first: number;
+  count: number;
+  tallies: WalkerTally[];
 }
 
 export interface AdversaryRow {
@@ -180,6 +246,7 @@ const DEFAULTS = {
 } as const;
 
 const WHERE = 'anonscope/adversaryEntropy';
+const MERGE = 'anonscope/mergeAdversaryShards';
 
 /** The options checked, every default filled in; attackEdges is [null] for a given compromised set. */
 interface ResolvedOptions {
@@ -203,26 +270,94 @@ interface ResolvedOptions {
 export async function adversaryEntropy(graph: AbstractGraph | Csr, options: AdversaryOptions = {}): Promise<AdversaryResult> {
   const honest = isCsr(graph) ? graph : fromGraphology(graph, { getEdgeWeight: options.getEdgeWeight }).csr;
   const o = resolveOptions(options);
+  const { job, tallies } = await walkerTallies(honest, o, [0, o.walkers], options);
+  return assembleResult(job, tallies);
+}
+
+/**
+ * Shard `options.shard` of the job: what its slice of the walkers (see shardRange) saw, row
+ * by row, for mergeAdversaryShards. Walker w walks as walker w of the whole run.
+ */
+export async function adversaryShard(graph: AbstractGraph | Csr, options: AdversaryShardOptions): Promise<AdversaryShard> {
+  checkShardSpec(options.shard, WHERE);
+  const honest = isCsr(graph) ? graph : fromGraphology(graph, { getEdgeWeight: options.getEdgeWeight }).csr;
+  const o = resolveOptions(options);
+  const range = shardRange(o.walkers, options.shard);
+  const { job, tallies } = await walkerTallies(honest, o, range, options);
+  const { index, count } = options.shard;
+  return { job, shard: { index, count }, first: range[0], count: range[1] - range[0], tallies };
+}
+
+/**
+ * The result of the job the shards are slices of: the object adversaryEntropy returns for
+ * it, from the shards alone. Refuses shards of different jobs, a shard missing or repeated.
+ */
+export function mergeAdversaryShards(shards: readonly AdversaryShard[], sources?: readonly string[]): AdversaryResult {
+  const label = (i: number) => sources?.[i] ?? `shard #${i} (index ${shards[i].shard.index})`;
+  if (shards.length === 0) throw new ParameterError(`${MERGE}: no shards to merge`);
+  const { job } = shards[0];
+  const ordered = shardsOfOneJob(shards, (s) => s, job.walkers, label, MERGE);
+  const tallies = job.attackEdges.map((_, r) => ordered.map((s) => s.tallies[r]).reduce((a, b) => joinTallies(a, b, job.posteriorSamples)));
+  return assembleResult(job, tallies);
+}
+
+/** The job `options` define on `graph`, as its shards and checkpoints name it. */
+export function adversaryJob(graph: Csr, options: AdversaryOptions & { backend: Backend }): AdversaryJob {
+  return describeJob(graph, resolveOptions(options), options.backend);
+}
+
+/** The walkers [from, to) of every row, on the caller's backend or the float64 reference; finished rows from the checkpoint. */
+async function walkerTallies(honest: Csr, o: ResolvedOptions, range: [number, number], options: AdversaryOptions): Promise<{ job: AdversaryJob; tallies: WalkerTally[] }> {
   const backend = options.backend ?? referenceBackend();
-  const rows: AdversaryRow[] = [];
   try {
+    const job = describeJob(honest, o, backend);
+    const finished = (await options.checkpoint?.start?.(job)) ?? new Map<number, WalkerTally>();
+    const tallies: WalkerTally[] = [];
     for (const [r, g] of o.attackEdges.entries()) {
-      rows.push(await adversaryRow(honest, g, r, o, backend));
+      let tally = finished.get(r);
+      if (!tally) {
+        tally = await rowTally(adversaryGraph(honest, g, r, o), range, o, backend);
+        await options.checkpoint?.onRow(r, tally);
+      }
+      tallies.push(tally);
       options.onProgress?.(r + 1, o.attackEdges.length);
     }
+    return { job, tallies };
   } finally {
     // A backend the caller passed is the caller's to dispose.
     if (!options.backend) await backend.dispose();
   }
+}
+
+/** What the job is: the options and the graph's checksum. */
+function describeJob(honest: Csr, o: ResolvedOptions, backend: Backend): AdversaryJob {
   return {
-    graph: { nodes: honest.n, edges: edgeCount(honest), directed: honest.directed },
+    graph: { nodes: honest.n, edges: edgeCount(honest), directed: honest.directed, checksum: csrChecksum(honest) },
     walk: o.walk,
     hops: o.hops,
     walkers: o.walkers,
+    posteriorSamples: o.posteriorSamples,
+    twoHop: [...o.twoHop],
     seed: o.seed,
-    backend: backend.info.name,
+    sybils: { perEdge: o.sybilsPerEdge, region: o.sybilRegion, degree: o.sybilDegree },
+    ...(o.compromised ? { compromisedNodes: new Checksum().strings(o.compromised).hex() } : {}),
     optimal: Math.log2(honest.n - (o.compromised ? new Set(o.compromised).size : 0)),
-    rows,
+    backend: { ...backend.info },
+    attackEdges: [...o.attackEdges],
+  };
+}
+
+/** The result from the job and each row's tally over all its walkers. */
+function assembleResult(job: AdversaryJob, tallies: readonly WalkerTally[]): AdversaryResult {
+  return {
+    graph: { nodes: job.graph.nodes, edges: job.graph.edges, directed: job.graph.directed },
+    walk: job.walk,
+    hops: job.hops,
+    walkers: job.walkers,
+    seed: job.seed,
+    backend: job.backend.name,
+    optimal: job.optimal,
+    rows: job.attackEdges.map((g, r) => rowFromTally(tallies[r], g, job.hops, job.twoHop)),
   };
 }
 
@@ -258,11 +393,19 @@ function resolveOptions(options: AdversaryOptions): ResolvedOptions {
   return { attackEdges, sybilsPerEdge, sybilRegion, sybilDegree, compromised: options.compromised, walk, hops, walkers, posteriorSamples, twoHop, seed };
 }
 
+/** A row's graph: the one the walks run on, its compromised nodes, its honest nodes in order. */
+interface AdversaryGraph {
+  combined: Csr;
+  compromised: Uint8Array;
+  honestNodes: Uint32Array;
+}
+
 /**
  * The graph the walks run on and its compromised nodes: the honest graph with the given
  * compromised set (g = null), or with a Sybil region behind g attack edges (row r's seed).
  */
-function adversaryGraph(honest: Csr, g: number | null, r: number, o: ResolvedOptions): { combined: Csr; compromised: Uint8Array } {
+function adversaryGraph(honest: Csr, g: number | null, r: number, o: ResolvedOptions): AdversaryGraph {
+  const withHonest = (combined: Csr, compromised: Uint8Array) => ({ combined, compromised, honestNodes: Uint32Array.from({ length: combined.n }, (_, i) => i).filter((i) => !compromised[i]) });
   if (g === null) {
     const compromised = new Uint8Array(honest.n);
     const index = nodeIndex(honest);
@@ -272,59 +415,73 @@ function adversaryGraph(honest: Csr, g: number | null, r: number, o: ResolvedOpt
       compromised[i] = 1;
     }
     if (compromised.every((c) => c === 1)) throw new ParameterError(`${WHERE}: every node is compromised`);
-    return { combined: honest, compromised };
+    return withHonest(honest, compromised);
   }
   const combined = g === 0 ? honest : attachSybilRegion(honest, g, o.sybilsPerEdge, o.sybilRegion, o.sybilDegree, o.seed + r);
   const compromised = new Uint8Array(combined.n);
   compromised.fill(1, honest.n);
-  return { combined, compromised };
+  return withHonest(combined, compromised);
 }
 
-/** One row: walkers from honest nodes on the adversary's graph, then H(I|M_i) and the two-hop rows from their records. */
-async function adversaryRow(honest: Csr, g: number | null, r: number, o: ResolvedOptions, backend: Backend): Promise<AdversaryRow> {
-  const { combined, compromised } = adversaryGraph(honest, g, r, o);
+/** One row's walkers [from, to) on the adversary's graph, then the posteriors of what they saw. */
+async function rowTally({ combined, compromised, honestNodes }: AdversaryGraph, [from, to]: [number, number], o: ResolvedOptions, backend: Backend): Promise<WalkerTally> {
   const walk = transitionMatrix(combined, o.walk);
-  const honestNodes = Uint32Array.from({ length: combined.n }, (_, i) => i).filter((i) => !compromised[i]);
   const walkerJob = {
     walk,
     thresholds: samplingThresholds(walk),
     compromised,
-    starts: walkerStarts(honestNodes, o.walkers, o.seed),
+    starts: walkerStarts(honestNodes, to - from, o.seed, from),
     hops: o.hops,
     recordHop: 0,
     seed: o.seed,
+    firstWalker: from,
   };
   const records = await backend.runWalkers(walkerJob);
-  const row = await rowFromWalkers(records, walk, compromised, g, o.hops, o.posteriorSamples, backend, honestNodes.length);
+  const { counts, predecessors } = firstCompromisedHops(records, o.hops, o.posteriorSamples);
+  const graph = { nodes: combined.n, compromised: compromised.reduce((a, b) => a + b, 0), honest: honestNodes.length };
+  const tally: WalkerTally = { graph, walkers: to - from, counts, samples: await predecessorEntropies(walk, compromised, predecessors, o.hops, backend), twoHop: [] };
   if (o.twoHop.length) {
     const recordsAt = [];
     for (const k of o.twoHop) recordsAt.push(await backend.runWalkers({ ...walkerJob, recordHop: k }));
-    row.twoHop = await twoHopRows(recordsAt, o.twoHop, walk, compromised, o.posteriorSamples, backend, honestNodes.length);
+    tally.twoHop = await twoHopTallies(recordsAt, o.twoHop, walk, compromised, o.posteriorSamples, backend);
   }
-  return row;
+  return tally;
 }
 
 /**
- * H(I|O) of the two-hop optimisation for each k, from walkers that recorded X_k. The
- * posteriors of all sampled first relays come from one batched pull step over the whole
- * walk, with the prior restricted to honest initiators.
+ * Two tallies of consecutive walker slices as one: counts add, and each list of sampled
+ * posteriors keeps its first `samples` (the first walkers of the joined slice).
  */
-async function twoHopRows(
+export function joinTallies(a: WalkerTally, b: WalkerTally, samples: number): WalkerTally {
+  const join = (x: number[], y: number[]) => [...x, ...y].slice(0, samples);
+  return {
+    graph: a.graph,
+    walkers: a.walkers + b.walkers,
+    counts: a.counts.map((c, i) => c + b.counts[i]),
+    samples: a.samples.map((x, i) => join(x, b.samples[i])),
+    twoHop: a.twoHop.map((x, k) => ({ both: x.both + b.twoHop[k].both, lastOnly: x.lastOnly + b.twoHop[k].lastOnly, samples: join(x.samples, b.twoHop[k].samples) })),
+  };
+}
+
+/**
+ * For each k, from walkers that recorded X_k: how many had both X_k and X_L compromised,
+ * how many only X_L, and H(I | X_k = A) of the first `samples` honest relays A. The
+ * posteriors of all sampled relays come from one batched pull step over the whole walk,
+ * with the prior restricted to honest initiators.
+ */
+async function twoHopTallies(
   recordsAt: WalkerRecords[],
   ks: readonly number[],
   walk: TransitionMatrix,
   compromised: Uint8Array,
   samples: number,
   backend: Backend,
-  honestCount: number,
-): Promise<TwoHopRow[]> {
-  const optimal = Math.log2(honestCount);
+): Promise<TwoHopTally[]> {
   const seen = recordsAt.map((records) => {
-    const W = records.terminus.length;
     let both = 0;
     let lastOnly = 0;
     const relays: number[] = [];
-    for (let w = 0; w < W; w++) {
+    for (let w = 0; w < records.terminus.length; w++) {
       if (!records.lastCompromised[w]) continue;
       if (compromised[records.recordedNode[w]]) both++;
       else {
@@ -332,7 +489,7 @@ async function twoHopRows(
         if (relays.length < samples) relays.push(records.recordedNode[w]);
       }
     }
-    return { W, pBoth: both / W, pLastOnly: lastOnly / W, relays };
+    return { both, lastOnly, relays };
   });
   const distinct = [...new Set(seen.flatMap((s) => s.relays))];
   const column = new Map(distinct.map((a, c) => [a, c]));
@@ -346,39 +503,36 @@ async function twoHopRows(
         })
       : undefined;
   return ks.map((k, index) => {
-    const { W, pBoth, pLastOnly, relays } = seen[index];
-    const values = relays.map((a) => table!.shannon[(k - 1) * distinct.length + column.get(a)!]);
-    const s = relays.length > 0 ? summarize(values, false) : undefined;
-    const HIA = s ? s.mean : null;
-    const HIO = pLastOnly * (HIA ?? 0) + (1 - pBoth - pLastOnly) * optimal;
-    // Delta method over the multinomial (pBoth, pLastOnly, rest) and the sampled H(I|A).
-    const dBoth = -optimal;
-    const dLast = (HIA ?? 0) - optimal;
-    const varianceH = s ? ((s.ci95[1] - s.ci95[0]) / 2 / 1.959963984540054) ** 2 : 0;
-    const variance =
-      (dBoth ** 2 * pBoth * (1 - pBoth) + dLast ** 2 * pLastOnly * (1 - pLastOnly) - 2 * dBoth * dLast * pBoth * pLastOnly) / W +
-      pLastOnly ** 2 * varianceH;
-    const half = 1.959963984540054 * Math.sqrt(Math.max(0, variance));
-    return { k, HIO, ci95: [HIO - half, HIO + half] as [number, number], pBoth, pLastOnly, HIA };
+    const { both, lastOnly, relays } = seen[index];
+    return { both, lastOnly, samples: relays.map((a) => table!.shannon[(k - 1) * distinct.length + column.get(a)!]) };
   });
 }
 
-async function rowFromWalkers(
-  records: WalkerRecords,
-  walk: TransitionMatrix,
-  compromised: Uint8Array,
-  g: number | null,
-  hops: number,
-  samples: number,
-  backend: Backend,
-  honestCount: number,
-): Promise<AdversaryRow> {
-  const W = records.terminus.length;
-  const { counts, predecessors } = firstCompromisedHops(records, hops, samples);
+/** H(I|O) of the two-hop optimisation for k, from its tally over `W` walkers. */
+function twoHopRow(k: number, { both, lastOnly, samples }: TwoHopTally, W: number, optimal: number): TwoHopRow {
+  const pBoth = both / W;
+  const pLastOnly = lastOnly / W;
+  const s = samples.length > 0 ? summarize(samples, false) : undefined;
+  const HIA = s ? s.mean : null;
+  const HIO = pLastOnly * (HIA ?? 0) + (1 - pBoth - pLastOnly) * optimal;
+  // Delta method over the multinomial (pBoth, pLastOnly, rest) and the sampled H(I|A).
+  const dBoth = -optimal;
+  const dLast = (HIA ?? 0) - optimal;
+  const varianceH = s ? ((s.ci95[1] - s.ci95[0]) / 2 / 1.959963984540054) ** 2 : 0;
+  const variance =
+    (dBoth ** 2 * pBoth * (1 - pBoth) + dLast ** 2 * pLastOnly * (1 - pLastOnly) - 2 * dBoth * dLast * pBoth * pLastOnly) / W + pLastOnly ** 2 * varianceH;
+  const half = 1.959963984540054 * Math.sqrt(Math.max(0, variance));
+  return { k, HIO, ci95: [HIO - half, HIO + half], pBoth, pLastOnly, HIA };
+}
+
+/** Row g from its tally over every walker. */
+function rowFromTally(tally: WalkerTally, g: number | null, hops: number, ks: readonly number[]): AdversaryRow {
+  const W = tally.walkers;
+  const { counts } = tally;
   const pM = counts.slice(1).map((c) => c / W);
   const pMHalfWidth = pM.map((p) => 1.959963984540054 * Math.sqrt((p * (1 - p)) / W));
-  const { HIM, HIMVariance } = await predecessorEntropies(walk, compromised, counts, predecessors, hops, backend);
-  const optimal = Math.log2(honestCount);
+  const { HIM, HIMVariance } = predecessorStatistics(counts, tally.samples, hops);
+  const optimal = Math.log2(tally.graph.honest);
   const pSeen = pM.reduce((a, b) => a + b, 0);
   const HIO = pM.reduce((sum, p, k) => sum + p * (HIM[k] ?? 0), 0) + (1 - pSeen) * optimal;
   // Delta method: H(I|O) = Σ p_i (H_i - log2 n) + log2 n; p from one multinomial, H_i independent.
@@ -389,10 +543,10 @@ async function rowFromWalkers(
     for (let m = k + 1; m < hops; m++) variance -= (2 * d * ((HIM[m] ?? 0) - optimal) * pM[k] * pM[m]) / W;
   }
   const half = 1.959963984540054 * Math.sqrt(Math.max(0, variance));
-  return {
+  const result: AdversaryRow = {
     attackEdges: g,
-    sybils: g === null ? 0 : walk.n - honestCount,
-    compromised: compromised.reduce((a, b) => a + b, 0),
+    sybils: g === null ? 0 : tally.graph.nodes - tally.graph.honest,
+    compromised: tally.graph.compromised,
     HIO,
     ci95: [HIO - half, HIO + half],
     pM,
@@ -400,6 +554,8 @@ async function rowFromWalkers(
     HIM,
     pNone: 1 - pSeen,
   };
+  if (ks.length) result.twoHop = ks.map((k, index) => twoHopRow(k, tally.twoHop[index], W, optimal));
+  return result;
 }
 
 /**
@@ -419,17 +575,10 @@ function firstCompromisedHops(records: WalkerRecords, hops: number, samples: num
 }
 
 /**
- * H(I|M_i) for i = 1..hops and the variance of each estimate: H(I | A) at hop i − 1 on the
- * honest-restricted walk, for every sampled A at once (null where no walker saw M_i).
+ * H(I | A) at hop i − 1 on the honest-restricted walk for each sampled predecessor A of hop
+ * i, every A at once; hop 1's list is empty (its predecessor is the initiator: 0 bits).
  */
-async function predecessorEntropies(
-  walk: TransitionMatrix,
-  compromised: Uint8Array,
-  counts: number[],
-  predecessors: number[][],
-  hops: number,
-  backend: Backend,
-): Promise<{ HIM: (number | null)[]; HIMVariance: number[] }> {
+async function predecessorEntropies(walk: TransitionMatrix, compromised: Uint8Array, predecessors: number[][], hops: number, backend: Backend): Promise<number[][]> {
   const { walk: honestWalk, index } = restrictTransition(walk, Uint8Array.from(compromised, (c) => 1 - c));
   const distinct = [...new Set(predecessors.slice(2).flat())];
   const column = new Map(distinct.map((a, k) => [a, k]));
@@ -437,6 +586,11 @@ async function predecessorEntropies(
     distinct.length > 0 && hops > 1
       ? await backend.terminalEntropies({ walk: honestWalk, terminals: Uint32Array.from(distinct, (a) => index[a]), hops: hops - 1 })
       : undefined;
+  return predecessors.map((list, i) => (i < 2 ? [] : list.map((a) => table!.shannon[(i - 2) * distinct.length + column.get(a)!])));
+}
+
+/** H(I|M_i) for i = 1..hops and the variance of each estimate (null where no walker saw M_i). */
+function predecessorStatistics(counts: number[], samples: number[][], hops: number): { HIM: (number | null)[]; HIMVariance: number[] } {
   const HIM: (number | null)[] = [];
   const HIMVariance: number[] = [];
   for (let i = 1; i <= hops; i++) {
@@ -451,8 +605,7 @@ async function predecessorEntropies(
       HIMVariance.push(0);
       continue;
     }
-    const values = predecessors[i].map((a) => table!.shannon[(i - 2) * distinct.length + column.get(a)!]);
-    const s = summarize(values, false);
+    const s = summarize(samples[i], false);
     HIM.push(s.mean);
     const half = (s.ci95[1] - s.ci95[0]) / 2;
     HIMVariance.push((half / 1.959963984540054) ** 2);

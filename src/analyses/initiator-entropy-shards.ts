@@ -2,6 +2,7 @@ import type { BackendInfo, EntropyTable } from '../engines/backend.js';
 import { createEntropyTable } from '../engines/backend.js';
 import { FormatError } from '../errors.js';
 import type { WalkModel } from '../walks/index.js';
+import { decodeNumber, encodeNumber } from './shard-file.js';
 import { checkShardSpec, type ShardSpec } from './shards.js';
 
 /**
@@ -115,33 +116,6 @@ export function recordsTable(records: readonly TerminalRecords[], hops: number, 
   return table;
 }
 
-/** The dotted names of the fields in which two jobs (or any JSON values) differ. */
-function differingFields(a: unknown, b: unknown, path = ''): string[] {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-  if (isObject(a) && isObject(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-    return keys.flatMap((key) => differingFields(a[key], b[key], path ? `${path}.${key}` : key));
-  }
-  return Object.is(a, b) ? [] : [path || '(the whole value)'];
-}
-
-/** What differs, with both values: 'hops (4 in a.json, 5 in b.json)' for names ['a.json', 'b.json']. */
-export function describeDifferences(a: unknown, b: unknown, [nameA, nameB]: [string, string]): string {
-  const at = (value: unknown, path: string) => path.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], value);
-  const shown = (value: unknown) => JSON.stringify(value) ?? 'absent';
-  return differingFields(a, b)
-    .map((path) => `${path} (${shown(at(a, path))} in ${nameA}, ${shown(at(b, path))} in ${nameB})`)
-    .join(', ');
-}
-
-/** Non-finite numbers and -0 as JSON can hold them; everything else as is. */
-function encodeNumber(v: number): number | string | null {
-  if (Number.isNaN(v)) return null;
-  if (v === Infinity) return 'Infinity';
-  if (v === -Infinity) return '-Infinity';
-  return Object.is(v, -0) ? '-0' : v;
-}
-
 /** A shard, a batch or a checkpoint's job as JSON text (one line per terminal). */
 export function entropyFileJson(file: EntropyShard | EntropyBatch | EntropyCheckpoint): string {
   if (!('terminals' in file)) return `${JSON.stringify(file, null, 2)}\n`;
@@ -240,11 +214,6 @@ export class EntropyFileReader {
   }
 
   private decodeNumber(v: unknown, where: string): number {
-    if (typeof v === 'number') return v;
-    if (v === null) return NaN;
-    if (v === 'Infinity') return Infinity;
-    if (v === '-Infinity') return -Infinity;
-    if (v === '-0') return -0;
-    return this.fail(`${where} is ${JSON.stringify(v)}, not a number (or null, "Infinity", "-Infinity", "-0")`);
+    return decodeNumber(v) ?? this.fail(`${where} is ${JSON.stringify(v)}, not a number (or null, "Infinity", "-Infinity", "-0")`);
   }
 }

@@ -13,7 +13,6 @@ import { empiricalCdf, summarize, type Summary } from '../stats/summary.js';
 import { transitionMatrix, WALK_MODELS, type TransitionMatrix, type WalkModel } from '../walks/index.js';
 import { samplingThresholds, walkerRandom } from '../walks/walkers.js';
 import {
-  describeDifferences,
   FILE_VERSION,
   recordsIntoTable,
   recordsTable,
@@ -24,7 +23,7 @@ import {
   type InitiatorEntropyJob,
   type TerminalRecords,
 } from './initiator-entropy-shards.js';
-import { checkShardSet, checkShardSpec, shardRange, type ShardSpec } from './shards.js';
+import { checkShardSpec, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
 
 export interface InitiatorEntropyOptions {
   /** Walk model (default 'simple'). */
@@ -223,22 +222,9 @@ export function mergeInitiatorEntropyShards(shards: readonly EntropyShard[], sou
   const label = (i: number) => sources?.[i] ?? `shard #${i} (index ${shards[i].shard.index})`;
   if (shards.length === 0) throw new ParameterError(`${MERGE}: no shards to merge`);
   const { job } = shards[0];
-  shards.forEach((shard, i) => {
-    const differences = describeDifferences(job, shard.job, [label(0), label(i)]);
-    if (differences) throw new ParameterError(`${MERGE}: ${label(i)} is a shard of another job than ${label(0)}; they differ in ${differences}`);
-  });
-  checkShardSet(shards.map((s) => s.shard), label, MERGE);
-  const order = shards.map((_, i) => i).sort((a, b) => shards[a].shard.index - shards[b].shard.index);
-  for (const i of order) {
-    const { shard, first, terminals } = shards[i];
-    const [from, to] = shardRange(job.terminals.count, shard);
-    if (first !== from || terminals.length !== to - from) {
-      throw new ParameterError(
-        `${MERGE}: ${label(i)} holds ${terminals.length} terminals from index ${first}, but shard ${shard.index} of ${shard.count} of a job of ${job.terminals.count} terminals holds ${to - from} from index ${from}`,
-      );
-    }
-  }
-  const records = order.flatMap((i) => shards[i].terminals);
+  const part = (s: EntropyShard) => ({ job: s.job, shard: s.shard, first: s.first, count: s.terminals.length });
+  const ordered = shardsOfOneJob(shards, part, job.terminals.count, label, MERGE);
+  const records = ordered.flatMap((s) => s.terminals);
   return assembleResult(job, recordsTable(records, job.hops, job.guessing), records.map((r) => r.id));
 }
 

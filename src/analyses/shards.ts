@@ -49,3 +49,56 @@ export function checkShardSet(specs: readonly ShardSpec[], label: (i: number) =>
     throw new ParameterError(`${where}: shard${missing.length === 1 ? '' : 's'} ${listed} of ${count} missing`);
   }
 }
+
+/** The dotted names of the fields in which two jobs (or any JSON values) differ. */
+function differingFields(a: unknown, b: unknown, path = ''): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (isObject(a) && isObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    return keys.flatMap((key) => differingFields(a[key], b[key], path ? `${path}.${key}` : key));
+  }
+  return Object.is(a, b) ? [] : [path || '(the whole value)'];
+}
+
+/** What differs, with both values: 'hops (4 in a.json, 5 in b.json)' for names ['a.json', 'b.json']. */
+export function describeDifferences(a: unknown, b: unknown, [nameA, nameB]: [string, string]): string {
+  const at = (value: unknown, path: string) => path.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], value);
+  const shown = (value: unknown) => JSON.stringify(value) ?? 'absent';
+  return differingFields(a, b)
+    .map((path) => `${path} (${shown(at(a, path))} in ${nameA}, ${shown(at(b, path))} in ${nameB})`)
+    .join(', ');
+}
+
+
+/** What a merge reads of each shard to tell whether the shards make up one job. */
+export interface ShardPart {
+  job: unknown;
+  shard: ShardSpec;
+  /** The index of its first item in the job's list, and how many it holds. */
+  first: number;
+  count: number;
+}
+
+/**
+ * The one check of every merge: the shards are of one job (equal `job`s: the differing
+ * fields are named), each of the N slices once, each holding exactly its slice of the job's
+ * `total` items. Returns the shards in slice order; `label(i)` names shard i (its file).
+ */
+export function shardsOfOneJob<S>(shards: readonly S[], part: (shard: S) => ShardPart, total: number, label: (i: number) => string, where: string): S[] {
+  if (shards.length === 0) throw new ParameterError(`${where}: no shards to merge`);
+  const parts = shards.map(part);
+  parts.forEach(({ job }, i) => {
+    const differences = describeDifferences(parts[0].job, job, [label(0), label(i)]);
+    if (differences) throw new ParameterError(`${where}: ${label(i)} is a shard of another job than ${label(0)}; they differ in ${differences}`);
+  });
+  checkShardSet(parts.map((p) => p.shard), label, where);
+  const order = parts.map((_, i) => i).sort((a, b) => parts[a].shard.index - parts[b].shard.index);
+  for (const i of order) {
+    const { shard, first, count } = parts[i];
+    const [from, to] = shardRange(total, shard);
+    if (first !== from || count !== to - from) {
+      throw new ParameterError(`${where}: ${label(i)} holds ${count} items from index ${first}, but shard ${shard.index} of ${shard.count} of a job of ${total} items holds ${to - from} from index ${from}`);
+    }
+  }
+  return order.map((i) => shards[i]);
+}

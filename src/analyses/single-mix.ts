@@ -4,6 +4,7 @@ import { type MixKernels } from '../engines/mix-kernels.js';
 import { referenceMixKernels } from '../engines/reference.js';
 import { Pcg32 } from '../random.js';
 import { summarize } from '../stats/summary.js';
+import { checkShardSpec, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
 
 /**
  * Sender anonymity of one continuous-time mix (Danezis, PET 2004, §2). Messages arrive as a
@@ -69,6 +70,7 @@ export const MAX_ARRIVALS_PER_TRIAL = 2_000_000;
 const CHUNK_ARRIVALS = 1 << 22;
 
 const WHERE = 'anonscope/singleMix';
+const MERGE = 'anonscope/mergeSingleMixShards';
 
 function checkOptions(options: SingleMixOptions): { trials: number; seed: number; tailMass: number; window: number } {
   const { rate, delay } = options;
@@ -100,13 +102,61 @@ export function singleMixFirstOrder(rate: number, delay: DelayLaw): number {
 }
 
 export async function singleMix(options: SingleMixOptions): Promise<SingleMixResult> {
-  const { rate, delay } = options;
-  const { trials, seed, tailMass, window } = checkOptions(options);
+  const { trials, seed, window } = checkOptions(options);
   const kernels = options.kernels ?? referenceMixKernels;
-  const entropies = await trialEntropies(options, trials, window, new Pcg32(seed), kernels);
-  const summary = summarize(entropies, false);
-  let squares = 0;
-  for (const h of entropies) squares += (h - summary.mean) ** 2;
+  const entropies = await trialEntropies(options, [0, trials], window, new Pcg32(seed), kernels);
+  return mixResult(mixJob(options, kernels), entropies, options.keepTrials ?? false);
+}
+
+/** Shard `shard` of the job the other options define: its slice of the trials (see shardRange). */
+export interface SingleMixShardOptions extends SingleMixOptions {
+  shard: ShardSpec;
+}
+
+/** Everything of a result that does not depend on the trials' entropies: equal jobs give shards that merge. */
+export type SingleMixJob = Omit<SingleMixResult, 'simulated' | 'perTrial'>;
+
+/** Shard `shard` of a job: the entropies of trials first .. first + entropies.length - 1. */
+export interface SingleMixShard {
+  job: SingleMixJob;
+  shard: ShardSpec;
+  first: number;
+  entropies: Float64Array;
+}
+
+/**
+ * Shard `options.shard` of the job: the entropies of its slice of the trials. The trials are
+ * one random stream, so the shard draws the trials before its slice too (without computing
+ * their entropies): each trial is the one the unsharded run draws.
+ */
+export async function singleMixShard(options: SingleMixShardOptions): Promise<SingleMixShard> {
+  checkShardSpec(options.shard, WHERE);
+  const { trials, seed, window } = checkOptions(options);
+  const kernels = options.kernels ?? referenceMixKernels;
+  const range = shardRange(trials, options.shard);
+  const entropies = await trialEntropies(options, range, window, new Pcg32(seed), kernels);
+  const { index, count } = options.shard;
+  return { job: mixJob(options, kernels), shard: { index, count }, first: range[0], entropies };
+}
+
+/**
+ * The result of the job the shards are slices of: the object singleMix returns for it (with
+ * keepTrials as asked), from the shards alone. Refuses shards of different jobs, a shard
+ * missing or repeated.
+ */
+export function mergeSingleMixShards(shards: readonly SingleMixShard[], keepTrials = false, sources?: readonly string[]): SingleMixResult {
+  const label = (i: number) => sources?.[i] ?? `shard #${i} (index ${shards[i].shard.index})`;
+  if (shards.length === 0) throw new ParameterError(`${MERGE}: no shards to merge`);
+  const part = (s: SingleMixShard) => ({ job: s.job, shard: s.shard, first: s.first, count: s.entropies.length });
+  const ordered = shardsOfOneJob(shards, part, shards[0].job.trials, label, MERGE);
+  const entropies = new Float64Array(shards[0].job.trials);
+  for (const s of ordered) entropies.set(s.entropies, s.first);
+  return mixResult(shards[0].job, entropies, keepTrials);
+}
+
+function mixJob(options: SingleMixOptions, kernels: MixKernels): SingleMixJob {
+  const { rate, delay } = options;
+  const { trials, seed, tailMass } = checkOptions(options);
   const theory = singleMixTheory(rate, delay);
   const load = rate * delay.mean;
   return {
@@ -123,30 +173,52 @@ export async function singleMix(options: SingleMixOptions): Promise<SingleMixRes
     trials,
     seed,
     tailMass,
-    simulated: {
-      mean: summary.mean,
-      ci95: summary.ci95,
-      sd: Math.sqrt(squares / (trials - 1)),
-      min: summary.min,
-      median: summary.median,
-      max: summary.max,
-    },
     theory,
     theoryFirstOrder: singleMixFirstOrder(rate, delay),
     valid: theory >= 0,
     warnings: modelWarnings(rate, delay, theory, load),
     kernels: kernels.info.name,
     precision: kernels.info.precision,
-    ...(options.keepTrials ? { perTrial: Array.from(entropies) } : {}),
   };
 }
 
-/** Every trial's entropy, the trials drawn in chunks of about CHUNK_ARRIVALS arrivals, one kernel call each. */
-async function trialEntropies(options: SingleMixOptions, trials: number, window: number, rng: Pcg32, kernels: MixKernels): Promise<Float64Array> {
-  const entropies = new Float64Array(trials);
+/** The result: the job with the trials' entropies summarized. */
+function mixResult(job: SingleMixJob, entropies: Float64Array, keepTrials: boolean): SingleMixResult {
+  const summary = summarize(entropies, false);
+  let squares = 0;
+  for (const h of entropies) squares += (h - summary.mean) ** 2;
+  const { theory, theoryFirstOrder, valid, warnings, kernels, precision, ...head } = job;
+  return {
+    ...head,
+    simulated: {
+      mean: summary.mean,
+      ci95: summary.ci95,
+      sd: Math.sqrt(squares / (job.trials - 1)),
+      min: summary.min,
+      median: summary.median,
+      max: summary.max,
+    },
+    theory,
+    theoryFirstOrder,
+    valid,
+    warnings,
+    kernels,
+    precision,
+    ...(keepTrials ? { perTrial: Array.from(entropies) } : {}),
+  };
+}
+
+/**
+ * The entropies of trials [from, to), drawn in chunks of about CHUNK_ARRIVALS arrivals, one
+ * kernel call each; the trials before `from` are drawn and dropped, so that each trial is
+ * the one of the whole stream.
+ */
+async function trialEntropies(options: SingleMixOptions, [from, to]: [number, number], window: number, rng: Pcg32, kernels: MixKernels): Promise<Float64Array> {
+  for (let skipped = 0; skipped < from; ) skipped += drawTrials(rng, options.rate, options.delay, window, from - skipped).offsets.length - 1;
+  const entropies = new Float64Array(to - from);
   let done = 0;
-  while (done < trials) {
-    const { times, offsets } = drawTrials(rng, options.rate, options.delay, window, trials - done);
+  while (done < to - from) {
+    const { times, offsets } = drawTrials(rng, options.rate, options.delay, window, to - from - done);
     const count = offsets.length - 1;
     const result = await kernels.mixEntropies({
       density: options.delay.descriptor(),
@@ -156,7 +228,7 @@ async function trialEntropies(options: SingleMixOptions, trials: number, window:
     });
     entropies.set(result, done);
     done += count;
-    options.onProgress?.(done, trials);
+    options.onProgress?.(done, to - from);
   }
   return entropies;
 }

@@ -1,13 +1,30 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { adversaryEntropy, SYBIL_REGION_SHAPES, type AdversaryOptions, type AdversaryResult } from '../analyses/adversary.js';
+import { join } from 'node:path';
+import {
+  adversaryEntropy,
+  adversaryJob,
+  adversaryShard,
+  SYBIL_REGION_SHAPES,
+  type AdversaryCheckpoint,
+  type AdversaryJob,
+  type AdversaryOptions,
+  type AdversaryResult,
+  type AdversaryShard,
+} from '../analyses/adversary.js';
+import { ADVERSARY_SHARD_KIND, adversaryShardFile, tallyColumns, tallyOfColumns } from '../analyses/adversary-shards.js';
+import { SHARD_FILE_FORMAT, SHARD_FILE_VERSION } from '../analyses/shard-file.js';
+import { shardRange } from '../analyses/shards.js';
+import type { Backend } from '../engines/backend.js';
 import { BACKEND_NAMES, createBackend, RUNTIMES } from '../engines/create.js';
 import { InputError, ParameterError } from '../errors.js';
 import { adversaryCsv, adversaryJson, adversaryTable, hioVsAttackEdgesChart, twoHopChart, twoHopCsv, type AdversaryChartOptions } from '../report/adversary-report.js';
 import { nodeIndex, type Csr } from '../graph/csr.js';
 import { WALK_MODELS, type WalkModel } from '../walks/index.js';
 import { choiceOption, formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, writeOutputs, type OutputFile } from './args.js';
+import { prepareCheckpointDirectory, startAnalysisCheckpoint, writeAnalysisBatch, type CheckpointSettings } from './checkpoint.js';
+import { SHARD_OPTIONS, shardHelp, shardSettings, writeShard, type ShardSettings } from './shard-output.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 import { withProgress } from './progress.js';
 
@@ -48,6 +65,13 @@ Compute and output:
                        (and two-hop.csv, two-hop.svg)
   --quiet              no load summary or progress on stderr
   -h, --help           this help
+
+Shards and checkpoints (see the README's "Shards, merge and checkpoints"):
+${shardHelp("walkers of every row (walker w walks as in the unsharded run)")}
+  --checkpoint DIR     write DIR/job.json and a DIR/batch-<b>.json per finished row
+                       (b = walk × rows + row), so that a crashed run can go on
+  --resume             continue the checkpoint in --checkpoint DIR: take its finished
+                       rows, compute the rest (a DIR of another job is refused)
 `;
 
 async function readNodeList(path: string): Promise<string[]> {
@@ -120,6 +144,9 @@ const ADVERSARY_OPTIONS = {
   seed: { type: 'string', default: '1' },
   backend: { type: 'string', default: 'auto' },
   runtime: { type: 'string', default: 'auto' },
+  ...SHARD_OPTIONS,
+  checkpoint: { type: 'string' },
+  resume: { type: 'boolean', default: false },
   ...OUTPUT_OPTIONS,
 } as const;
 
@@ -137,9 +164,10 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
   }
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
   // Every parameter is checked before the graph loads and the backend starts.
-  const { walks, options, format, backendName, runtime } = adversarySettings(values);
+  const { walks, options, format, backendName, runtime, shard, checkpoint } = adversarySettings(values);
   if (!values.compromised) checkSybilRegion(options.attackEdges, options.sybilsPerEdge, options.sybilRegion, options.sybilDegree);
   if (values.out) await prepareOutputDirectory(values.out);
+  if (checkpoint) await prepareCheckpointDirectory(checkpoint);
   if (values.compromised) options.compromised = await readNodeList(values.compromised);
 
   const csr = await loadGraphForCommand(positionals[0], values, log);
@@ -148,12 +176,31 @@ export async function adversaryCommand(argv: string[]): Promise<void> {
   const backend = await createBackend(backendName, { runtime, log });
   let results: AdversaryResult[];
   try {
-    results = await withProgress('adversary', values.quiet, (onProgress) => adversaryPerWalk(csr, walks, { ...options, backend }, onProgress));
+    const checkpoints = checkpoint && (await walkCheckpoints(checkpoint, csr, walks, { ...options, backend }, shard, log));
+    const run = { ...options, backend, checkpoints };
+    if (shard) {
+      const shards = await withProgress('adversary', values.quiet, (onProgress) => adversaryPerWalk(csr, walks, run, onProgress, shard));
+      await writeShard(shard, adversaryShardFile(shards), log);
+      return;
+    }
+    results = await withProgress('adversary', values.quiet, (onProgress) => adversaryPerWalk(csr, walks, run, onProgress));
   } finally {
     await backend.dispose();
   }
+  await reportAdversary(results, format, values.out, options, { graph: basename(positionals[0]) }, log);
+}
+
+/** What adversary and merge both print: the result on stdout, the --out files. */
+export async function reportAdversary(
+  results: AdversaryResult[],
+  format: ReturnType<typeof formatOption>,
+  out: string | undefined,
+  options: { compromised?: unknown; twoHop?: number[] },
+  chart: AdversaryChartOptions,
+  log: (line: string) => void,
+): Promise<void> {
   printResult(format, results, { table: adversaryTable, json: adversaryJson, csv: adversaryCsv });
-  if (values.out) await writeOutputs(values.out, adversaryFiles(results, options, { graph: basename(positionals[0]) }), log);
+  if (out) await writeOutputs(out, adversaryFiles(results, options, chart), log);
 }
 
 /** The command line checked, option by option in a fixed order (so the first bad one is the one reported). */
@@ -178,11 +225,14 @@ function adversarySettings(values: AdversaryValues) {
   const format = formatOption(values.format);
   const backendName = choiceOption('backend', values.backend, BACKEND_NAMES);
   const runtime = choiceOption('runtime', values.runtime, RUNTIMES);
-  return { walks, options, format, backendName, runtime };
+  const shard = shardSettings(values);
+  if (values.checkpoint === undefined && values.resume) throw new ParameterError('--resume needs --checkpoint DIR (the checkpoint to continue)');
+  const checkpoint: CheckpointSettings | undefined = values.checkpoint === undefined ? undefined : { dir: values.checkpoint, resume: values.resume, batchTerminals: 1 };
+  return { walks, options, format, backendName, runtime, shard, checkpoint };
 }
 
 /** The files of --out DIR: the Sybil plot without a given compromised set, the two-hop files with --two-hop. */
-function adversaryFiles(results: AdversaryResult[], options: { compromised?: string[]; twoHop?: number[] }, chart: AdversaryChartOptions): OutputFile[] {
+function adversaryFiles(results: AdversaryResult[], options: { compromised?: unknown; twoHop?: number[] }, chart: AdversaryChartOptions): OutputFile[] {
   const files: OutputFile[] = [
     ['results.json', `${adversaryJson(results)}\n`],
     ['adversary.csv', adversaryCsv(results)],
@@ -192,16 +242,62 @@ function adversaryFiles(results: AdversaryResult[], options: { compromised?: str
   return files;
 }
 
-/** One analysis per walk model on the same backend; progress counts all of them. */
+type WalkOptions = Omit<AdversaryOptions, 'walk' | 'onProgress' | 'checkpoint'> & { backend: Backend; checkpoints?: AdversaryCheckpoint[] };
+
+/** One analysis (or its shard) per walk model on the same backend; progress counts all of them. */
+async function adversaryPerWalk(csr: Csr, walks: WalkModel[], options: WalkOptions, onProgress: (done: number, total: number) => void): Promise<AdversaryResult[]>;
+async function adversaryPerWalk(csr: Csr, walks: WalkModel[], options: WalkOptions, onProgress: (done: number, total: number) => void, shard: ShardSettings): Promise<AdversaryShard[]>;
 async function adversaryPerWalk(
   csr: Csr,
   walks: WalkModel[],
-  options: Omit<AdversaryOptions, 'walk' | 'onProgress'>,
+  { checkpoints, ...options }: WalkOptions,
   onProgress: (done: number, total: number) => void,
-): Promise<AdversaryResult[]> {
-  const results: AdversaryResult[] = [];
+  shard?: ShardSettings,
+): Promise<(AdversaryResult | AdversaryShard)[]> {
+  const results: (AdversaryResult | AdversaryShard)[] = [];
   for (const [k, walk] of walks.entries()) {
-    results.push(await adversaryEntropy(csr, { ...options, walk, onProgress: (done, total) => onProgress(k * total + done, walks.length * total) }));
+    const run = { ...options, walk, checkpoint: checkpoints?.[k], onProgress: (done: number, total: number) => onProgress(k * total + done, walks.length * total) };
+    results.push(shard ? await adversaryShard(csr, { ...run, shard: shard.spec }) : await adversaryEntropy(csr, run));
   }
   return results;
+}
+
+/**
+ * --checkpoint DIR: job.json holds every walk's job (and the shard); batch b = k × rows + r
+ * is walk k's row r. Each walk's checkpoint hands the analysis its finished rows.
+ */
+async function walkCheckpoints(
+  settings: CheckpointSettings,
+  csr: Csr,
+  walks: WalkModel[],
+  options: Omit<WalkOptions, 'checkpoints'>,
+  shard: ShardSettings | undefined,
+  log: (line: string) => void,
+): Promise<AdversaryCheckpoint[]> {
+  const jobs: AdversaryJob[] = walks.map((walk) => adversaryJob(csr, { ...options, walk }));
+  const rows = jobs[0].attackEdges.length;
+  const spec = shard?.spec ?? { index: 0, count: 1 };
+  const head = { kind: ADVERSARY_SHARD_KIND, job: { walks: jobs }, ...(shard ? { shard: shard.spec } : {}) };
+  const finished = await startAnalysisCheckpoint(settings, head, walks.length * rows, log);
+  const [first, last] = shardRange(jobs[0].walkers, spec);
+  return jobs.map((job, k) => ({
+    start: () => {
+      const taken = new Map<number, ReturnType<typeof tallyOfColumns>>();
+      for (let r = 0; r < rows; r++) {
+        const batch = finished.get(k * rows + r);
+        if (batch) taken.set(r, tallyOfColumns(batch.columns, '', job, join(settings.dir, `batch-${k * rows + r}.json`)));
+      }
+      return taken;
+    },
+    onRow: (r, tally) =>
+      writeAnalysisBatch(settings.dir, {
+        format: SHARD_FILE_FORMAT,
+        version: SHARD_FILE_VERSION,
+        kind: `${ADVERSARY_SHARD_KIND}-batch`,
+        job: { batch: k * rows + r },
+        shard: spec,
+        items: { total: job.walkers, first, count: last - first },
+        columns: tallyColumns(tally),
+      }),
+  }));
 }

@@ -153,7 +153,7 @@ export async function writingOutput<T>(file: string, write: () => Promise<T>): P
 }
 
 /** Write a file under a temporary name, then rename it into place: a crash never leaves half a file. */
-export async function writeFileAtomically(file: string, content: string): Promise<void> {
+export async function writeFileAtomically(file: string, content: string | Uint8Array): Promise<void> {
   const temporary = `${file}.${process.pid}.tmp`;
   await writingOutput(file, async () => {
     await writeFile(temporary, content);

@@ -4,7 +4,6 @@ import type { InitiatorEntropyCheckpoint } from '../analyses/initiator-entropy.j
 import {
   BATCH_FORMAT,
   CHECKPOINT_FORMAT,
-  describeDifferences,
   EntropyFileReader,
   entropyFileJson,
   FILE_VERSION,
@@ -12,7 +11,8 @@ import {
   type InitiatorEntropyJob,
   type TerminalRecords,
 } from '../analyses/initiator-entropy-shards.js';
-import { shardRange, type ShardSpec } from '../analyses/shards.js';
+import { readShardFile, shardFileJson, type ShardFile } from '../analyses/shard-file.js';
+import { describeDifferences, shardRange, type ShardSpec } from '../analyses/shards.js';
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import { fileErrorReason, prepareOutputDirectory, writeFileAtomically } from './args.js';
 
@@ -105,4 +105,67 @@ async function listDirectory(dir: string): Promise<string[]> {
   } catch (error) {
     throw new InputError(`--checkpoint ${dir}: cannot list this directory (${fileErrorReason(error)})`, { cause: error });
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// The checkpoints of the other analyses: DIR/job.json holds the job, each finished batch is
+// DIR/batch-<index>.json, a shard file (see analyses/shard-file.ts) of kind `<kind>-batch`.
+
+export const ANALYSIS_CHECKPOINT_FORMAT = 'anonscope-checkpoint';
+
+/** What job.json holds: which analysis, its job, the shard if any. */
+export interface AnalysisCheckpoint {
+  format: typeof ANALYSIS_CHECKPOINT_FORMAT;
+  version: typeof FILE_VERSION;
+  kind: string;
+  job: unknown;
+  shard?: ShardSpec;
+}
+
+/**
+ * Before the first batch: job.json written (a fresh checkpoint) or checked against this run
+ * (--resume); the finished batches by index.
+ */
+export async function startAnalysisCheckpoint(settings: CheckpointSettings, head: Omit<AnalysisCheckpoint, 'format' | 'version'>, batches: number, log: (line: string) => void): Promise<Map<number, ShardFile>> {
+  const { dir } = settings;
+  const file = join(dir, JOB_FILE);
+  const checkpoint: AnalysisCheckpoint = { format: ANALYSIS_CHECKPOINT_FORMAT, version: FILE_VERSION, ...head };
+  const text = settings.resume ? await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new InputError(`${file}: cannot read this file (${fileErrorReason(error)})`, { cause: error });
+  }) : undefined;
+  if (text === undefined) {
+    await writeFileAtomically(file, `${JSON.stringify(checkpoint, null, 2)}\n`);
+    if (settings.resume) log(`checkpoint ${dir}: nothing to resume (no ${JOB_FILE}); starting the job (${batches} batches)`);
+    return new Map();
+  }
+  let stored: unknown;
+  try {
+    stored = JSON.parse(text);
+  } catch (error) {
+    throw new FormatError(file, undefined, `not JSON (${(error as Error).message}); expected an ${ANALYSIS_CHECKPOINT_FORMAT} file`, { cause: error });
+  }
+  const differences = describeDifferences(stored, checkpoint, ['the checkpoint', 'this run']);
+  if (differences) throw new ParameterError(`--resume: ${file} is the checkpoint of another job; it differs in ${differences}`);
+  const finished = new Map<number, ShardFile>();
+  for (const name of await listDirectory(dir)) {
+    const named = BATCH_FILE.exec(name);
+    if (!named) continue;
+    const batchFile = join(dir, name);
+    const bytes = await readFile(batchFile).catch((error) => {
+      throw new InputError(`${batchFile}: cannot read this file (${fileErrorReason(error)})`, { cause: error });
+    });
+    const batch = readShardFile(bytes, batchFile);
+    if (batch.kind !== `${head.kind}-batch` || batch.job.batch !== Number(named[1])) {
+      throw new FormatError(batchFile, undefined, `is not batch ${named[1]} of a ${head.kind} checkpoint (its kind is ${JSON.stringify(batch.kind)}, its batch ${JSON.stringify(batch.job.batch)})`);
+    }
+    finished.set(Number(named[1]), batch);
+  }
+  log(`checkpoint ${dir}: ${finished.size} of ${batches} batches taken from the checkpoint, ${batches - finished.size} to compute`);
+  return finished;
+}
+
+/** A finished batch, as DIR/batch-<index>.json. */
+export function writeAnalysisBatch(dir: string, file: ShardFile): Promise<void> {
+  return writeFileAtomically(join(dir, `batch-${file.job.batch}.json`), shardFileJson(file));
 }

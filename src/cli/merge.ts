@@ -1,28 +1,40 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { mergeAdversaryShards } from '../analyses/adversary.js';
+import { ADVERSARY_SHARD_KIND, adversaryShardsOfFile } from '../analyses/adversary-shards.js';
 import { mergeInitiatorEntropyShards } from '../analyses/initiator-entropy.js';
-import { EntropyFileReader, type EntropyShard } from '../analyses/initiator-entropy-shards.js';
+import { EntropyFileReader, SHARD_FORMAT } from '../analyses/initiator-entropy-shards.js';
+import { isBinaryShard, readShardFile, type ShardFile } from '../analyses/shard-file.js';
+import { shardsOfOneJob } from '../analyses/shards.js';
+import { mergeSingleMixShards } from '../analyses/single-mix.js';
+import { MIX_SHARD_KIND, singleMixShardOfFile } from '../analyses/single-mix-shards.js';
 import { InputError, ParameterError } from '../errors.js';
-import { fileErrorReason, formatOption, OUTPUT_OPTIONS, prepareOutputDirectory } from './args.js';
-import { reportEntropy, terminalWeightingOption } from './entropy.js';
+import { reportAdversary } from './adversary.js';
+import { fileErrorReason, formatOption, OUTPUT_OPTIONS, prepareOutputDirectory, type OutputFormat } from './args.js';
+import { reportEntropy, terminalWeightingOption, type EntropyReportChoice } from './entropy.js';
+import { reportSingleMix } from './mix.js';
 
 export const MERGE_HELP = `Usage: anonscope merge <shard-file>... [options]
 
-Put the shards of one entropy job (anonscope entropy --shard K/N --out DIR, K = 0..N-1)
-together: prints and writes exactly what the unsharded entropy run prints and writes.
-Refuses shards of different jobs (graph checksum, options, seed, backend: the differing
-fields are named), of different N, and a shard missing or given twice.
+Put the shards of one job together (anonscope entropy | adversary | mix ... --shard K/N --out DIR,
+K = 0..N-1; JSON or --shard-format binary files, in any order): prints and writes exactly
+what the unsharded run prints and writes. Refuses shards of different jobs or analyses
+(graph checksum, options, seed, backend: the differing fields are named), of different N,
+and a shard missing or given twice.
 
 Options:
   --format F           table | json | csv: what goes to stdout [table]
-  --out DIR            also write results.json, hops.csv, entropy-vs-hops.svg,
-                       entropy-cdf.svg (and per-terminal.csv with --per-terminal shards)
+  --out DIR            also write the files the unsharded run writes to --out DIR
+                       (entropy: results.json, hops.csv, entropy-vs-hops.svg,
+                       entropy-cdf.svg, per-terminal.csv with --per-terminal shards;
+                       adversary: results.json, adversary.csv, its plots; mix:
+                       results.json with every trial, mix.csv, mix-entropy-cdf.svg)
   --terminal-weighting W
-                       uniform | terminus: lead the table and plot with the mean
-                       weighted by where walks end [uniform]
-  --graph NAME         the graph's name in the plot titles (the entropy run's
-                       graph file name) [the first shard's directory name]
+                       entropy shards: uniform | terminus: lead the table and plot
+                       with the mean weighted by where walks end [uniform]
+  --graph NAME         the graph's name in the plot titles (the graph file name of
+                       the sharded run) [the first shard's directory name]
   --quiet              no notes on stderr
   -h, --help           this help
 `;
@@ -33,6 +45,17 @@ const MERGE_OPTIONS = {
   graph: { type: 'string' },
 } as const;
 
+const WHERE = 'merge';
+
+interface MergeOutput {
+  format: OutputFormat;
+  report: EntropyReportChoice;
+  /** The graph's name for the plot titles. */
+  graph: string;
+  out?: string;
+  log: (line: string) => void;
+}
+
 export async function mergeCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: MERGE_OPTIONS });
   if (values.help) {
@@ -41,19 +64,51 @@ export async function mergeCommand(argv: string[]): Promise<void> {
   }
   if (positionals.length === 0) throw new ParameterError('merge: expected the shard files (see anonscope merge --help)');
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
-  const format = formatOption(values.format);
-  const report = terminalWeightingOption(values['terminal-weighting']);
+  const graph = values.graph ?? basename(dirname(resolve(positionals[0])));
+  const output: MergeOutput = { format: formatOption(values.format), report: terminalWeightingOption(values['terminal-weighting']), graph, out: values.out, log };
   if (values.out) await prepareOutputDirectory(values.out);
 
-  const shards = await Promise.all(positionals.map(readShardFile));
-  const result = mergeInitiatorEntropyShards(shards, positionals);
-  log(`merged ${shards.length} shards: ${result.terminals} terminals`);
-  await reportEntropy(result, format, { ...report, graph: values.graph ?? basename(dirname(resolve(positionals[0]))) }, values.out, log);
+  const files = await Promise.all(positionals.map(readShard));
+  const kinds = files.map((f) => (f.entropy ? 'entropy' : f.shard!.kind));
+  const other = kinds.findIndex((kind) => kind !== kinds[0]);
+  if (other >= 0) throw new ParameterError(`${WHERE}: ${positionals[other]} is a ${kinds[other]} shard, but ${positionals[0]} is a ${kinds[0]} shard`);
+  if (kinds[0] === 'entropy') return mergeEntropy(files.map((f) => f.entropy!), positionals, output);
+  const shards = files.map((f) => f.shard!);
+  // The one job-identity check, on the files as a whole (every walk's job at once).
+  shardsOfOneJob(shards, (s) => ({ job: { kind: s.kind, ...s.job }, shard: s.shard, first: s.items.first, count: s.items.count }), shards[0].items.total, (i) => positionals[i], WHERE);
+  if (kinds[0] === ADVERSARY_SHARD_KIND) return mergeAdversary(shards, positionals, output);
+  if (kinds[0] === MIX_SHARD_KIND) return mergeSingleMix(shards, positionals, output);
+  throw new ParameterError(`${WHERE}: ${positionals[0]} is a shard of kind ${JSON.stringify(kinds[0])}, which this anonscope does not merge`);
 }
 
-async function readShardFile(file: string): Promise<EntropyShard> {
-  const text = await readFile(file, 'utf8').catch((error) => {
+async function mergeEntropy(shards: ReturnType<EntropyFileReader['shard']>[], sources: string[], { format, report, graph, out, log }: MergeOutput): Promise<void> {
+  const result = mergeInitiatorEntropyShards(shards, sources);
+  log(`merged ${shards.length} shards: ${result.terminals} terminals`);
+  await reportEntropy(result, format, { ...report, graph }, out, log);
+}
+
+async function mergeAdversary(files: ShardFile[], sources: string[], { format, graph, out, log }: MergeOutput): Promise<void> {
+  const perFile = files.map((file, i) => adversaryShardsOfFile(file, sources[i]));
+  const results = perFile[0].map((_, w) => mergeAdversaryShards(perFile.map((shards) => shards[w]), sources));
+  log(`merged ${files.length} shards: ${results[0].walkers} walkers per row`);
+  const { twoHop, compromisedNodes } = perFile[0][0].job;
+  await reportAdversary(results, format, out, { twoHop, compromised: compromisedNodes }, { graph }, log);
+}
+
+async function mergeSingleMix(files: ShardFile[], sources: string[], { format, out, log }: MergeOutput): Promise<void> {
+  const result = mergeSingleMixShards(files.map((file, i) => singleMixShardOfFile(file, sources[i])), out !== undefined, sources);
+  log(`merged ${files.length} shards: ${result.trials} trials`);
+  await reportSingleMix(result, format, out, log);
+}
+
+/** A shard file of either family: the entropy shards (their own JSON format) or the shard files of the other analyses. */
+async function readShard(file: string): Promise<{ entropy?: ReturnType<EntropyFileReader['shard']>; shard?: ShardFile }> {
+  const bytes = await readFile(file).catch((error) => {
     throw new InputError(`${file}: cannot read this file (${fileErrorReason(error)})`, { cause: error });
   });
-  return new EntropyFileReader(file).shard(text);
+  if (!isBinaryShard(bytes) && isEntropyShard(bytes)) return { entropy: new EntropyFileReader(file).shard(new TextDecoder().decode(bytes)) };
+  return { shard: readShardFile(bytes, file) };
 }
+
+/** The entropy shards say so in their first lines. */
+const isEntropyShard = (bytes: Uint8Array) => new TextDecoder().decode(bytes.subarray(0, 200)).includes(`"format": "${SHARD_FORMAT}"`);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_LOADS, DEFAULT_MIX_TRIALS, singleMix, singleMixSweep } from '../analyses/single-mix.js';
+import { DEFAULT_LOADS, DEFAULT_MIX_TRIALS, singleMix, singleMixShard, singleMixSweep, type SingleMixResult } from '../analyses/single-mix.js';
+import { singleMixShardFile } from '../analyses/single-mix-shards.js';
 import { GPUJS_MODES } from '../engines/gpujs/modes.js';
 import { createMixKernels, MIX_BACKENDS, RUNTIMES, type Runtime } from '../engines/create.js';
 import { ParameterError } from '../errors.js';
@@ -16,6 +17,7 @@ import {
 } from '../report/mix-report.js';
 import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs } from './args.js';
 import { withProgress } from './progress.js';
+import { SHARD_OPTIONS, shardHelp, shardSettings, writeShard } from './shard-output.js';
 
 /** The kernel options of mix, trace and network (parseArgs specs), and their help text. */
 export const MIX_KERNEL_OPTIONS = {
@@ -95,6 +97,9 @@ Output:
                        (sweep: sweep.csv + mix-sweep.svg) into DIR
   --quiet              no progress or notes on stderr
   -h, --help           this help
+
+Shards (see the README's "Shards, merge and checkpoints"):
+${shardHelp('trials (not with --sweep)')}
 `;
 
 const MIX_OPTIONS = {
@@ -108,6 +113,7 @@ const MIX_OPTIONS = {
   'no-compare': { type: 'boolean', default: false },
   ...OUTPUT_OPTIONS,
   ...MIX_KERNEL_OPTIONS,
+  ...SHARD_OPTIONS,
 } as const;
 
 const parseMixArgs = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: MIX_OPTIONS });
@@ -137,7 +143,9 @@ async function mixSettings(values: MixValues) {
   if (!values.sweep && values.rate === undefined) throw new ParameterError('mix: --rate is required (or use --sweep; see anonscope mix --help)');
   const rate = values.sweep || values.rate === undefined ? undefined : realOption('rate', values.rate, { exclusiveMin: 0 });
   const loads = values.sweep && values.loads !== undefined ? realListOption('loads', values.loads, { exclusiveMin: 0 }) : undefined;
-  return { format, trials, seed, tailMass, delay, rate, loads };
+  const shard = shardSettings(values);
+  if (shard && values.sweep) throw new ParameterError('--shard cannot split a --sweep (each cell is its own run): shard one --rate at a time');
+  return { format, trials, seed, tailMass, delay, rate, loads, shard };
 }
 
 /** --sweep: simulated vs theory over the loads, for the law and (unless --no-compare) the laws of its mean. */
@@ -156,16 +164,26 @@ async function runSweep(values: MixValues, o: MixSettings, kernels: MixKernels, 
 /** One mix at --rate: the Monte-Carlo anonymity beside the closed form; the trials go to --out only. */
 async function runSingleMix(values: MixValues, o: MixSettings, kernels: MixKernels, log: (line: string) => void): Promise<void> {
   if (values.loads !== undefined || values['no-compare']) log('note: --loads and --no-compare only apply with --sweep');
-  const { delay, trials, seed, tailMass } = o;
+  const { delay, trials, seed, tailMass, shard } = o;
+  if (shard) {
+    const part = await withProgress('mix', values.quiet, (onProgress) => singleMixShard({ rate: o.rate!, delay, trials, seed, tailMass, kernels, shard: shard.spec, onProgress }));
+    await writeShard(shard, singleMixShardFile(part), log);
+    return;
+  }
   const result = await withProgress('mix', values.quiet, (onProgress) =>
     singleMix({ rate: o.rate!, delay, trials, seed, tailMass, kernels, keepTrials: values.out !== undefined, onProgress }),
   );
+  await reportSingleMix(result, o.format, values.out, log);
+}
+
+/** What mix and merge both print: the warnings on stderr, the summary on stdout, the --out files (with every trial). */
+export async function reportSingleMix(result: SingleMixResult, format: ReturnType<typeof formatOption>, out: string | undefined, log: (line: string) => void): Promise<void> {
   for (const warning of result.warnings) log(`warning: ${warning}`);
   const { perTrial, ...summary } = result;
-  printResult(o.format, summary, { table: singleMixTable, json: mixJson, csv: singleMixCsv });
-  if (values.out) {
+  printResult(format, summary, { table: singleMixTable, json: mixJson, csv: singleMixCsv });
+  if (out) {
     await writeOutputs(
-      values.out,
+      out,
       [
         ['results.json', `${mixJson({ ...summary, perTrial })}\n`],
         ['mix.csv', singleMixCsv(summary)],

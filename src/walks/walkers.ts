@@ -53,6 +53,11 @@ export interface WalkerJob {
   /** Record the node at this hop (two-hop analyses); 0 for none. */
   recordHop: number;
   seed: number;
+  /**
+   * The id of the first walker (default 0): walker k of the job draws as walker
+   * firstWalker + k, so a shard of walkers [from, to) walks exactly as in the whole run.
+   */
+  firstWalker?: number;
 }
 
 /**
@@ -80,9 +85,9 @@ export function stepFrom(walk: TransitionMatrix, thresholds: Uint32Array, node: 
   return walk.colIdx[lo];
 }
 
-/** Start nodes: walker w starts at honest[hash(seed, w, 0) mod |honest|]. */
-export function walkerStarts(honest: Uint32Array, walkers: number, seed: number): Uint32Array {
-  return Uint32Array.from({ length: walkers }, (_, w) => honest[walkerRandom(seed, w, 0) % honest.length]);
+/** Start nodes of walkers first .. first + walkers - 1: walker w starts at honest[hash(seed, w, 0) mod |honest|]. */
+export function walkerStarts(honest: Uint32Array, walkers: number, seed: number, first = 0): Uint32Array {
+  return Uint32Array.from({ length: walkers }, (_, k) => honest[walkerRandom(seed, first + k, 0) % honest.length]);
 }
 
 /** The reference walker loop (float-free, so it is the definition the GPU versions match). */
@@ -95,6 +100,7 @@ export function runWalkersReference(job: WalkerJob): WalkerRecords {
     recordedNode: new Uint32Array(W),
     terminus: new Uint32Array(W),
   };
+  const firstWalker = job.firstWalker ?? 0;
   for (let w = 0; w < W; w++) {
     let node = job.starts[w];
     let first = 0;
@@ -102,7 +108,7 @@ export function runWalkersReference(job: WalkerJob): WalkerRecords {
     let recorded = node;
     for (let hop = 1; hop <= job.hops; hop++) {
       const previous = node;
-      node = stepFrom(job.walk, job.thresholds, node, walkerRandom(job.seed, w, hop) >>> 8);
+      node = stepFrom(job.walk, job.thresholds, node, walkerRandom(job.seed, firstWalker + w, hop) >>> 8);
       if (first === 0 && job.compromised[node]) {
         first = hop;
         predecessor = previous;

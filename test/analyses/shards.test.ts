@@ -139,7 +139,7 @@ describe('initiatorEntropyShard and mergeInitiatorEntropyShards', () => {
     const [otherGraph] = await shards(randomGraph(50, 150, 4), 4, options);
     expect(() => mergeInitiatorEntropyShards([...four.slice(0, 3), otherGraph], ['s0', 's1', 's2', 's3'])).toThrow(/s3 is a shard of another job than s0; they differ in .*checksums\.graph/);
     const short = { ...four[2], terminals: four[2].terminals.slice(1) };
-    expect(() => mergeInitiatorEntropyShards([four[0], four[1], short, four[3]])).toThrow(/holds 4 terminals from index 10, but shard 2 of 4 of a job of 20 terminals holds 5 from index 10/);
+    expect(() => mergeInitiatorEntropyShards([four[0], four[1], short, four[3]])).toThrow(/holds 4 items from index 10, but shard 2 of 4 of a job of 20 items holds 5 from index 10/);
   });
 
   it('rounds cannot be sharded', async () => {

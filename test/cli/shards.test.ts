@@ -101,7 +101,7 @@ describe('entropy --shard and anonscope merge', () => {
     expect(graph.stderr).toMatch(/other\/shard-2-of-3\.json is a shard of another job .*graph\.nodes \(34 in .*, 36 in .*\).*checksums\.graph/);
     const notShard = anonscope('merge', KARATE);
     expect(notShard.code).toBe(2);
-    expect(notShard.stderr).toMatch(/karate\.txt: not JSON .*expected an anonscope-entropy-shard file/);
+    expect(notShard.stderr).toMatch(/karate\.txt: not JSON .* nor a binary shard; expected an anonscope-shard file/);
   });
 
   it('--shard is checked before the graph loads: its syntax and range, --out, --rounds', () => {

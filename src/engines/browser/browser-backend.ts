@@ -181,7 +181,7 @@ export class BrowserBackend implements Backend {
       ['starts', job.starts],
     ];
     const packed = await this.withServedArrays(arrays, (id) => {
-      const spec: PageWalkerJob = { id, n: job.walk.n, hops: job.hops, recordHop: job.recordHop, seed: job.seed };
+      const spec: PageWalkerJob = { id, n: job.walk.n, hops: job.hops, recordHop: job.recordHop, seed: job.seed, firstWalker: job.firstWalker ?? 0 };
       return this.page.evaluate((pageJob) => window.anonscopeWalkers(pageJob), spec);
     });
     const buffer = Buffer.from(packed, 'base64');

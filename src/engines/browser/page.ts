@@ -45,6 +45,7 @@ export interface PageWalkerJob {
   hops: number;
   recordHop: number;
   seed: number;
+  firstWalker: number;
 }
 
 /** The MixKernels methods the page runs (see anonscopeMixKernel). */
@@ -219,6 +220,7 @@ window.anonscopeWalkers = async (job) => {
     hops: job.hops,
     recordHop: job.recordHop,
     seed: job.seed,
+    firstWalker: job.firstWalker,
   });
   return toBase64(packWalkerRecords(records));
 };

@@ -395,7 +395,7 @@ export class GpuJsBackend implements Backend {
       const count = Math.min(chunk, W - first);
       const randoms = new Float32Array(count * job.hops);
       for (let w = 0; w < count; w++) {
-        for (let h = 0; h < job.hops; h++) randoms[w * job.hops + h] = walkerRandom(job.seed, first + w, h + 1) >>> 8;
+        for (let h = 0; h < job.hops; h++) randoms[w * job.hops + h] = walkerRandom(job.seed, (job.firstWalker ?? 0) + first + w, h + 1) >>> 8;
       }
       const kernel = this.gpu.createKernel(walkerField as never, {
         output: [count * 5],

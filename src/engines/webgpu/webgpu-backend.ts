@@ -207,7 +207,7 @@ export class WebGpuBackend implements Backend {
         const starts = make(`starts ${first}`, job.starts.subarray(first, first + count), GPUBufferUsage.STORAGE);
         const params = make(
           `params ${first}`,
-          new Uint8Array(KERNELS.walkers.params({ walkers: count, hops: job.hops, recordHop: job.recordHop, seed: job.seed >>> 0, groupsX: x, firstWalker: first })),
+          new Uint8Array(KERNELS.walkers.params({ walkers: count, hops: job.hops, recordHop: job.recordHop, seed: job.seed >>> 0, groupsX: x, firstWalker: (job.firstWalker ?? 0) + first })),
           GPUBufferUsage.UNIFORM,
         );
         const group = device.createBindGroup({

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { adversaryEntropy, adversaryShard, mergeAdversaryShards, type AdversaryOptions } from '../../src/analyses/adversary.js';
+import { adversaryShardFile, adversaryShardsOfFile } from '../../src/analyses/adversary-shards.js';
+import { readShardFile, shardFileBinary, shardFileJson, type ShardFile } from '../../src/analyses/shard-file.js';
+import { mergeSingleMixShards, singleMix, singleMixShard, type SingleMixOptions } from '../../src/analyses/single-mix.js';
+import { singleMixShardFile, singleMixShardOfFile } from '../../src/analyses/single-mix-shards.js';
+import { FormatError } from '../../src/errors.js';
+import { expDelay } from '../../src/mix/delays.js';
+import { randomGraph } from '../helpers/graphs.js';
+
+const GRAPH = randomGraph(120, 400, 3);
+const ADVERSARY: AdversaryOptions = { attackEdges: [0, 4], hops: 5, walkers: 2001, posteriorSamples: 40, twoHop: [1, 3], seed: 7 };
+const MIX: SingleMixOptions = { rate: 15, delay: expDelay(1), trials: 301, seed: 3 };
+
+const adversaryShards = (N: number, options: AdversaryOptions = ADVERSARY) =>
+  Promise.all(Array.from({ length: N }, (_, index) => adversaryShard(GRAPH, { ...options, shard: { index, count: N } })));
+
+describe('adversary shards', () => {
+  it('merged in any order, through JSON and binary files, are the unsharded result exactly (the same walkers, counts and samples)', async () => {
+    const whole = await adversaryEntropy(GRAPH, ADVERSARY);
+    for (const N of [1, 3, 7]) {
+      const shards = await adversaryShards(N);
+      expect(mergeAdversaryShards([...shards].reverse())).toEqual(whole);
+      const viaFiles = shards.map((s, k) => {
+        const file = adversaryShardFile([s]);
+        const bytes = k % 2 ? shardFileBinary(file) : new TextEncoder().encode(shardFileJson(file));
+        return adversaryShardsOfFile(readShardFile(bytes, `s${k}`), `s${k}`)[0];
+      });
+      expect(mergeAdversaryShards(viaFiles)).toEqual(whole);
+    }
+    // The sampled posteriors are the first walkers': with 40 samples and 2001 walkers, later shards add counts only.
+    expect(whole.rows[1].pM.some((p) => p > 0)).toBe(true);
+  });
+
+  it('refuses a shard missing, repeated, of another seed or of another graph, naming the shard and the field', async () => {
+    const three = await adversaryShards(3);
+    const names = ['a.json', 'b.json', 'c.json'];
+    expect(() => mergeAdversaryShards(three.slice(0, 2), names)).toThrow(/shard 2 of 3 missing/);
+    expect(() => mergeAdversaryShards([three[0], three[1], three[1]], names)).toThrow(/shard 1 of 3 is given twice: b\.json and c\.json/);
+    const seed = await adversaryShard(GRAPH, { ...ADVERSARY, seed: 8, shard: { index: 2, count: 3 } });
+    expect(() => mergeAdversaryShards([three[0], three[1], seed], names)).toThrow(/c\.json is a shard of another job than a\.json; they differ in seed \(7 in a\.json, 8 in c\.json\)/);
+    const graph = await adversaryShard(randomGraph(120, 400, 4), { ...ADVERSARY, shard: { index: 2, count: 3 } });
+    expect(() => mergeAdversaryShards([three[0], three[1], graph], names)).toThrow(/differ in graph\.(edges|checksum)/);
+  });
+
+  it('a checkpoint hands back finished rows: those are not recomputed, and the result is the same', async () => {
+    const whole = await adversaryEntropy(GRAPH, ADVERSARY);
+    const written = new Map<number, Parameters<NonNullable<AdversaryOptions['checkpoint']>['onRow']>[1]>();
+    await adversaryEntropy(GRAPH, { ...ADVERSARY, checkpoint: { onRow: (r, tally) => void written.set(r, tally) } });
+    expect([...written.keys()]).toEqual([0, 1]);
+    const computed: number[] = [];
+    const resumed = await adversaryEntropy(GRAPH, { ...ADVERSARY, checkpoint: { start: () => new Map([[0, written.get(0)!]]), onRow: (r) => void computed.push(r) } });
+    expect(computed).toEqual([1]);
+    expect(resumed).toEqual(whole);
+  });
+});
+
+describe('single-mix shards', () => {
+  it('merged are the unsharded result exactly, every trial the one of the whole stream', async () => {
+    const whole = await singleMix({ ...MIX, keepTrials: true });
+    for (const N of [1, 2, 5]) {
+      const shards = await Promise.all(Array.from({ length: N }, (_, index) => singleMixShard({ ...MIX, shard: { index, count: N } })));
+      const viaFiles = shards.map((s, k) => singleMixShardOfFile(readShardFile(shardFileBinary(singleMixShardFile(s)), `s${k}`), `s${k}`));
+      expect(mergeSingleMixShards(viaFiles.reverse(), true)).toEqual(whole);
+    }
+    // The summary is of the very trials: its mean is the float64 mean of the kept entropies.
+    const mean = whole.perTrial!.reduce((a, b) => a + b, 0) / whole.perTrial!.length;
+    expect(Math.abs(whole.simulated.mean - mean)).toBeLessThan(1e-9);
+  });
+
+  it('refuses shards of another rate, and a missing one', async () => {
+    const a = await singleMixShard({ ...MIX, shard: { index: 0, count: 2 } });
+    const b = await singleMixShard({ ...MIX, rate: 16, shard: { index: 1, count: 2 } });
+    expect(() => mergeSingleMixShards([a, b], false, ['a', 'b'])).toThrow(/b is a shard of another job than a; they differ in rate \(15 in a, 16 in b\)/);
+    expect(() => mergeSingleMixShards([a])).toThrow(/shard 1 of 2 missing/);
+  });
+});
+
+describe('shard files', () => {
+  const file: ShardFile = {
+    format: 'anonscope-shard',
+    version: 1,
+    kind: 'test',
+    job: { seed: 1, name: 'x' },
+    shard: { index: 1, count: 3 },
+    items: { total: 9, first: 3, count: 3 },
+    columns: { a: Float64Array.of(1.5, NaN, -0, Infinity, -Infinity, 5e-324, 0.1 + 0.2), empty: new Float64Array(0), b: Float64Array.of(-1e308) },
+  };
+  const bits = (values: Float64Array) => Array.from(new Uint32Array(Float64Array.from(values).buffer));
+
+  it('round-trip every float64 bit (NaN, -0, ±Infinity, subnormals) in JSON and binary', () => {
+    for (const bytes of [new TextEncoder().encode(shardFileJson(file)), shardFileBinary(file)]) {
+      const read = readShardFile(bytes, 'f');
+      expect({ ...read, columns: undefined }).toEqual({ ...file, columns: undefined });
+      expect(Object.keys(read.columns)).toEqual(['a', 'empty', 'b']);
+      for (const name of Object.keys(file.columns)) expect(bits(read.columns[name])).toEqual(bits(file.columns[name]));
+    }
+  });
+
+  it('the binary layout: magic, version 1, metadata length, JSON metadata, 8-byte-aligned little-endian float64 columns', () => {
+    const bytes = shardFileBinary(file);
+    const view = new DataView(bytes.buffer);
+    expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe('ANONSHRD');
+    expect(view.getUint32(8, true)).toBe(1);
+    const length = view.getUint32(12, true);
+    const metadata = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + length)));
+    expect(metadata.columns).toEqual([{ name: 'a', length: 7 }, { name: 'empty', length: 0 }, { name: 'b', length: 1 }]);
+    const start = Math.ceil((16 + length) / 8) * 8;
+    expect(bytes.length).toBe(start + 8 * 8);
+    expect(view.getFloat64(start, true)).toBe(1.5);
+    expect(view.getFloat64(start + 7 * 8, true)).toBe(-1e308);
+  });
+
+  it('refuses a truncated, a lengthened or a corrupted binary file, and a JSON file of another format, naming the file', () => {
+    const bytes = shardFileBinary(file);
+    const refused = (b: Uint8Array) => {
+      try {
+        readShardFile(b, 'shard.bin');
+      } catch (error) {
+        expect(error).toBeInstanceOf(FormatError);
+        return (error as Error).message;
+      }
+      throw new Error('not refused');
+    };
+    expect(refused(bytes.subarray(0, bytes.length - 3))).toMatch(/^shard\.bin: binary shard: truncated: .*need \d+ bytes, the file has \d+/);
+    expect(refused(bytes.subarray(0, 10))).toMatch(/truncated: 10 bytes, shorter than its 16-byte header/);
+    expect(refused(bytes.subarray(0, 40))).toMatch(/truncated: its header announces \d+ bytes of metadata/);
+    expect(refused(Uint8Array.of(...bytes, 0))).toMatch(/too long/);
+    const flipped = bytes.slice();
+    flipped[bytes.length - 2] ^= 0x10;
+    expect(refused(flipped)).toMatch(/columns' checksum is [0-9a-f]{16}, its header says "[0-9a-f]{16}": the file is corrupted/);
+    const metadata = bytes.slice();
+    metadata[20] = 0xff;
+    expect(refused(metadata)).toMatch(/metadata is not UTF-8 JSON .*corrupted/);
+    expect(refused(new TextEncoder().encode('{"format": "other", "version": 1}'))).toMatch(/^shard\.bin: not an anonscope-shard file \(its format is "other"\)/);
+    expect(refused(new TextEncoder().encode(shardFileJson(file).replace('"count": 3\n', '"count": -1\n')))).toMatch(/^shard\.bin: shard: the shard count must be an integer >= 1, got -1/);
+  });
+});
