@@ -537,7 +537,8 @@ function chooseTerminals(csr: Csr, terminalIds: readonly string[] | undefined, t
   return { kind: 'sample', terminals: sampleWithoutReplacement(csr.n, requested, seed), seed };
 }
 
-function priorVector(csr: Csr, prior: ReadonlyMap<string, number>): Float64Array {
+/** The prior as a vector over the graph's nodes, checked, scaled to a largest weight of 1. */
+export function priorVector(csr: Csr, prior: ReadonlyMap<string, number>): Float64Array {
   const index = nodeIndex(csr);
   const q = new Float64Array(csr.n);
   for (const [key, weight] of prior) {
