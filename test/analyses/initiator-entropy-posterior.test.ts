@@ -11,7 +11,7 @@ import type { Csr } from '../../src/graph/csr.js';
 
 /** p_i = q_i (P^t)_ij / Σ_x q_x (P^t)_xj by dense products; null when the sum is 0. */
 function densePosterior(P: number[][], j: number, hop: number, prior?: number[]): number[] | null {
-  let x = P.map((_, i) => (i === j ? 1 : 0));
+  let x: number[] = P.map((_, i) => (i === j ? 1 : 0));
   for (let t = 0; t < hop; t++) x = P.map((row) => row.reduce((sum, p, k) => sum + p * x[k], 0));
   const y = x.map((v, i) => v * (prior ? prior[i] : 1));
   const mass = y.reduce((a, b) => a + b, 0);
