@@ -5,7 +5,7 @@ import { fromGraphology } from '../graph/from-graphology.js';
 import { quoted } from '../text.js';
 import { pullStep } from '../walks/pull-step.js';
 import { transitionMatrix, WALK_MODELS, type WalkModel } from '../walks/index.js';
-import { priorVector } from './initiator-entropy.js';
+import { scaledToUnitMax } from '../stats/scale.js';
 
 export interface InitiatorPosteriorOptions {
   /** Walk model (default 'simple'). */
@@ -29,6 +29,7 @@ export interface InitiatorPosterior {
 const DEFAULTS = { walk: 'simple', lazy: false, hop: 10 } as const;
 const WHERE = 'anonscope/initiatorPosterior';
 
+
 /**
  * The adversary's view of one terminus j (Pisces §3): the posterior over initiators of a
  * t-hop walk seen ending at j, the column j of P^t pulled from e_j in float64 and weighted by
@@ -43,7 +44,7 @@ export function initiatorPosterior(graph: AbstractGraph | Csr, terminal: string,
   if (!Number.isInteger(hop) || hop < 1) throw new ParameterError(`${WHERE}: hop must be an integer >= 1, got ${hop}`);
   const j = nodeIndex(csr).get(terminal);
   if (j === undefined) throw new ParameterError(`${WHERE}: unknown terminal ${quoted(terminal)} (not a node of the graph)`);
-  const prior = options.prior ? priorVector(csr, options.prior) : undefined;
+  const prior = options.prior ? priorVector(csr, options.prior, WHERE) : undefined;
 
   const walk = transitionMatrix(csr, walkModel, options.lazy ?? DEFAULTS.lazy);
   let column = new Float64Array(csr.n);
@@ -59,6 +60,22 @@ export function initiatorPosterior(graph: AbstractGraph | Csr, terminal: string,
   for (let i = 0; i < csr.n; i++) sum += column[i];
   if (sum > 0) for (let i = 0; i < csr.n; i++) column[i] /= sum;
   return { terminal, hop, reachable: sum > 0, posterior: column };
+}
+
+/** The prior as a vector over the graph's nodes, checked, scaled to a largest weight of 1. */
+export function priorVector(csr: Csr, prior: ReadonlyMap<string, number>, where = 'anonscope/initiatorEntropy'): Float64Array {
+  const index = nodeIndex(csr);
+  const q = new Float64Array(csr.n);
+  for (const [key, weight] of prior) {
+    const i = index.get(key);
+    if (i === undefined) throw new ParameterError(`${where}: prior names unknown node ${quoted(key)}`);
+    if (!Number.isFinite(weight) || weight < 0) {
+      throw new ParameterError(`${where}: prior of node "${key}" is ${weight}; it must be a finite number >= 0`);
+    }
+    q[i] = weight;
+  }
+  if (!q.some((v) => v > 0)) throw new ParameterError(`${where}: the prior gives every node weight 0`);
+  return scaledToUnitMax(q); // 1e308 twice, 5e-324: no overflow in sums, no float32 underflow
 }
 
 function rescaleToUnitMax(x: Float64Array): void {

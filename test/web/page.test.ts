@@ -179,7 +179,8 @@ describe('the web page in headless Chromium', () => {
       // Plots and downloads are there.
       expect(await page.$$eval('#plots svg', (s) => s.length)).toBe(2);
       const downloads = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
-      expect(downloads).toEqual(['results.json', 'hops.csv', 'per-terminal.csv', 'entropy-vs-hops.svg', 'entropy-cdf.svg', 'graph-with-entropy.gexf']);
+      const stem = `${realGraph.split('/').pop()!.replace(/\.txt$/, '').replace(/_/g, '-')}-entropy-simple-5hops-terminals-20-seed1`;
+      expect(downloads).toEqual([`${stem}.zip`, ...['results.json', 'hops.csv', 'per-terminal.csv', 'entropy-vs-hops.svg', 'entropy-cdf.svg', 'graph-with-entropy.gexf'].map((name) => `${stem}-${name}`)]);
       const gexf = await page.$eval('#downloads a[download$=".gexf"]', async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
       expect(gexf).toContain('<gexf');
       expect(gexf).toMatch(/for="entropy"|id="entropy"|title="entropy"/);
