@@ -356,14 +356,21 @@ function onMessage(message: WorkerMessage): void {
         return Object.assign(document.createElement('a'), { href: url, download: name, textContent: name });
       };
       const links = message.downloads.map((d) => link(downloadName(stem, d.name), new Blob([d.text], { type: d.mime })));
-      const zip = link(`${stem}.zip`, new Blob([zipOf(stem, message.downloads) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
-      zip.textContent = `everything (${stem}.zip)`;
-      zip.dataset.zip = '';
-      $('downloads').replaceChildren('Download: ', zip, ...links);
+      $('downloads').replaceChildren('Download: ', ...links);
+      // The zip and the drawing each in a task of their own, so that no one task holds the tab long.
+      const shownRun = current;
+      const stillShown = () => current === shownRun && document.body.dataset.state === 'done';
+      window.setTimeout(() => {
+        if (!stillShown()) return;
+        const zip = link(`${stem}.zip`, new Blob([zipOf(stem, message.downloads) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+        zip.textContent = `everything (${stem}.zip)`;
+        zip.dataset.zip = '';
+        $('downloads').insertBefore(zip, links[0] ?? null);
+      });
       $('result-json').textContent = message.json;
       if (message.analysis === 'adversary') showAdversaryPieces(JSON.parse(message.json));
       lastView = message.view;
-      if (message.view) showNetwork(message.view);
+      if (message.view) window.setTimeout(() => stillShown() && showNetwork(message.view!));
       $('phase').textContent = ' done';
       updateClock();
       setState('done');

@@ -100,6 +100,12 @@ async function run(page: Page): Promise<string> {
 
 const errorText = (page: Page) => page.$eval('#error', (e) => e.textContent ?? '');
 
+/** What the network view says it drew (it is drawn in a task after the results). */
+async function networkNote(page: Page): Promise<string> {
+  await page.waitForFunction(() => (document.getElementById('network-note')!.textContent ?? '') !== '');
+  return page.$eval('#network-note', (e) => e.textContent ?? '');
+}
+
 /** The drawn network's canvases, as pixels of a screenshot of its box: how many are not background, how many colours. */
 async function networkPixels(page: Page): Promise<{ drawn: number; colours: number; hash: string }> {
   const png = await (await page.$('#network'))!.screenshot({ encoding: 'base64' });
@@ -165,7 +171,7 @@ describe('the page a researcher wants', () => {
       expect(await page.$eval('#table tr:first-child', (tr) => tr.lastElementChild!.textContent)).toBe('unreachable');
 
       // The network view: drawn (pixels), at the file's positions, one colour per entropy.
-      expect(await page.$eval('#network-note', (e) => e.textContent)).toMatch(/All 6 nodes drawn at the positions the file gives/);
+      expect(await networkNote(page)).toMatch(/All 6 nodes drawn at the positions the file gives/);
       await page.waitForFunction(() => document.querySelectorAll('#network canvas').length > 0);
       await new Promise((r) => setTimeout(r, 500));
       const before = await networkPixels(page);
@@ -290,6 +296,7 @@ describe('the page a researcher wants', () => {
       expect(new URL(link).searchParams.get('example')).toBe('karate.txt');
       first = JSON.parse(await page.$eval('#results', (e) => (e as HTMLElement).dataset.result!));
 
+      await page.waitForSelector('#downloads a[data-zip]');
       const names = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
       const stem = 'karate-entropy-mh-4hops-terminals-auto-seed1';
       expect(names).toEqual([`${stem}.zip`, ...['results.json', 'hops.csv', 'per-terminal.csv', 'entropy-vs-hops.svg', 'entropy-cdf.svg', 'graph-with-entropy.gexf'].map((n) => `${stem}-${n}`)]);
@@ -364,7 +371,7 @@ describe('the page a researcher wants', () => {
       await page.click('#adversary-pieces button:nth-of-type(2)');
       const rows = await page.$$eval('#adversary-piece tr', (trs) => trs.slice(1).map((tr) => Array.from(tr.children, (c) => c.textContent)));
       expect(rows.map((r) => Number(r[1]))).toEqual(result.rows[1].pM.map((p: number) => Number(p.toFixed(4))));
-      expect(await page.$eval('#network-note', (e) => e.textContent)).toMatch(/All 34 nodes drawn, laid out by ForceAtlas2/);
+      expect(await networkNote(page)).toMatch(/All 34 nodes drawn, laid out by ForceAtlas2/);
       expect(await page.$$eval('#downloads a', (a) => a.map((x) => x.getAttribute('download')).filter((n) => /two-hop/.test(n!)))).toHaveLength(2);
     } finally {
       await page.close();
@@ -382,7 +389,7 @@ describe('the page a researcher wants', () => {
       await setValue(page, '#hops', '2');
       await setValue(page, '#terminals', '10');
       expect(await run(page), await errorText(page)).toBe('done');
-      expect(await page.$eval('#network-note', (e) => e.textContent)).toMatch(/too large to draw whole here \(6,000 nodes, 6,000 edges\): drawn are 3,000 nodes of its largest component/);
+      expect(await networkNote(page)).toMatch(/too large to draw whole here \(6,000 nodes, 6,000 edges\): drawn are 3,000 nodes of its largest component/);
       expect(await page.$eval('#diagnostics-list', (e) => e.textContent)).toContain('terminals used10');
     } finally {
       await page.close();
