@@ -5,10 +5,8 @@ import { DeviceError, ParameterError } from '../errors.js';
 import { Checksum, csrChecksum } from '../graph/checksum.js';
 import { edgeCount, isCsr, nodeIndex, nodeKey, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
-import { quoted } from '../text.js';
 import { sampleWithoutReplacement } from '../random.js';
 import { shannonOfWeights } from '../stats/entropy.js';
-import { scaledToUnitMax } from '../stats/scale.js';
 import { empiricalCdf, summarize, type Summary } from '../stats/summary.js';
 import { transitionMatrix, WALK_MODELS, type TransitionMatrix, type WalkModel } from '../walks/index.js';
 import { samplingThresholds, walkerRandom } from '../walks/walkers.js';
@@ -23,6 +21,7 @@ import {
   type InitiatorEntropyJob,
   type TerminalRecords,
 } from './initiator-entropy-shards.js';
+import { priorVector } from './initiator-entropy-posterior.js';
 import { checkShardSpec, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
 
 export interface InitiatorEntropyOptions {
@@ -521,21 +520,6 @@ function chooseTerminals(csr: Csr, terminalIds: readonly string[] | undefined, t
     throw new ParameterError(`${WHERE}: terminals must be 'all' or an integer in 1..${csr.n} (the node count), got ${requested}`);
   }
   return { kind: 'sample', terminals: sampleWithoutReplacement(csr.n, requested, seed), seed };
-}
-
-function priorVector(csr: Csr, prior: ReadonlyMap<string, number>): Float64Array {
-  const index = nodeIndex(csr);
-  const q = new Float64Array(csr.n);
-  for (const [key, weight] of prior) {
-    const i = index.get(key);
-    if (i === undefined) throw new ParameterError(`${WHERE}: prior names unknown node ${quoted(key)}`);
-    if (!Number.isFinite(weight) || weight < 0) {
-      throw new ParameterError(`${WHERE}: prior of node "${key}" is ${weight}; it must be a finite number >= 0`);
-    }
-    q[i] = weight;
-  }
-  if (!q.some((v) => v > 0)) throw new ParameterError(`${WHERE}: the prior gives every node weight 0`);
-  return scaledToUnitMax(q); // 1e308 twice, 5e-324: no overflow in sums, no float32 underflow
 }
 
 export interface AssignOptions extends InitiatorEntropyOptions {

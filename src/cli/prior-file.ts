@@ -1,11 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { FormatError, InputError } from '../errors.js';
-import { decimalNumber, quoted } from '../text.js';
+import { InputError } from '../errors.js';
+import { parsePrior } from '../graph/prior.js';
 
-/**
- * A prior over initiators: one `node weight` pair per line (space, tab or comma separated),
- * `#` comments. Nodes not listed get weight 0; the analysis normalizes.
- */
+/** A prior file (see parsePrior) read from disk. */
 export async function readPriorFile(path: string): Promise<Map<string, number>> {
   let text: string;
   try {
@@ -14,22 +11,4 @@ export async function readPriorFile(path: string): Promise<Map<string, number>> 
     throw new InputError(`${path}: cannot read prior file (${(error as Error).message})`, { cause: error });
   }
   return parsePrior(text, path);
-}
-
-/** A prior file's text; `file` names it in errors. */
-export function parsePrior(text: string, file: string): Map<string, number> {
-  const prior = new Map<string, number>();
-  text.split(/\r?\n/).forEach((raw, k) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const cells = line.split(/[\s,]+/);
-    if (cells.length !== 2) throw new FormatError(file, k + 1, `expected "node weight", found ${cells.length} columns`);
-    const weight = decimalNumber(cells[1]);
-    if (!Number.isFinite(weight) || weight < 0) {
-      throw new FormatError(file, k + 1, `weight ${quoted(cells[1])} must be a finite decimal number >= 0`);
-    }
-    if (prior.has(cells[0])) throw new FormatError(file, k + 1, `node ${quoted(cells[0])} is listed twice`);
-    prior.set(cells[0], weight);
-  });
-  return prior;
 }

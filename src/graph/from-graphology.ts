@@ -62,5 +62,5 @@ export function fromGraphology(graph: AbstractGraph, options: FromGraphologyOpti
   });
   const { csr, report } = builder.build(source);
   assertNotEmpty(csr, source);
-  return { csr, report: { ...report, file: source, format: options.format ?? 'graphology' } };
+  return { csr, report: { ...report, file: source, format: options.format ?? 'graphology' }, graph };
 }

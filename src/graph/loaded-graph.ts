@@ -1,3 +1,4 @@
+import type { AbstractGraph } from 'graphology-types';
 import type { BuildReport } from './csr-builder.js';
 import type { Csr } from './csr.js';
 
@@ -8,6 +9,11 @@ export type GraphFormat = 'edgelist' | 'gexf' | 'graphml' | 'gml' | 'pajek' | 'g
 export interface LoadedGraph {
   csr: Csr;
   report: LoadReport;
+  /**
+   * The graphology graph the file was read into (GEXF, GraphML, graphology JSON), with its
+   * labels, attributes and viz positions: what an export that keeps them starts from.
+   */
+  graph?: AbstractGraph;
 }
 
 export interface LoadReport extends BuildReport {

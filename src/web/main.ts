@@ -1,34 +1,81 @@
 /**
- * The page's main thread: the form, drag-and-drop, progress and Cancel, and drawing what
- * the worker sends back. It never parses or computes: that is worker.ts's job, so the tab
- * stays responsive; Cancel terminates the worker and starts a fresh one.
+ * The page's main thread: the form (its state kept in the URL), drag-and-drop, progress with
+ * elapsed time and an estimate of what is left, Cancel, and drawing what the worker sends
+ * back: the diagnostics, the table, the network view, the plots and the downloads. It never
+ * parses or computes: that is worker.ts's job, so the tab stays responsive; Cancel
+ * terminates the worker and starts a fresh one. A new run, a cancel or an error clears the
+ * previous results first, so nothing on screen is ever from another run than the one named.
  *
  * For tests, #results carries data-result (the result JSON) and data-backend (what ran),
- * and <body> gets data-state = idle | running | done | error.
+ * <body> gets data-state = idle | running | done | error, and window.anonscopeNetwork is the
+ * drawn network (DrawnNetwork: where a node is on screen, its colour).
  */
 import { ParameterError } from '../errors.js';
+import { count } from '../report/count.js';
 import { leftOutColumns } from '../report/entropy-report.js';
 import { renderChart, svgFileText } from '../report/plot.js';
-import type { AnalysisName, ChartMessage, Download, GraphSource, RunRequest, WebBackendName, WebLimits, WorkerMessage } from './protocol.js';
+import { downloadName, downloadStem, zipOf } from './downloads.js';
+import { drawNetwork, type DrawnNetwork } from './network-view.js';
+import type { AnalysisName, ChartMessage, Diagnostics, Download, GraphReading, GraphSource, NetworkView, RunRequest, WebBackendName, WebLimits, WorkerMessage } from './protocol.js';
+import { paramsToForm, saveToUrl } from './url-state.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const input = (id: string) => $<HTMLInputElement>(id);
 
 const GRAPH_ANALYSES: readonly AnalysisName[] = ['entropy', 'adversary'];
 let source: GraphSource | undefined;
+let sourceName: string | undefined;
 let worker: Worker | undefined;
 let downloadUrls: string[] = [];
+let network: DrawnNetwork | undefined;
+/** The run on screen (or running): its request, when it started, the current phase's start and progress. */
+let current: { job: RunRequest; started: number; phase: string; phaseStarted: number; done: number; total: number } | undefined;
+let clock: number | undefined;
 
 function setState(state: 'idle' | 'running' | 'done' | 'error'): void {
   document.body.dataset.state = state;
   $<HTMLButtonElement>('run').disabled = state === 'running';
   $<HTMLButtonElement>('cancel').disabled = state !== 'running';
   $('progress').classList.toggle('hidden', state !== 'running');
+  if (state !== 'running') {
+    window.clearInterval(clock);
+    clock = undefined;
+  }
+}
+
+/** Remove every result of an earlier run from the page (and free its downloads and drawing). */
+function clearResults(): void {
+  for (const url of downloadUrls) URL.revokeObjectURL(url);
+  downloadUrls = [];
+  network?.destroy();
+  network = undefined;
+  (window as unknown as { anonscopeNetwork?: DrawnNetwork }).anonscopeNetwork = undefined;
+  const results = $('results');
+  results.classList.add('hidden');
+  delete results.dataset.result;
+  delete results.dataset.backend;
+  for (const id of ['ran', 'diagnostics-list', 'notes', 'table', 'adversary-pieces', 'plots', 'downloads', 'result-json', 'network-note', 'selection', 'legend']) $(id).replaceChildren();
+  $('network-box').classList.add('hidden');
 }
 
 function showError(message: string): void {
+  clearResults();
   $('error').textContent = message;
+  $('phase').textContent = ' stopped by an error';
+  $('elapsed').textContent = '';
   setState('error');
+}
+
+const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
+
+/** "12.3 s elapsed, about 4 s left": the estimate from the current phase's progress rate. */
+function updateClock(): void {
+  if (!current) return;
+  const now = performance.now();
+  let text = `${seconds(now - current.started)} elapsed`;
+  const { done, total, phaseStarted } = current;
+  if (total > 1 && done > 0 && done < total) text += `, about ${seconds(((now - phaseStarted) * (total - done)) / done)} left in ${current.phase}`;
+  $('elapsed').textContent = `(${text})`;
 }
 
 function analysis(): AnalysisName {
@@ -42,8 +89,9 @@ function showFieldsFor(name: AnalysisName): void {
   $('graph-box').classList.toggle('hidden', !GRAPH_ANALYSES.includes(name));
 }
 
-function choose(next: GraphSource, label: string): void {
+function choose(next: GraphSource, label: string, name: string): void {
   source = next;
+  sourceName = name;
   $('graph-name').textContent = label;
   $('error').textContent = '';
 }
@@ -108,17 +156,45 @@ function request(): RunRequest {
   const walk = $<HTMLSelectElement>('walk').value as 'simple' | 'mh';
   const hops = integer('hops', 1);
   const seed = integer('seed', 0);
+  const direction = $<HTMLSelectElement>('direction').value;
+  const reading: GraphReading = {
+    directed: direction === 'directed' ? true : direction === 'undirected' ? false : undefined,
+    component: $<HTMLSelectElement>('component').value === 'largest' ? 'largest' : 'all',
+  };
   if (name === 'entropy') {
     const t = input('terminals').value.trim();
     const terminals = t === '' ? undefined : t === 'all' ? 'all' : integer('terminals', 1);
-    return { type: 'run', analysis: 'entropy', source, backend, params: { walk, lazy: input('lazy').checked, hops, terminals, seed }, limits: limitsFromUrl() };
+    const r = input('rounds').value.trim();
+    const rounds = r === '' ? undefined : integer('rounds', 1);
+    if (rounds !== undefined && rounds > 256) throw new ParameterError('rounds must be an integer from 1 to 256');
+    const guessing = input('guessing').checked;
+    if (guessing && backend !== 'auto' && backend !== 'cpu') throw new ParameterError('guessing entropy sorts every posterior: choose the cpu (float64) backend, or auto');
+    const prior = input('prior').files?.[0];
+    return {
+      type: 'run', analysis: 'entropy', source, reading, backend,
+      params: { walk, lazy: input('lazy').checked, hops, terminals, seed, rounds, guessing, prior }, limits: limitsFromUrl(),
+    };
   }
   const attackEdges = integerList('attack-edges', 0);
   return {
-    type: 'run', analysis: 'adversary', source, backend,
-    params: { walk, hops, attackEdges, sybilsPerEdge: integer('sybils-per-edge', 1), walkers: integer('walkers', 1), posteriorSamples: integer('posterior-samples', 1), seed },
+    type: 'run', analysis: 'adversary', source, reading, backend,
+    params: {
+      walk, hops, attackEdges, sybilsPerEdge: integer('sybils-per-edge', 1), walkers: integer('walkers', 1), posteriorSamples: integer('posterior-samples', 1), seed,
+      twoHop: twoHopKs(hops),
+    },
     limits: limitsFromUrl(),
   };
+}
+
+/** The two-hop k: empty (none), "sweep" (every k in 1..hops-1) or a list, each in 1..hops-1. */
+function twoHopKs(hops: number): number[] | undefined {
+  const text = input('two-hop').value.trim();
+  if (text === '') return undefined;
+  if (hops < 2) throw new ParameterError('the two-hop optimisation needs walks of at least 2 hops');
+  if (text === 'sweep') return Array.from({ length: hops - 1 }, (_, k) => k + 1);
+  const ks = text.split(',').map((s) => Number(s.trim()));
+  if (ks.some((k) => !Number.isInteger(k) || k < 1 || k >= hops)) throw new ParameterError(`two-hop k: "sweep" or a comma-separated list of integers from 1 to ${hops - 1}`);
+  return ks;
 }
 
 function renderTable(rows: string[][]): HTMLTableElement {
@@ -159,6 +235,89 @@ function drawCharts(charts: ChartMessage[]): Download[] {
   return charts.map(({ file, spec }) => ({ name: file, mime: 'image/svg+xml', text: svgFileText(renderChart(spec, { document })) }));
 }
 
+
+const yesNo = (v: boolean) => (v ? 'yes' : 'no');
+
+/** What the CLI prints when it loads a graph, and what the analysis found, as a list. */
+function renderDiagnostics(d: Diagnostics, ran: string): void {
+  const rows: [string, string][] = [
+    ['file', `${d.file} (${d.format})`],
+    ['nodes', d.nodes.toLocaleString('en')],
+    [d.directed ? 'arcs' : 'edges', d.edges.toLocaleString('en')],
+    ['directed', yesNo(d.directed)],
+    ['weighted', yesNo(d.weighted)],
+    ['self-loops dropped', d.selfLoopsDropped.toLocaleString('en')],
+    ['duplicate edges merged', d.duplicatesMerged.toLocaleString('en')],
+    ['weakly connected components', `${d.components.toLocaleString('en')} (largest: ${count(d.largestComponent, 'node')})`],
+  ];
+  if (d.keptLargest) rows.push(['analysed', `the largest component only: ${count(d.nodes, 'node')}`]);
+  if (d.danglingNodes !== undefined) rows.push(['dangling nodes (no out-edges; walks stay put)', d.danglingNodes.toLocaleString('en')]);
+  if (d.terminals !== undefined) rows.push(['terminals used', d.terminals.toLocaleString('en')]);
+  if (d.unreachableByHop) rows.push(['unreachable terminals by hop', d.unreachableByHop.map((u, t) => `${t + 1}: ${u}`).join(', ')]);
+  rows.push(['ran on', ran]);
+  $('diagnostics-list').replaceChildren(
+    ...rows.flatMap(([term, value]) => [Object.assign(document.createElement('dt'), { textContent: term }), Object.assign(document.createElement('dd'), { textContent: value })]),
+  );
+  const list = $('diagnostics-list');
+  list.dataset.unreachable = JSON.stringify(d.unreachableByHop ?? null);
+}
+
+/** The adversary's pieces for one attack-edge count: P(M_i) and H(I|M_i) hop by hop. */
+function showAdversaryPieces(result: { rows: { attackEdges: number | null; pM: number[]; pMHalfWidth: number[]; HIM: (number | null)[]; pNone: number; HIO: number }[] }): void {
+  const box = $('adversary-pieces');
+  const detail = Object.assign(document.createElement('div'), { className: 'scroll', id: 'adversary-piece' });
+  const buttons = result.rows.map((row, r) => {
+    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: `g = ${row.attackEdges ?? 'given set'}` });
+    button.setAttribute('aria-controls', 'adversary-piece');
+    button.addEventListener('click', () => {
+      const table = renderTable([
+        ['hop i', 'P(M_i)', '± (95%)', 'H(I|M_i) bits'],
+        ...row.pM.map((p, i) => [String(i + 1), p.toFixed(4), row.pMHalfWidth[i].toFixed(4), row.HIM[i] === null ? '— (never seen)' : row.HIM[i]!.toFixed(4)]),
+      ]);
+      const caption = table.createCaption();
+      caption.textContent = `g = ${row.attackEdges ?? 'given'}: H(I|O) = ${row.HIO.toFixed(4)} bits = Σ P(M_i) H(I|M_i) + P(none) log2 n, with P(none) = ${row.pNone.toFixed(4)}`;
+      detail.replaceChildren(table);
+      buttons.forEach((b, k) => b.setAttribute('aria-pressed', String(k === r)));
+    });
+    return button;
+  });
+  box.replaceChildren(Object.assign(document.createElement('p'), { textContent: 'The pieces of H(I|O) for each number of attack edges g (the Sybil region it attaches): ' }), ...buttons, detail);
+}
+
+/** The network view, drawn once the results section is visible (sigma needs a sized container). */
+function showNetwork(view: NetworkView): void {
+  $('network-box').classList.remove('hidden');
+  $('network-note').textContent = view.sampled ?? `All ${count(view.keys.length, 'node')} drawn${view.positions ? ' at the positions the file gives' : ', laid out by ForceAtlas2'}. ${view.entropy ? 'Hover a node for its numbers; click a terminus for its posterior over initiators (click the background to go back).' : ''}`;
+  const slider = input('view-hop');
+  const hops = view.entropy?.hops ?? 1;
+  slider.max = String(hops);
+  slider.value = String(hops);
+  $('view-hop-value').textContent = String(hops);
+  $('view-hop-label').classList.toggle('hidden', !view.entropy);
+  network = drawNetwork($('network'), $('legend'), $('tooltip'), view, {
+    onTerminal(terminal, hop) {
+      $('selection').textContent = `computing the posterior of a ${hop}-hop walk seen ending at ${terminal}…`;
+      worker?.postMessage({ type: 'posterior', terminal, hop });
+    },
+  });
+  (window as unknown as { anonscopeNetwork?: DrawnNetwork }).anonscopeNetwork = network;
+}
+
+function showPosterior(message: Extract<WorkerMessage, { type: 'posterior' }>): void {
+  if (!network) return;
+  if (!message.reachable) {
+    $('selection').textContent = `No ${message.hop}-hop walk ends at ${message.terminal} (from an initiator the prior allows): it has no posterior at this hop.`;
+    network.showPosterior(undefined);
+    return;
+  }
+  network.showPosterior(message.terminal, message.values);
+  let best = 0;
+  message.values.forEach((v, k) => (v > message.values[best] ? (best = k) : 0));
+  $('selection').textContent = `The adversary's view of a ${message.hop}-hop walk seen ending at ${message.terminal}: the likeliest initiator drawn is ${lastView?.keys[best] ?? '?'} (p = ${message.values[best].toPrecision(3)}).`;
+}
+
+let lastView: NetworkView | undefined;
+
 function onMessage(message: WorkerMessage): void {
   switch (message.type) {
     case 'progress': {
@@ -166,8 +325,15 @@ function onMessage(message: WorkerMessage): void {
       bar.max = Math.max(1, message.total);
       bar.value = message.done;
       $('phase').textContent = ` ${message.phase}${message.total > 1 ? ` ${Math.round((100 * message.done) / message.total)}%` : ''}`;
+      if (current) {
+        if (current.phase !== message.phase) Object.assign(current, { phase: message.phase, phaseStarted: performance.now() });
+        Object.assign(current, { done: message.done, total: message.total });
+      }
       break;
     }
+    case 'posterior':
+      showPosterior(message);
+      break;
     case 'log':
       $('phase').textContent = ` ${message.message}`;
       break;
@@ -176,8 +342,7 @@ function onMessage(message: WorkerMessage): void {
       $('error').dataset.kind = message.kind;
       break;
     case 'result': {
-      for (const url of downloadUrls) URL.revokeObjectURL(url);
-      downloadUrls = [];
+      clearResults();
       const results = $('results');
       results.classList.remove('hidden');
       results.dataset.result = message.json;
@@ -185,19 +350,41 @@ function onMessage(message: WorkerMessage): void {
       const adapter = message.ran.adapter;
       const where = adapter ? ` on ${[adapter.vendor, adapter.architecture, adapter.device, adapter.description].filter(Boolean).join(' / ') || 'an unnamed adapter'}` : '';
       const graph = message.graph ? ` — graph: ${message.graph.nodes.toLocaleString('en')} nodes, ${message.graph.edges.toLocaleString('en')} edges (${message.graph.format})` : '';
-      $('ran').textContent = `Ran on ${message.ran.name} (${message.ran.precision}${message.ran.runtime ? `, ${message.ran.runtime}` : ''})${where}${graph}`;
+      const ran = `${message.ran.name} (${message.ran.precision}${message.ran.runtime ? `, ${message.ran.runtime}` : ''})${where}`;
+      $('ran').textContent = `Ran on ${ran}${graph}`;
+      if (message.diagnostics) renderDiagnostics(message.diagnostics, ran);
+      $('diagnostics').classList.toggle('hidden', !message.diagnostics);
       const { table, notes } = message.analysis === 'entropy' ? entropyDisplay(message.json, message.table, message.notes) : message;
       $('notes').replaceChildren(...notes.map((n) => Object.assign(document.createElement('p'), { textContent: n })));
       $('table').replaceChildren(renderTable(table));
-      const links = [...message.downloads, ...drawCharts(message.charts)].map((d) => {
-        const url = URL.createObjectURL(new Blob([d.text], { type: d.mime }));
+      const stem = downloadStem(current!.job, sourceName);
+      const link = (name: string, blob: Blob) => {
+        const url = URL.createObjectURL(blob);
         downloadUrls.push(url);
-        return Object.assign(document.createElement('a'), { href: url, download: d.name, textContent: d.name });
-      });
+        return Object.assign(document.createElement('a'), { href: url, download: name, textContent: name });
+      };
+      const files = [...message.downloads, ...drawCharts(message.charts)];
+      const links = files.map((d) => link(downloadName(stem, d.name), new Blob([d.text], { type: d.mime })));
       $('downloads').replaceChildren('Download: ', ...links);
+      // The zip and the drawing each in a task of their own, so that no one task holds the tab long.
+      const shownRun = current;
+      const stillShown = () => current === shownRun && document.body.dataset.state === 'done';
+      window.setTimeout(() => {
+        if (!stillShown()) return;
+        const zip = link(`${stem}.zip`, new Blob([zipOf(stem, files) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+        zip.textContent = `everything (${stem}.zip)`;
+        zip.dataset.zip = '';
+        $('downloads').insertBefore(zip, links[0] ?? null);
+      });
       $('result-json').textContent = message.json;
+      if (message.analysis === 'adversary') showAdversaryPieces(JSON.parse(message.json));
+      lastView = message.view;
+      if (message.view) window.setTimeout(() => stillShown() && showNetwork(message.view!));
       $('phase').textContent = ' done';
+      updateClock();
       setState('done');
+      results.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      results.focus({ preventScroll: true });
       break;
     }
   }
@@ -211,7 +398,10 @@ function freshWorker(): Worker {
 }
 
 function start(): void {
+  if (document.body.dataset.state === 'running') return;
   $('error').textContent = '';
+  delete $('error').dataset.kind;
+  clearResults();
   let job: RunRequest;
   try {
     job = request();
@@ -219,16 +409,24 @@ function start(): void {
     showError((error as Error).message);
     return;
   }
+  saveToUrl($<HTMLFormElement>('form'));
   worker ??= freshWorker();
+  const now = performance.now();
+  current = { job, started: now, phase: 'starting', phaseStarted: now, done: 0, total: 1 };
   setState('running');
   $('phase').textContent = ' starting';
+  updateClock();
+  clock = window.setInterval(updateClock, 250);
   worker.postMessage(job);
 }
 
 function cancel(): void {
+  if (document.body.dataset.state !== 'running') return;
   worker?.terminate();
   worker = undefined;
-  $('phase').textContent = ' cancelled';
+  clearResults();
+  $('phase').textContent = ' cancelled; nothing from this run is shown';
+  updateClock();
   setState('idle');
 }
 
@@ -251,7 +449,10 @@ async function describeWebGpu(): Promise<string> {
 }
 
 function setUp(): void {
+  const form = $<HTMLFormElement>('form');
+  const unknown = paramsToForm(form, new URLSearchParams(location.search));
   setState('idle');
+  if (unknown.length > 0) $('error').textContent = `This link has parameters the page does not know (ignored): ${unknown.join(', ')}`;
   void describeWebGpu().then((text) => ($('gpu-support').textContent = text));
   document.querySelectorAll<HTMLInputElement>('input[name=analysis]').forEach((radio) => {
     radio.addEventListener('change', () => showFieldsFor(analysis()));
@@ -259,12 +460,15 @@ function setUp(): void {
   showFieldsFor(analysis());
   input('file').addEventListener('change', () => {
     const file = input('file').files?.[0];
-    if (file) choose({ kind: 'file', file }, `${file.name} (${file.size.toLocaleString('en')} bytes)`);
+    if (file) choose({ kind: 'file', file }, `${file.name} (${file.size.toLocaleString('en')} bytes)`, file.name);
   });
-  $<HTMLSelectElement>('example').addEventListener('change', (event) => {
-    const name = (event.target as HTMLSelectElement).value;
-    if (name) choose({ kind: 'url', url: new URL(`./examples/${name}`, location.href).href, name }, `example: ${name}`);
-  });
+  const example = $<HTMLSelectElement>('example');
+  const chooseExample = () => {
+    const name = example.value;
+    if (name) choose({ kind: 'url', url: new URL(`./examples/${name}`, location.href).href, name }, `example: ${name}`, name);
+  };
+  example.addEventListener('change', chooseExample);
+  chooseExample(); // an example named in the URL
   const drop = $('drop');
   drop.addEventListener('dragover', (event) => {
     event.preventDefault();
@@ -275,10 +479,25 @@ function setUp(): void {
     event.preventDefault();
     drop.classList.remove('over');
     const file = event.dataTransfer?.files[0];
-    if (file) choose({ kind: 'file', file }, `${file.name} (${file.size.toLocaleString('en')} bytes)`);
+    if (file) choose({ kind: 'file', file }, `${file.name} (${file.size.toLocaleString('en')} bytes)`, file.name);
   });
-  $('run').addEventListener('click', start);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault(); // Enter in any field, or the Run button
+    start();
+  });
   $('cancel').addEventListener('click', cancel);
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') cancel();
+  });
+  input('view-hop').addEventListener('input', () => {
+    const hop = Number(input('view-hop').value);
+    $('view-hop-value').textContent = String(hop);
+    $('selection').textContent = '';
+    network?.setHop(hop);
+  });
+  // A shared link reproduces its run: it names the analysis, and the example when a graph is needed.
+  const params = new URLSearchParams(location.search);
+  if (params.has('analysis') && (source || !GRAPH_ANALYSES.includes(analysis()))) start();
 }
 
 setUp();

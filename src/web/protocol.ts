@@ -19,6 +19,12 @@ export interface EntropyParams {
   /** A count, or 'all'; absent: the library's default (100, or all when n ≤ 100). */
   terminals?: number | 'all';
   seed: number;
+  /** Also the entropy after 1..rounds independent rounds (the CLI's --rounds). */
+  rounds?: number;
+  /** Also the guessing entropy (the float64 cpu engine only, as on the CLI). */
+  guessing: boolean;
+  /** A prior file ("node weight" lines); absent: uniform. */
+  prior?: File;
 }
 
 export interface AdversaryParams {
@@ -29,6 +35,15 @@ export interface AdversaryParams {
   walkers: number;
   posteriorSamples: number;
   seed: number;
+  /** The two-hop optimisation for these k (the CLI's --two-hop). */
+  twoHop?: number[];
+}
+
+/** How the graph file is read: the CLI's --directed / --undirected and --component. */
+export interface GraphReading {
+  /** true: every edge an arc; false: every arc an edge; absent: as the file says. */
+  directed?: boolean;
+  component: 'all' | 'largest';
 }
 
 export interface MixParams {
@@ -72,8 +87,8 @@ export type GraphSource = { kind: 'file'; file: File } | { kind: 'url'; url: str
 export type WebLimits = Partial<Record<'maxStorageBufferBindingSize' | 'maxBufferSize' | 'maxBatch', number>>;
 
 export type RunRequest =
-  | { type: 'run'; analysis: 'entropy'; source: GraphSource; backend: WebBackendName; params: EntropyParams; limits?: WebLimits }
-  | { type: 'run'; analysis: 'adversary'; source: GraphSource; backend: WebBackendName; params: AdversaryParams; limits?: WebLimits }
+  | { type: 'run'; analysis: 'entropy'; source: GraphSource; reading: GraphReading; backend: WebBackendName; params: EntropyParams; limits?: WebLimits }
+  | { type: 'run'; analysis: 'adversary'; source: GraphSource; reading: GraphReading; backend: WebBackendName; params: AdversaryParams; limits?: WebLimits }
   | { type: 'run'; analysis: 'mix'; backend: WebBackendName; params: MixParams }
   | { type: 'run'; analysis: 'trace'; backend: WebBackendName; params: TraceParams }
   | { type: 'run'; analysis: 'network'; backend: WebBackendName; params: NetworkParams };
@@ -83,6 +98,55 @@ export interface ChartMessage {
   title: string;
   file: string;
   spec: ChartSpec;
+}
+
+/** The page asks for one terminus's posterior over initiators, on the graph of the last run. */
+export interface PosteriorRequest {
+  type: 'posterior';
+  terminal: string;
+  hop: number;
+}
+
+export type PageMessage = RunRequest | PosteriorRequest;
+
+/** What the CLI says when it loads a graph, and what the analysis found about it. */
+export interface Diagnostics {
+  file: string;
+  format: string;
+  nodes: number;
+  edges: number;
+  directed: boolean;
+  weighted: boolean;
+  selfLoopsDropped: number;
+  duplicatesMerged: number;
+  components: number;
+  largestComponent: number;
+  /** Only the largest component was analysed (and it is the graph's nodes and edges above). */
+  keptLargest: boolean;
+  danglingNodes?: number;
+  /** Entropy: terminals used, and per hop how many of them no walk reaches. */
+  terminals?: number;
+  unreachableByHop?: number[];
+}
+
+/**
+ * The graph as the network view draws it: every node of a small graph, else a connected
+ * piece of the largest component (`sampled` says which), with each node's entropies.
+ */
+export interface NetworkView {
+  keys: string[];
+  labels: (string | undefined)[];
+  /** The file's own positions (GEXF/GraphML viz), when every drawn node has one. */
+  positions?: Float64Array;
+  /** Degree in the analysed graph (out-degree when directed). */
+  degrees: Uint32Array;
+  /** Pairs of indices into keys. */
+  edges: Uint32Array;
+  directed: boolean;
+  /** Why only part of the graph is drawn; absent when all of it is. */
+  sampled?: string;
+  /** Entropy: Shannon and min-entropy, hop-major (index (t-1)·keys.length + i), NaN where no value. */
+  entropy?: { hops: number; optimal: number; shannon: Float64Array; minEntropy: Float64Array };
 }
 
 /** A file the page offers for download. */
@@ -103,6 +167,8 @@ export type WorkerMessage =
       /** What ran: backend name, precision, runtime, adapter. */
       ran: BackendInfo;
       graph?: { nodes: number; edges: number; directed: boolean; format: string };
+      diagnostics?: Diagnostics;
+      view?: NetworkView;
       /** The plots, in order. */
       charts: ChartMessage[];
       /** A table: header row then rows. */
@@ -110,7 +176,11 @@ export type WorkerMessage =
       downloads: Download[];
       notes: string[];
     }
+  | { type: 'posterior'; terminal: string; hop: number; reachable: boolean; /** Over the view's nodes. */ values: Float64Array }
   | { type: 'error'; kind: 'format' | 'parameter' | 'device' | 'memory' | 'other'; message: string };
+
+/** Nodes up to which the page's default is every node a terminal (the network view colours them all); beyond, the library's sample. */
+export const ALL_TERMINALS_UP_TO = 2000;
 
 /** Nodes up to which the page offers the graph as GEXF with the computed attributes. */
 export const GEXF_EXPORT_MAX_NODES = 200_000;

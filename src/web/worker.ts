@@ -10,28 +10,34 @@
  * that a gpu.js that cannot start here costs nothing and we fall back to the cpu reference.
  * GEXF and GraphML are parsed with xmldom (DOMParser does not exist in workers).
  */
-import Graph from 'graphology';
-import { write as writeGexf } from 'graphology-gexf';
 import { adversaryEntropy } from '../analyses/adversary.js';
 import { initiatorEntropy } from '../analyses/initiator-entropy.js';
+import { initiatorPosterior } from '../analyses/initiator-entropy-posterior.js';
 import { singleMix } from '../analyses/single-mix.js';
 import type { Backend, BackendInfo } from '../engines/backend.js';
 import { createBrowserBackend, createBrowserMixKernels } from '../engines/create-in-browser.js';
 import { DeviceError, FormatError, InputError, ParameterError } from '../errors.js';
-import { edgeCount, type Csr } from '../graph/csr.js';
+import { largestComponent, weakComponents, type Components } from '../graph/components.js';
+import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
 import type { LoadedGraph } from '../graph/loaded-graph.js';
+import { parsePrior } from '../graph/prior.js';
 import { readGraph, type GraphByteSource } from '../graph/read-graph.js';
 import { parseDelaySync, type DelayLaw } from '../mix/delays.js';
 import { type MixKernels } from '../engines/mix-kernels.js';
 import { simulateMixNetwork, traceMixNetwork } from '../analyses/mix-network.js';
 import { traceSimulation } from '../analyses/stream-trace.js';
-import { adversaryCsv, adversaryJson, hioVsAttackEdgesChart } from '../report/adversary-report.js';
-import { entropyCdfChart, entropyJson, entropyVsHopsChart, hopsCsv, perTerminalCsv } from '../report/entropy-report.js';
+import { adversaryCsv, adversaryJson, hioVsAttackEdgesChart, twoHopChart, twoHopCsv } from '../report/adversary-report.js';
+import { entropyCdfChart, entropyJson, entropyVsHopsChart, hopsCsv, perTerminalCsv, roundsChart, roundsCsv } from '../report/entropy-report.js';
+import { entropyGexf } from '../report/gexf-export.js';
 import {
   detectionChart, mixJson, networkAccuracyChart, networkEntropyChart, networkRankCdfChart, networkStepsCsv, networkStreamsCsv,
   singleMixCdfChart, singleMixCsv, traceCsv,
 } from '../report/mix-report.js';
-import { GEXF_EXPORT_MAX_NODES, type Download, type GraphSource, type RunRequest, type WebBackendName, type WebLimits, type WorkerMessage } from './protocol.js';
+import {
+  ALL_TERMINALS_UP_TO, GEXF_EXPORT_MAX_NODES, type ChartMessage, type Diagnostics, type Download, type EntropyParams, type GraphReading, type GraphSource, type PageMessage,
+  type PosteriorRequest, type RunRequest, type WebBackendName, type WebLimits, type WorkerMessage,
+} from './protocol.js';
+import { networkView, viewEntropies, type ViewSelection } from './view-data.js';
 
 const post = (message: WorkerMessage) => (self as unknown as { postMessage(m: WorkerMessage): void }).postMessage(message);
 /** Progress, at most every 50 ms per phase (a 1 GB file comes in ~16,000 chunks), and always the last. */
@@ -52,8 +58,8 @@ async function open(source: GraphSource): Promise<GraphByteSource> {
 }
 
 /** The same loader as the CLI's (read-graph.ts): every format, gzip, edge lists streamed. */
-export async function loadGraph(source: GraphSource): Promise<LoadedGraph> {
-  return readGraph(await open(source), { onProgress: (read, total) => progress('reading the graph', read, total) });
+export async function loadGraph(source: GraphSource, reading: GraphReading): Promise<LoadedGraph> {
+  return readGraph(await open(source), { directed: reading.directed, onProgress: (read, total) => progress('reading the graph', read, total) });
 }
 
 const logToPage = (message: string) => post({ type: 'log', message });
@@ -63,27 +69,6 @@ function makeBackend(name: WebBackendName, limits?: WebLimits): Promise<Backend>
 }
 
 const fixed = (v: number | null | undefined, digits = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
-
-/** The graph with each node's entropy at the last hop (terminals only) as GEXF, for Gephi. */
-function gexfWithEntropy(csr: Csr, perTerminal: { id: string; shannon: number[]; minEntropy: number[] }[]): string {
-  const graph = new Graph({ type: csr.directed ? 'directed' : 'undirected', multi: false });
-  for (const key of csr.nodeKeys) graph.addNode(key);
-  for (const t of perTerminal) {
-    const last = t.shannon.length - 1;
-    graph.mergeNodeAttributes(t.id, { entropy: t.shannon[last], minEntropy: t.minEntropy[last] });
-  }
-  for (let u = 0; u < csr.n; u++) {
-    for (let e = csr.rowPtr[u]; e < csr.rowPtr[u + 1]; e++) {
-      const v = csr.colIdx[e];
-      if (!csr.directed && v < u) continue;
-      const a = csr.nodeKeys[u], b = csr.nodeKeys[v];
-      if (graph.hasEdge(a, b)) continue;
-      const weight = csr.weights ? csr.weights[e] : undefined;
-      graph.addEdge(a, b, weight === undefined ? {} : { weight });
-    }
-  }
-  return writeGexf(graph);
-}
 
 /** A delay spec (exp:μ, uniform:a,b, …); empty: undefined, the analysis's default. */
 function delayOf(spec: string): DelayLaw | undefined {
@@ -207,48 +192,102 @@ async function runMix(
   }
 }
 
+/** The graph of the last run, kept for the network view's questions (a terminus's posterior). */
+let lastGraph: { csr: Csr; params: EntropyParams; prior?: Map<string, number>; selection: ViewSelection } | undefined;
+
+/** Guessing entropy sorts every posterior: the float64 cpu engine only (auto picks it, as the CLI does). */
+function guessingBackend(name: WebBackendName, guessing: boolean): WebBackendName {
+  if (!guessing || name === 'cpu') return name;
+  if (name === 'auto') return 'cpu';
+  throw new ParameterError(`guessing entropy sorts every posterior and runs on the cpu (float64) backend only, not ${name}`);
+}
+
+/** The graph read as asked, its largest component kept if asked, and what the CLI would say about it. */
+async function readForAnalysis(source: GraphSource, reading: GraphReading): Promise<{ loaded: LoadedGraph; csr: Csr; components: Components; diagnostics: Diagnostics }> {
+  const loaded = await loadGraph(source, reading);
+  const { report } = loaded;
+  const whole = weakComponents(loaded.csr);
+  const cut = reading.component === 'largest' && whole.sizes.length > 1;
+  const csr = cut ? largestComponent(loaded.csr, whole) : loaded.csr;
+  const components = cut ? weakComponents(csr) : whole;
+  const diagnostics: Diagnostics = {
+    file: report.file,
+    format: report.format,
+    nodes: csr.n,
+    edges: edgeCount(csr),
+    directed: csr.directed,
+    weighted: csr.weights !== undefined,
+    selfLoopsDropped: report.selfLoops,
+    duplicatesMerged: report.duplicates,
+    components: whole.sizes.length,
+    largestComponent: whole.sizes[whole.largest] ?? 0,
+    keptLargest: cut,
+  };
+  post({ type: 'log', message: `loaded ${report.file}: ${csr.n} nodes, ${diagnostics.edges} edges (${report.format})` });
+  return { loaded, csr, components, diagnostics };
+}
+
 async function runGraph(
   request: Extract<RunRequest, { analysis: 'entropy' | 'adversary' }>,
   onProgress: (done: number, total: number) => void,
 ): Promise<void> {
-  const { csr, report } = await loadGraph(request.source);
-  const graph = { nodes: csr.n, edges: edgeCount(csr), directed: csr.directed, format: report.format };
-  post({ type: 'log', message: `loaded ${report.file}: ${graph.nodes} nodes, ${graph.edges} edges (${report.format})` });
+  lastGraph = undefined;
+  const backendName = request.analysis === 'entropy' ? guessingBackend(request.backend, request.params.guessing) : request.backend;
+  const prior = request.analysis === 'entropy' && request.params.prior ? parsePrior(await request.params.prior.text(), request.params.prior.name) : undefined;
+  const { loaded, csr, components, diagnostics } = await readForAnalysis(request.source, request.reading);
+  const graph = { nodes: csr.n, edges: diagnostics.edges, directed: csr.directed, format: loaded.report.format };
   progress('starting the backend', 0, 1);
-  const backend = await makeBackend(request.backend, request.limits);
+  const backend = await makeBackend(backendName, request.limits);
   try {
     if (request.analysis === 'entropy') {
       const p = request.params;
+      // Small graphs: every node a terminal, so the network view colours every node.
+      const terminals = p.terminals ?? (csr.n <= ALL_TERMINALS_UP_TO ? 'all' : undefined);
       const result = await initiatorEntropy(csr, {
-        walk: p.walk, lazy: p.lazy, hops: p.hops, terminals: p.terminals, seed: p.seed, backend, perTerminal: true, onProgress,
+        walk: p.walk, lazy: p.lazy, hops: p.hops, terminals, seed: p.seed, prior, rounds: p.rounds, guessing: p.guessing,
+        backend, perTerminal: true, onProgress,
       });
+      const selection = networkView(csr, components, loaded.graph);
+      selection.view.entropy = viewEntropies(result, selection, nodeIndex(csr));
+      lastGraph = { csr, params: p, prior, selection };
       const notes: string[] = [];
       const downloads: Download[] = [
         { name: 'results.json', mime: 'application/json', text: entropyJson(result) },
         { name: 'hops.csv', mime: 'text/csv', text: hopsCsv(result) },
         { name: 'per-terminal.csv', mime: 'text/csv', text: perTerminalCsv(result) },
       ];
+      const charts: ChartMessage[] = [
+        { title: 'Entropy vs hops', file: 'entropy-vs-hops.svg', spec: entropyVsHopsChart(result, { graph: diagnostics.file }) },
+        { title: 'CDF of the entropy', file: 'entropy-cdf.svg', spec: entropyCdfChart(result, { graph: diagnostics.file }) },
+      ];
+      if (result.rounds) {
+        downloads.push({ name: 'rounds.csv', mime: 'text/csv', text: roundsCsv(result) });
+        charts.push({ title: 'Entropy after several rounds', file: 'rounds.svg', spec: roundsChart(result, { graph: diagnostics.file }) });
+      }
       if (csr.n <= GEXF_EXPORT_MAX_NODES) {
         progress('writing GEXF', 0, 1);
-        downloads.push({ name: 'graph-with-entropy.gexf', mime: 'application/xml', text: gexfWithEntropy(csr, result.perTerminal ?? []) });
+        downloads.push({ name: 'graph-with-entropy.gexf', mime: 'application/xml', text: entropyGexf(csr, result, { source: loaded.graph }) });
       } else {
         notes.push(`GEXF export is offered up to ${GEXF_EXPORT_MAX_NODES.toLocaleString('en')} nodes; this graph has ${csr.n.toLocaleString('en')}.`);
       }
       // The per-terminal arrays stay in the downloads; the JSON shown on the page is the CLI's without them.
       const shown = { ...result, perTerminal: undefined };
+      const guessing = result.hops[0].guessingMean !== undefined;
       post({
         type: 'result',
         analysis: 'entropy',
         json: entropyJson(shown),
         ran: backend.info,
         graph,
-        charts: [
-          { title: 'Entropy vs hops', file: 'entropy-vs-hops.svg', spec: entropyVsHopsChart(result, { graph: report.file }) },
-          { title: 'CDF of the entropy', file: 'entropy-cdf.svg', spec: entropyCdfChart(result, { graph: report.file }) },
-        ],
+        charts,
+        diagnostics: { ...diagnostics, danglingNodes: result.graph.danglingNodes, terminals: result.terminals, unreachableByHop: result.hops.map((h) => h.unreachable) },
+        view: selection.view,
         table: [
-          ['hop', 'mean', 'ci95', 'min', 'p05', 'median', 'max', 'H_min mean'],
-          ...result.hops.map((h) => [String(h.hop), fixed(h.mean), `${fixed(h.ci95[0], 3)}..${fixed(h.ci95[1], 3)}`, fixed(h.min), fixed(h.p05), fixed(h.median), fixed(h.max), fixed(h.minEntropyMean)]),
+          ['hop', 'mean', 'ci95', 'min', 'p05', 'median', 'max', 'H_min mean', ...(guessing ? ['guesses'] : [])],
+          ...result.hops.map((h) => [
+            String(h.hop), fixed(h.mean), `${fixed(h.ci95[0], 3)}..${fixed(h.ci95[1], 3)}`, fixed(h.min), fixed(h.p05), fixed(h.median), fixed(h.max), fixed(h.minEntropyMean),
+            ...(guessing ? [fixed(h.guessingMean, 2)] : []),
+          ]),
         ],
         downloads,
         notes,
@@ -257,23 +296,31 @@ async function runGraph(
       const p = request.params;
       const result = await adversaryEntropy(csr, {
         walk: p.walk, hops: p.hops, attackEdges: p.attackEdges, sybilsPerEdge: p.sybilsPerEdge, walkers: p.walkers,
-        posteriorSamples: p.posteriorSamples, seed: p.seed, backend, onProgress,
+        posteriorSamples: p.posteriorSamples, twoHop: p.twoHop, seed: p.seed, backend, onProgress,
       });
+      const downloads: Download[] = [
+        { name: 'results.json', mime: 'application/json', text: adversaryJson([result]) },
+        { name: 'adversary.csv', mime: 'text/csv', text: adversaryCsv([result]) },
+      ];
+      const charts: ChartMessage[] = [{ title: 'H(I|O) vs attack edges', file: 'hio-vs-attack-edges.svg', spec: hioVsAttackEdgesChart([result], { graph: diagnostics.file }) }];
+      if (p.twoHop) {
+        downloads.push({ name: 'two-hop.csv', mime: 'text/csv', text: twoHopCsv([result]) });
+        charts.push({ title: 'Two-hop optimisation', file: 'two-hop.svg', spec: twoHopChart([result], { graph: diagnostics.file }) });
+      }
       post({
         type: 'result',
         analysis: 'adversary',
         json: adversaryJson([result]),
         ran: backend.info,
         graph,
-        charts: [{ title: 'H(I|O) vs attack edges', file: 'hio-vs-attack-edges.svg', spec: hioVsAttackEdgesChart([result], { graph: report.file }) }],
+        charts,
+        diagnostics,
+        view: networkView(csr, components, loaded.graph).view,
         table: [
           ['attack edges', 'sybils', 'H(I|O)', 'ci95', 'P(none)'],
           ...result.rows.map((r) => [String(r.attackEdges ?? '—'), String(r.sybils), fixed(r.HIO), `${fixed(r.ci95[0], 3)}..${fixed(r.ci95[1], 3)}`, fixed(r.pNone)]),
         ],
-        downloads: [
-          { name: 'results.json', mime: 'application/json', text: adversaryJson([result]) },
-          { name: 'adversary.csv', mime: 'text/csv', text: adversaryCsv([result]) },
-        ],
+        downloads,
         notes: [`optimal (no adversary): ${fixed(result.optimal)} bits`],
       });
     }
@@ -282,8 +329,38 @@ async function runGraph(
   }
 }
 
+/** The network view's click on a terminus: its posterior over initiators (the library's, float64), on the drawn nodes. */
+function answerPosterior(request: PosteriorRequest): void {
+  if (!lastGraph) throw new ParameterError('run the initiator entropy analysis first: the posterior is computed on its graph');
+  const { csr, params, prior, selection } = lastGraph;
+  const { reachable, posterior } = initiatorPosterior(csr, request.terminal, { walk: params.walk, lazy: params.lazy, hop: request.hop, prior });
+  const values = new Float64Array(selection.view.keys.length);
+  for (let i = 0; i < csr.n; i++) if (selection.index[i] >= 0) values[selection.index[i]] = posterior[i];
+  post({ type: 'posterior', terminal: request.terminal, hop: request.hop, reachable, values });
+}
+
+/** The page's controls for the CLI flags that library messages name. */
+const PAGE_CONTROLS: Record<string, string> = {
+  '--directed': 'the "directed" reading',
+  '--undirected': 'the "undirected" reading',
+  '--backend': 'the backend choice',
+  '--delay': 'the delay',
+  '--rounds': 'rounds',
+};
+
+/**
+ * A library message in the page's words: no function prefix (anonscope/initiatorEntropy:),
+ * and the page's controls where it names a CLI flag (the flags without a control keep their
+ * name, unquoted: "--no-header" reads "no header").
+ */
+export function inPageWords(message: string): string {
+  return message
+    .replace(/anonscope\/[A-Za-z.]+: /g, '')
+    .replace(/--[a-z][a-z-]*/g, (flag) => PAGE_CONTROLS[flag] ?? `"${flag.slice(2).replace(/-/g, ' ')}"`);
+}
+
 function classify(error: unknown): WorkerMessage {
-  const message = (error as Error)?.message ?? String(error);
+  const message = inPageWords((error as Error)?.message ?? String(error));
   if (error instanceof FormatError) return { type: 'error', kind: 'format', message: `The file does not parse: ${message}` };
   if (error instanceof ParameterError) return { type: 'error', kind: 'parameter', message: `Bad parameters: ${message}` };
   if (error instanceof RangeError || /out of memory|allocation failed|Array buffer allocation/i.test(message)) {
@@ -295,7 +372,14 @@ function classify(error: unknown): WorkerMessage {
   return { type: 'error', kind: 'other', message };
 }
 
-self.addEventListener('message', (event: MessageEvent<RunRequest>) => {
-  if (event.data?.type !== 'run') return;
-  run(event.data).catch((error: unknown) => post(classify(error)));
+self.addEventListener('message', (event: MessageEvent<PageMessage>) => {
+  const message = event.data;
+  if (message?.type === 'run') run(message).catch((error: unknown) => post(classify(error)));
+  else if (message?.type === 'posterior') {
+    try {
+      answerPosterior(message);
+    } catch (error) {
+      post(classify(error));
+    }
+  }
 });

@@ -9,7 +9,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { initiatorEntropy } from '../../src/analyses/initiator-entropy.js';
 import { parseTorConsensus, torTopology } from '../../src/analyses/mix-network.js';
-import { parsePrior } from '../../src/cli/prior-file.js';
+import { parsePrior } from '../../src/graph/prior.js';
 import { AnonscopeError, FormatError, InputError, ParameterError } from '../../src/errors.js';
 import { encodeCsr, crc32, CSR_HEADER_BYTES } from '../../src/graph/binary-csr.js';
 import type { Csr } from '../../src/graph/csr.js';

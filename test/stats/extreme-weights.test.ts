@@ -72,7 +72,7 @@ describe('a delay histogram of extreme counts or values', () => {
 
 describe('prior files read numbers in decimal only', () => {
   it('"0x10", "Infinity" and a 100 KB token are refused with the line, the token cut to 40 characters', async () => {
-    const { parsePrior } = await import('../../src/cli/prior-file.js');
+    const { parsePrior } = await import('../../src/graph/prior.js');
     expect(() => parsePrior('a 1\nb 0x10\n', 'p.txt')).toThrow('p.txt:2: weight "0x10" must be a finite decimal number >= 0');
     expect(() => parsePrior('a Infinity\n', 'p.txt')).toThrow('p.txt:1: weight "Infinity" must be a finite decimal number >= 0');
     expect(() => parsePrior(`a ${'1'.repeat(100_000)}x\n`, 'p.txt')).toThrow(`p.txt:1: weight "${'1'.repeat(40)}…" must be a finite decimal number >= 0`);

@@ -178,8 +178,10 @@ describe('the web page in headless Chromium', () => {
       means.forEach((mean, t) => expect(Math.abs(mean - reference.hops[t].mean)).toBeLessThan(TOLERANCE + 5e-5));
       // Plots and downloads are there.
       expect(await page.$$eval('#plots svg', (s) => s.length)).toBe(2);
+      await page.waitForSelector('#downloads a[data-zip]'); // the zip is made in a task after the results
       const downloads = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
-      expect(downloads).toEqual(['results.json', 'hops.csv', 'per-terminal.csv', 'graph-with-entropy.gexf', 'entropy-vs-hops.svg', 'entropy-cdf.svg']);
+      const stem = `${realGraph.split('/').pop()!.replace(/\.txt$/, '').replace(/_/g, '-')}-entropy-simple-5hops-terminals-20-seed1`;
+      expect(downloads).toEqual([`${stem}.zip`, ...['results.json', 'hops.csv', 'per-terminal.csv', 'graph-with-entropy.gexf', 'entropy-vs-hops.svg', 'entropy-cdf.svg'].map((name) => `${stem}-${name}`)]);
       const gexf = await page.$eval('#downloads a[download$=".gexf"]', async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
       expect(gexf).toContain('<gexf');
       expect(gexf).toMatch(/for="entropy"|id="entropy"|title="entropy"/);
@@ -485,7 +487,9 @@ describe('a million-node edge list', () => {
         w.last = performance.now();
         w.ticker = window.setInterval(() => {
           const now = performance.now();
-          w.maxGap = Math.max(w.maxGap, now - w.last);
+          // The job's gaps only: the network view drawn after it compiles sigma's WebGL
+          // programs on SwiftShader (about 1 s on the main thread, whatever the graph's size).
+          if (document.body.dataset.state !== 'done') w.maxGap = Math.max(w.maxGap, now - w.last);
           w.last = now;
         }, 20);
       });

@@ -1,0 +1,186 @@
+/**
+ * The network view: the analysed graph drawn with sigma.js (WebGL) over a graphology graph,
+ * at the file's own positions or laid out by ForceAtlas2 in its own worker, nodes coloured by
+ * their initiator entropy as a terminus at the chosen hop, or by one terminus's posterior
+ * over initiators once it is clicked. It draws what the worker sends (view-data.ts); it
+ * computes nothing about anonymity itself.
+ */
+import Graph from 'graphology';
+import { inferSettings } from 'graphology-layout-forceatlas2';
+import FA2Layout from 'graphology-layout-forceatlas2/worker';
+import Sigma from 'sigma';
+import type { NetworkView } from './protocol.js';
+
+/** Colour stops of the entropy scale (viridis, low → high anonymity). */
+const ENTROPY_RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
+/** Colour stops of the posterior scale (light → dark red: likelier initiators stand out). */
+const POSTERIOR_RAMP = ['#fee5d9', '#fcae91', '#fb6a4a', '#de2d26', '#a50f15'];
+const NO_VALUE = '#c8c8c8';
+/** How long ForceAtlas2 runs before it is stopped, scaled with the graph's size. */
+const LAYOUT_MS = { base: 1500, perThousandNodes: 1000, max: 6000 };
+
+export interface NetworkViewHandlers {
+  /** A terminus was clicked: ask the worker for its posterior at this hop. */
+  onTerminal(key: string, hop: number): void;
+}
+
+export interface DrawnNetwork {
+  setHop(hop: number): void;
+  /** Colour by one terminus's posterior (values over the view's nodes), or back to entropies (undefined). */
+  showPosterior(terminal: string | undefined, values?: Float64Array): void;
+  /** Where a node is drawn, in CSS pixels relative to the container (for tests and keyboard users). */
+  nodeOnScreen(key: string): { x: number; y: number } | undefined;
+  /** The colour a node is drawn in now. */
+  colourOf(key: string): string | undefined;
+  destroy(): void;
+}
+
+function hexToRgb(hex: string): [number, number, number] {
+  const v = parseInt(hex.slice(1), 16);
+  return [v >> 16, (v >> 8) & 255, v & 255];
+}
+
+/** The colour at t in [0, 1] along a ramp of hex stops. */
+export function rampColour(ramp: readonly string[], t: number): string {
+  const clamped = Math.min(1, Math.max(0, t));
+  const at = clamped * (ramp.length - 1);
+  const k = Math.min(ramp.length - 2, Math.floor(at));
+  const f = at - k;
+  const [a, b] = [hexToRgb(ramp[k]), hexToRgb(ramp[k + 1])];
+  const mix = a.map((c, i) => Math.round(c + (b[i] - c) * f));
+  return `#${mix.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+}
+
+const bits = (v: number) => (Number.isFinite(v) ? `${v.toFixed(3)} bits` : 'no value (not a terminal, or no walk of this length ends here)');
+
+export function drawNetwork(container: HTMLElement, legend: HTMLElement, tooltip: HTMLElement, view: NetworkView, handlers: NetworkViewHandlers): DrawnNetwork {
+  const graph = new Graph({ type: view.directed ? 'directed' : 'undirected', multi: false });
+  const count = view.keys.length;
+  const size = Math.max(2, Math.min(8, 40 / Math.sqrt(count)));
+  view.keys.forEach((key, k) => {
+    const [x, y] = view.positions ? [view.positions[2 * k], view.positions[2 * k + 1]] : circlePosition(k, count);
+    graph.addNode(key, { x, y, size, label: view.labels[k] ?? key, color: NO_VALUE });
+  });
+  for (let e = 0; e < view.edges.length; e += 2) {
+    const [a, b] = [view.keys[view.edges[e]], view.keys[view.edges[e + 1]]];
+    if (!graph.hasEdge(a, b)) graph.addEdge(a, b, { size: 0.5, color: '#d0d0d0' });
+  }
+  const renderer = new Sigma(graph, container, {
+    allowInvalidContainer: true,
+    defaultEdgeType: view.directed ? 'arrow' : 'line',
+    labelRenderedSizeThreshold: 6,
+    zIndex: true,
+  });
+  let layout: FA2Layout | undefined;
+  let layoutTimer: number | undefined;
+  if (!view.positions && graph.size > 0) {
+    layout = new FA2Layout(graph, { settings: { ...inferSettings(graph), barnesHutOptimize: count > 500 } });
+    layout.start();
+    layoutTimer = window.setTimeout(() => layout?.stop(), Math.min(LAYOUT_MS.max, LAYOUT_MS.base + (LAYOUT_MS.perThousandNodes * count) / 1000));
+  }
+
+  const indexOf = new Map(view.keys.map((key, k) => [key, k]));
+  let hop = view.entropy?.hops ?? 1;
+  let posterior: { terminal: string; values: Float64Array; max: number } | undefined;
+
+  const entropyAt = (k: number) => (view.entropy ? { shannon: view.entropy.shannon[(hop - 1) * count + k], minEntropy: view.entropy.minEntropy[(hop - 1) * count + k] } : undefined);
+
+  function recolour(): void {
+    graph.forEachNode((key) => {
+      const k = indexOf.get(key)!;
+      let colour = NO_VALUE;
+      if (posterior) colour = posterior.values[k] > 0 ? rampColour(POSTERIOR_RAMP, posterior.values[k] / posterior.max) : NO_VALUE;
+      else if (view.entropy) {
+        const value = entropyAt(k)!.shannon;
+        if (Number.isFinite(value)) colour = rampColour(ENTROPY_RAMP, value / Math.max(view.entropy.optimal, 1e-9));
+      }
+      graph.setNodeAttribute(key, 'color', colour);
+      graph.setNodeAttribute(key, 'size', posterior?.terminal === key ? size * 2 : size);
+    });
+    drawLegend();
+  }
+
+  function drawLegend(): void {
+    const ramp = posterior ? POSTERIOR_RAMP : ENTROPY_RAMP;
+    const [low, high, what] = posterior
+      ? ['0', posterior.max.toPrecision(3), `probability that each node is the initiator, given a ${hop}-hop walk seen ending at ${posterior.terminal}`]
+      : ['0 bits', `${(view.entropy?.optimal ?? 0).toFixed(2)} bits (optimal)`, `initiator entropy of each node as the terminus of a ${hop}-hop walk`];
+    const bar = Object.assign(document.createElement('div'), { className: 'legend-bar' });
+    bar.style.background = `linear-gradient(to right, ${ramp.join(', ')})`;
+    const ends = Object.assign(document.createElement('div'), { className: 'legend-ends' });
+    ends.append(Object.assign(document.createElement('span'), { textContent: low }), Object.assign(document.createElement('span'), { textContent: high }));
+    const swatch = Object.assign(document.createElement('span'), { className: 'legend-none' });
+    swatch.style.background = NO_VALUE;
+    const none = Object.assign(document.createElement('p'), { textContent: ' no value' });
+    none.prepend(swatch);
+    legend.replaceChildren(Object.assign(document.createElement('p'), { textContent: `Colour: ${what}` }), bar, ends, none);
+  }
+
+  function showTooltip(key: string): void {
+    const k = indexOf.get(key)!;
+    const lines = [`id: ${key}`];
+    if (view.labels[k] !== undefined) lines.push(`label: ${view.labels[k]}`);
+    lines.push(`${view.directed ? 'out-degree' : 'degree'}: ${view.degrees[k]}`);
+    const values = entropyAt(k);
+    if (values) lines.push(`entropy at hop ${hop}: ${bits(values.shannon)}`, `min-entropy at hop ${hop}: ${bits(values.minEntropy)}`);
+    if (posterior) lines.push(`P(initiator | ${posterior.terminal}): ${posterior.values[k].toPrecision(4)}`);
+    tooltip.textContent = lines.join('\n');
+    const at = nodeOnScreen(key);
+    if (at) {
+      tooltip.style.left = `${Math.min(at.x + 12, container.clientWidth - 180)}px`;
+      tooltip.style.top = `${at.y + 12}px`;
+    }
+    tooltip.hidden = false;
+    tooltip.dataset.node = key;
+  }
+
+  function nodeOnScreen(key: string): { x: number; y: number } | undefined {
+    if (!graph.hasNode(key)) return undefined;
+    return renderer.graphToViewport(graph.getNodeAttributes(key) as { x: number; y: number });
+  }
+
+  renderer.on('enterNode', ({ node }) => showTooltip(node));
+  renderer.on('leaveNode', () => (tooltip.hidden = true));
+  renderer.on('clickNode', ({ node }) => {
+    showTooltip(node); // a tap on a phone, where there is no hover
+    if (view.entropy) handlers.onTerminal(node, hop);
+  });
+  renderer.on('clickStage', () => {
+    tooltip.hidden = true;
+    if (posterior) drawn.showPosterior(undefined);
+  });
+
+  const drawn: DrawnNetwork = {
+    setHop(next) {
+      hop = next;
+      posterior = undefined;
+      recolour();
+    },
+    showPosterior(terminal, values) {
+      if (terminal === undefined || !values) posterior = undefined;
+      else {
+        let max = 0;
+        for (const v of values) max = Math.max(max, v);
+        posterior = { terminal, values, max: max || 1 };
+      }
+      recolour();
+    },
+    nodeOnScreen,
+    colourOf: (key) => (graph.hasNode(key) ? (graph.getNodeAttribute(key, 'color') as string) : undefined),
+    destroy() {
+      window.clearTimeout(layoutTimer);
+      layout?.kill();
+      renderer.kill();
+      tooltip.hidden = true;
+      legend.replaceChildren();
+    },
+  };
+  recolour();
+  return drawn;
+}
+
+/** A start on a circle, for ForceAtlas2 (which needs positions to move). */
+function circlePosition(k: number, count: number): [number, number] {
+  const angle = (2 * Math.PI * k) / Math.max(1, count);
+  return [100 * Math.cos(angle), 100 * Math.sin(angle)];
+}

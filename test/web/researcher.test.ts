@@ -1,0 +1,398 @@
+/**
+ * The page as a researcher uses it (issue 14), in headless Chromium on the built bundle
+ * (dist/web; `npm run build`): the diagnostics a directed weighted GEXF gets, the network
+ * view's pixels, hover, hop slider and posterior click, a phone's width, stale results after
+ * an error, parameters in the URL, the keyboard, named downloads and the zip, and the page's
+ * numbers against the CLI's float64 on every backend the page offers.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InitiatorEntropyResult } from '../../src/analyses/initiator-entropy.js';
+import { launchBrowser } from '../../src/engines/browser/launch.js';
+import { parseGexf } from '../../src/graph/gexf.js';
+import { startStaticServer } from '../../src/web/serve.mjs';
+import { denseEntropies, denseWalk } from '../helpers/dense-reference.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const WEB = join(ROOT, 'dist/web');
+const CLI = join(ROOT, 'dist/cli.js');
+/** float32 engines against the float64 CLI, in bits. */
+const TOLERANCE = 1e-3;
+
+/**
+ * Directed and weighted, with labels and viz positions: d has no in-arcs (unreachable at
+ * every hop), e has no out-arcs (dangling), f is isolated (a second component, and dangling),
+ * b → b is a self-loop (dropped).
+ */
+const GEXF = `<?xml version="1.0" encoding="UTF-8"?>
+<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">
+<graph defaultedgetype="directed">
+<attributes class="node"><attribute id="0" title="team" type="string"/></attributes>
+<nodes>
+<node id="a" label="Alice"><attvalues><attvalue for="0" value="red"/></attvalues><viz:position x="0" y="0" z="0"/></node>
+<node id="b" label="Bob"><viz:position x="100" y="0" z="0"/></node>
+<node id="c" label="Carol"><viz:position x="50" y="80" z="0"/></node>
+<node id="d" label="Dan"><viz:position x="-80" y="-60" z="0"/></node>
+<node id="e" label="Eve"><viz:position x="130" y="110" z="0"/></node>
+<node id="f" label="Fay"><viz:position x="-100" y="100" z="0"/></node>
+</nodes>
+<edges>
+<edge id="0" source="a" target="b" weight="2"/><edge id="1" source="b" target="c" weight="1"/><edge id="2" source="c" target="a" weight="3"/>
+<edge id="3" source="d" target="a" weight="1"/><edge id="4" source="a" target="c" weight="1"/><edge id="5" source="c" target="e" weight="2"/>
+<edge id="6" source="b" target="b" weight="5"/>
+</edges>
+</graph></gexf>`;
+
+let server: { url: string; close(): Promise<void> };
+let browser: { browser: Browser; close(): Promise<void> };
+let scratch: string;
+let gexfPath: string;
+
+beforeAll(async () => {
+  if (!existsSync(join(WEB, 'worker.js')) || !existsSync(CLI)) execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  scratch = mkdtempSync(join(tmpdir(), 'anonscope-researcher-'));
+  gexfPath = join(scratch, 'team.gexf');
+  writeFileSync(gexfPath, GEXF);
+  server = await startStaticServer({ root: WEB, port: 0 });
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+async function openPage(query = '', viewport = { width: 1100, height: 1400 }): Promise<Page> {
+  const page = await browser.browser.newPage();
+  await page.setViewport(viewport);
+  page.on('pageerror', (error) => console.error(`page error: ${(error as Error).message}`));
+  await page.goto(server.url + query, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-state]');
+  return page;
+}
+
+async function setValue(page: Page, selector: string, value: string): Promise<void> {
+  await page.$eval(selector, (el, v) => {
+    (el as HTMLInputElement).value = v;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
+}
+
+async function upload(page: Page, path: string, selector = '#file'): Promise<void> {
+  await (await page.$(selector) as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(path);
+}
+
+async function waitForEnd(page: Page, timeout = 300_000): Promise<string> {
+  await page.waitForSelector('body[data-state=done], body[data-state=error]', { timeout });
+  return page.$eval('body', (b) => b.dataset.state ?? '');
+}
+
+async function run(page: Page): Promise<string> {
+  await page.click('#run');
+  return waitForEnd(page);
+}
+
+const errorText = (page: Page) => page.$eval('#error', (e) => e.textContent ?? '');
+
+/** What the network view says it drew (it is drawn in a task after the results). */
+async function networkNote(page: Page): Promise<string> {
+  await page.waitForFunction(() => (document.getElementById('network-note')!.textContent ?? '') !== '');
+  return page.$eval('#network-note', (e) => e.textContent ?? '');
+}
+
+/** The drawn network's canvases, as pixels of a screenshot of its box: how many are not background, how many colours. */
+async function networkPixels(page: Page): Promise<{ drawn: number; colours: number; hash: string }> {
+  const png = await (await page.$('#network'))!.screenshot({ encoding: 'base64' });
+  const probe = await browser.browser.newPage();
+  try {
+    return await probe.evaluate(async (data) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${data}`;
+      await image.decode();
+      const canvas = Object.assign(document.createElement('canvas'), { width: image.width, height: image.height });
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      let drawn = 0;
+      let hash = 0;
+      const colours = new Set<number>();
+      for (let i = 0; i < pixels.length; i += 4) {
+        const rgb = (pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2];
+        if (rgb !== 0xffffff) drawn++;
+        colours.add(rgb);
+        hash = (Math.imul(hash, 31) + rgb) | 0;
+      }
+      return { drawn, colours: colours.size, hash: String(hash) };
+    }, png as string);
+  } finally {
+    await probe.close();
+  }
+}
+
+/** The CLI's float64 answer on a file. */
+function cliEntropy(path: string, args: string[]): InitiatorEntropyResult {
+  return JSON.parse(execFileSync(process.execPath, [CLI, 'entropy', path, ...args, '--backend', 'cpu', '--format', 'json', '--quiet', '--per-terminal'], { encoding: 'utf8' }));
+}
+
+describe('the page a researcher wants', () => {
+  it('a directed weighted GEXF: diagnostics with the unreachable counts, the network drawn at the file\'s positions, hover, hop slider, posterior click', async () => {
+    const hops = 3;
+    const { csr } = parseGexf(GEXF, 'team.gexf');
+    const dense = denseEntropies(denseWalk(csr, 'simple'), csr.nodeKeys.map((_, j) => j), hops);
+    const unreachable = dense.map((hop) => hop.filter((c) => !(c.mass > 0)).length);
+    expect(unreachable[0]).toBeGreaterThan(0); // d at least
+    const page = await openPage();
+    try {
+      await upload(page, gexfPath);
+      await setValue(page, '#hops', String(hops));
+      await setValue(page, '#backend', 'cpu');
+      expect(await run(page), await errorText(page)).toBe('done');
+
+      const diagnostics = await page.$$eval('#diagnostics-list dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling!.textContent])));
+      expect(diagnostics).toMatchObject({
+        nodes: '6',
+        arcs: '6',
+        directed: 'yes',
+        weighted: 'yes',
+        'self-loops dropped': '1',
+        'duplicate edges merged': '0',
+        'weakly connected components': '2 (largest: 5 nodes)',
+        'dangling nodes (no out-edges; walks stay put)': '2',
+        'terminals used': '6',
+        'unreachable terminals by hop': unreachable.map((u, t) => `${t + 1}: ${u}`).join(', '),
+      });
+      expect(diagnostics['ran on']).toMatch(/^cpu \(float64/);
+      expect(await page.$eval('#table tr:first-child', (tr) => tr.lastElementChild!.textContent)).toBe('unreachable');
+
+      // The network view: drawn (pixels), at the file's positions, one colour per entropy.
+      expect(await networkNote(page)).toMatch(/All 6 nodes drawn at the positions the file gives/);
+      await page.waitForFunction(() => document.querySelectorAll('#network canvas').length > 0);
+      await new Promise((r) => setTimeout(r, 500));
+      const before = await networkPixels(page);
+      expect(before.drawn).toBeGreaterThan(500);
+      expect(before.colours).toBeGreaterThan(20);
+
+      // Hover a node: its id, label, degree and numbers at the slider's hop (the last).
+      const at = await page.evaluate(() => (window as unknown as { anonscopeNetwork: { nodeOnScreen(k: string): { x: number; y: number } } }).anonscopeNetwork.nodeOnScreen('a'));
+      const box = (await (await page.$('#network'))!.boundingBox())!;
+      await page.mouse.move(box.x + at.x, box.y + at.y);
+      await page.waitForSelector('#tooltip:not([hidden])');
+      const a = csr.nodeKeys.indexOf('a');
+      const tip = await page.$eval('#tooltip', (e) => e.textContent ?? '');
+      expect(tip).toContain('id: a');
+      expect(tip).toContain('label: Alice');
+      expect(tip).toContain('out-degree: 2');
+      expect(tip).toContain(`entropy at hop ${hops}: ${dense[hops - 1][a].shannon.toFixed(3)} bits`);
+      expect(tip).toContain(`min-entropy at hop ${hops}: ${dense[hops - 1][a].minEntropy.toFixed(3)} bits`);
+
+      // The hop slider recolours: node colours and the pixels change; d has no value at any hop.
+      const colours = () => page.evaluate(() => ['a', 'b', 'c', 'd', 'e'].map((k) => (window as unknown as { anonscopeNetwork: { colourOf(k: string): string } }).anonscopeNetwork.colourOf(k)));
+      const last = await colours();
+      await page.$eval('#view-hop', (el) => {
+        (el as HTMLInputElement).value = '1';
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const first = await colours();
+      expect(first).not.toEqual(last);
+      expect(first[3]).toBe(last[3]); // d: the no-value grey at both hops
+      expect((await networkPixels(page)).hash).not.toBe(before.hash);
+
+      // Click a terminus: its posterior over initiators; the page names the likeliest, as the float64 column says.
+      const c = await page.evaluate(() => (window as unknown as { anonscopeNetwork: { nodeOnScreen(k: string): { x: number; y: number } } }).anonscopeNetwork.nodeOnScreen('c'));
+      await page.mouse.click(box.x + c.x, box.y + c.y);
+      await page.waitForFunction(() => /adversary's view/.test(document.getElementById('selection')!.textContent ?? ''));
+      // Hop 1 ending at c: from a (weight 1 of 3) or b (weight 1 of 1): b is likelier, 3/4 against 1/4.
+      expect(await page.$eval('#selection', (e) => e.textContent)).toContain('ending at c: the likeliest initiator drawn is b (p = 0.750)');
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it('the page\'s numbers equal the CLI\'s float64 on every backend it offers (cpu, webgpu, gpujs, auto)', async () => {
+    const reference = cliEntropy(gexfPath, ['--hops', '4', '--terminals', 'all']);
+    const page = await openPage();
+    try {
+      await upload(page, gexfPath);
+      await setValue(page, '#hops', '4');
+      for (const backend of ['cpu', 'webgpu', 'gpujs', 'auto']) {
+        await setValue(page, '#backend', backend);
+        expect(await run(page), `${backend}: ${await errorText(page)}`).toBe('done');
+        const shown = await page.$eval('#results', (el) => ({ result: JSON.parse((el as HTMLElement).dataset.result!), backend: JSON.parse((el as HTMLElement).dataset.backend!) }));
+        const r = shown.result as InitiatorEntropyResult;
+        if (backend !== 'auto') expect(shown.backend.name).toBe(backend);
+        const tolerance = shown.backend.precision === 'float64' ? 1e-12 : TOLERANCE;
+        expect(r.graph).toEqual(reference.graph);
+        r.hops.forEach((h, t) => {
+          const want = reference.hops[t];
+          expect(h.unreachable, `${backend} hop ${t + 1}`).toBe(want.unreachable);
+          for (const key of ['mean', 'min', 'median', 'max', 'minEntropyMean'] as const) expect(Math.abs(h[key] - want[key]), `${backend} hop ${t + 1} ${key}`).toBeLessThan(tolerance);
+        });
+      }
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it('stale results disappear after an error, and after a cancel', async () => {
+    const page = await openPage();
+    try {
+      await setValue(page, '#example', 'karate.txt');
+      await setValue(page, '#backend', 'cpu');
+      expect(await run(page)).toBe('done');
+      expect(await page.$eval('#results', (e) => e.classList.contains('hidden'))).toBe(false);
+      const bad = join(scratch, 'broken.txt');
+      writeFileSync(bad, '1 2\n2 3 x y z\n');
+      await upload(page, bad);
+      expect(await run(page)).toBe('error');
+      const after = await page.$eval('#results', (e) => ({
+        hidden: e.classList.contains('hidden'),
+        result: (e as HTMLElement).dataset.result,
+        rows: e.querySelectorAll('#table tr').length,
+        canvases: e.querySelectorAll('#network canvas').length,
+        links: e.querySelectorAll('#downloads a').length,
+      }));
+      expect(after).toEqual({ hidden: true, result: undefined, rows: 0, canvases: 0, links: 0 });
+      expect(await errorText(page)).toMatch(/^The file does not parse: broken\.txt/);
+
+      // A run that is cancelled leaves nothing either (and says so).
+      await setValue(page, '#example', 'karate.txt');
+      expect(await run(page)).toBe('done');
+      await page.click('input[name=analysis][value=mix]');
+      await setValue(page, '#trials', '100000000');
+      await page.click('#run');
+      await page.waitForSelector('body[data-state=running]');
+      expect(await page.$eval('#results', (e) => e.classList.contains('hidden'))).toBe(true);
+      await page.keyboard.press('Escape'); // Escape cancels
+      await page.waitForSelector('body[data-state=idle]', { timeout: 5000 });
+      expect(await page.$eval('#phase', (e) => e.textContent)).toMatch(/cancelled/);
+      expect(await page.$eval('#status', (e) => [e.getAttribute('role'), e.getAttribute('aria-live')])).toEqual(['status', 'polite']);
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it('parameters live in the URL: Enter runs, and the link reproduces the run; downloads are named after the run and zipped', async () => {
+    const page = await openPage();
+    let link: string;
+    let first: InitiatorEntropyResult;
+    try {
+      await setValue(page, '#example', 'karate.txt');
+      await setValue(page, '#backend', 'cpu');
+      await setValue(page, '#hops', '4');
+      await setValue(page, '#walk', 'mh');
+      await page.focus('#seed');
+      await page.keyboard.press('Enter');
+      expect(await waitForEnd(page), await errorText(page)).toBe('done');
+      link = page.url();
+      expect(new URL(link).searchParams.get('hops')).toBe('4');
+      expect(new URL(link).searchParams.get('walk')).toBe('mh');
+      expect(new URL(link).searchParams.get('example')).toBe('karate.txt');
+      first = JSON.parse(await page.$eval('#results', (e) => (e as HTMLElement).dataset.result!));
+
+      await page.waitForSelector('#downloads a[data-zip]');
+      const names = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
+      const stem = 'karate-entropy-mh-4hops-terminals-auto-seed1';
+      expect(names).toEqual([`${stem}.zip`, ...['results.json', 'hops.csv', 'per-terminal.csv', 'entropy-vs-hops.svg', 'entropy-cdf.svg', 'graph-with-entropy.gexf'].map((n) => `${stem}-${n}`)]);
+      const zipped = await page.$eval('#downloads a[data-zip]', async (a) => Array.from(new Uint8Array(await (await fetch((a as HTMLAnchorElement).href)).arrayBuffer())));
+      const files = unzipSync(Uint8Array.from(zipped));
+      expect(Object.keys(files)).toEqual(names.slice(1));
+      const csv = await page.$eval(`#downloads a[download="${stem}-hops.csv"]`, async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
+      expect(strFromU8(files[`${stem}-hops.csv`])).toBe(csv);
+    } finally {
+      await page.close();
+    }
+    // The shared link, opened afresh, runs by itself and gives the same numbers.
+    const again = await openPage(new URL(link).search);
+    try {
+      expect(await waitForEnd(again), await errorText(again)).toBe('done');
+      const second = JSON.parse(await again.$eval('#results', (e) => (e as HTMLElement).dataset.result!)) as InitiatorEntropyResult;
+      expect(second.walk).toBe('mh');
+      expect(second.hops.map((h) => h.mean)).toEqual(first.hops.map((h) => h.mean));
+    } finally {
+      await again.close();
+    }
+  }, 300_000);
+
+  it('a phone (390 px): no horizontal overflow with results shown, tables scroll inside themselves, tap targets of 40 px', async () => {
+    const page = await openPage('', { width: 390, height: 844 });
+    try {
+      await setValue(page, '#example', 'karate.txt');
+      await setValue(page, '#backend', 'cpu');
+      expect(await run(page)).toBe('done');
+      const layout = await page.evaluate(() => {
+        const visible = (e: Element) => (e as HTMLElement).offsetParent !== null;
+        const small = Array.from(document.querySelectorAll('button, select, input:not([type=checkbox]):not([type=radio]), #downloads a, summary'))
+          .filter(visible)
+          .map((e) => ({ what: e.id || e.textContent?.slice(0, 30), height: e.getBoundingClientRect().height }))
+          .filter((t) => t.height < 40);
+        const table = document.querySelector('#table') as HTMLElement;
+        const overflowing = Array.from(document.querySelectorAll('body *'))
+          .filter((e) => visible(e) && e.getBoundingClientRect().right > 390.5 && !e.closest('.scroll'))
+          .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${(e as HTMLElement).className} (${Math.round(e.getBoundingClientRect().right)} px)`);
+        return {
+          scrollWidth: document.documentElement.scrollWidth,
+          overflowing,
+          small,
+          tableScrolls: getComputedStyle(table).overflowX,
+          main: document.querySelectorAll('main').length,
+        };
+      });
+      expect(layout.scrollWidth, layout.overflowing.join('; ')).toBeLessThanOrEqual(390);
+      expect(layout.small).toEqual([]);
+      expect(layout.tableScrolls).toBe('auto');
+      expect(layout.main).toBe(1);
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it('the adversary: diagnostics, the honest graph drawn, and each attack-edge count\'s pieces on a click', async () => {
+    const page = await openPage();
+    try {
+      await setValue(page, '#example', 'karate.txt');
+      await page.click('input[name=analysis][value=adversary]');
+      await setValue(page, '#backend', 'cpu');
+      await setValue(page, '#hops', '4');
+      await setValue(page, '#attack-edges', '0,3');
+      await setValue(page, '#walkers', '2000');
+      await setValue(page, '#posterior-samples', '10');
+      await setValue(page, '#two-hop', 'sweep');
+      expect(await run(page), await errorText(page)).toBe('done');
+      const result = JSON.parse(await page.$eval('#results', (e) => (e as HTMLElement).dataset.result!));
+      expect(result.rows[1].twoHop.map((t: { k: number }) => t.k)).toEqual([1, 2, 3]);
+      expect(await page.$$eval('#adversary-pieces button', (b) => b.map((x) => x.textContent))).toEqual(['g = 0', 'g = 3']);
+      await page.click('#adversary-pieces button:nth-of-type(2)');
+      const rows = await page.$$eval('#adversary-piece tr', (trs) => trs.slice(1).map((tr) => Array.from(tr.children, (c) => c.textContent)));
+      expect(rows.map((r) => Number(r[1]))).toEqual(result.rows[1].pM.map((p: number) => Number(p.toFixed(4))));
+      expect(await networkNote(page)).toMatch(/All 34 nodes drawn, laid out by ForceAtlas2/);
+      expect(await page.$$eval('#downloads a', (a) => a.map((x) => x.getAttribute('download')).filter((n) => /two-hop/.test(n!)))).toHaveLength(2);
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it('a graph too large to draw whole: a connected piece of its largest component, and the page says so', async () => {
+    const n = 6000;
+    const ring = join(scratch, 'ring.txt');
+    writeFileSync(ring, Array.from({ length: n }, (_, i) => `${i} ${(i + 1) % n}`).join('\n') + '\n');
+    const page = await openPage();
+    try {
+      await upload(page, ring);
+      await setValue(page, '#backend', 'cpu');
+      await setValue(page, '#hops', '2');
+      await setValue(page, '#terminals', '10');
+      expect(await run(page), await errorText(page)).toBe('done');
+      expect(await networkNote(page)).toMatch(/too large to draw whole here \(6,000 nodes, 6,000 edges\): drawn are 3,000 nodes of its largest component/);
+      expect(await page.$eval('#diagnostics-list', (e) => e.textContent)).toContain('terminals used10');
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+});
