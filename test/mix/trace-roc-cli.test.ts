@@ -24,10 +24,11 @@ async function run(...argv: string[]) {
   return { stdout, stderr };
 }
 
-function svgPolylines(path: string): number {
+/** The line marks (one per series) of a chart file, as the plotting layer labels them. */
+function svgLines(path: string): number {
   const doc = new DOMParser().parseFromString(readFileSync(path, 'utf8'), 'image/svg+xml');
   expect(doc.documentElement!.nodeName).toBe('svg');
-  return doc.getElementsByTagName('polyline').length;
+  return Array.from(doc.getElementsByTagName('g')).filter((g) => g.getAttribute('aria-label') === 'line').length;
 }
 
 let dir: string;
@@ -65,8 +66,8 @@ describe('anonscope trace --roc', () => {
     expect(summary).toHaveLength(1 + 2 * 2);
     const curve = readFileSync(join(out, 'roc-curve.csv'), 'utf8').trim().split('\n');
     expect(curve).toHaveLength(1 + json.byPackets[0].points.length + point.points.length);
-    expect(svgPolylines(join(out, 'roc.svg'))).toBe(3); // two curves and chance
-    expect(svgPolylines(join(out, 'tpr-vs-packets.svg'))).toBe(3); // two FPRs and the AUC
+    expect(svgLines(join(out, 'roc.svg'))).toBe(3); // two curves and chance
+    expect(svgLines(join(out, 'tpr-vs-packets.svg'))).toBe(3); // two FPRs and the AUC
   });
 
   it('data (CSV): a hand-checked case; the table and the CSV on stdout', async () => {

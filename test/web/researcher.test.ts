@@ -299,7 +299,7 @@ describe('the page a researcher wants', () => {
       await page.waitForSelector('#downloads a[data-zip]');
       const names = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
       const stem = 'karate-entropy-mh-4hops-terminals-auto-seed1';
-      expect(names).toEqual([`${stem}.zip`, ...['results.json', 'hops.csv', 'per-terminal.csv', 'entropy-vs-hops.svg', 'entropy-cdf.svg', 'graph-with-entropy.gexf'].map((n) => `${stem}-${n}`)]);
+      expect(names).toEqual([`${stem}.zip`, ...['results.json', 'hops.csv', 'per-terminal.csv', 'graph-with-entropy.gexf', 'entropy-vs-hops.svg', 'entropy-cdf.svg'].map((n) => `${stem}-${n}`)]);
       const zipped = await page.$eval('#downloads a[data-zip]', async (a) => Array.from(new Uint8Array(await (await fetch((a as HTMLAnchorElement).href)).arrayBuffer())));
       const files = unzipSync(Uint8Array.from(zipped));
       expect(Object.keys(files)).toEqual(names.slice(1));
