@@ -6,6 +6,7 @@ import { parseDelay } from '../mix/delays.js';
 import { mixJson, traceRocCsv, traceRocCurveCsv, traceRocChart, traceRocTable, tprVsPacketsChart } from '../report/mix-report.js';
 import { integerOption, listOption, printResult, realListOption, realOption, writeOutputs, type OutputFile, type OutputFormat } from './args.js';
 import { withMixKernels } from './mix.js';
+import { forEachPacketRow } from './packet-times.js';
 import { withProgress } from './progress.js';
 
 /** The options of `trace` that --roc reads (parseArgs values, strings as typed). */
@@ -118,20 +119,9 @@ export async function readRocInput(path: string): Promise<RocStreams> {
 /** Rows `time,flow,side`: side `in` is the flow's input stream (a target), `out` its output link. */
 export function rocStreamsFromCsv(text: string, file: string): RocStreams {
   const sides = { in: new Map<string, number[]>(), out: new Map<string, number[]>() };
-  let first = true;
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const cells = line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-    if (first) {
-      first = false;
-      if (cells[0].toLowerCase() === 'time') return; // header
-    }
-    if (cells.length !== 3) throw new FormatError(file, index + 1, `expected "time,flow,side", got ${cells.length} columns`);
-    const time = Number(cells[0]);
-    if (cells[0] === '' || !Number.isFinite(time)) throw new FormatError(file, index + 1, `time is not a finite number: "${cells[0]}"`);
-    if (cells[1] === '') throw new FormatError(file, index + 1, 'empty flow name');
-    if (cells[2] !== 'in' && cells[2] !== 'out') throw new FormatError(file, index + 1, `side must be "in" (the flow's input) or "out" (its link), got "${cells[2]}"`);
+  forEachPacketRow(text, file, 'time,flow,side', (time, cells, line) => {
+    if (cells[1] === '') throw new FormatError(file, line, 'empty flow name');
+    if (cells[2] !== 'in' && cells[2] !== 'out') throw new FormatError(file, line, `side must be "in" (the flow's input) or "out" (its link), got "${cells[2]}"`);
     const streams = sides[cells[2]];
     let list = streams.get(cells[1]);
     if (!list) streams.set(cells[1], (list = []));

@@ -7,6 +7,7 @@ import { parseDelay } from '../mix/delays.js';
 import { detectionChart, mixJson, traceCsv, traceTable } from '../report/mix-report.js';
 import { formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
 import { MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
+import { forEachPacketRow } from './packet-times.js';
 import { withProgress } from './progress.js';
 import { TRACE_ROC_HELP, traceRocCommand } from './trace-roc.js';
 
@@ -67,19 +68,8 @@ export async function readTraceInput(path: string, targetLink = 'target'): Promi
 export function traceFromCsv(text: string, file: string, targetLink = 'target'): TraceInput {
   const target: number[] = [];
   const links = new Map<string, number[]>();
-  let first = true;
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const cells = line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-    if (first) {
-      first = false;
-      if (cells[0].toLowerCase() === 'time') return; // header
-    }
-    if (cells.length !== 2) throw new FormatError(file, index + 1, `expected "time,link", got ${cells.length} columns`);
-    const time = Number(cells[0]);
-    if (cells[0] === '' || !Number.isFinite(time)) throw new FormatError(file, index + 1, `time is not a finite number: "${cells[0]}"`);
-    if (cells[1] === '') throw new FormatError(file, index + 1, 'empty link name');
+  forEachPacketRow(text, file, 'time,link', (time, cells, line) => {
+    if (cells[1] === '') throw new FormatError(file, line, 'empty link name');
     if (cells[1] === targetLink) target.push(time);
     else {
       let list = links.get(cells[1]);
