@@ -3,9 +3,9 @@ import { createEntropyTable, type Backend, type EntropyTable } from '../engines/
 import { referenceBackend } from '../engines/reference.js';
 import { DeviceError, ParameterError } from '../errors.js';
 import { Checksum, csrChecksum } from '../graph/checksum.js';
-import { edgeCount, isCsr, nodeIndex, nodeKey, type Csr } from '../graph/csr.js';
+import { chooseNodes } from '../graph/choose-nodes.js';
+import { edgeCount, isCsr, nodeKey, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
-import { sampleWithoutReplacement } from '../random.js';
 import { shannonOfWeights } from '../stats/entropy.js';
 import { empiricalCdf, summarize, type Summary } from '../stats/summary.js';
 import { transitionMatrix, WALK_MODELS, type TransitionMatrix, type WalkModel } from '../walks/index.js';
@@ -504,22 +504,8 @@ function renameCdf(cdf: { value: number[]; probability: number[] }) {
 }
 
 function chooseTerminals(csr: Csr, terminalIds: readonly string[] | undefined, terminals: number | 'all' | undefined, seed: number): TerminalSelection {
-  if (terminalIds) {
-    if (terminalIds.length === 0) throw new ParameterError(`${WHERE}: the list of terminal ids is empty`);
-    const index = nodeIndex(csr);
-    const chosen = Uint32Array.from(terminalIds, (id) => {
-      const i = index.get(String(id));
-      if (i === undefined) throw new ParameterError(`${WHERE}: unknown terminal id "${id}" (not a node of the graph)`);
-      return i;
-    });
-    return { kind: 'ids', terminals: chosen };
-  }
-  const requested = terminals ?? (csr.n <= DEFAULT_TERMINALS ? 'all' : DEFAULT_TERMINALS);
-  if (requested === 'all') return { kind: 'all', terminals: Uint32Array.from({ length: csr.n }, (_, i) => i) };
-  if (!Number.isInteger(requested) || requested < 1 || requested > csr.n) {
-    throw new ParameterError(`${WHERE}: terminals must be 'all' or an integer in 1..${csr.n} (the node count), got ${requested}`);
-  }
-  return { kind: 'sample', terminals: sampleWithoutReplacement(csr.n, requested, seed), seed };
+  const { nodes, ...how } = chooseNodes(csr, { ids: terminalIds, count: terminals, defaultCount: DEFAULT_TERMINALS, seed, what: 'terminal', where: WHERE });
+  return { ...how, terminals: nodes };
 }
 
 export interface AssignOptions extends InitiatorEntropyOptions {

@@ -2,9 +2,9 @@ import type { AbstractGraph } from 'graphology-types';
 import type { Backend, MixingTable } from '../engines/backend.js';
 import { referenceBackend } from '../engines/reference.js';
 import { ParameterError } from '../errors.js';
-import { edgeCount, isCsr, nodeIndex, type Csr } from '../graph/csr.js';
+import { chooseNodes } from '../graph/choose-nodes.js';
+import { edgeCount, isCsr, type Csr } from '../graph/csr.js';
 import { fromGraphology, type EdgeWeightGetter } from '../graph/from-graphology.js';
-import { sampleWithoutReplacement } from '../random.js';
 import { quantileSorted } from '../stats/summary.js';
 import { transitionMatrix, WALK_MODELS, type WalkModel } from '../walks/index.js';
 import { pushMatrix } from '../walks/push.js';
@@ -254,22 +254,6 @@ function resolveOptions(csr: Csr, options: MixingTimeOptions): ResolvedOptions {
 }
 
 function chooseSources(csr: Csr, sourceIds: readonly string[] | undefined, sources: number | 'all' | undefined, seed: number): SourceSelection {
-  if (sourceIds) {
-    if (sourceIds.length === 0) throw new ParameterError(`${WHERE}: the list of source ids is empty`);
-    const index = nodeIndex(csr);
-    return {
-      kind: 'ids',
-      sources: Uint32Array.from(sourceIds, (id) => {
-        const i = index.get(String(id));
-        if (i === undefined) throw new ParameterError(`${WHERE}: unknown source id "${id}" (not a node of the graph)`);
-        return i;
-      }),
-    };
-  }
-  const requested = sources ?? (csr.n <= DEFAULT_SOURCES ? 'all' : DEFAULT_SOURCES);
-  if (requested === 'all') return { kind: 'all', sources: Uint32Array.from({ length: csr.n }, (_, i) => i) };
-  if (!Number.isInteger(requested) || requested < 1 || requested > csr.n) {
-    throw new ParameterError(`${WHERE}: sources must be 'all' or an integer in 1..${csr.n} (the node count), got ${requested}`);
-  }
-  return { kind: 'sample', sources: sampleWithoutReplacement(csr.n, requested, seed), seed };
+  const { nodes, ...how } = chooseNodes(csr, { ids: sourceIds, count: sources, defaultCount: DEFAULT_SOURCES, seed, what: 'source', where: WHERE });
+  return { ...how, sources: nodes };
 }
