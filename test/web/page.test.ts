@@ -26,6 +26,7 @@ import { simulateMixNetwork, traceMixNetwork, type MixNetworkResult } from '../.
 import { traceSimulation, type TraceSimulationResult } from '../../src/analyses/stream-trace.js';
 import type { BackendInfo } from '../../src/engines/backend.js';
 import { dataset, haveDatasets } from '../helpers/datasets.js';
+import { run, setValue } from '../helpers/page.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const WEB = join(ROOT, 'dist/web');
@@ -65,20 +66,7 @@ async function openPage(on: Browser = browser.browser, query = ''): Promise<Page
   return page;
 }
 
-async function setValue(page: Page, selector: string, value: string): Promise<void> {
-  await page.$eval(selector, (el, v) => {
-    (el as HTMLInputElement).value = v;
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  }, value);
-}
-
 /** Click Run and wait until the page says done or error; returns the state. */
-async function run(page: Page, timeout = 300_000): Promise<string> {
-  await page.click('#run');
-  await page.waitForSelector('body[data-state=done], body[data-state=error]', { timeout });
-  return page.$eval('body', (b) => b.dataset.state ?? '');
-}
-
 async function shown(page: Page): Promise<{ result: unknown; backend: BackendInfo; ranText: string }> {
   return page.$eval('#results', (el) => ({
     result: JSON.parse((el as HTMLElement).dataset.result!),

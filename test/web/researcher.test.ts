@@ -17,6 +17,7 @@ import { launchBrowser } from '../../src/engines/browser/launch.js';
 import { parseGexf } from '../../src/graph/gexf.js';
 import { startStaticServer } from '../../src/web/serve.mjs';
 import { denseEntropies, denseWalk } from '../helpers/dense-reference.js';
+import { run, setValue, waitForEnd } from '../helpers/page.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const WEB = join(ROOT, 'dist/web');
@@ -77,25 +78,8 @@ async function openPage(query = '', viewport = { width: 1100, height: 1400 }): P
   return page;
 }
 
-async function setValue(page: Page, selector: string, value: string): Promise<void> {
-  await page.$eval(selector, (el, v) => {
-    (el as HTMLInputElement).value = v;
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  }, value);
-}
-
 async function upload(page: Page, path: string, selector = '#file'): Promise<void> {
   await (await page.$(selector) as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(path);
-}
-
-async function waitForEnd(page: Page, timeout = 300_000): Promise<string> {
-  await page.waitForSelector('body[data-state=done], body[data-state=error]', { timeout });
-  return page.$eval('body', (b) => b.dataset.state ?? '');
-}
-
-async function run(page: Page): Promise<string> {
-  await page.click('#run');
-  return waitForEnd(page);
 }
 
 const errorText = (page: Page) => page.$eval('#error', (e) => e.textContent ?? '');
