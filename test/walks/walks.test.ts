@@ -38,6 +38,24 @@ describe('walk models', () => {
     expect(P[2]).toEqual([3 / 5, 2 / 5, 0]);
   });
 
+  it('simple walk on an unweighted graph without dangling nodes: 1/deg by hand, on the graph\'s own structure', () => {
+    const csr = csrFromEdges([['a', 'b'], ['b', 'c'], ['c', 'd'], ['b', 'd']]);
+    const walk = transitionMatrix(csr, 'simple');
+    // a=0 (deg 1), b=1 (deg 3), c=2 (deg 2), d=3 (deg 2)
+    expect(denseOf(walk)).toEqual([
+      [0, 1, 0, 0],
+      [1 / 3, 0, 1 / 3, 1 / 3],
+      [0, 1 / 2, 0, 1 / 2],
+      [0, 1 / 2, 1 / 2, 0],
+    ]);
+    expect(walk.rowPtr).toBe(csr.rowPtr);
+    expect(walk.colIdx).toBe(csr.colIdx);
+    // Lazy walks and dangling nodes need a diagonal, so they get their own structure.
+    expect(transitionMatrix(csr, 'simple', true).colIdx).not.toBe(csr.colIdx);
+    const dangling = csrFromEdges([['a', 'b']], true);
+    expect(denseOf(transitionMatrix(dangling, 'simple'))).toEqual([[0, 1], [0, 1]]);
+  });
+
   it('MH on a star: leaves step to the centre with probability 1/k and stay otherwise', () => {
     const k = 5;
     const P = denseOf(transitionMatrix(starGraph(k), 'mh'));
