@@ -55,6 +55,16 @@ describe('cpu-parallel default (float32 storage, SIMD, batches of 32) within 1e-
     }
   });
 
+  it('fewer terminals than 4 columns or a multiple of them: the block is padded with zero columns for the SIMD step', async () => {
+    const csr = powerLawGraph(400, 2, 150, 73);
+    const backend = new ParallelCpuBackend({ threads: 2 });
+    expect(backend['blockWidth'](6)).toBe(8);
+    expect(backend['blockWidth'](1)).toBe(4);
+    expect(new ParallelCpuBackend({ threads: 2, simd: false })['blockWidth'](6)).toBe(6);
+    for (const terminals of [1, 6]) await expectDenseAnswer(backend, csr, { hops: 9, terminals, seed: terminals }, FLOAT32_TOLERANCE);
+    await expectDenseAnswer(backend, randomGraph(120, 200, 74, { directed: true }), { hops: 12, terminals: 3 }, FLOAT32_TOLERANCE);
+  });
+
   it('a directed graph with unreachable terminals, 100 hops (columns renormalised as they shrink)', async () => {
     const backend = new ParallelCpuBackend({ threads: 3 });
     await expectDenseAnswer(backend, randomGraph(90, 160, 72, { directed: true }), { hops: 100 }, FLOAT32_TOLERANCE);

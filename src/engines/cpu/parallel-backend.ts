@@ -172,7 +172,7 @@ export type NodeOrderName = (typeof NODE_ORDERS)[number];
 export interface ParallelCpuBackendOptions {
   /** Worker threads (default: the machine's available parallelism). */
   threads?: number;
-  /** Terminals per batch (default 32 in float32, 8 in float64). */
+  /** Terminals per batch (default 32 in float32, 8 in float64; the SIMD step's batch is a multiple of 4). */
   batch?: number;
   /**
    * Storage of P's values and of the n × B blocks (sums are float64 either way): float32
@@ -233,6 +233,17 @@ export class ParallelCpuBackend implements Backend {
     this.order = options.order ?? DEFAULTS.order;
     this.simd = precision === 'float32' && (options.simd ?? true) && SIMD_AVAILABLE;
     this.info = { name: 'cpu-parallel', precision, runtime: `${this.threads} worker threads${this.simd ? ', WebAssembly SIMD' : ''}` };
+  }
+
+  /**
+   * Columns per block for `count` terminals or sources: the batch, or fewer when there are
+   * fewer; rounded up to a multiple of 4 for the SIMD step, which takes 4 columns a lane
+   * (the extra columns stay 0 and are never read back), so that 6 terminals, or a batch of
+   * 5, do not fall back to the JavaScript step.
+   */
+  private blockWidth(count: number): number {
+    const B = Math.min(this.batch, count);
+    return this.simd ? Math.ceil(B / 4) * 4 : B;
   }
 
   /**
@@ -324,7 +335,7 @@ export class ParallelCpuBackend implements Backend {
   async terminalEntropies(job: EntropyJob): Promise<EntropyTable> {
     const { terminals, hops } = job;
     const T = terminals.length;
-    const B = Math.min(this.batch, T);
+    const B = this.blockWidth(T);
     const { pool, rank } = this.startWorkers(job.walk, B, job.prior);
     const table = createEntropyTable(hops, T);
     const { start, sums } = pool;
@@ -376,7 +387,7 @@ export class ParallelCpuBackend implements Backend {
   async mixingDistances(job: MixingJob): Promise<MixingTable> {
     const { sources, hops } = job;
     const K = sources.length;
-    const B = Math.min(this.batch, K);
+    const B = this.blockWidth(K);
     const { pool, rank } = this.startWorkers(job.push, B, job.stationary);
     const tv = new Float64Array(hops * K);
     const unscaled = new Float64Array(B).fill(1);
