@@ -117,6 +117,51 @@ describe('entropy --shard and anonscope merge', () => {
   });
 });
 
+/**
+ * `command args --shard K/N` as N concurrent processes, merged in another order: the merge's
+ * stdout (JSON and CSV) and --out files are the unsharded run's, byte for byte. Returns the
+ * shard files.
+ */
+async function expectCommandShardsMerge(name: string, command: string[], { N = 4, binary = false, graph }: { N?: number; binary?: boolean; graph?: string } = {}): Promise<string[]> {
+  const full = anonscope(...command, '--format', 'json', '--out', join(dir, `${name}-full`), '--quiet');
+  expect(full.code, full.stderr).toBe(0);
+  const shardDir = join(dir, `${name}-shards`);
+  const format = binary ? ['--shard-format', 'binary'] : [];
+  const runs = await Promise.all(Array.from({ length: N }, (_, k) => anonscopeAsync(...command, '--shard', `${k}/${N}`, ...format, '--out', shardDir)));
+  for (const [k, run] of runs.entries()) {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(new RegExp(`wrote shard ${k} of ${N} \\(.* items \\d+\\.\\.\\d+ of \\d+\\) to .*shard-${k}-of-${N}\\.${binary ? 'bin' : 'json'}`));
+  }
+  const files = Array.from({ length: N }, (_, k) => join(shardDir, `shard-${(k * 3 + 1) % N}-of-${N}.${binary ? 'bin' : 'json'}`));
+  expect(new Set(files).size).toBe(N);
+  const titled = graph ? ['--graph', graph] : [];
+  const merged = anonscope('merge', ...files, ...titled, '--format', 'json', '--out', join(dir, `${name}-merged`), '--quiet');
+  expect(merged.code, merged.stderr).toBe(0);
+  expect(merged.stdout).toBe(full.stdout);
+  expect(filesOf(join(dir, `${name}-merged`))).toEqual(filesOf(join(dir, `${name}-full`)));
+  expect(anonscope('merge', ...files, '--format', 'csv', '--quiet').stdout).toBe(anonscope(...command, '--format', 'csv', '--quiet').stdout);
+  expect(anonscope('merge', ...files, '--quiet').stdout).toBe(anonscope(...command, '--quiet').stdout);
+  return files;
+}
+
+describe('trace, network and mixing --shard K/N, and anonscope merge', () => {
+  it('trace: four shard processes (a sweep of three curves) merged give the unsharded output byte for byte; merge refuses a shard of another seed, --input and --roc refuse --shard', async () => {
+    const job = ['trace', '--packets', '1,4,10', '--trials', '41', '--seed', '3', '--sweep-cover', '0,100', '--sweep-delay', '0.05'];
+    const files = await expectCommandShardsMerge('trace', job, { binary: true });
+    const other = anonscope(...job, '--seed', '4', '--shard', '1/4', '--shard-format', 'binary', '--out', join(dir, 'trace-seed4'));
+    expect(other.code, other.stderr).toBe(0);
+    const mixed = anonscope('merge', ...files.filter((f) => !f.endsWith('shard-1-of-4.bin')), join(dir, 'trace-seed4', 'shard-1-of-4.bin'));
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/shard-1-of-4\.bin is a shard of another job than .*; they differ in seed \(3 in .*, 4 in .*\)/);
+    for (const mode of [['--roc'], ['--input', KARATE, '--delay', 'exp:1']]) {
+      const refused = anonscope('trace', ...mode, '--shard', '0/2', '--out', dir);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/--shard splits the simulation's trials; --(roc|input) is not sharded/);
+    }
+  });
+});
+
 describe('entropy --checkpoint DIR --resume', () => {
   it('a batch file deleted (a crash before it was written), --resume recomputes only it: the same output', () => {
     const job = ['--hops', '5', '--terminals', 'all', '--backend', 'cpu', '--format', 'json', '--checkpoint-batch', '8'];
