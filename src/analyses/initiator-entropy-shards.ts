@@ -26,6 +26,8 @@ export interface InitiatorEntropyJob {
   perTerminal: boolean;
   guessing: boolean;
   backend: BackendInfo;
+  /** With rounds: how many, over how many sampled initiators, and the seed of their walkers. */
+  rounds?: { count: number; samples: number; seed: number };
   /** Of the graph (csrChecksum), of the terminal list in order, of the prior's float bits. */
   checksums: { graph: string; terminals: string; prior: string };
 }
@@ -49,7 +51,16 @@ export const BATCH_FORMAT = 'anonscope-entropy-batch';
 export const CHECKPOINT_FORMAT = 'anonscope-entropy-checkpoint';
 export const FILE_VERSION = 1;
 
-/** Shard `shard` of a job: the terminals first .. first + terminals.length - 1 of its list. */
+/** One sampled initiator of the rounds: its entropies after 1..rounds rounds. */
+export interface RoundSampleRecords {
+  shannon: number[];
+  minEntropy: number[];
+}
+
+/**
+ * Shard `shard` of a job: the terminals first .. first + terminals.length - 1 of its list,
+ * and with rounds the same slice of the rounds' sampled initiators.
+ */
 export interface EntropyShard {
   format: typeof SHARD_FORMAT;
   version: typeof FILE_VERSION;
@@ -57,6 +68,7 @@ export interface EntropyShard {
   shard: ShardSpec;
   first: number;
   terminals: TerminalRecords[];
+  rounds?: { first: number; samples: RoundSampleRecords[] };
 }
 
 /** One finished batch of a checkpointed run. */
@@ -119,10 +131,17 @@ export function recordsTable(records: readonly TerminalRecords[], hops: number, 
 /** A shard, a batch or a checkpoint's job as JSON text (one line per terminal). */
 export function entropyFileJson(file: EntropyShard | EntropyBatch | EntropyCheckpoint): string {
   if (!('terminals' in file)) return `${JSON.stringify(file, null, 2)}\n`;
-  const { terminals, ...head } = file;
-  const lines = terminals.map((r) => JSON.stringify(r, (_key, value) => (typeof value === 'number' ? encodeNumber(value) : value)));
+  const { terminals, ...rest } = file;
+  const { rounds, ...head } = rest as typeof rest & Pick<EntropyShard, 'rounds'>;
   const headText = JSON.stringify(head, null, 2).replace(/\n}$/, '');
-  return `${headText},\n  "terminals": [\n    ${lines.join(',\n    ')}\n  ]\n}\n`;
+  const roundsText = rounds ? `,\n  "rounds": {\n    "first": ${rounds.first},\n    "samples": ${listLines(rounds.samples, '    ')}\n  }` : '';
+  return `${headText},\n  "terminals": ${listLines(terminals, '  ')}${roundsText}\n}\n`;
+}
+
+/** A JSON array of records, one per line, every float64 written so that it round-trips. */
+function listLines(records: readonly object[], indent: string): string {
+  const lines = records.map((r) => JSON.stringify(r, (_key, value) => (typeof value === 'number' ? encodeNumber(value) : value)));
+  return lines.length === 0 ? '[]' : `[\n${indent}  ${lines.join(`,\n${indent}  `)}\n${indent}]`;
 }
 
 /** Reads one of the three files, checking its format, version and fields; errors name `file`. */
@@ -153,7 +172,9 @@ export class EntropyFileReader {
     const o = this.parse(text, SHARD_FORMAT);
     const job = this.job(o.job);
     const shard = this.shardSpec(o.shard);
-    return { format: SHARD_FORMAT, version: FILE_VERSION, job, shard, first: this.count(o.first, 'first'), terminals: this.records(o.terminals, job) };
+    const read: EntropyShard = { format: SHARD_FORMAT, version: FILE_VERSION, job, shard, first: this.count(o.first, 'first'), terminals: this.records(o.terminals, job) };
+    if (job.rounds) read.rounds = this.roundSamples(o.rounds, job.rounds.count);
+    return read;
   }
 
   batch(text: string, job: InitiatorEntropyJob): EntropyBatch {
@@ -194,7 +215,29 @@ export class EntropyFileReader {
     if (!Number.isSafeInteger(job.terminals?.count)) this.fail('job.terminals.count is missing');
     if (typeof job.checksums?.graph !== 'string') this.fail('job.checksums.graph is missing');
     if (typeof job.backend?.name !== 'string') this.fail('job.backend.name is missing');
+    if (job.rounds !== undefined) {
+      const { count, samples, seed } = job.rounds ?? {};
+      if (![count, samples, seed].every((v) => Number.isSafeInteger(v) && v >= 0) || count < 1) {
+        this.fail(`job.rounds must be { count >= 1, samples, seed } (integers), got ${JSON.stringify(job.rounds)}`);
+      }
+    }
     return job;
+  }
+
+  /** The rounds of a job with rounds: the shard's first sampled initiator and each sample's entropies after 1..rounds rounds. */
+  private roundSamples(value: unknown, rounds: number): NonNullable<EntropyShard['rounds']> {
+    const o = value as Record<string, unknown>;
+    if (typeof o !== 'object' || o === null) this.fail('no "rounds" object, but the job has rounds');
+    if (!Array.isArray(o.samples)) this.fail('no "rounds.samples" array');
+    const samples = o.samples.map((r: Record<string, unknown>, g) => {
+      const numbers = (field: string): number[] => {
+        const list = r?.[field];
+        if (!Array.isArray(list) || list.length !== rounds) this.fail(`rounds.samples[${g}].${field} must be an array of ${rounds} values (one per round)`);
+        return list.map((v, k) => this.decodeNumber(v, `rounds.samples[${g}].${field}[${k}]`));
+      };
+      return { shannon: numbers('shannon'), minEntropy: numbers('minEntropy') };
+    });
+    return { first: this.count(o.first, 'rounds.first'), samples };
   }
 
   private records(value: unknown, job: InitiatorEntropyJob): TerminalRecords[] {

@@ -1,5 +1,5 @@
 import type { AbstractGraph } from 'graphology-types';
-import { createEntropyTable, type Backend, type EntropyTable } from '../engines/backend.js';
+import { createEntropyTable, type Backend, type EntropyTable, type RoundsTable } from '../engines/backend.js';
 import { referenceBackend } from '../engines/reference.js';
 import { DeviceError, ParameterError } from '../errors.js';
 import { Checksum, csrChecksum } from '../graph/checksum.js';
@@ -19,6 +19,7 @@ import {
   type EntropyJobSummary,
   type EntropyShard,
   type InitiatorEntropyJob,
+  type RoundSampleRecords,
   type TerminalRecords,
 } from './initiator-entropy-shards.js';
 import { priorVector } from './initiator-entropy-posterior.js';
@@ -185,29 +186,33 @@ export async function initiatorEntropy(
     const job = describeJob(run, backend);
     const checkpointing = options.checkpoint && { checkpoint: options.checkpoint, job: { ...job, checksums: jobChecksums(run) } };
     const table = await computeTable(backend, run, [0, T], options, checkpointing);
-    const { rounds, roundsSamples, hops, seed, prior } = run.resolved;
-    const roundRows = rounds === undefined ? undefined : await roundStatistics(backend, run.walk, hops, rounds, roundsSamples, seed, prior);
-    return assembleResult(job, table, terminalIds(run), roundRows && { samples: roundsSamples, rows: roundRows });
+    const { rounds, roundsSamples } = run.resolved;
+    const roundsTable = rounds === undefined ? undefined : await roundEntropyTable(backend, run, [0, roundsSamples]);
+    return assembleResult(job, table, terminalIds(run), roundsTable && { samples: roundsSamples, rows: roundStatistics(roundsTable, rounds!) });
   });
 }
 
 /**
  * Shard `options.shard` of the job: the per-terminal records of its slice of the terminal
- * list, with the job that defines them, for mergeInitiatorEntropyShards. Rounds are one
- * random stream of walkers and cannot be sharded.
+ * list, with the job that defines them, for mergeInitiatorEntropyShards. With rounds, also
+ * the same slice of the sampled initiators: their walkers are numbered by sample (see
+ * roundEntropyTable), so a shard walks them exactly as the whole run does.
  */
 export async function initiatorEntropyShard(graph: AbstractGraph | Csr, options: InitiatorEntropyShardOptions): Promise<EntropyShard> {
   checkShardSpec(options.shard, WHERE);
-  if (options.rounds !== undefined) {
-    throw new ParameterError(`${WHERE}: rounds cannot be sharded (their walkers are one random stream); run rounds unsharded`);
-  }
   const run = prepareRun(graph, options);
   const range = shardRange(run.resolved.selection.terminals.length, options.shard);
   return onBackend(run, options, async (backend) => {
     const job: InitiatorEntropyJob = { ...describeJob(run, backend), checksums: jobChecksums(run) };
     const table = await computeTable(backend, run, range, options, options.checkpoint && { checkpoint: options.checkpoint, job });
     const { index, count } = options.shard;
-    return { format: SHARD_FORMAT, version: FILE_VERSION, job, shard: { index, count }, first: range[0], terminals: tableRecords(table, terminalIds(run).slice(...range)) };
+    const shard: EntropyShard = { format: SHARD_FORMAT, version: FILE_VERSION, job, shard: { index, count }, first: range[0], terminals: tableRecords(table, terminalIds(run).slice(...range)) };
+    const { rounds, roundsSamples } = run.resolved;
+    if (rounds !== undefined) {
+      const samples = shardRange(roundsSamples, options.shard);
+      shard.rounds = { first: samples[0], samples: roundSampleRecords(await roundEntropyTable(backend, run, samples), rounds) };
+    }
+    return shard;
   });
 }
 
@@ -224,7 +229,21 @@ export function mergeInitiatorEntropyShards(shards: readonly EntropyShard[], sou
   const part = (s: EntropyShard) => ({ job: s.job, shard: s.shard, first: s.first, count: s.terminals.length });
   const ordered = shardsOfOneJob(shards, part, job.terminals.count, label, MERGE);
   const records = ordered.flatMap((s) => s.terminals);
-  return assembleResult(job, recordsTable(records, job.hops, job.guessing), records.map((r) => r.id));
+  return assembleResult(job, recordsTable(records, job.hops, job.guessing), records.map((r) => r.id), job.rounds && mergeRounds(shards, job.rounds, label));
+}
+
+/** The rounds' rows of the whole job from the shards' slices of the sampled initiators, each slice checked as the terminals' are. */
+function mergeRounds(shards: readonly EntropyShard[], rounds: NonNullable<InitiatorEntropyJob['rounds']>, label: (i: number) => string): { samples: number; rows: RoundStatistics[] } {
+  shards.forEach((s, i) => {
+    if (!s.rounds) throw new ParameterError(`${MERGE}: ${label(i)} holds no rounds, but its job has rounds`);
+  });
+  const part = (s: EntropyShard) => ({ job: s.job, shard: s.shard, first: s.rounds!.first, count: s.rounds!.samples.length });
+  const samples = shardsOfOneJob(shards, part, rounds.samples, (i) => `${label(i)} (its rounds' initiators)`, MERGE).flatMap((s) => s.rounds!.samples);
+  const table: RoundsTable = {
+    shannon: Float64Array.from(samples.flatMap((g) => g.shannon)),
+    minEntropy: Float64Array.from(samples.flatMap((g) => g.minEntropy)),
+  };
+  return { samples: rounds.samples, rows: roundStatistics(table, rounds.count) };
 }
 
 /** The graph as a CSR, the options checked, the walk built. */
@@ -263,6 +282,7 @@ function describeJob({ csr, walk, resolved: o }: PreparedRun, backend: Backend):
     perTerminal: o.perTerminal,
     guessing: o.guessing,
     backend: { ...backend.info },
+    ...(o.rounds === undefined ? {} : { rounds: { count: o.rounds, samples: o.roundsSamples, seed: o.seed } }),
   };
 }
 
@@ -433,25 +453,21 @@ function hopStatistics(table: EntropyTable, hops: number, T: number, exact: bool
 }
 
 /**
- * Entropy after 1..rounds rounds: initiators drawn from the prior (uniform without one),
- * each with `rounds` independent walks from the walkers (the same on every backend), and
- * the posterior products on the backend.
+ * The rounds' entropies of the sampled initiators [from, to) (sample g, round r at
+ * g · rounds + r): initiator g drawn from the prior (uniform without one) by walker g's
+ * first word, its `rounds` independent walks by walkers g · rounds .. g · rounds + rounds − 1
+ * (the same on every backend and in every shard), the posterior products on the backend.
  */
-async function roundStatistics(
-  backend: Backend,
-  walk: TransitionMatrix,
-  hops: number,
-  rounds: number,
-  samples: number,
-  seed: number,
-  prior: Float64Array | undefined,
-): Promise<RoundStatistics[]> {
-  const initiators = new Uint32Array(samples);
+async function roundEntropyTable(backend: Backend, { walk, resolved }: PreparedRun, [from, to]: [number, number]): Promise<RoundsTable> {
+  const { hops, rounds, seed, prior } = resolved;
+  const Z = rounds!;
+  if (to === from) return { shannon: new Float64Array(0), minEntropy: new Float64Array(0) };
+  const initiators = new Uint32Array(to - from);
   const cumulative = prior ? Float64Array.from(prior) : undefined;
   if (cumulative) for (let i = 1; i < cumulative.length; i++) cumulative[i] += cumulative[i - 1];
-  for (let g = 0; g < samples; g++) {
+  for (let g = from; g < to; g++) {
     const u = walkerRandom(seed, g, 0) / 2 ** 32;
-    if (!cumulative) initiators[g] = Math.floor(u * walk.n);
+    if (!cumulative) initiators[g - from] = Math.floor(u * walk.n);
     else {
       const target = u * cumulative[cumulative.length - 1];
       let lo = 0;
@@ -461,10 +477,10 @@ async function roundStatistics(
         if (target < cumulative[mid]) hi = mid;
         else lo = mid + 1;
       }
-      initiators[g] = lo;
+      initiators[g - from] = lo;
     }
   }
-  const starts = Uint32Array.from({ length: samples * rounds }, (_, k) => initiators[Math.floor(k / rounds)]);
+  const starts = Uint32Array.from({ length: initiators.length * Z }, (_, k) => initiators[Math.floor(k / Z)]);
   const records = await backend.runWalkers({
     walk,
     thresholds: samplingThresholds(walk),
@@ -473,12 +489,24 @@ async function roundStatistics(
     hops,
     recordHop: 0,
     seed,
+    firstWalker: from * Z,
   });
-  const table = await backend.roundEntropies({ walk, hops, rounds, termini: records.terminus, prior });
+  return backend.roundEntropies({ walk, hops, rounds: Z, termini: records.terminus, prior });
+}
+
+/** Statistics over the samples of a rounds table, round by round. */
+function roundStatistics(table: RoundsTable, rounds: number): RoundStatistics[] {
+  const samples = table.shannon.length / rounds;
   return Array.from({ length: rounds }, (_, r) => {
     const pick = (values: Float64Array) => Float64Array.from({ length: samples }, (_, g) => values[g * rounds + r]);
     return { round: r + 1, ...entropyStatistics(summarize(pick(table.shannon), false), summarize(pick(table.minEntropy), false)) };
   });
+}
+
+/** Each sample's row of a rounds table, for a shard. */
+function roundSampleRecords(table: RoundsTable, rounds: number): RoundSampleRecords[] {
+  const row = (values: Float64Array, g: number) => Array.from(values.subarray(g * rounds, (g + 1) * rounds));
+  return Array.from({ length: table.shannon.length / rounds }, (_, g) => ({ shannon: row(table.shannon, g), minEntropy: row(table.minEntropy, g) }));
 }
 
 /**

@@ -6,6 +6,7 @@ import { SCORE_FLOOR, type MixKernels, type TimeGrid } from '../engines/mix-kern
 import { referenceMixKernels } from '../engines/reference.js';
 import { Pcg32 } from '../random.js';
 import { wilson } from '../stats/proportion.js';
+import { checkShardSpec, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
 
 /**
  * Tracing a stream through one continuous-time mix (Danezis, PET 2004, §3). The target's
@@ -123,6 +124,7 @@ export interface TraceLinksResult {
 }
 
 const WHERE = 'anonscope/trace';
+const MERGE = 'anonscope/mergeTraceSimulationShards';
 
 export async function traceLinks(input: TraceInput, options: TraceLinksOptions): Promise<TraceLinksResult> {
   const kernels = options.kernels ?? referenceMixKernels;
@@ -273,14 +275,27 @@ function positiveRate(name: string, v: number, allowZero = false): number {
 
 type TraceSetting = { signalRate: number; coverRate: number; paddingRate: number; delay: DelayLaw };
 
-async function detectionPoint(
+/** Each trial's LLR (nats) and its moments of eqs. 31–34 if X carries the target: what a point's statistics are made of, and what a shard holds. */
+export interface TrialColumns {
+  llr: Float64Array;
+  mean: Float64Array;
+  variance: Float64Array;
+}
+
+/**
+ * Trials [from, to) of the point of k target packets. The trials are one random stream per
+ * curve, so every trial of the point is drawn (those outside the slice, and the points
+ * before, are drawn without being scored): each trial is the one the whole run draws.
+ */
+async function pointTrials(
   k: number,
   setting: TraceSetting,
   trials: number,
+  [from, to]: [number, number],
   rng: Pcg32,
   stepOption: number | undefined,
   kernels: MixKernels,
-): Promise<DetectionPoint> {
+): Promise<TrialColumns> {
   const { delay } = setting;
   const T = k / setting.signalRate;
   const tail = delay.quantile(1 - 1e-6);
@@ -291,9 +306,17 @@ async function detectionPoint(
   const u = 1 / window;
   const grid: TimeGrid = { start: 0, step, length: N };
 
-  const f = new Float64Array(trials * N);
+  const count = to - from;
+  const f = new Float64Array(count * N);
   const linkTimes: Float64Array[] = [];
-  for (let t = 0; t < trials; t++) linkTimes.push(...drawTrial(rng, k, T, window, setting, grid, f.subarray(t * N, (t + 1) * N)));
+  for (let t = 0; t < trials; t++) {
+    const { target, links } = drawTrial(rng, k, T, window, setting);
+    if (t < from || t >= to) continue;
+    binDensity(target, grid, f, (t - from) * N);
+    linkTimes.push(...links);
+  }
+  const columns: TrialColumns = { llr: new Float64Array(count), mean: new Float64Array(count), variance: new Float64Array(count) };
+  if (count === 0) return columns;
   const g = await kernels.convolve({ kernel: delayKernel(delay, step, N), signals: f, length: N, step });
   normalizeRows(g, N, step);
 
@@ -304,28 +327,33 @@ async function detectionPoint(
     signals: g,
     packets,
     linkOffsets: offsets,
-    pairSignal: Uint32Array.from({ length: 2 * trials }, (_, p) => p >> 1),
-    pairLink: Uint32Array.from({ length: 2 * trials }, (_, p) => p),
+    pairSignal: Uint32Array.from({ length: 2 * count }, (_, p) => p >> 1),
+    pairLink: Uint32Array.from({ length: 2 * count }, (_, p) => p),
     pairWeight,
-    pairNoise: new Float64Array(2 * trials).fill(u),
+    pairNoise: new Float64Array(2 * count).fill(u),
   });
-  const moments = (t: number) => llrMoments(g, t * N, N, step, u, pairWeight[2 * t], pairWeight[2 * t + 1], linkTimes[2 * t].length, linkTimes[2 * t + 1].length);
-  return { packets: k, trials, ...detectionStatistics(scores, trials, moments) };
+  for (let t = 0; t < count; t++) {
+    const m = llrMoments(g, t * N, N, step, u, pairWeight[2 * t], pairWeight[2 * t + 1], linkTimes[2 * t].length, linkTimes[2 * t + 1].length);
+    columns.llr[t] = scores[2 * t] - scores[2 * t + 1];
+    columns.mean[t] = m.mean;
+    columns.variance[t] = m.variance;
+  }
+  return columns;
 }
 
 /**
- * One trial: k target packets uniform on [0, T) binned into `f`, then link X (the target
- * delayed by the mix, beside Poisson cover) and link Y (Poisson padding), as seen in the window.
+ * One trial: k target packets uniform on [0, T), then link X (the target delayed by the
+ * mix, beside Poisson cover) and link Y (Poisson padding), as seen in the window.
  */
-function drawTrial(rng: Pcg32, k: number, T: number, window: number, setting: TraceSetting, grid: TimeGrid, f: Float64Array): [Float64Array, Float64Array] {
+function drawTrial(rng: Pcg32, k: number, T: number, window: number, setting: TraceSetting): { target: Float64Array; links: [Float64Array, Float64Array] } {
   const target = sortedUniforms(rng, k, 0, T);
-  binDensity(target, grid, f);
   const linkX = mixedLink(rng, target, setting.delay, setting.coverRate, window);
-  return [linkX, sortedUniforms(rng, poissonCount(rng, setting.paddingRate * window), 0, window)];
+  return { target, links: [linkX, sortedUniforms(rng, poissonCount(rng, setting.paddingRate * window), 0, window)] };
 }
 
-/** Detection, the Chebyshev bound and the LLR's moments over the trials (scores of X and Y in pairs). */
-function detectionStatistics(scores: Float64Array, trials: number, moments: (t: number) => { mean: number; variance: number }): Omit<DetectionPoint, 'packets' | 'trials'> {
+/** A point's detection, Chebyshev bound and LLR moments over its trials, in trial order. */
+function detectionPoint(packets: number, { llr, mean: means, variance: variances }: TrialColumns): DetectionPoint {
+  const trials = llr.length;
   let detected = 0;
   let sum = 0;
   let squares = 0;
@@ -333,19 +361,19 @@ function detectionStatistics(scores: Float64Array, trials: number, moments: (t: 
   let theoryVariance = 0;
   let boundSum = 0;
   for (let t = 0; t < trials; t++) {
-    const llr = scores[2 * t] - scores[2 * t + 1];
-    detected += llr > 0 ? 1 : llr === 0 ? 0.5 : 0;
-    sum += llr;
-    squares += llr * llr;
-    const m = moments(t);
-    theoryMean += m.mean;
-    theoryVariance += m.variance;
-    boundSum += chebyshevBound(m.mean, m.variance);
+    detected += llr[t] > 0 ? 1 : llr[t] === 0 ? 0.5 : 0;
+    sum += llr[t];
+    squares += llr[t] * llr[t];
+    theoryMean += means[t];
+    theoryVariance += variances[t];
+    boundSum += chebyshevBound(means[t], variances[t]);
   }
   const mean = sum / trials;
   const variance = Math.max(0, (squares - trials * mean * mean) / (trials - 1));
   const half = 1.959963984540054 * Math.sqrt(variance / trials);
   return {
+    packets,
+    trials,
     detection: { mean: detected / trials, ci95: wilson(detected, trials) },
     bound: 1 - boundSum / trials,
     llr: { mean, ci95: [mean - half, mean + half], variance },
@@ -360,6 +388,70 @@ function detectionStatistics(scores: Float64Array, trials: number, moments: (t: 
  * Danezis's example: signal 50, cover 150 on X, padding 200 on Y, exponential delay of rate 30.
  */
 export async function traceSimulation(options: TraceSimulationOptions = {}): Promise<TraceSimulationResult> {
+  const run = resolveSimulation(options);
+  return simulationResult(simulationJob(run), await simulationColumns(run, [0, run.trials], options.onProgress));
+}
+
+/** Shard `shard` of the simulation the other options define: its slice of every point's trials (see shardRange). */
+export interface TraceSimulationShardOptions extends TraceSimulationOptions {
+  shard: ShardSpec;
+}
+
+/** Everything of a simulation's result but its points' statistics, and the grid step asked for: equal jobs give shards that merge. */
+export interface TraceSimulationJob extends Omit<TraceSimulationResult, 'curves'> {
+  step: number | null;
+  curves: Omit<DetectionCurve, 'points'>[];
+}
+
+/** Shard `shard` of a simulation: trials first .. first + count − 1 of every point, by curve and packet count. */
+export interface TraceSimulationShard {
+  job: TraceSimulationJob;
+  shard: ShardSpec;
+  first: number;
+  count: number;
+  /** columns[curve][point]. */
+  columns: TrialColumns[][];
+}
+
+/**
+ * Shard `options.shard` of the simulation: the trials of its slice at every point. A curve's
+ * trials are one random stream, so the shard draws every trial and scores those of its slice.
+ */
+export async function traceSimulationShard(options: TraceSimulationShardOptions): Promise<TraceSimulationShard> {
+  checkShardSpec(options.shard, WHERE);
+  const run = resolveSimulation(options);
+  const [first, last] = shardRange(run.trials, options.shard);
+  const columns = await simulationColumns(run, [first, last], options.onProgress);
+  const { index, count } = options.shard;
+  return { job: simulationJob(run), shard: { index, count }, first, count: last - first, columns };
+}
+
+/**
+ * The result of the simulation the shards are slices of: the object traceSimulation returns
+ * for it, from the shards alone. Refuses shards of different jobs, a shard missing or repeated.
+ */
+export function mergeTraceSimulationShards(shards: readonly TraceSimulationShard[], sources?: readonly string[]): TraceSimulationResult {
+  const label = (i: number) => sources?.[i] ?? `shard #${i} (index ${shards[i].shard.index})`;
+  if (shards.length === 0) throw new ParameterError(`${MERGE}: no shards to merge`);
+  const { job } = shards[0];
+  const ordered = shardsOfOneJob(shards, (s) => ({ job: s.job, shard: s.shard, first: s.first, count: s.count }), job.trials, label, MERGE);
+  const joined = (curve: number, point: number, column: keyof TrialColumns) => concatenate(ordered.map((s) => s.columns[curve][point][column]));
+  const columns = job.curves.map((_, c) => job.packets.map((_, p) => ({ llr: joined(c, p, 'llr'), mean: joined(c, p, 'mean'), variance: joined(c, p, 'variance') })));
+  return simulationResult(job, columns);
+}
+
+function concatenate(parts: Float64Array[]): Float64Array {
+  const all = new Float64Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  return all;
+}
+
+/** The simulation's options checked, every default filled in, its curves laid out. */
+function resolveSimulation(options: TraceSimulationOptions) {
   const signalRate = positiveRate('the signal rate', options.signalRate ?? 50);
   const coverRate = positiveRate('the cover rate', options.coverRate ?? 150, true);
   const paddingRate = positiveRate('the padding rate', options.paddingRate ?? 200, true);
@@ -388,27 +480,52 @@ export async function traceSimulation(options: TraceSimulationOptions = {}): Pro
     settings.push({ label: `mean delay ${md}`, signalRate, coverRate, paddingRate, delay: scaled });
   }
   if (settings.length === 0) settings.push({ label: 'base', signalRate, coverRate, paddingRate, delay });
+  return { trials, seed, packets, step: options.step, kernels, settings };
+}
 
-  const curves: DetectionCurve[] = [];
-  const total = settings.length * packets.length;
+type SimulationRun = ReturnType<typeof resolveSimulation>;
+
+/** Trials [from, to) of every point, columns[curve][point]. */
+async function simulationColumns(run: SimulationRun, range: [number, number], onProgress?: (done: number, total: number) => void): Promise<TrialColumns[][]> {
+  const columns: TrialColumns[][] = [];
+  const total = run.settings.length * run.packets.length;
   let done = 0;
-  for (const [index, setting] of settings.entries()) {
+  for (const [index, setting] of run.settings.entries()) {
     // One generator per curve: adding a curve leaves the others' numbers unchanged.
-    const rng = new Pcg32(seed, 54 + index);
-    const points: DetectionPoint[] = [];
-    for (const k of packets) {
-      points.push(await detectionPoint(k, setting, trials, rng, options.step, kernels));
-      options.onProgress?.(++done, total);
+    const rng = new Pcg32(run.seed, 54 + index);
+    const points: TrialColumns[] = [];
+    for (const k of run.packets) {
+      points.push(await pointTrials(k, setting, run.trials, range, rng, run.step, run.kernels));
+      onProgress?.(++done, total);
     }
-    curves.push({
+    columns.push(points);
+  }
+  return columns;
+}
+
+function simulationJob({ trials, seed, packets, step, kernels, settings }: SimulationRun): TraceSimulationJob {
+  return {
+    mode: 'simulation',
+    trials,
+    seed,
+    packets: [...packets],
+    step: step ?? null,
+    curves: settings.map((setting) => ({
       label: setting.label,
       signalRate: setting.signalRate,
       coverRate: setting.coverRate,
       paddingRate: setting.paddingRate,
       delay: setting.delay.spec,
       meanDelay: setting.delay.mean,
-      points,
-    });
-  }
-  return { mode: 'simulation', trials, seed, packets, curves, kernels: kernels.info.name, precision: kernels.info.precision };
+    })),
+    kernels: kernels.info.name,
+    precision: kernels.info.precision,
+  };
+}
+
+/** The result: each point's trials summarized, in the job's order of curves and packet counts. */
+function simulationResult(job: TraceSimulationJob, columns: TrialColumns[][]): TraceSimulationResult {
+  const { mode, trials, seed, packets, kernels, precision } = job;
+  const curves = job.curves.map((curve, c) => ({ ...curve, points: packets.map((k, p) => detectionPoint(k, columns[c][p])) }));
+  return { mode, trials, seed, packets: [...packets], curves, kernels, precision };
 }

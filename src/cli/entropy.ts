@@ -101,8 +101,8 @@ Shards and checkpoints (see the README's "Shards, merge and checkpoints"):
   --shard K/N          compute only shard K (0-based: 0..N-1) of N of the terminal list
                        and write its per-terminal records to DIR/shard-K-of-N.json
                        (needs --out DIR; nothing on stdout); anonscope merge puts the N
-                       shards together into this command's unsharded output. Not with
-                       --rounds (run rounds unsharded)
+                       shards together into this command's unsharded output. With
+                       --rounds the shard also takes slice K of the sampled initiators
   --checkpoint DIR     write DIR/job.json and a DIR/batch-<first>.json per finished batch
                        of terminals, so that a crashed or pre-empted run can go on
   --resume             continue the checkpoint in --checkpoint DIR: take its finished
@@ -216,7 +216,6 @@ function entropySettings(values: EntropyValues, log: (line: string) => void) {
   const report = terminalWeightingOption(values['terminal-weighting']);
   const shard = values.shard === undefined ? undefined : shardOption(values.shard);
   if (shard && values.out === undefined) throw new ParameterError('--shard needs --out DIR: the shard is written there as shard-K-of-N.json');
-  if (shard && rounds !== undefined) throw new ParameterError('--rounds cannot be sharded (its walkers are one random stream): run --rounds unsharded');
   const checkpoint = checkpointSettings(values);
   const analysis = {
     walk,

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_TRACE_PACKETS, traceLinks, traceSimulation, type TraceInput } from '../analyses/stream-trace.js';
+import { DEFAULT_TRACE_PACKETS, traceLinks, traceSimulation, traceSimulationShard, type TraceInput, type TraceSimulationResult } from '../analyses/stream-trace.js';
+import { traceShardFile } from '../analyses/stream-trace-shards.js';
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
 import { detectionChart, mixJson, traceCsv, traceTable } from '../report/mix-report.js';
@@ -9,6 +10,7 @@ import { formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputD
 import { MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
 import { forEachPacketRow } from './packet-times.js';
 import { withProgress } from './progress.js';
+import { SHARD_OPTIONS, shardHelp, shardSettings, writeShard, type ShardSettings } from './shard-output.js';
 import { TRACE_ROC_HELP, traceRocCommand } from './trace-roc.js';
 
 export const TRACE_HELP = `Usage: anonscope trace [options]                      (simulation)
@@ -51,6 +53,9 @@ Output:
                        roc.csv, roc-curve.csv, roc.svg (and tpr-vs-packets.svg)
   --quiet              no progress or notes on stderr
   -h, --help           this help
+
+Shards (simulation only; see the README's "Shards, merge and checkpoints"):
+${shardHelp('trials of every point (the simulation; not with --input or --roc)')}
 `;
 
 /** Packet times from CSV (`time,link`) or JSON; the CSV rows of `targetLink` are the target's input. */
@@ -132,6 +137,7 @@ const TRACE_OPTIONS = {
   step: { type: 'string' },
   ...OUTPUT_OPTIONS,
   ...MIX_KERNEL_OPTIONS,
+  ...SHARD_OPTIONS,
 } as const;
 
 const parseTraceArgs = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: TRACE_OPTIONS });
@@ -153,12 +159,16 @@ export async function traceCommand(argv: string[]): Promise<void> {
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
   const format = formatOption(values.format);
   const step = values.step === undefined ? undefined : realOption('step', values.step, { exclusiveMin: 0 });
+  const shard = shardSettings(values);
+  if (shard && (values.roc || values.input !== undefined)) {
+    throw new ParameterError(`trace: --shard splits the simulation's trials; ${values.roc ? '--roc' : '--input'} is not sharded (run it unsharded)`);
+  }
   if (values.out) await prepareOutputDirectory(values.out);
   if (values.roc) return traceRocCommand(values, { format, step, window: values.window === undefined ? undefined : windowOption(values.window), log });
   const rocOnly = ROC_ONLY.filter((name) => values[name] !== undefined);
   if (rocOnly.length) throw new ParameterError(`trace: ${rocOnly.map((n) => `--${n}`).join(', ')} only apply with --roc`);
   if (values.input !== undefined) await traceData(values, values.input, format, step, log);
-  else await traceSimulated(values, format, step, log);
+  else await traceSimulated(values, format, step, shard, log);
 }
 
 /** --input: the links of recorded packet times scored against the target's stream. */
@@ -182,19 +192,27 @@ function windowOption(text: string): [number, number] {
 }
 
 /** The simulation (Danezis's example unless told otherwise): detection against the number of target packets. */
-async function traceSimulated(values: TraceValues, format: OutputFormat, step: number | undefined, log: (line: string) => void): Promise<void> {
+async function traceSimulated(values: TraceValues, format: OutputFormat, step: number | undefined, shard: ShardSettings | undefined, log: (line: string) => void): Promise<void> {
   if (values.window !== undefined) log('note: --window only applies to --input');
   const simulation = await simulationSettings(values, step);
+  if (shard) {
+    const part = await withMixKernels(values, log, (kernels) =>
+      withProgress('trace', values.quiet, (onProgress) => traceSimulationShard({ ...simulation, kernels, shard: shard.spec, onProgress })),
+    );
+    await writeShard(shard, traceShardFile(part), log);
+    return;
+  }
   const result = await withMixKernels(values, log, (kernels) =>
     withProgress('trace', values.quiet, (onProgress) => traceSimulation({ ...simulation, kernels, onProgress })),
   );
+  await reportTraceSimulation(result, format, values.out, log);
+}
+
+/** What trace and merge both print for the simulation: the summary on stdout, the --out files. */
+export async function reportTraceSimulation(result: TraceSimulationResult, format: OutputFormat, out: string | undefined, log: (line: string) => void): Promise<void> {
   printResult(format, result, { table: traceTable, json: mixJson, csv: traceCsv });
-  if (values.out) {
-    await writeOutputs(
-      values.out,
-      [['results.json', `${mixJson(result)}\n`], ['trace.csv', traceCsv(result)], ['detection-vs-packets.svg', detectionChart(result)]],
-      log,
-    );
+  if (out) {
+    await writeOutputs(out, [['results.json', `${mixJson(result)}\n`], ['trace.csv', traceCsv(result)], ['detection-vs-packets.svg', detectionChart(result)]], log);
   }
 }
 

@@ -4,6 +4,8 @@ import { adversaryShardFile, adversaryShardsOfFile } from '../../src/analyses/ad
 import { readShardFile, shardFileBinary, shardFileJson, type ShardFile } from '../../src/analyses/shard-file.js';
 import { mergeSingleMixShards, singleMix, singleMixShard, type SingleMixOptions } from '../../src/analyses/single-mix.js';
 import { singleMixShardFile, singleMixShardOfFile } from '../../src/analyses/single-mix-shards.js';
+import { mergeTraceSimulationShards, traceSimulation, traceSimulationShard, type TraceSimulationOptions } from '../../src/analyses/stream-trace.js';
+import { traceShardFile, traceShardOfFile } from '../../src/analyses/stream-trace-shards.js';
 import { FormatError } from '../../src/errors.js';
 import { expDelay } from '../../src/mix/delays.js';
 import { randomGraph } from '../helpers/graphs.js';
@@ -73,6 +75,47 @@ describe('single-mix shards', () => {
     const b = await singleMixShard({ ...MIX, rate: 16, shard: { index: 1, count: 2 } });
     expect(() => mergeSingleMixShards([a, b], false, ['a', 'b'])).toThrow(/b is a shard of another job than a; they differ in rate \(15 in a, 16 in b\)/);
     expect(() => mergeSingleMixShards([a])).toThrow(/shard 1 of 2 missing/);
+  });
+});
+
+const TRACE: TraceSimulationOptions = { packets: [1, 4, 12], trials: 37, seed: 4, coverRates: [0, 80], meanDelays: [0.05] };
+
+describe('trace-simulation shards', () => {
+  const traceShards = (N: number, options = TRACE) => Promise.all(Array.from({ length: N }, (_, index) => traceSimulationShard({ ...options, shard: { index, count: N } })));
+
+  it('merged in any order, through JSON and binary files (empty slices included), are the unsharded result exactly: every trial the one of its curve\'s stream', async () => {
+    const whole = await traceSimulation(TRACE);
+    for (const N of [1, 3, 40]) {
+      const shards = await traceShards(N);
+      const viaFiles = shards.map((s, k) => {
+        const file = traceShardFile(s);
+        const bytes = k % 2 ? shardFileBinary(file) : new TextEncoder().encode(shardFileJson(file));
+        return traceShardOfFile(readShardFile(bytes, `s${k}`), `s${k}`);
+      });
+      expect(mergeTraceSimulationShards(viaFiles.reverse())).toEqual(whole);
+    }
+    // The statistics are of the very trials: a point's detection is the share of its trials' LLRs above 0 (ties half), its mean their float64 mean.
+    const shards = await traceShards(3);
+    whole.curves.forEach((curve, c) =>
+      curve.points.forEach((point, p) => {
+        const llr = shards.flatMap((s) => Array.from(s.columns[c][p].llr));
+        expect(llr).toHaveLength(37);
+        expect(point.detection.mean).toBe(llr.reduce((n, v) => n + (v > 0 ? 1 : v === 0 ? 0.5 : 0), 0) / 37);
+        expect(Math.abs(point.llr.mean - llr.reduce((a, b) => a + b, 0) / 37)).toBeLessThan(1e-9);
+      }),
+    );
+  });
+
+  it('refuses shards of another seed or packet list, a missing one, and a file whose columns do not fit its job', async () => {
+    const [a, b] = await traceShards(2);
+    const [, otherSeed] = await traceShards(2, { ...TRACE, seed: 5 });
+    expect(() => mergeTraceSimulationShards([a, otherSeed], ['a', 'b'])).toThrow(/b is a shard of another job than a; they differ in seed \(4 in a, 5 in b\)/);
+    const [, otherPackets] = await traceShards(2, { ...TRACE, packets: [1, 4, 13] });
+    expect(() => mergeTraceSimulationShards([a, otherPackets], ['a', 'b'])).toThrow(/they differ in packets\.2 \(12 in a, 13 in b\)/);
+    expect(() => mergeTraceSimulationShards([b])).toThrow(/shard 0 of 2 missing/);
+    const file = traceShardFile(a);
+    delete file.columns['c1.p2.mean'];
+    expect(() => traceShardOfFile(file, 'a.json')).toThrow(/^a\.json: no column "c1\.p2\.mean"/);
   });
 });
 

@@ -142,8 +142,27 @@ describe('initiatorEntropyShard and mergeInitiatorEntropyShards', () => {
     expect(() => mergeInitiatorEntropyShards([four[0], four[1], short, four[3]])).toThrow(/holds 4 items from index 10, but shard 2 of 4 of a job of 20 items holds 5 from index 10/);
   });
 
-  it('rounds cannot be sharded', async () => {
-    await expect(initiatorEntropyShard(DIRECTED, { hops: 2, rounds: 2, shard: { index: 0, count: 2 } })).rejects.toThrow(/rounds cannot be sharded .*run rounds unsharded/);
+  it('with rounds, each shard takes its slice of the sampled initiators too: merged (through JSON, any N, empty slices included) they are the unsharded rounds', async () => {
+    const graph = randomGraph(70, 260, 6, { weighted: true });
+    const options: InitiatorEntropyOptions = { hops: 3, terminals: 9, rounds: 4, roundsSamples: 6, seed: 5, prior: new Map(graph.nodeKeys.map((key, i) => [key, 1 + (i % 3)])) };
+    const unsharded = await initiatorEntropy(graph, options);
+    for (const N of [1, 4, 8]) {
+      const read = (await shards(graph, N, options)).map((s, k) => new EntropyFileReader(`s${k}`).shard(entropyFileJson(s)));
+      expect(read.map((s) => s.rounds!.samples.length)).toEqual(Array.from({ length: N }, (_, k) => shardRange(6, { index: k, count: N })).map(([a, b]) => b - a));
+      const merged = mergeInitiatorEntropyShards(read.reverse());
+      expect(merged).toEqual(unsharded);
+      // The rows summarize the very samples: round r's mean is the float64 mean of the shards' entropies after r rounds.
+      const samples = read.reverse().flatMap((s) => s.rounds!.samples);
+      merged.rounds!.rows.forEach((row, r) => expect(Math.abs(row.mean - samples.reduce((sum, g) => sum + g.shannon[r], 0) / samples.length)).toBeLessThan(1e-12));
+    }
+    const three = await shards(graph, 3, options);
+    const short = { ...three[1], rounds: { first: three[1].rounds!.first, samples: three[1].rounds!.samples.slice(1) } };
+    expect(() => mergeInitiatorEntropyShards([three[0], short, three[2]], ['a', 'b', 'c'])).toThrow(/b \(its rounds' initiators\) holds 1 items from index 2, but shard 1 of 3 of a job of 6 items holds 2 from index 2/);
+    const [otherRounds] = await shards(graph, 3, { ...options, rounds: 3 });
+    expect(() => mergeInitiatorEntropyShards([otherRounds, three[1], three[2]], ['a', 'b', 'c'])).toThrow(/b is a shard of another job than a; they differ in rounds\.count \(3 in a, 4 in b\)/);
+    const withoutRounds = JSON.parse(entropyFileJson(three[0]));
+    delete withoutRounds.rounds;
+    expect(() => new EntropyFileReader('x.json').shard(JSON.stringify(withoutRounds))).toThrow(/x\.json: no "rounds" object, but the job has rounds/);
   });
 });
 

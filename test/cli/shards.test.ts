@@ -75,6 +75,11 @@ describe('entropy --shard and anonscope merge', () => {
     await expectShardsMergeToUnsharded(KARATE, 'karate', ['--hops', '6', '--terminals', 'all', '--backend', 'cpu', '--per-terminal']);
   });
 
+  it('karate with --rounds: the shards split the sampled initiators too, and the merge writes rounds.csv and rounds.svg as the unsharded run does', async () => {
+    await expectShardsMergeToUnsharded(KARATE, 'karate-rounds', ['--hops', '4', '--terminals', '10', '--seed', '2', '--rounds', '3', '--rounds-samples', '9', '--backend', 'cpu', '--per-terminal']);
+    expect(Object.keys(filesOf(join(dir, 'karate-rounds-merged')))).toEqual(expect.arrayContaining(['rounds.csv', 'rounds.svg']));
+  });
+
   it.skipIf(!haveDatasets)(`email-Eu-core (directed, dangling nodes, terminals no walk reaches), on cpu-parallel in float64: the same${haveDatasets ? '' : ` (${datasetsSkipReason})`}`, async () => {
     await expectShardsMergeToUnsharded(dataset('snap/email-Eu-core.txt'), 'email', ['--directed', '--hops', '5', '--terminals', '150', '--seed', '3', '--backend', 'cpu-parallel', '--precision', 'float64', '--threads', '1', '--per-terminal']);
   });
@@ -104,14 +109,56 @@ describe('entropy --shard and anonscope merge', () => {
     expect(notShard.stderr).toMatch(/karate\.txt: not JSON .* nor a binary shard; expected an anonscope-shard file/);
   });
 
-  it('--shard is checked before the graph loads: its syntax and range, --out, --rounds', () => {
+  it('--shard is checked before the graph loads: its syntax and range, --out', () => {
     const missing = join(dir, 'no-such-graph.txt');
     expect(anonscope('entropy', missing, '--shard', '2/4').stderr).toMatch(/--shard needs --out DIR/);
     expect(anonscope('entropy', missing, '--shard', '4/4', '--out', dir).stderr).toMatch(/--shard 4\/4: the shard index must be an integer in 0\.\.3 \(0-based\), got 4/);
     expect(anonscope('entropy', missing, '--shard', '1-4', '--out', dir).stderr).toMatch(/--shard must be K\/N/);
-    const rounds = anonscope('entropy', missing, '--shard', '0/2', '--out', dir, '--rounds', '3');
-    expect(rounds).toMatchObject({ code: 2 });
-    expect(rounds.stderr).toMatch(/--rounds cannot be sharded .*run --rounds unsharded/);
+  });
+});
+
+/**
+ * `command args --shard K/N` as N concurrent processes, merged in another order: the merge's
+ * stdout (JSON and CSV) and --out files are the unsharded run's, byte for byte. Returns the
+ * shard files.
+ */
+async function expectCommandShardsMerge(name: string, command: string[], { N = 4, binary = false, graph }: { N?: number; binary?: boolean; graph?: string } = {}): Promise<string[]> {
+  const full = anonscope(...command, '--format', 'json', '--out', join(dir, `${name}-full`), '--quiet');
+  expect(full.code, full.stderr).toBe(0);
+  const shardDir = join(dir, `${name}-shards`);
+  const format = binary ? ['--shard-format', 'binary'] : [];
+  const runs = await Promise.all(Array.from({ length: N }, (_, k) => anonscopeAsync(...command, '--shard', `${k}/${N}`, ...format, '--out', shardDir)));
+  for (const [k, run] of runs.entries()) {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(new RegExp(`wrote shard ${k} of ${N} \\(.* items \\d+\\.\\.\\d+ of \\d+\\) to .*shard-${k}-of-${N}\\.${binary ? 'bin' : 'json'}`));
+  }
+  const files = Array.from({ length: N }, (_, k) => join(shardDir, `shard-${(k * 3 + 1) % N}-of-${N}.${binary ? 'bin' : 'json'}`));
+  expect(new Set(files).size).toBe(N);
+  const titled = graph ? ['--graph', graph] : [];
+  const merged = anonscope('merge', ...files, ...titled, '--format', 'json', '--out', join(dir, `${name}-merged`), '--quiet');
+  expect(merged.code, merged.stderr).toBe(0);
+  expect(merged.stdout).toBe(full.stdout);
+  expect(filesOf(join(dir, `${name}-merged`))).toEqual(filesOf(join(dir, `${name}-full`)));
+  expect(anonscope('merge', ...files, '--format', 'csv', '--quiet').stdout).toBe(anonscope(...command, '--format', 'csv', '--quiet').stdout);
+  expect(anonscope('merge', ...files, '--quiet').stdout).toBe(anonscope(...command, '--quiet').stdout);
+  return files;
+}
+
+describe('trace, network and mixing --shard K/N, and anonscope merge', () => {
+  it('trace: four shard processes (a sweep of three curves) merged give the unsharded output byte for byte; merge refuses a shard of another seed, --input and --roc refuse --shard', async () => {
+    const job = ['trace', '--packets', '1,4,10', '--trials', '41', '--seed', '3', '--sweep-cover', '0,100', '--sweep-delay', '0.05'];
+    const files = await expectCommandShardsMerge('trace', job, { binary: true });
+    const other = anonscope(...job, '--seed', '4', '--shard', '1/4', '--shard-format', 'binary', '--out', join(dir, 'trace-seed4'));
+    expect(other.code, other.stderr).toBe(0);
+    const mixed = anonscope('merge', ...files.filter((f) => !f.endsWith('shard-1-of-4.bin')), join(dir, 'trace-seed4', 'shard-1-of-4.bin'));
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/shard-1-of-4\.bin is a shard of another job than .*; they differ in seed \(3 in .*, 4 in .*\)/);
+    for (const mode of [['--roc'], ['--input', KARATE, '--delay', 'exp:1']]) {
+      const refused = anonscope('trace', ...mode, '--shard', '0/2', '--out', dir);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/--shard splits the simulation's trials; --(roc|input) is not sharded/);
+    }
   });
 });
 
