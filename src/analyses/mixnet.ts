@@ -5,6 +5,7 @@ import { expDelay, scaleDelay, type DelayLaw } from '../mix/delays.js';
 import { expectedEvents, simulateMixnet, type MixnetEventLog, type MixnetTraffic } from '../mix/mixnet-simulator.js';
 import { mixnetTopology, type MixnetTopology, type MixnetTopologyKind } from '../mix/mixnet-topology.js';
 import { quantileSorted, summarize } from '../stats/summary.js';
+import { checkShardSpec, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
 
 /**
  * Anonymity of a Loopix-style mixnet, measured as in the Loopix evaluation (Piotrowska et al.,
@@ -101,6 +102,7 @@ export interface MixnetResult {
 }
 
 const WHERE = 'anonscope/mixnet';
+const MERGE = 'anonscope/mergeMixnetShards';
 /** Event words handed to one kernel call (replications are grouped up to this). */
 const WORDS_PER_CALL = 1 << 24;
 
@@ -176,56 +178,38 @@ function meanAndSd(values: number[]): { mean: number; sd: number } {
   return { mean, sd };
 }
 
-export async function mixnetAnonymity(options: MixnetOptions = {}): Promise<MixnetResult> {
-  const { topology, traffic, replications, seed } = resolve(options);
-  const kernels = options.kernels ?? referenceMixKernels;
-  const T = traffic.targets;
-  const C = T + 2;
-  const perTarget: number[] = [];
-  const epsilons: number[] = [];
-  const latencies: number[] = [];
-  let zeroEstimates = 0;
-  let sent = 0;
-  let exited = 0;
-  let unexited = 0;
-  let done = 0;
-  while (done < replications) {
-    const logs: MixnetEventLog[] = [];
-    let words = 0;
-    while (done + logs.length < replications && (logs.length === 0 || words < WORDS_PER_CALL)) {
-      const log = simulateMixnet(topology, traffic, seed, done + logs.length);
-      logs.push(log);
-      words += log.events.length;
-      for (const l of log.latencies) latencies.push(l);
-    }
-    const { mass, plogp, marked } = await kernels.poolMeans(mixnetPoolMeansJob(logs, topology, T));
-    for (let r = 0; r < logs.length; r++) {
-      for (let t = 0; t < T; t++) {
-        if (!logs[r].targetsSent[t]) continue;
-        sent++;
-        const S = mass[r * C + t];
-        unexited += Math.max(0, 1 - S);
-        perTarget.push(S > 0 ? Math.max(0, Math.log(S) - plogp[r * C + t] / S) / Math.LN2 : NaN);
-        const row = (r * T + t) * C;
-        const pA = marked[row + T];
-        const pB = marked[row + T + 1];
-        if (pA === 0 && pB === 0) continue; // its own packet never got out
-        exited++;
-        if (pA === 0 || pB === 0) zeroEstimates++;
-        else epsilons.push(Math.abs(Math.log(pA / pB)));
-      }
-    }
-    done += logs.length;
-    options.onProgress?.(done, replications);
-  }
-  const summary = summarize(perTarget, false);
-  const { sd } = meanAndSd(perTarget.filter((h) => !Number.isNaN(h)));
-  const epsilon = meanAndSd(epsilons);
-  const sortedLatency = Float64Array.from(latencies).sort();
-  const q = (p: number) => (sortedLatency.length ? quantileSorted(sortedLatency, p) : NaN);
+/**
+ * What each replication leaves for the summary, replication after replication: per
+ * (replication r, target t) at r · targets + t, whether the target was sent (1 or 0), its
+ * entropy in bits (NaN where none of its mass got out), its mass still inside at the end,
+ * and the probabilities p_A, p_B at its own exit; the latencies of every replication in
+ * order, latencyCounts[r] of them for replication r.
+ */
+export interface MixnetOutcomes {
+  sent: Float64Array;
+  entropy: Float64Array;
+  unexited: Float64Array;
+  pA: Float64Array;
+  pB: Float64Array;
+  latencyCounts: Float64Array;
+  latencies: Float64Array;
+}
+
+/** Everything of a result that does not depend on the replications' outcomes: equal jobs give shards that merge. */
+export interface MixnetJob {
+  topology: MixnetResult['topology'] & { weights: number[] | null };
+  rate: MixnetResult['rate'];
+  delay: MixnetResult['delay'];
+  corrupt: MixnetResult['corrupt'];
+  targets: Omit<MixnetResult['targets'], 'sent' | 'exited' | 'unexitedMass'>;
+  kernels: string;
+  precision: 'float64' | 'float32';
+}
+
+function mixnetJob({ topology, traffic, replications, seed }: Resolved, weights: readonly number[] | undefined, kernels: MixKernels): MixnetJob {
   const { delay } = traffic;
   return {
-    topology: { kind: topology.kind, layers: topology.layers, width: topology.width, mixes: topology.mixes, routing: topology.weighted ? 'weighted' : 'uniform' },
+    topology: { kind: topology.kind, layers: topology.layers, width: topology.width, mixes: topology.mixes, routing: topology.weighted ? 'weighted' : 'uniform', weights: weights ? [...weights] : null },
     rate: {
       real: traffic.rate,
       clients: traffic.clients,
@@ -237,24 +221,186 @@ export async function mixnetAnonymity(options: MixnetOptions = {}): Promise<Mixn
     delay: { spec: delay.spec, kind: delay.kind, mean: delay.mean },
     corrupt: { fraction: topology.corruptFraction, mixes: [...topology.corrupt.keys()].filter((m) => topology.corrupt[m]) },
     targets: {
-      perReplication: T,
+      perReplication: traffic.targets,
       replications,
-      total: T * replications,
-      sent,
-      exited,
+      total: traffic.targets * replications,
       seed,
       burnIn: traffic.burnIn,
       window: traffic.window,
       coolDown: traffic.coolDown,
-      unexitedMass: unexited / sent,
     },
-    entropy: { mean: summary.mean, ci95: summary.ci95, sd, min: summary.min, median: summary.median, max: summary.max },
-    unlinkability: { epsilonMean: epsilon.mean, epsilonSd: epsilon.sd, delta: exited > 0 ? zeroEstimates / exited : NaN },
-    latency: { count: sortedLatency.length, mean: meanAndSd(latencies).mean, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: sortedLatency.length ? sortedLatency[sortedLatency.length - 1] : NaN },
-    perTarget,
     kernels: kernels.info.name,
     precision: kernels.info.precision,
   };
+}
+
+/**
+ * The outcomes of replications first .. last − 1 (each is seeded by its index, so a slice
+ * is what the whole run computes for it); the event logs are simulated on the CPU and
+ * grouped into kernel calls of up to WORDS_PER_CALL words.
+ */
+async function replicationOutcomes(
+  { topology, traffic, seed }: Resolved,
+  kernels: MixKernels,
+  [first, last]: [number, number],
+  onProgress?: (done: number, total: number) => void,
+): Promise<MixnetOutcomes> {
+  const T = traffic.targets;
+  const C = T + 2;
+  const n = last - first;
+  const outcomes: MixnetOutcomes = {
+    sent: new Float64Array(n * T),
+    entropy: new Float64Array(n * T).fill(NaN),
+    unexited: new Float64Array(n * T),
+    pA: new Float64Array(n * T),
+    pB: new Float64Array(n * T),
+    latencyCounts: new Float64Array(n),
+    latencies: new Float64Array(0),
+  };
+  const latencies: Float64Array[] = [];
+  let done = 0;
+  while (done < n) {
+    const logs: MixnetEventLog[] = [];
+    let words = 0;
+    while (done + logs.length < n && (logs.length === 0 || words < WORDS_PER_CALL)) {
+      const log = simulateMixnet(topology, traffic, seed, first + done + logs.length);
+      logs.push(log);
+      words += log.events.length;
+      latencies.push(log.latencies);
+      outcomes.latencyCounts[done + logs.length - 1] = log.latencies.length;
+    }
+    const { mass, plogp, marked } = await kernels.poolMeans(mixnetPoolMeansJob(logs, topology, T));
+    for (let r = 0; r < logs.length; r++) {
+      for (let t = 0; t < T; t++) {
+        if (!logs[r].targetsSent[t]) continue;
+        const at = (done + r) * T + t;
+        const S = mass[r * C + t];
+        outcomes.sent[at] = 1;
+        outcomes.unexited[at] = Math.max(0, 1 - S);
+        if (S > 0) outcomes.entropy[at] = Math.max(0, Math.log(S) - plogp[r * C + t] / S) / Math.LN2;
+        const row = (r * T + t) * C;
+        outcomes.pA[at] = marked[row + T];
+        outcomes.pB[at] = marked[row + T + 1];
+      }
+    }
+    done += logs.length;
+    onProgress?.(done, n);
+  }
+  outcomes.latencies = concatenate(latencies);
+  return outcomes;
+}
+
+function concatenate(parts: readonly Float64Array[]): Float64Array {
+  const all = new Float64Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  return all;
+}
+
+/** The result of a job from the outcomes of all its replications, in order. */
+function mixnetResult(job: MixnetJob, outcomes: MixnetOutcomes): MixnetResult {
+  const perTarget: number[] = [];
+  const epsilons: number[] = [];
+  let zeroEstimates = 0;
+  let sent = 0;
+  let exited = 0;
+  let unexited = 0;
+  for (let at = 0; at < outcomes.sent.length; at++) {
+    if (!outcomes.sent[at]) continue;
+    sent++;
+    unexited += outcomes.unexited[at];
+    perTarget.push(outcomes.entropy[at]);
+    const pA = outcomes.pA[at];
+    const pB = outcomes.pB[at];
+    if (pA === 0 && pB === 0) continue; // its own packet never got out
+    exited++;
+    if (pA === 0 || pB === 0) zeroEstimates++;
+    else epsilons.push(Math.abs(Math.log(pA / pB)));
+  }
+  const summary = summarize(perTarget, false);
+  const { sd } = meanAndSd(perTarget.filter((h) => !Number.isNaN(h)));
+  const epsilon = meanAndSd(epsilons);
+  const latencies = outcomes.latencies;
+  const sortedLatency = Float64Array.from(latencies).sort();
+  const q = (p: number) => (sortedLatency.length ? quantileSorted(sortedLatency, p) : NaN);
+  const { weights, ...topology } = job.topology;
+  const { perReplication, replications, total, ...phases } = job.targets;
+  return {
+    topology,
+    rate: job.rate,
+    delay: job.delay,
+    corrupt: job.corrupt,
+    targets: { perReplication, replications, total, sent, exited, ...phases, unexitedMass: unexited / sent },
+    entropy: { mean: summary.mean, ci95: summary.ci95, sd, min: summary.min, median: summary.median, max: summary.max },
+    unlinkability: { epsilonMean: epsilon.mean, epsilonSd: epsilon.sd, delta: exited > 0 ? zeroEstimates / exited : NaN },
+    latency: { count: sortedLatency.length, mean: meanAndSd(Array.from(latencies)).mean, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: sortedLatency.length ? sortedLatency[sortedLatency.length - 1] : NaN },
+    perTarget,
+    kernels: job.kernels,
+    precision: job.precision,
+  };
+}
+
+export async function mixnetAnonymity(options: MixnetOptions = {}): Promise<MixnetResult> {
+  const resolved = resolve(options);
+  const kernels = options.kernels ?? referenceMixKernels;
+  const outcomes = await replicationOutcomes(resolved, kernels, [0, resolved.replications], options.onProgress);
+  return mixnetResult(mixnetJob(resolved, options.weights, kernels), outcomes);
+}
+
+/** Every option checked as mixnetAnonymity checks it, without running anything (a CLI checks before it starts the kernels). */
+export function checkMixnetOptions(options: MixnetOptions): void {
+  resolve(options);
+}
+
+/** Shard `shard` of the job the other options define: its slice of the replications (see shardRange). */
+export interface MixnetShardOptions extends MixnetOptions {
+  shard: ShardSpec;
+}
+
+/** Shard `shard` of a job: the outcomes of replications first .. first + count − 1. */
+export interface MixnetShard {
+  job: MixnetJob;
+  shard: ShardSpec;
+  first: number;
+  count: number;
+  outcomes: MixnetOutcomes;
+}
+
+/** Shard `options.shard` of the job: its slice of the replications, each seeded by its index as in the whole run. */
+export async function mixnetShard(options: MixnetShardOptions): Promise<MixnetShard> {
+  checkShardSpec(options.shard, WHERE);
+  const resolved = resolve(options);
+  const kernels = options.kernels ?? referenceMixKernels;
+  const range = shardRange(resolved.replications, options.shard);
+  const outcomes = await replicationOutcomes(resolved, kernels, range, options.onProgress);
+  const { index, count } = options.shard;
+  return { job: mixnetJob(resolved, options.weights, kernels), shard: { index, count }, first: range[0], count: range[1] - range[0], outcomes };
+}
+
+/**
+ * The result of the job the shards are slices of: the object mixnetAnonymity returns for it,
+ * from the shards alone (the outcomes put back in replication order, then summarized as the
+ * whole run summarizes them). Refuses shards of different jobs, a shard missing or repeated.
+ */
+export function mergeMixnetShards(shards: readonly MixnetShard[], sources?: readonly string[]): MixnetResult {
+  const label = (i: number) => sources?.[i] ?? `shard #${i} (index ${shards[i].shard.index})`;
+  if (shards.length === 0) throw new ParameterError(`${MERGE}: no shards to merge`);
+  const part = (s: MixnetShard) => ({ job: s.job, shard: s.shard, first: s.first, count: s.count });
+  const ordered = shardsOfOneJob(shards, part, shards[0].job.targets.replications, label, MERGE);
+  const column = (name: keyof MixnetOutcomes) => concatenate(ordered.map((s) => s.outcomes[name]));
+  const outcomes: MixnetOutcomes = {
+    sent: column('sent'),
+    entropy: column('entropy'),
+    unexited: column('unexited'),
+    pA: column('pA'),
+    pB: column('pB'),
+    latencyCounts: column('latencyCounts'),
+    latencies: column('latencies'),
+  };
+  return mixnetResult(shards[0].job, outcomes);
 }
 
 /** The parameters a sweep may vary (CLI names). */
@@ -271,8 +417,8 @@ export interface MixnetSweepResult {
   points: MixnetResult[];
 }
 
-/** The options of one sweep point: `mu` sets the delay's mean to 1/μ (same law, scaled). */
-function sweepPoint(options: MixnetOptions, parameter: MixnetSweepParameter, value: number): MixnetOptions {
+/** The options with one parameter set as a sweep sets it: `mu` scales the delay law to the mean 1/μ. */
+export function mixnetPointOptions(options: MixnetOptions, parameter: MixnetSweepParameter, value: number): MixnetOptions {
   switch (parameter) {
     case 'rate':
       return { ...options, rate: value };
@@ -296,13 +442,19 @@ function sweepPoint(options: MixnetOptions, parameter: MixnetSweepParameter, val
   }
 }
 
+/** The options of each point of a sweep, every one checked. */
+export function mixnetSweepPoints(options: MixnetOptions, parameter: MixnetSweepParameter, values: readonly number[]): MixnetOptions[] {
+  if (!MIXNET_SWEEP_PARAMETERS.includes(parameter)) throw new ParameterError(`${WHERE}: cannot sweep "${parameter}" (expected ${MIXNET_SWEEP_PARAMETERS.join(', ')})`);
+  if (values.length === 0) throw new ParameterError(`${WHERE}: the sweep over ${parameter} has no values`);
+  const points = values.map((v) => mixnetPointOptions(options, parameter, v));
+  points.forEach(resolve);
+  return points;
+}
+
 /** mixnetAnonymity at each value of one parameter, every point checked before the first runs. */
 export async function mixnetSweep(options: MixnetSweepOptions): Promise<MixnetSweepResult> {
   const { parameter, values, onProgress, ...base } = options;
-  if (!MIXNET_SWEEP_PARAMETERS.includes(parameter)) throw new ParameterError(`${WHERE}: cannot sweep "${parameter}" (expected ${MIXNET_SWEEP_PARAMETERS.join(', ')})`);
-  if (values.length === 0) throw new ParameterError(`${WHERE}: the sweep over ${parameter} has no values`);
-  const points = values.map((v) => sweepPoint(base, parameter, v));
-  points.forEach(resolve);
+  const points = mixnetSweepPoints(base, parameter, values);
   const results: MixnetResult[] = [];
   for (const [i, point] of points.entries()) {
     results.push(await mixnetAnonymity({ ...point, onProgress: onProgress && ((done, total) => onProgress(i * total + done, values.length * total)) }));

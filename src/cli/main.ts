@@ -6,6 +6,7 @@ import { GENERATE_HELP, generateCommand } from './generate.js';
 import { MERGE_HELP, mergeCommand } from './merge.js';
 import { MIX_HELP, mixCommand } from './mix.js';
 import { MIXING_HELP, mixingCommand } from './mixing.js';
+import { MIXNET_HELP, mixnetCommand } from './mixnet.js';
 import { NETWORK_HELP, networkCommand } from './network.js';
 import { TRACE_HELP, traceCommand } from './trace.js';
 import { ENTROPY_HELP, entropyCommand } from './entropy.js';
@@ -17,13 +18,15 @@ Usage: anonscope <command> [options]
 Commands:
   entropy <graph>   initiator entropy of l-hop random walks (Pisces), hop by hop;
                     --shard K/N computes one slice, --checkpoint DIR survives a crash
-  merge <shards>    the shards of one job (entropy, adversary, mix) put together: the
+  merge <shards>    the shards of one job (entropy, adversary, mix, mixnet) put together: the
                     unsharded output
   adversary <graph> H(I|O) against Sybils behind attack edges (Pisces insider adversary);
                     --shard K/N, --checkpoint DIR
   mixing <graph>    how fast a walk forgets its start: TV to π per hop, τ(ε), SLEM
   mix               sender anonymity of one continuous-time mix (Danezis): simulated vs
                     h(f) + log2 λ; --shard K/N
+  mixnet            sender anonymity of a Loopix-style mixnet (layers, cover, corrupt
+                    mixes): entropy, unlinkability, latency; --sweep; --shard K/N
   trace             tracing a stream through one mix by convolution and likelihood ratios;
                     --roc: ROC, AUC and TPR at fixed FPR over many streams and links
   network           tracing streams through a network of mixes
@@ -46,6 +49,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   adversary: { run: adversaryCommand, help: ADVERSARY_HELP },
   mixing: { run: mixingCommand, help: MIXING_HELP },
   mix: { run: mixCommand, help: MIX_HELP },
+  mixnet: { run: mixnetCommand, help: MIXNET_HELP },
   trace: { run: traceCommand, help: TRACE_HELP },
   network: { run: networkCommand, help: NETWORK_HELP },
   generate: { run: generateCommand, help: GENERATE_HELP },

@@ -22,17 +22,19 @@ function cell(v: number | string | boolean | null | undefined): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csv(header: readonly string[], rows: (number | string | boolean | null | undefined)[][]): string {
+/** CSV text: a header line and one line per row, cells quoted where they hold a comma, quote or newline. */
+export function csv(header: readonly string[], rows: (number | string | boolean | null | undefined)[][]): string {
   return [header.join(','), ...rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
 }
 
-function table(head: string[], rows: string[][]): string {
+/** A text table, each column right-aligned to its widest cell. */
+export function table(head: string[], rows: string[][]): string {
   const widths = head.map((title, c) => rows.reduce((width, r) => Math.max(width, r[c].length), title.length));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
 }
 
-const fixed = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
+export const fixed = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 
 // ---------------------------------------------------------------------------------------
 // anonscope mix

@@ -1,0 +1,258 @@
+import { parseArgs } from 'node:util';
+import {
+  checkMixnetOptions,
+  MIXNET_DEFAULTS,
+  MIXNET_SWEEP_PARAMETERS,
+  mixnetAnonymity,
+  mixnetPointOptions,
+  mixnetShard,
+  mixnetSweep,
+  mixnetSweepPoints,
+  type MixnetOptions,
+  type MixnetResult,
+  type MixnetSweepParameter,
+} from '../analyses/mixnet.js';
+import { mixnetShardFile } from '../analyses/mixnet-shards.js';
+import { RUNTIMES } from '../engines/create.js';
+import { ParameterError } from '../errors.js';
+import { parseDelay } from '../mix/delays.js';
+import { MIXNET_TOPOLOGIES } from '../mix/mixnet-topology.js';
+import {
+  mixnetCsv,
+  mixnetEntropyCdfChart,
+  mixnetJson,
+  mixnetSweepCsv,
+  mixnetSweepEntropyChart,
+  mixnetSweepJson,
+  mixnetSweepLatencyChart,
+  mixnetSweepTable,
+  mixnetTable,
+} from '../report/mixnet-report.js';
+import { choiceOption, formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
+import { MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
+import { withProgress } from './progress.js';
+import { SHARD_OPTIONS, shardHelp, shardSettings, writeShard } from './shard-output.js';
+
+const D = MIXNET_DEFAULTS;
+/** The engines with a pool-mean kernel (gpu.js has none: its threads have no memory for the pools). */
+const MIXNET_BACKENDS = ['cpu', 'webgpu'] as const;
+
+export const MIXNET_HELP = `Usage: anonscope mixnet [options]
+       anonscope mixnet --sweep PARAM=v1,v2,... [options]
+
+Sender anonymity of a Loopix-style mixnet, measured as the Loopix evaluation measures it
+(Piotrowska et al., USENIX Security 2017). Clients send Poisson real traffic and cover
+through L layers of W mixes; a global passive observer follows, for each target message,
+the probability that each packet is it: every mix keeps the running mean of the
+probability vectors of the packets in its pool (exact for a memoryless delay), a packet
+leaving carries that mean (a corrupt mix passes the packet's own vector), an emptied pool
+resets. Reported: the Shannon entropy of each target's mass over the packets leaving the
+last layer (mean, 95% CI, CDF), the two-sender unlinkability (ε = |ln(p_A/p_B)| at the
+target's exit, δ the share where one of them is 0) and the end-to-end latency. One mix
+(--layers 1 --width 1) with exponential delays gives Danezis' log2(λe/μ).
+
+Topology:
+  --topology T         ${MIXNET_TOPOLOGIES.join(' | ')}: each hop picks a mix of the next
+                       layer, or W fixed cascades (a packet keeps to the one it
+                       entered) [${D.topology}]
+  --layers L           layers (mixes on every route) [${D.layers}]
+  --width W            mixes per layer [${D.width}]
+  --weights w1,w2,...  bandwidth weights of the L·W mixes, layer by layer: a hop picks a
+                       mix in proportion to them [uniform]
+  --corrupt F          share of the mixes that are corrupt (round(F·L·W), chosen with the
+                       seed) [${D.corrupt}]
+
+Traffic:
+  --clients N          clients [${D.clients}]
+  --rate λ             total rate of real messages [${D.rate}]
+  --delay LAW          per-hop delay: exp:μ | uniform:a,b | erlang:k,μ | lognormal:m,s
+                       | pareto:α,xm | hist:FILE [exp:1]
+  --mu μ               scale the delay law to the mean 1/μ (exp:1 --mu 4 is exp:4)
+  --loop-rate R        loop cover per client [${D.loopRate}]
+  --drop-rate R        drop cover per client [${D.dropRate}]
+  --mix-loop-rate R    mix-loop cover per mix [${D.mixLoopRate}]
+  --burn-in T          time before the targets are sent [${D.phaseDelays} · L · E[delay]]
+  --window T           the targets are sent in [burn-in, burn-in + T) [${D.phaseDelays} · L · E[delay],
+                       or longer so that A and B send ${D.targetSupply} real messages per target]
+  --cool-down T        time after the window for the targets to get out
+                       [${D.phaseDelays} · L · E[delay]]
+
+Measurement:
+  --targets T          target messages per replication (sent by clients A and B in
+                       turn) [${D.targets}]
+  --replications R     independent seeded replications [${D.replications}]
+  --seed S             seed of the corrupt mixes and of every replication [${D.seed}]
+  --sweep PARAM=v,...  one run per value of PARAM, one of rate, mu (the delay's mean 1/μ,
+                       same law), layers, width, corrupt, loop-rate, drop-rate,
+                       mix-loop-rate; one row per value
+
+Kernels (the pool-mean algebra; the events are simulated on the CPU):
+  --backend B          cpu (float64 reference) | webgpu (WGSL, float32) [cpu]; gpu.js has no
+                       pool-mean kernel (its threads have no memory for the pools)
+  --runtime R          ${RUNTIMES.join(' | ')} [auto]: webgpu runs on Dawn in Node where it
+                       has a hardware adapter, else in headless Chromium
+
+Output:
+  --format F           table | json | csv: what goes to stdout [table]; json is the result
+                       with the entropy CDF (sweep: { sweep, points }), csv one row per run
+                       or sweep value
+  --out DIR            also write results.json (with each target's entropy), mixnet.csv,
+                       mixnet-entropy-cdf.svg; a sweep also mixnet-entropy-vs-PARAM.svg
+                       (against λ/μ for rate and mu, with log2(λe/μ)) and
+                       mixnet-latency-vs-PARAM.svg
+  --quiet              no progress or notes on stderr
+  -h, --help           this help
+
+Shards (see the README's "Shards, merge and checkpoints"):
+${shardHelp('replications')}
+  (a --sweep is not sharded: each value is its own run)
+`;
+
+const MIXNET_OPTIONS = {
+  topology: { type: 'string' },
+  layers: { type: 'string' },
+  width: { type: 'string' },
+  weights: { type: 'string' },
+  corrupt: { type: 'string' },
+  clients: { type: 'string' },
+  rate: { type: 'string' },
+  delay: { type: 'string', default: 'exp:1' },
+  mu: { type: 'string' },
+  'loop-rate': { type: 'string' },
+  'drop-rate': { type: 'string' },
+  'mix-loop-rate': { type: 'string' },
+  'burn-in': { type: 'string' },
+  window: { type: 'string' },
+  'cool-down': { type: 'string' },
+  targets: { type: 'string' },
+  replications: { type: 'string' },
+  seed: { type: 'string' },
+  sweep: { type: 'string' },
+  ...OUTPUT_OPTIONS,
+  backend: MIX_KERNEL_OPTIONS.backend,
+  runtime: MIX_KERNEL_OPTIONS.runtime,
+  ...SHARD_OPTIONS,
+} as const;
+
+const parseMixnetArgs = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: MIXNET_OPTIONS });
+type MixnetValues = ReturnType<typeof parseMixnetArgs>['values'];
+
+/** The option that sets each sweep parameter (a sweep may not be given it as well). */
+const SWEEP_OPTION: Record<MixnetSweepParameter, keyof MixnetValues> = {
+  rate: 'rate',
+  mu: 'mu',
+  layers: 'layers',
+  width: 'width',
+  corrupt: 'corrupt',
+  'loop-rate': 'loop-rate',
+  'drop-rate': 'drop-rate',
+  'mix-loop-rate': 'mix-loop-rate',
+};
+
+export async function mixnetCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseMixnetArgs(argv);
+  if (values.help) {
+    process.stdout.write(MIXNET_HELP);
+    return;
+  }
+  if (positionals.length > 0) throw new ParameterError(`mixnet: unexpected argument "${positionals[0]}" (see anonscope mixnet --help)`);
+  const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
+  const settings = await mixnetSettings(values);
+  if (values.out) await prepareOutputDirectory(values.out);
+  await withMixKernels(values, log, async (kernels) => {
+    const options = { ...settings.options, kernels };
+    const { sweep, shard, format } = settings;
+    if (sweep) {
+      const result = await withProgress('mixnet', values.quiet, (onProgress) => mixnetSweep({ ...options, ...sweep, onProgress }));
+      printResult(format, result, { table: mixnetSweepTable, json: (s) => mixnetSweepJson(s), csv: mixnetSweepCsv });
+      if (values.out) {
+        const name = sweep.parameter;
+        await writeOutputs(
+          values.out,
+          [
+            ['results.json', `${mixnetSweepJson(result, { perTarget: true })}\n`],
+            ['mixnet.csv', mixnetSweepCsv(result)],
+            ['mixnet-entropy-cdf.svg', mixnetEntropyCdfChart(result)],
+            [`mixnet-entropy-vs-${name}.svg`, mixnetSweepEntropyChart(result)],
+            [`mixnet-latency-vs-${name}.svg`, mixnetSweepLatencyChart(result)],
+          ],
+          log,
+        );
+      }
+    } else if (shard) {
+      const part = await withProgress('mixnet', values.quiet, (onProgress) => mixnetShard({ ...options, shard: shard.spec, onProgress }));
+      await writeShard(shard, mixnetShardFile(part), log);
+    } else {
+      const result = await withProgress('mixnet', values.quiet, (onProgress) => mixnetAnonymity({ ...options, onProgress }));
+      await reportMixnet(result, format, values.out, log);
+    }
+  });
+}
+
+/** Every parameter read and checked (by the library's own checks, every sweep point too) before the kernels start. */
+async function mixnetSettings(values: MixnetValues) {
+  const format = formatOption(values.format);
+  const optional = <T>(text: string | undefined, read: (text: string) => T) => (text === undefined ? undefined : read(text));
+  const real = (name: keyof MixnetValues & string, bounds: Parameters<typeof realOption>[2]) => optional(values[name] as string | undefined, (t) => realOption(name, t, bounds));
+  const integer = (name: keyof MixnetValues & string, min: number) => optional(values[name] as string | undefined, (t) => integerOption(name, t, min));
+  if (values.backend === 'gpujs') throw new ParameterError('--backend gpujs: gpu.js has no pool-mean kernel (its threads have no memory for the pools); use cpu or webgpu');
+  choiceOption('backend', values.backend, MIXNET_BACKENDS);
+  let options: MixnetOptions = {
+    topology: optional(values.topology, (t) => choiceOption('topology', t, MIXNET_TOPOLOGIES)),
+    layers: integer('layers', 1),
+    width: integer('width', 1),
+    weights: optional(values.weights, (t) => realListOption('weights', t, { exclusiveMin: 0 })),
+    corrupt: real('corrupt', { min: 0, max: 1 }),
+    clients: integer('clients', 2),
+    rate: real('rate', { exclusiveMin: 0 }),
+    delay: await parseDelay(values.delay),
+    loopRate: real('loop-rate', { min: 0 }),
+    dropRate: real('drop-rate', { min: 0 }),
+    mixLoopRate: real('mix-loop-rate', { min: 0 }),
+    burnIn: real('burn-in', { min: 0 }),
+    window: real('window', { exclusiveMin: 0 }),
+    coolDown: real('cool-down', { min: 0 }),
+    targets: integer('targets', 1),
+    replications: integer('replications', 1),
+    seed: optional(values.seed, (t) => integerOption('seed', t, 0, 2 ** 53 - 1)),
+  };
+  const mu = real('mu', { exclusiveMin: 0 });
+  if (mu !== undefined) options = mixnetPointOptions(options, 'mu', mu);
+  const sweep = optional(values.sweep, (t) => sweepOption(t, values));
+  const shard = shardSettings(values);
+  if (shard && sweep) throw new ParameterError('--shard cannot split a --sweep (each value is its own run): shard one setting at a time');
+  if (sweep) mixnetSweepPoints(options, sweep.parameter, sweep.values);
+  else checkMixnetOptions(options);
+  return { format, options, sweep, shard };
+}
+
+/** --sweep PARAM=v1,v2,...: the parameter, its values, and no option that sets it too. */
+function sweepOption(text: string, values: MixnetValues): { parameter: MixnetSweepParameter; values: number[] } {
+  const at = text.indexOf('=');
+  if (at < 0) throw new ParameterError(`--sweep must be PARAM=v1,v2,... (PARAM one of ${MIXNET_SWEEP_PARAMETERS.join(', ')}), got "${text}"`);
+  const parameter = choiceOption('sweep', text.slice(0, at).trim(), MIXNET_SWEEP_PARAMETERS);
+  const list = text.slice(at + 1);
+  if (listOption(list).length === 0) throw new ParameterError(`--sweep ${parameter}= needs at least one value`);
+  const option = SWEEP_OPTION[parameter];
+  if (values[option] !== undefined) throw new ParameterError(`--${option} and --sweep ${parameter}=… both set ${parameter}: give one of them`);
+  if (values.weights !== undefined && (parameter === 'layers' || parameter === 'width')) {
+    throw new ParameterError(`--weights cannot go with --sweep ${parameter}: there is one weight per mix, and the number of mixes changes`);
+  }
+  return { parameter, values: realListOption('sweep', list) };
+}
+
+/** What mixnet and merge both print: the summary on stdout, the --out files (with every target's entropy). */
+export async function reportMixnet(result: MixnetResult, format: OutputFormat, out: string | undefined, log: (line: string) => void): Promise<void> {
+  printResult(format, result, { table: mixnetTable, json: (r) => mixnetJson(r), csv: mixnetCsv });
+  if (out) {
+    await writeOutputs(
+      out,
+      [
+        ['results.json', `${mixnetJson(result, { perTarget: true })}\n`],
+        ['mixnet.csv', mixnetCsv(result)],
+        ['mixnet-entropy-cdf.svg', mixnetEntropyCdfChart(result)],
+      ],
+      log,
+    );
+  }
+}
