@@ -6,6 +6,17 @@
 import { strToU8, zipSync } from 'fflate';
 import type { Download, RunRequest } from './protocol.js';
 
+/** A file of the run: text from the worker, or bytes the page made (a chart's PNG). */
+export type RunFile = Download | { name: string; mime: string; bytes: Uint8Array };
+
+const bytesOf = (file: RunFile): Uint8Array => ('bytes' in file ? file.bytes : strToU8(file.text));
+
+/** The file as a Blob, for a download link. */
+export const blobOf = (file: RunFile): Blob => new Blob([bytesOf(file) as Uint8Array<ArrayBuffer>], { type: file.mime });
+
+/** A chart's PNG is named as its SVG file is (entropy-vs-hops.svg: entropy-vs-hops.png). */
+export const pngName = (svgName: string) => svgName.replace(/\.svg$/i, '') + '.png';
+
 /** A file-name-safe piece: letters, digits and dots; runs of anything else become one dash. */
 const safe = (text: string) => text.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
 /** A file's name without its extensions (karate.txt.gz: karate). */
@@ -37,6 +48,6 @@ export function downloadStem(job: RunRequest, graphName: string | undefined): st
 export const downloadName = (stem: string, file: string) => `${stem}-${file}`;
 
 /** Every download of the run in one zip, under the same names. */
-export function zipOf(stem: string, downloads: readonly Download[]): Uint8Array {
-  return zipSync(Object.fromEntries(downloads.map((d) => [downloadName(stem, d.name), strToU8(d.text)])));
+export function zipOf(stem: string, files: readonly RunFile[]): Uint8Array {
+  return zipSync(Object.fromEntries(files.map((file) => [downloadName(stem, file.name), bytesOf(file)])));
 }

@@ -14,9 +14,10 @@ import { ParameterError } from '../errors.js';
 import { count } from '../report/count.js';
 import { leftOutColumns } from '../report/entropy-report.js';
 import { renderChart, svgFileText } from '../report/plot.js';
-import { downloadName, downloadStem, zipOf } from './downloads.js';
+import { chartToPng } from '../report/png.js';
+import { blobOf, downloadName, downloadStem, pngName, zipOf, type RunFile } from './downloads.js';
 import { drawNetwork, type DrawnNetwork } from './network-view.js';
-import type { AnalysisName, ChartMessage, Diagnostics, Download, GraphReading, GraphSource, NetworkView, RunRequest, WebBackendName, WebLimits, WorkerMessage } from './protocol.js';
+import type { AnalysisName, ChartMessage, Diagnostics, GraphReading, GraphSource, NetworkView, RunRequest, WebBackendName, WebLimits, WorkerMessage } from './protocol.js';
 import { paramsToForm, saveToUrl } from './url-state.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -220,21 +221,34 @@ function entropyDisplay(json: string, table: string[][], notes: string[]): { tab
   return { table: table.map((row, i) => [...row, ...columns[i]]), notes: [...(result.notes ?? []), ...notes] };
 }
 
-/** The charts drawn into #plots with hover tips, at the width the page gives them; returns their SVG files. */
-function drawCharts(charts: ChartMessage[]): Download[] {
-  const plots = $('plots');
-  const width = Math.min(720, plots.clientWidth || 720);
-  plots.replaceChildren(
-    ...charts.map(({ title, spec }) => {
-      const figure = document.createElement('figure');
-      figure.setAttribute('aria-label', title);
-      figure.append(renderChart(spec, { document, width, interactive: true }));
-      return figure;
-    }),
-  );
-  return charts.map(({ file, spec }) => ({ name: file, mime: 'image/svg+xml', text: svgFileText(renderChart(spec, { document })) }));
+/** A chart on the page: its figure (where its own SVG and PNG links go) and its SVG file. */
+interface DrawnChart {
+  figure: HTMLElement;
+  svg: SVGSVGElement;
+  file: RunFile;
 }
 
+/** The charts drawn into #plots with hover tips, at the width the page gives them, each with its file's chart (no hover marks). */
+function drawCharts(charts: ChartMessage[]): DrawnChart[] {
+  const plots = $('plots');
+  const width = Math.min(720, plots.clientWidth || 720);
+  const drawn = charts.map(({ title, file, spec }) => {
+    const figure = document.createElement('figure');
+    figure.setAttribute('aria-label', title);
+    figure.append(renderChart(spec, { document, width, interactive: true }));
+    const svg = renderChart(spec, { document });
+    return { figure, svg, file: { name: file, mime: 'image/svg+xml', text: svgFileText(svg) } };
+  });
+  plots.replaceChildren(...drawn.map((c) => c.figure));
+  return drawn;
+}
+
+/** Each chart as a PNG (the browser draws its SVG on a canvas), named as its SVG file is. */
+function chartPngs(charts: readonly DrawnChart[]): Promise<RunFile[]> {
+  return Promise.all(
+    charts.map(async ({ svg, file }) => ({ name: pngName(file.name), mime: 'image/png', bytes: new Uint8Array(await (await chartToPng(svg)).arrayBuffer()) })),
+  );
+}
 
 const yesNo = (v: boolean) => (v ? 'yes' : 'no');
 
@@ -358,24 +372,38 @@ function onMessage(message: WorkerMessage): void {
       $('notes').replaceChildren(...notes.map((n) => Object.assign(document.createElement('p'), { textContent: n })));
       $('table').replaceChildren(renderTable(table));
       const stem = downloadStem(current!.job, sourceName);
-      const link = (name: string, blob: Blob) => {
-        const url = URL.createObjectURL(blob);
+      const link = (file: RunFile, text = downloadName(stem, file.name), download = downloadName(stem, file.name)) => {
+        const url = URL.createObjectURL(blobOf(file));
         downloadUrls.push(url);
-        return Object.assign(document.createElement('a'), { href: url, download: name, textContent: name });
+        return Object.assign(document.createElement('a'), { href: url, download, textContent: text });
       };
-      const files = [...message.downloads, ...drawCharts(message.charts)];
-      const links = files.map((d) => link(downloadName(stem, d.name), new Blob([d.text], { type: d.mime })));
+      const charts = drawCharts(message.charts);
+      const files: RunFile[] = [...message.downloads, ...charts.map((c) => c.file)];
+      const links = files.map((file) => link(file));
       $('downloads').replaceChildren('Download: ', ...links);
-      // The zip and the drawing each in a task of their own, so that no one task holds the tab long.
+      const chartFiles = charts.map(({ figure, file }) => {
+        const box = Object.assign(document.createElement('p'), { className: 'chart-files' });
+        box.append('This chart as ', link(file, 'SVG'));
+        figure.append(box);
+        return box;
+      });
+      // The PNGs, the zip and the drawing each in a task of their own, so that no one task holds the tab long.
       const shownRun = current;
       const stillShown = () => current === shownRun && document.body.dataset.state === 'done';
-      window.setTimeout(() => {
-        if (!stillShown()) return;
-        const zip = link(`${stem}.zip`, new Blob([zipOf(stem, files) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
-        zip.textContent = `everything (${stem}.zip)`;
-        zip.dataset.zip = '';
-        $('downloads').insertBefore(zip, links[0] ?? null);
-      });
+      const note = (text: string) => $('notes').append(Object.assign(document.createElement('p'), { textContent: text }));
+      void chartPngs(charts)
+        .catch((error: unknown) => {
+          if (stillShown()) note(`The charts could not be made into PNGs in this browser (${(error as Error).message}); the SVG files are there.`);
+          return [];
+        })
+        .then((pngs) => {
+          if (!stillShown()) return;
+          pngs.forEach((png, k) => chartFiles[k].append(' or ', link(png, 'PNG')));
+          $('downloads').append(...pngs.map((png) => link(png)));
+          const zip = link({ name: 'zip', mime: 'application/zip', bytes: zipOf(stem, [...files, ...pngs]) }, `everything (${stem}.zip)`, `${stem}.zip`);
+          zip.dataset.zip = '';
+          $('downloads').insertBefore(zip, links[0] ?? null);
+        });
       $('result-json').textContent = message.json;
       if (message.analysis === 'adversary') showAdversaryPieces(JSON.parse(message.json));
       lastView = message.view;

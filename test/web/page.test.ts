@@ -169,7 +169,7 @@ describe('the web page in headless Chromium', () => {
       await page.waitForSelector('#downloads a[data-zip]'); // the zip is made in a task after the results
       const downloads = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
       const stem = `${realGraph.split('/').pop()!.replace(/\.txt$/, '').replace(/_/g, '-')}-entropy-simple-5hops-terminals-20-seed1`;
-      expect(downloads).toEqual([`${stem}.zip`, ...['results.json', 'hops.csv', 'per-terminal.csv', 'graph-with-entropy.gexf', 'entropy-vs-hops.svg', 'entropy-cdf.svg'].map((name) => `${stem}-${name}`)]);
+      expect(downloads).toEqual([`${stem}.zip`, ...['results.json', 'hops.csv', 'per-terminal.csv', 'graph-with-entropy.gexf', 'entropy-vs-hops.svg', 'entropy-cdf.svg', 'entropy-vs-hops.png', 'entropy-cdf.png'].map((name) => `${stem}-${name}`)]);
       const gexf = await page.$eval('#downloads a[download$=".gexf"]', async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
       expect(gexf).toContain('<gexf');
       expect(gexf).toMatch(/for="entropy"|id="entropy"|title="entropy"/);

@@ -6,7 +6,7 @@
  * numbers against the CLI's float64 on every backend the page offers.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
@@ -116,6 +116,23 @@ async function networkPixels(page: Page): Promise<{ drawn: number; colours: numb
     }, png as string);
   } finally {
     await probe.close();
+  }
+}
+
+/** A PNG's size from its IHDR chunk, after checking the 8-byte signature and that IHDR comes first (PNG spec §5.2, §11.2.2). */
+function pngHeader(bytes: Uint8Array): { width: number; height: number } {
+  expect(Array.from(bytes.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(String.fromCharCode(...bytes.subarray(12, 16))).toBe('IHDR');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** Wait until the browser has finished saving a download (the file is there, and Chromium's .crdownload is gone). */
+async function waitForFile(path: string, timeout = 20_000): Promise<void> {
+  const until = Date.now() + timeout;
+  while (!(existsSync(path) && statSync(path).size > 0 && !existsSync(`${path}.crdownload`))) {
+    if (Date.now() > until) throw new Error(`no download saved at ${path} within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -283,12 +300,33 @@ describe('the page a researcher wants', () => {
       await page.waitForSelector('#downloads a[data-zip]');
       const names = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
       const stem = 'karate-entropy-mh-4hops-terminals-auto-seed1';
-      expect(names).toEqual([`${stem}.zip`, ...['results.json', 'hops.csv', 'per-terminal.csv', 'graph-with-entropy.gexf', 'entropy-vs-hops.svg', 'entropy-cdf.svg'].map((n) => `${stem}-${n}`)]);
+      const charts = ['entropy-vs-hops', 'entropy-cdf'];
+      expect(names).toEqual([
+        `${stem}.zip`,
+        ...['results.json', 'hops.csv', 'per-terminal.csv', 'graph-with-entropy.gexf', ...charts.map((c) => `${c}.svg`), ...charts.map((c) => `${c}.png`)].map((n) => `${stem}-${n}`),
+      ]);
       const zipped = await page.$eval('#downloads a[data-zip]', async (a) => Array.from(new Uint8Array(await (await fetch((a as HTMLAnchorElement).href)).arrayBuffer())));
       const files = unzipSync(Uint8Array.from(zipped));
       expect(Object.keys(files)).toEqual(names.slice(1));
       const csv = await page.$eval(`#downloads a[download="${stem}-hops.csv"]`, async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
       expect(strFromU8(files[`${stem}-hops.csv`])).toBe(csv);
+
+      // Each chart's own PNG link, clicked, saves a PNG of its SVG file's size at twice the pixels; the zip holds the same bytes.
+      const saved = join(scratch, 'downloads');
+      const cdp = await page.createCDPSession();
+      await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: saved });
+      for (const [k, chart] of charts.entries()) {
+        const svg = strFromU8(files[`${stem}-${chart}.svg`]);
+        const size = ['width', 'height'].map((a) => Number(new RegExp(`<svg[^>]* ${a}="([0-9.]+)"`).exec(svg)![1]));
+        const figureLinks = await page.$$eval(`#plots figure:nth-of-type(${k + 1}) .chart-files a`, (as) => as.map((a) => [a.textContent, a.getAttribute('download')]));
+        expect(figureLinks).toEqual([['SVG', `${stem}-${chart}.svg`], ['PNG', `${stem}-${chart}.png`]]);
+        await page.click(`#plots figure:nth-of-type(${k + 1}) .chart-files a:last-of-type`);
+        const file = join(saved, `${stem}-${chart}.png`);
+        await waitForFile(file);
+        const png = readFileSync(file);
+        expect(pngHeader(png)).toEqual({ width: size[0] * 2, height: size[1] * 2 });
+        expect(Buffer.from(files[`${stem}-${chart}.png`]).equals(png)).toBe(true);
+      }
     } finally {
       await page.close();
     }
