@@ -24,6 +24,18 @@ export { mixingTime, DEFAULT_MIXING_HOPS, DEFAULT_SOURCES } from './analyses/mix
 export type { MixingTimeOptions, MixingTimeResult, MixingHop } from './analyses/mixing-time.js';
 export { singleMix, singleMixSweep, singleMixTheory, singleMixFirstOrder, DEFAULT_MIX_TRIALS, DEFAULT_LOADS } from './analyses/single-mix.js';
 export type { SingleMixOptions, SingleMixResult, SingleMixSweepOptions, SingleMixSweepResult, SweepRow } from './analyses/single-mix.js';
+export {
+  mixnetAnonymity,
+  mixnetSweep,
+  mixnetShard,
+  mergeMixnetShards,
+  checkMixnetOptions,
+  MIXNET_DEFAULTS,
+  MIXNET_SWEEP_PARAMETERS,
+} from './analyses/mixnet.js';
+export type { MixnetOptions, MixnetResult, MixnetSweepOptions, MixnetSweepResult, MixnetSweepParameter, MixnetShardOptions, MixnetShard, MixnetJob, MixnetOutcomes } from './analyses/mixnet.js';
+export { mixnetShardFile, mixnetShardOfFile, MIXNET_SHARD_KIND } from './analyses/mixnet-shards.js';
+export { MIXNET_TOPOLOGIES, type MixnetTopologyKind } from './mix/mixnet-topology.js';
 export { traceLinks, traceSimulation, llrMoments, chebyshevBound, DEFAULT_TRACE_PACKETS } from './analyses/stream-trace.js';
 export type { TraceInput, TraceLinksOptions, TraceLinksResult, TraceLinkScore, TraceSimulationOptions, TraceSimulationResult, DetectionCurve, DetectionPoint } from './analyses/stream-trace.js';
 export { traceRoc, TRACE_ROC_DEFAULTS } from './analyses/trace-roc.js';
@@ -65,3 +77,14 @@ export { entropyJson, hopsCsv, perTerminalCsv, entropyVsHopsChart, entropyCdfCha
 export type { Band, ChartSpec, Rule, Series } from './report/chart.js';
 export { chartSvg } from './report/svg-file.js';
 export { mixingJson, mixingHopsCsv, mixingSourcesCsv, mixingTable, tvVsHopsChart } from './report/mixing-report.js';
+export {
+  mixnetJson,
+  mixnetSweepJson,
+  mixnetCsv,
+  mixnetSweepCsv,
+  mixnetTable,
+  mixnetSweepTable,
+  mixnetEntropyCdfChart,
+  mixnetSweepEntropyChart,
+  mixnetSweepLatencyChart,
+} from './report/mixnet-report.js';

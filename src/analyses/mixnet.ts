@@ -2,7 +2,7 @@ import { ParameterError } from '../errors.js';
 import { type MixKernels, type PoolMeansJob } from '../engines/mix-kernels.js';
 import { referenceMixKernels } from '../engines/reference.js';
 import { expDelay, scaleDelay, type DelayLaw } from '../mix/delays.js';
-import { expectedEvents, simulateMixnet, type MixnetEventLog, type MixnetTraffic } from '../mix/mixnet-simulator.js';
+import { checkReplicationSize, simulateMixnet, type MixnetEventLog, type MixnetTraffic } from '../mix/mixnet-simulator.js';
 import { mixnetTopology, type MixnetTopology, type MixnetTopologyKind } from '../mix/mixnet-topology.js';
 import { quantileSorted, summarize } from '../stats/summary.js';
 import { checkShardSpec, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
@@ -137,6 +137,9 @@ function resolve(options: MixnetOptions): Resolved {
   });
   const delay = options.delay ?? expDelay(1);
   const phase = d.phaseDelays * topology.layers * delay.mean;
+  if (!Number.isFinite(phase) && [options.burnIn, options.window, options.coolDown].includes(undefined)) {
+    throw new ParameterError(`${WHERE}: the delay ${delay.spec} has no finite mean, so the phases have no default length; give the burn-in, window and cool-down`);
+  }
   const time = (name: string, value: number | undefined, positive: boolean) => rate(name, value ?? phase, positive);
   const clients = integer('clients', options.clients ?? d.clients, 2, 1e9);
   const realRate = rate('rate (targets are real messages)', options.rate ?? d.rate, true);
@@ -153,10 +156,7 @@ function resolve(options: MixnetOptions): Resolved {
     window: rate('window', options.window ?? Math.max(phase, (d.targetSupply * targets * clients) / realRate), true),
     coolDown: time('cool-down', options.coolDown, false),
   };
-  if (!Number.isFinite(phase) || !Number.isFinite(traffic.burnIn + traffic.window + traffic.coolDown)) {
-    throw new ParameterError(`${WHERE}: the delay ${delay.spec} has no finite mean; give the burn-in, window and cool-down`);
-  }
-  expectedEvents(topology, traffic); // the simulator refuses a replication too large before it starts
+  checkReplicationSize(topology, traffic);
   const replications = integer('replications', options.replications ?? d.replications, 1, 1_000_000);
   return { topology, traffic, replications, seed };
 }

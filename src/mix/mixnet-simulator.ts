@@ -68,6 +68,16 @@ export function expectedEvents(topology: MixnetTopology, traffic: MixnetTraffic)
   return (clientRate + mixLoops) * span * (2 * topology.layers + 2);
 }
 
+/** Refuse a replication expected to log more than MAX_EVENTS_PER_REPLICATION events. */
+export function checkReplicationSize(topology: MixnetTopology, traffic: MixnetTraffic): void {
+  const expected = expectedEvents(topology, traffic);
+  if (expected > MAX_EVENTS_PER_REPLICATION) {
+    throw new ParameterError(
+      `anonscope/mixnet: about ${expected.toPrecision(3)} events per replication is too many (at most ${MAX_EVENTS_PER_REPLICATION}); lower the rates or shorten the burn-in, window or cool-down`,
+    );
+  }
+}
+
 /** A growable log of 4-word events. */
 class EventBuffer {
   words = new Uint32Array(1 << 16);
@@ -180,12 +190,7 @@ class Packets {
 
 /** One replication's event log, from its own PCG32 stream of `seed`. */
 export function simulateMixnet(topology: MixnetTopology, traffic: MixnetTraffic, seed: number, replication: number, withTimes = false): MixnetEventLog {
-  const expected = expectedEvents(topology, traffic);
-  if (expected > MAX_EVENTS_PER_REPLICATION) {
-    throw new ParameterError(
-      `anonscope/mixnet: about ${expected.toPrecision(3)} events per replication is too many (at most ${MAX_EVENTS_PER_REPLICATION}); lower the rates or shorten the burn-in, window or cool-down`,
-    );
-  }
+  checkReplicationSize(topology, traffic);
   const rng = new Pcg32(seed, 1000 + replication);
   const { layers: L, corrupt } = topology;
   const { clients: N, delay, targets: T } = traffic;

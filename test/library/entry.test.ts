@@ -46,6 +46,10 @@ const ANALYSES = [
   'traceRoc',
   'simulateMixNetwork',
   'traceMixNetwork',
+  'mixnetAnonymity',
+  'mixnetSweep',
+  'mixnetShard',
+  'mergeMixnetShards',
 ];
 
 describe('the Node entry (dist/index.js)', () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mixnetAnonymity, mixnetPoolMeansJob, mixnetSweep } from '../../src/analyses/mixnet.js';
+import { mergeMixnetShards, mixnetAnonymity, mixnetPoolMeansJob, mixnetShard, mixnetSweep } from '../../src/analyses/mixnet.js';
+import { mixnetShardFile, mixnetShardOfFile } from '../../src/analyses/mixnet-shards.js';
+import { readShardFile, shardFileBinary, shardFileJson } from '../../src/analyses/shard-file.js';
 import { poolMeansReference } from '../../src/engines/cpu/pool-means.js';
 import { NO_COLUMN, NO_MARK, POOL_EVENT, type PoolMeansJob } from '../../src/engines/mix-kernels.js';
-import { ParameterError } from '../../src/errors.js';
+import { FormatError, ParameterError } from '../../src/errors.js';
 import { expDelay } from '../../src/mix/delays.js';
 import { simulateMixnet, type MixnetEventLog, type MixnetTraffic } from '../../src/mix/mixnet-simulator.js';
 import { mixnetTopology, type MixnetTopology } from '../../src/mix/mixnet-topology.js';
@@ -245,5 +247,31 @@ describe('mixnetAnonymity', () => {
     await expect(mixnetAnonymity({ corrupt: 1.5 })).rejects.toThrow(/corrupt share must be in \[0, 1\]/);
     await expect(mixnetAnonymity({ layers: 2, width: 2, weights: [1, 2, 3] })).rejects.toThrow(/3 weights for 2 × 2 = 4 mixes/);
     await expect(mixnetAnonymity({ rate: 1e7 })).rejects.toThrow(/events per replication is too many/);
+  });
+});
+
+describe('mixnet shards', () => {
+  const job = { layers: 2, width: 2, rate: 12, loopRate: 0.1, corrupt: 0.25, targets: 4, replications: 7, seed: 3 } as const;
+
+  it('3 uneven slices of the replications, through both file encodings, merge into exactly the whole run', async () => {
+    const whole = await mixnetAnonymity(job);
+    const shards = [];
+    for (let index = 0; index < 3; index++) {
+      const shard = await mixnetShard({ ...job, shard: { index, count: 3 } });
+      const bytes = index === 1 ? shardFileBinary(mixnetShardFile(shard)) : new TextEncoder().encode(shardFileJson(mixnetShardFile(shard)));
+      shards.push(mixnetShardOfFile(readShardFile(bytes, `shard-${index}`), `shard-${index}`));
+    }
+    expect(shards.map((s) => [s.first, s.count])).toEqual([[0, 2], [2, 2], [4, 3]]);
+    expect(mergeMixnetShards(shards.reverse())).toEqual(whole);
+  });
+
+  it('refuses shards of different jobs (naming the field) and a column of the wrong length (naming the file)', async () => {
+    const a = await mixnetShard({ ...job, shard: { index: 0, count: 2 } });
+    const b = await mixnetShard({ ...job, rate: 13, shard: { index: 1, count: 2 } });
+    expect(() => mergeMixnetShards([a, b], ['a.json', 'b.json'])).toThrow(/b\.json is a shard of another job than a\.json; they differ in rate\.real \(12 in a\.json, 13 in b\.json\)/);
+    const file = mixnetShardFile(a);
+    file.columns.entropy = file.columns.entropy.subarray(1);
+    expect(() => mixnetShardOfFile(file, 'cut.json')).toThrow(FormatError);
+    expect(() => mixnetShardOfFile(file, 'cut.json')).toThrow(/cut\.json.*column "entropy" has 11 values, but the shard's 3 replications need 12/);
   });
 });
