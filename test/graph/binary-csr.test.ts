@@ -10,6 +10,7 @@ import { parseEdgeList } from '../../src/graph/edge-list.js';
 import { generatedToCsr, rmat } from '../../src/graph/generators.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
 import { dataset, datasetsSkipReason, haveDatasets } from '../helpers/datasets.js';
+import { markedUndirected, rechecksummed } from '../helpers/csr-files.js';
 import { csrFromEdges, randomGraph } from '../helpers/graphs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'anonscope-csr-'));
@@ -26,29 +27,6 @@ function expectSame(a: Csr, b: Csr): void {
   expect(b.weights === undefined).toBe(a.weights === undefined);
   expect(sameBytes(b.weights, a.weights)).toBe(true);
   expect(b.nodeKeys).toEqual(a.nodeKeys);
-}
-
-/**
- * Redo a .csr's checksums after an edit (header bytes 48 and 60), so that the loader's own
- * checks see it; `reseal` also redoes the writer's seal (bytes 52..55: the CRC-32 of header
- * bytes 8..51), as only a forger or a broken writer would.
- */
-function rechecksummed(bytes: Uint8Array, { reseal = false } = {}): Uint8Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset);
-  view.setUint32(48, zlib.crc32(bytes.subarray(CSR_HEADER_BYTES)), true);
-  if (reseal) view.setUint32(52, zlib.crc32(bytes.subarray(8, 52)), true);
-  view.setUint32(60, zlib.crc32(bytes.subarray(0, 60)), true);
-  return bytes;
-}
-
-/**
- * A .csr marked undirected holding `csr`'s arcs as they are: written directed (the writer
- * refuses an asymmetric undirected graph), then flags bit 0 cleared and the checksums redone.
- */
-function markedUndirected(csr: Csr, options: { reseal?: boolean } = {}): Uint8Array {
-  const bytes = encodeCsr({ ...csr, directed: true });
-  bytes[12] &= ~1;
-  return rechecksummed(bytes, options);
 }
 
 /** The error decodeCsr throws, or undefined. */
