@@ -11,7 +11,8 @@
  * (peak RSS from process.resourceUsage().maxRSS), each with its goal:
  *
  * - the loader (loadGraphFile) on the Chung-Lu and the R-MAT edge lists: 2 s;
- * - the .csr loader on the Chung-Lu graph: 0.3 s;
+ * - the .csr loader on the Chung-Lu graph: 0.3 s; and with `verify` (every invariant
+ *   checked, as for a file without the writer's seal), no goal;
  * - the whole process `node dist/cli.js entropy FILE --terminals 1 --hops 1` on the
  *   Chung-Lu edge list, start to exit (wall time and peak RSS from /usr/bin/time): 3 s, 1 GB;
  * - with --graphology, graphology on the 5M-edge list (one mergeEdge per line), the
@@ -110,7 +111,7 @@ async function child(kind: string, file: string): Promise<void> {
     nodes = graph.order;
     edges = graph.size;
   } else {
-    const { csr } = await loadGraphFile(file);
+    const { csr } = await loadGraphFile(file, { verify: kind === 'csr-verify' });
     nodes = csr.n;
     edges = edgeCount(csr);
   }
@@ -168,7 +169,8 @@ function measure(name: string, kind: string, file: string, runs: number, goal?: 
 function inputsIn(cache: string) {
   return {
     chungLu: join(cache, `chung-lu-1M-10M-seed${SEED}.txt`),
-    chungLuCsr: join(cache, `chung-lu-1M-10M-seed${SEED}.csr`),
+    // Sealed by its writer (the name keeps a cache from before the seal, checked on every load, out).
+    chungLuCsr: join(cache, `chung-lu-1M-10M-seed${SEED}-sealed.csr`),
     rmat: join(cache, `rmat-1M-10M-seed${SEED}.txt`),
     rmat5M: join(cache, `rmat-1M-5M-seed${SEED}.txt`),
   };
@@ -223,6 +225,7 @@ async function main(): Promise<void> {
     measure('loader, Chung-Lu edge list', 'edgelist', inputs.chungLu, runs, { ms: GOALS.edgeListMs }),
     measure('loader, R-MAT edge list', 'edgelist', inputs.rmat, runs, { ms: GOALS.edgeListMs }),
     measure('loader, Chung-Lu .csr', 'csr', inputs.chungLuCsr, runs, { ms: GOALS.csrMs }),
+    measure('loader, Chung-Lu .csr, verify', 'csr-verify', inputs.chungLuCsr, runs),
     measure('entropy job, 1 terminal 1 hop (process)', 'job', inputs.chungLu, runs, { ms: GOALS.jobMs, peakMiB: GOALS.jobPeakMiB }),
     measure('loader, R-MAT 5M edges', 'edgelist', inputs.rmat5M, runs),
   ];

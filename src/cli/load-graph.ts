@@ -16,6 +16,7 @@ export const GRAPH_READ_OPTIONS = {
   header: { type: 'boolean' },
   'no-header': { type: 'boolean' },
   'skip-bad-lines': { type: 'boolean' },
+  verify: { type: 'boolean' },
 } as const;
 
 export const GRAPH_OPTIONS = {
@@ -35,7 +36,11 @@ export const GRAPH_READ_HELP = `  --input-format F     ${INPUT_FORMATS.join(' | 
   --no-header          edge lists: the first line is an edge, even if it reads
                        source,target (default: a header is detected by its names)
   --skip-bad-lines     edge lists: skip lines with the wrong number of columns (counted
-                       on stderr) instead of stopping at the first one`;
+                       on stderr) instead of stopping at the first one
+  --verify             .csr files: check the graph (sorted rows, columns in range,
+                       symmetry, unique keys) even when the file's seal says its
+                       writer did (default: trusted when the seal and checksums match;
+                       the other formats are always checked)`;
 
 export const GRAPH_HELP = `Graph input:
 ${GRAPH_READ_HELP}
@@ -53,6 +58,7 @@ export function graphReadOptions(values: GraphReadValues): LoadFileOptions {
     ignoreWeights: values['ignore-weights'],
     header: values.header ? true : values['no-header'] ? false : undefined,
     skipBadLines: values['skip-bad-lines'],
+    verify: values.verify,
   };
 }
 

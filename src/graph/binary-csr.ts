@@ -1,5 +1,5 @@
 import { FormatError, ParameterError } from '../errors.js';
-import { withLazyNodeKeys, type Csr } from './csr.js';
+import { nodeKey, withLazyNodeKeys, type Csr } from './csr.js';
 import { quoted } from '../text.js';
 
 /**
@@ -19,7 +19,8 @@ import { quoted } from '../text.js';
  * | 32 | 8 | bytes of the key lengths within the key section (u64; 0 unless strings) |
  * | 40 | 8 | payload bytes (u64): everything after the header, the file is 64 + this long |
  * | 48 | 4 | CRC-32 of the payload |
- * | 52 | 8 | reserved, 0 |
+ * | 52 | 4 | seal: CRC-32 of header bytes 8..51, written once the writer checked the graph; 0 if it did not |
+ * | 56 | 4 | reserved, 0 |
  * | 60 | 4 | CRC-32 of header bytes 0..59 |
  *
  * Then the payload, each section starting at a multiple of 8 bytes (zero padding between):
@@ -36,10 +37,15 @@ import { quoted } from '../text.js';
  * zlib computes it at several GB/s; the portable slicing-by-8 fallback here, at about
  * 1 GB/s, is what a browser uses.
  *
- * Decoding checks the magic, the version, both checksums, the sizes against the file
- * length, and the CSR invariants (row offsets nondecreasing from 0 to nnz, columns < n,
- * sorted and unique within a row, no self-loops, weights finite and ≥ 0), and that an
- * undirected graph stores every edge both ways with one weight.
+ * Decoding always checks the magic, the version, both checksums and the sizes against the
+ * file length. The graph's invariants (row offsets nondecreasing from 0 to nnz, columns < n,
+ * sorted and unique within a row, no self-loops, weights finite and ≥ 0, node keys unique,
+ * and an undirected graph storing every edge both ways with one weight) are checked by the
+ * writer, which refuses a graph that breaks one and seals the header; the reader trusts
+ * them when the seal matches the header it covers, and checks them itself when it does
+ * not (a file from another writer, or one whose header or payload was edited and its
+ * checksums redone) or when asked to (`verify`). The checksums make a corrupt or truncated
+ * file fail either way; the seal spares the load the checks, which were most of its time.
  */
 
 export const CSR_MAGIC = Uint8Array.of(0x41, 0x4e, 0x4f, 0x4e, 0x43, 0x53, 0x52, 0x00);
@@ -54,6 +60,9 @@ const KNOWN_FLAGS = FLAG_DIRECTED | FLAG_WEIGHTED | KEYS_MASK;
 const KEYS_IDENTITY = 0;
 const KEYS_UINT32 = 1;
 const KEYS_STRINGS = 2;
+/** The header bytes the seal covers: the version, flags, counts, sizes and the payload's CRC. */
+const SEALED_FROM = 8;
+const SEAL_AT = 52;
 
 /** A CRC-32 function with zlib's signature: crc32(data, previous CRC). */
 export type Crc32 = (data: Uint8Array, value?: number) => number;
@@ -125,8 +134,8 @@ function uint32Key(key: string): number {
   return value <= 0xffffffff ? value : -1;
 }
 
-/** The key section in memory, and how its keys are encoded. */
-function encodeKeys(keys: readonly string[]): { encoding: number; section: Uint8Array; lengthsBytes: number } {
+/** The key section in memory, how its keys are encoded, and the integer keys' values. */
+function encodeKeys(keys: readonly string[]): { encoding: number; section: Uint8Array; lengthsBytes: number; values?: Uint32Array } {
   const n = keys.length;
   let identity = true;
   let integers = true;
@@ -139,7 +148,7 @@ function encodeKeys(keys: readonly string[]): { encoding: number; section: Uint8
   if (integers) {
     const values = new Uint32Array(n);
     for (let i = 0; i < n; i++) values[i] = uint32Key(keys[i]);
-    return { encoding: KEYS_UINT32, section: bytesOf(values), lengthsBytes: 0 };
+    return { encoding: KEYS_UINT32, section: bytesOf(values), lengthsBytes: 0, values };
   }
   // Strings: UTF-8 bytes into a growable buffer, with each key's byte length.
   const encoder = new TextEncoder();
@@ -204,15 +213,24 @@ function bytesOf(array: Uint32Array | Float32Array): Uint8Array {
   return out;
 }
 
-/** The file as a header and a list of payload pieces (padding included), in order. */
-function layout(csr: Csr, crc: Crc32): { header: Uint8Array; pieces: Uint8Array[] } {
+/**
+ * The file as a header and a list of payload pieces (padding included), in order. The graph
+ * is checked first, so that the seal is true and no reader refuses what was written.
+ */
+function layout(csr: Csr, crc: Crc32, where: string): { header: Uint8Array; pieces: Uint8Array[] } {
   const n = csr.n;
   const nnz = csr.rowPtr[n];
   if (csr.colIdx.length < nnz || (csr.weights && csr.weights.length < nnz)) {
-    throw new ParameterError(`anonscope/encodeCsr: colIdx or weights shorter than rowPtr[n] = ${nnz}`);
+    throw new ParameterError(`anonscope/${where}: colIdx or weights shorter than rowPtr[n] = ${nnz}`);
   }
-  if (csr.nodeKeys.length !== n) throw new ParameterError(`anonscope/encodeCsr: ${csr.nodeKeys.length} node keys for ${n} nodes`);
+  if (csr.nodeKeys.length !== n) throw new ParameterError(`anonscope/${where}: ${csr.nodeKeys.length} node keys for ${n} nodes`);
   const keys = encodeKeys(csr.nodeKeys);
+  const fail = (problem: string): never => {
+    throw new ParameterError(`anonscope/${where}: cannot write this graph: ${problem}`);
+  };
+  const graph = { n, rowPtr: csr.rowPtr.subarray(0, n + 1), colIdx: csr.colIdx.subarray(0, nnz), weights: csr.weights?.subarray(0, nnz), directed: csr.directed };
+  checkGraph(graph, (i) => nodeKey(csr, i), fail);
+  checkUniqueKeys(keys.encoding === KEYS_UINT32 ? keys.values : keys.encoding === KEYS_STRINGS ? csr.nodeKeys : undefined, fail);
   const pieces: Uint8Array[] = [];
   let offset = 0;
   const add = (bytes: Uint8Array) => {
@@ -224,9 +242,9 @@ function layout(csr: Csr, crc: Crc32): { header: Uint8Array; pieces: Uint8Array[
       offset += padding;
     }
   };
-  add(bytesOf(csr.rowPtr.subarray(0, n + 1)));
-  add(bytesOf(csr.colIdx.subarray(0, nnz)));
-  if (csr.weights) add(bytesOf(csr.weights.subarray(0, nnz)));
+  add(bytesOf(graph.rowPtr));
+  add(bytesOf(graph.colIdx));
+  if (graph.weights) add(bytesOf(graph.weights));
   if (keys.section.length > 0) add(keys.section);
   let payloadCrc = 0;
   for (const piece of pieces) payloadCrc = crc(piece, payloadCrc);
@@ -242,6 +260,7 @@ function layout(csr: Csr, crc: Crc32): { header: Uint8Array; pieces: Uint8Array[
   setUint64(view, 32, keys.lengthsBytes);
   setUint64(view, 40, offset);
   view.setUint32(48, payloadCrc, true);
+  view.setUint32(SEAL_AT, crc(header.subarray(SEALED_FROM, SEAL_AT)), true);
   view.setUint32(60, crc(header.subarray(0, 60)), true);
   return { header, pieces };
 }
@@ -255,9 +274,9 @@ function getUint64(view: DataView, at: number): number {
   return view.getUint32(at, true) + view.getUint32(at + 4, true) * 0x100000000;
 }
 
-/** The whole `.csr` file in memory. */
+/** The whole `.csr` file in memory; a graph that breaks an invariant is a ParameterError. */
 export function encodeCsr(csr: Csr, options: { crc32?: Crc32 } = {}): Uint8Array {
-  const { header, pieces } = layout(csr, options.crc32 ?? crc32);
+  const { header, pieces } = layout(csr, options.crc32 ?? crc32, 'encodeCsr');
   const total = header.length + pieces.reduce((sum, piece) => sum + piece.length, 0);
   const out = new Uint8Array(total);
   out.set(header, 0);
@@ -270,8 +289,9 @@ export function encodeCsr(csr: Csr, options: { crc32?: Crc32 } = {}): Uint8Array
 }
 
 /**
- * Write a `.csr` file (Node): the header, then the typed arrays straight from memory, no
- * copy of the graph. Uses zlib's native CRC-32 when this Node has it.
+ * Write a `.csr` file (Node): the graph checked and the header sealed as in encodeCsr, then
+ * the typed arrays straight from memory, no copy of the graph. Uses zlib's native CRC-32
+ * when this Node has it.
  */
 export async function writeCsrFile(path: string, csr: Csr): Promise<void> {
   // Specifiers in variables keep browser bundles from trying to resolve Node built-ins.
@@ -280,7 +300,7 @@ export async function writeCsrFile(path: string, csr: Csr): Promise<void> {
   const { open } = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
   const zlib = (await import(/* @vite-ignore */ zlibModule)) as typeof import('node:zlib');
   const crc: Crc32 = typeof zlib.crc32 === 'function' ? (data, value) => zlib.crc32(data, value) : crc32;
-  const { header, pieces } = layout(csr, crc);
+  const { header, pieces } = layout(csr, crc, 'writeCsrFile');
   const handle = await open(path, 'w');
   try {
     await handle.write(header);
@@ -312,13 +332,20 @@ function f32Section(bytes: Uint8Array, at: number, count: number): Float32Array 
   return out;
 }
 
+export interface DecodeCsrOptions {
+  /** A faster CRC-32 (Node's zlib). */
+  crc32?: Crc32;
+  /** Check the graph's invariants even when the writer's seal vouches for them. */
+  verify?: boolean;
+}
+
 /**
  * Read a `.csr` file held in memory (Node or browser). The typed arrays are views on
  * `bytes` where they are 4-byte aligned (they are when the file starts aligned, as
  * readFile's and fetch's buffers do), so `bytes` must not be modified afterwards.
  * Errors are FormatErrors naming `name`.
  */
-export function decodeCsr(source: ArrayBuffer | Uint8Array, name: string, options: { crc32?: Crc32 } = {}): Csr {
+export function decodeCsr(source: ArrayBuffer | Uint8Array, name: string, options: DecodeCsrOptions = {}): Csr {
   const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
   const crc = options.crc32 ?? crc32;
   const fail = (problem: string): never => {
@@ -361,49 +388,77 @@ export function decodeCsr(source: ArrayBuffer | Uint8Array, name: string, option
   if (bytes.length > end) fail(`${bytes.length - end} unexpected bytes after the end of the graph (expected ${end} bytes)`);
   if (crc(bytes.subarray(CSR_HEADER_BYTES, end)) !== view.getUint32(48, true)) fail(`payload checksum mismatch: the file is corrupt`);
 
-  const rowPtr = u32Section(bytes, rowPtrAt, n + 1);
-  const colIdx = u32Section(bytes, colIdxAt, nnz);
-  const weights = weighted ? f32Section(bytes, weightsAt, nnz) : undefined;
-  checkStructure(n, rowPtr, colIdx, weights, fail);
-
+  const graph = {
+    n,
+    rowPtr: u32Section(bytes, rowPtrAt, n + 1),
+    colIdx: u32Section(bytes, colIdxAt, nnz),
+    weights: weighted ? f32Section(bytes, weightsAt, nnz) : undefined,
+    directed,
+  };
   // Integer keys become strings only when read (withLazyNodeKeys): a million String() calls
   // would be most of the load.
-  let keyOf: (i: number) => string;
-  if (encoding === KEYS_IDENTITY) {
-    keyOf = String;
-  } else if (encoding === KEYS_UINT32) {
-    const values = u32Section(bytes, keysAt, n);
-    const sorted = values.slice().sort();
-    for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) fail(`node key ${sorted[i]} appears twice`);
-    keyOf = (i) => String(values[i]);
-  } else {
-    const keys = decodeStringKeys(bytes.subarray(keysAt, keysAt + keyBytes), n, keyLengthsBytes, fail);
-    if (new Set(keys).size !== n) fail(`node keys are not unique`);
-    keyOf = (i) => keys[i];
+  const keys =
+    encoding === KEYS_UINT32 ? u32Section(bytes, keysAt, n)
+    : encoding === KEYS_STRINGS ? decodeStringKeys(bytes.subarray(keysAt, keysAt + keyBytes), n, keyLengthsBytes, fail)
+    : undefined;
+  const keyOf = keys === undefined ? String : keys instanceof Uint32Array ? (i: number) => String(keys[i]) : (i: number) => keys[i];
+  // The seal covers the payload's CRC, just checked: a match vouches for these very bytes.
+  const seal = view.getUint32(SEAL_AT, true);
+  const sealed = seal !== 0 && seal === crc(bytes.subarray(SEALED_FROM, SEAL_AT));
+  if (!sealed || options.verify) {
+    checkGraph(graph, keyOf, fail);
+    checkUniqueKeys(keys, fail);
   }
-  if (!directed) checkSymmetric(n, rowPtr, colIdx, weights, keyOf, fail);
-  return withLazyNodeKeys({ n, rowPtr, colIdx, weights, directed }, keyOf);
+  return withLazyNodeKeys(graph, keyOf);
+}
+
+/** The first repeated node key: integer keys by sorting a copy, strings through a Set. */
+function checkUniqueKeys(keys: Uint32Array | readonly string[] | undefined, fail: (problem: string) => never): void {
+  if (keys instanceof Uint32Array) {
+    const sorted = keys.slice().sort();
+    for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) fail(`node key ${sorted[i]} appears twice`);
+  } else if (keys && new Set(keys).size !== keys.length) {
+    fail(`node keys are not unique`);
+  }
 }
 
 /**
- * Every arc u -> v of an undirected graph has its reverse v -> u, of the same weight. Rows
- * are sorted without repeats, so the arcs form a set, and the graph is symmetric exactly
- * when the arcs with u < v and those with u > v give the same set of {min, max, weight}.
- * Summing a 64-bit hash of each over the two halves compares the sets in one sequential
- * pass (a search per arc reads the whole graph at random: seconds on 10M edges); only when
- * the sums differ does the search run, to name the culprit.
+ * The CSR invariants in one pass over the arcs: row offsets nondecreasing from 0 to nnz,
+ * columns < n, sorted and unique within a row, no self-loops, weights finite and ≥ 0. In the
+ * same pass, an undirected graph's symmetry: every arc u -> v has its reverse v -> u, of the
+ * same weight. Rows are sorted without repeats, so the arcs form a set, and the graph is
+ * symmetric exactly when the arcs with u < v and those with u > v give the same set of
+ * {min, max, weight}. Summing a 64-bit hash of each over the two halves compares the sets
+ * sequentially (a search per arc reads the whole graph at random: seconds on 10M edges);
+ * only when the sums differ does the search run, to name the culprit.
  */
-function checkSymmetric(n: number, rowPtr: Uint32Array, colIdx: Uint32Array, weights: Float32Array | undefined, keyOf: (i: number) => string, fail: (problem: string) => never): void {
+function checkGraph(graph: Omit<Csr, 'nodeKeys'>, keyOf: (i: number) => string, fail: (problem: string) => never): void {
+  const { n, rowPtr, colIdx, weights, directed } = graph;
+  const nnz = colIdx.length;
+  if (rowPtr[0] !== 0 || rowPtr[n] !== nnz) fail(`row offsets must run from 0 to nnz = ${nnz}`);
   const weightBits = weights ? new Uint32Array(weights.buffer, weights.byteOffset, weights.length) : undefined;
   let below0 = 0, below1 = 0, above0 = 0, above1 = 0;
   for (let u = 0; u < n; u++) {
-    for (let e = rowPtr[u]; e < rowPtr[u + 1]; e++) {
+    const start = rowPtr[u];
+    const end = rowPtr[u + 1];
+    if (end < start || end > nnz) fail(`row offsets decrease or overrun at row ${u}`);
+    let previous = -1;
+    for (let e = start; e < end; e++) {
       const v = colIdx[e];
+      if (v >= n) fail(`column ${v} in row ${u} is out of range (n = ${n})`);
+      if (v <= previous) fail(`row ${u} is not sorted, or repeats column ${v}`);
+      if (v === u) fail(`self-loop at node ${u}`);
+      previous = v;
+      if (weights) {
+        const w = weights[e];
+        if (!(w >= 0) || w === Infinity) fail(`weight ${w} of entry ${e} is not finite and non-negative`);
+      }
+      if (directed) continue;
       const low = u < v ? u : v;
       const high = u < v ? v : u;
-      const w = weightBits ? weightBits[e] : 0;
-      const h0 = mix(Math.imul(low, 0x9e3779b1) ^ Math.imul(high ^ 0x5bd1e995, 0x85ebca6b) ^ Math.imul(w, 0xc2b2ae35));
-      const h1 = mix(Math.imul(low ^ 0x27d4eb2f, 0x165667b1) ^ Math.imul(high, 0xd3a2646c | 1) ^ Math.imul(w ^ 0x7f4a7c15, 0x9e3779b9));
+      const bits = weightBits ? weightBits[e] : 0;
+      const h0 = mix(Math.imul(low, 0x9e3779b1) ^ Math.imul(high ^ 0x5bd1e995, 0x85ebca6b) ^ Math.imul(bits, 0xc2b2ae35));
+      const h1 = mix(Math.imul(low ^ 0x27d4eb2f, 0x165667b1) ^ Math.imul(high, 0xd3a2646c | 1) ^ Math.imul(bits ^ 0x7f4a7c15, 0x9e3779b9));
       if (u < v) {
         below0 = (below0 + h0) | 0;
         below1 = (below1 + h1) | 0;
@@ -413,7 +468,7 @@ function checkSymmetric(n: number, rowPtr: Uint32Array, colIdx: Uint32Array, wei
       }
     }
   }
-  if (below0 !== above0 || below1 !== above1) nameAsymmetricArc(n, rowPtr, colIdx, weights, keyOf, fail);
+  if (!directed && (below0 !== above0 || below1 !== above1)) nameAsymmetricArc(n, rowPtr, colIdx, weights, keyOf, fail);
 }
 
 /** murmur3's finaliser: every input bit moves every output bit. */
@@ -441,36 +496,6 @@ function nameAsymmetricArc(n: number, rowPtr: Uint32Array, colIdx: Uint32Array, 
     }
   }
   return fail('marked undirected, but its arcs are not symmetric');
-}
-
-function checkStructure(
-  n: number,
-  rowPtr: Uint32Array,
-  colIdx: Uint32Array,
-  weights: Float32Array | undefined,
-  fail: (problem: string) => never,
-): void {
-  const nnz = colIdx.length;
-  if (rowPtr[0] !== 0 || rowPtr[n] !== nnz) fail(`row offsets must run from 0 to nnz = ${nnz}`);
-  for (let i = 0; i < n; i++) {
-    const start = rowPtr[i];
-    const end = rowPtr[i + 1];
-    if (end < start || end > nnz) fail(`row offsets decrease or overrun at row ${i}`);
-    let previous = -1;
-    for (let e = start; e < end; e++) {
-      const col = colIdx[e];
-      if (col >= n) fail(`column ${col} in row ${i} is out of range (n = ${n})`);
-      if (col <= previous) fail(`row ${i} is not sorted, or repeats column ${col}`);
-      if (col === i) fail(`self-loop at node ${i}`);
-      previous = col;
-    }
-  }
-  if (weights) {
-    for (let e = 0; e < nnz; e++) {
-      const w = weights[e];
-      if (!(w >= 0) || w === Infinity) fail(`weight ${w} of entry ${e} is not finite and non-negative`);
-    }
-  }
 }
 
 function decodeStringKeys(section: Uint8Array, n: number, lengthsBytes: number, fail: (problem: string) => never): string[] {

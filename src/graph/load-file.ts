@@ -9,7 +9,7 @@ import type { LoadedGraph } from './loaded-graph.js';
 import { readEdgeListRest } from './parallel-edge-list.js';
 import { readGraph, type ReadGraphOptions } from './read-graph.js';
 
-export interface LoadFileOptions extends Omit<ReadGraphOptions, 'crc32' | 'readRest'> {
+export interface LoadFileOptions extends Omit<ReadGraphOptions, 'crc32' | 'readRest' | 'readAll'> {
   /** Threads that parse a large edge list (default: the cores, up to MAX_THREADS; 1: the main thread only). */
   threads?: number;
   /** Bytes of an edge list below which a range is not worth a thread (default 16 MiB; tests make it small). */
@@ -97,6 +97,23 @@ async function* fileChunks(path: string, handle: FileHandle, size: number, posit
   }
 }
 
+/** The whole file in one buffer, read in as few calls as Node allows (one below 1 GiB). */
+async function readWholeFile(path: string, handle: FileHandle, size: number): Promise<Uint8Array> {
+  const buffer = new Uint8Array(size);
+  let length = 0;
+  while (length < size) {
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await handle.read(buffer, length, Math.min(size - length, 1 << 30), length));
+    } catch (error) {
+      throw cannotRead(path, error);
+    }
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  return buffer.subarray(0, length);
+}
+
 /**
  * Load a graph file in Node: readGraph over the file, edge lists streamed in 8 MiB chunks,
  * the rest of a large plain edge list parsed in worker threads (parallel-edge-list.ts).
@@ -110,7 +127,8 @@ export async function loadGraphFile(path: string, options: LoadFileOptions = {})
   };
   const readRest = threads > 1 ? (parser: EdgeListParser, offset: number) => readEdgeListRest(parser, handle, path, offset, size, { threads, minRangeBytes: threadMinBytes }, readFrom(parser)) : undefined;
   try {
-    return await readGraph({ name: path, size, bytes: fileChunks(path, handle, size) }, { ...readOptions, crc32: nativeCrc32, readRest });
+    const readAll = () => readWholeFile(path, handle, size);
+    return await readGraph({ name: path, size, bytes: fileChunks(path, handle, size) }, { ...readOptions, crc32: nativeCrc32, readRest, readAll });
   } finally {
     await handle.close();
   }

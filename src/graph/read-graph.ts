@@ -38,6 +38,13 @@ export interface ReadGraphOptions extends GraphReadOptions {
   onProgress?: (read: number, total: number) => void;
   /** A faster CRC-32 for .csr files (Node's zlib). */
   crc32?: Crc32;
+  /** .csr files: check the graph's invariants even when the writer's seal vouches for them. */
+  verify?: boolean;
+  /**
+   * Node: the whole file in one read, for the formats read whole when it is not gzipped
+   * (instead of gathering its chunks into a second buffer).
+   */
+  readAll?: () => Promise<Uint8Array>;
   /**
    * Node: read the rest of an uncompressed edge list, from byte `offset` of the file on,
    * into `parser` (in worker threads: parallel-edge-list.ts), once its first chunk has
@@ -90,14 +97,20 @@ export async function readGraph(source: GraphByteSource, options: ReadGraphOptio
     return parser.end();
   }
   if (options.header !== undefined) throw new ParameterError(`${file}: a header row (--header, --no-header) is an edge-list notion; this file is read as ${format}`);
-  const bytes = await content.readAll(gzip ? 0 : source.size ?? 0);
+  let bytes: Uint8Array;
+  if (!gzip && options.readAll) {
+    bytes = (await options.readAll()).subarray(bom ? UTF8_BOM.length : 0);
+    options.onProgress?.(bytes.length, bytes.length);
+  } else {
+    bytes = await content.readAll(gzip ? 0 : source.size ?? 0);
+  }
   if (format === 'csr') return readCsr(bytes, file, options);
   return TEXT_READERS[format](new TextDecoder().decode(bytes), file, options);
 }
 
 /** A .csr file, with --directed / --undirected / --ignore-weights applied to what it stores. */
 function readCsr(bytes: Uint8Array, file: string, options: ReadGraphOptions): LoadedGraph {
-  let csr = decodeCsr(bytes, file, { crc32: options.crc32 });
+  let csr = decodeCsr(bytes, file, { crc32: options.crc32, verify: options.verify });
   assertNotEmpty(csr, file);
   let report = { selfLoops: 0, duplicates: 0 };
   if (options.directed === true && !csr.directed) {

@@ -10,6 +10,8 @@ import { ParameterError } from '../../src/errors.js';
 import { edgeCount } from '../../src/graph/csr.js';
 import { chungLu } from '../../src/graph/generators.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
+import { markedUndirected } from '../helpers/csr-files.js';
+import { csrFromEdges } from '../helpers/graphs.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -74,6 +76,19 @@ describe('anonscope convert', () => {
     expect((error as Error).message).toMatch(/bad\.txt:2: expected 2 or 3 columns/);
     expect(exitCodeOf(error)).toBe(2);
     expect(existsSync(join(dir, 'bad.csr'))).toBe(false);
+  });
+
+  it('--verify checks a .csr whose seal is trusted otherwise; without it, the writer still refuses the bad graph', async () => {
+    const forged = join(dir, 'forged.csr');
+    writeFileSync(forged, markedUndirected(csrFromEdges([['a', 'b'], ['b', 'c'], ['c', 'b']], true), { reseal: true }));
+    const checked = await capture(() => convertCommand([forged, join(dir, 'checked.csr'), '--verify']));
+    expect((checked.error as Error).message).toBe(`${forged}: marked undirected, but the arc "a" -> "b" has no reverse (an undirected .csr stores every edge both ways)`);
+    expect(exitCodeOf(checked.error)).toBe(2);
+    const trusted = await capture(() => convertCommand([forged, join(dir, 'trusted.csr')]));
+    expect(trusted.stderr).toMatch(/loaded .*forged\.csr \(csr\): 3 nodes/); // trusted, as the seal says
+    expect((trusted.error as Error).message).toMatch(/^anonscope\/writeCsrFile: cannot write this graph: marked undirected, but the arc "a" -> "b" has no reverse/);
+    expect(exitCodeOf(trusted.error)).toBe(2);
+    expect(existsSync(join(dir, 'checked.csr')) || existsSync(join(dir, 'trusted.csr'))).toBe(false);
   });
 
   it('--help prints the help', async () => {

@@ -1,15 +1,16 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { FormatError } from '../../src/errors.js';
+import { FormatError, ParameterError } from '../../src/errors.js';
 import { CSR_HEADER_BYTES, crc32, decodeCsr, encodeCsr, writeCsrFile } from '../../src/graph/binary-csr.js';
 import type { Csr } from '../../src/graph/csr.js';
 import { parseEdgeList } from '../../src/graph/edge-list.js';
 import { generatedToCsr, rmat } from '../../src/graph/generators.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
 import { dataset, datasetsSkipReason, haveDatasets } from '../helpers/datasets.js';
+import { markedUndirected, rechecksummed } from '../helpers/csr-files.js';
 import { csrFromEdges, randomGraph } from '../helpers/graphs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'anonscope-csr-'));
@@ -28,10 +29,21 @@ function expectSame(a: Csr, b: Csr): void {
   expect(b.nodeKeys).toEqual(a.nodeKeys);
 }
 
-/** Round trip through encodeCsr, and through writeCsrFile + loadGraphFile. */
+/** The error decodeCsr throws, or undefined. */
+function decodeError(bytes: Uint8Array, options: { verify?: boolean } = {}): Error | undefined {
+  try {
+    decodeCsr(bytes, 'bad.csr', options);
+  } catch (error) {
+    return error as Error;
+  }
+  return undefined;
+}
+
+/** Round trip through encodeCsr (trusting its seal, and checking all), and through writeCsrFile + loadGraphFile. */
 async function roundTrip(csr: Csr, name: string): Promise<Csr> {
   const bytes = encodeCsr(csr);
   expectSame(csr, decodeCsr(bytes, 'mem.csr'));
+  expectSame(csr, decodeCsr(bytes, 'mem.csr', { verify: true }));
   const path = join(dir, `${name}.csr`);
   await writeCsrFile(path, csr);
   expect(sameBytes(readFileSync(path), bytes)).toBe(true); // the streaming writer writes the same bytes
@@ -139,29 +151,79 @@ describe('binary CSR format', () => {
         },
         /column 5000 in row 0 is out of range|row 0 is not sorted/,
       ],
+      [
+        'a self-loop with valid checksums',
+        () => {
+          const bytes = good.slice();
+          view(bytes).setUint32(CSR_HEADER_BYTES + 808, 0, true); // row 0's first column, now 0
+          return rechecksummed(bytes);
+        },
+        /self-loop at node 0/,
+      ],
+      [
+        'a negative weight with valid checksums',
+        () => {
+          const bytes = good.slice();
+          const nnz = view(bytes).getUint32(20, true);
+          view(bytes).setFloat32(CSR_HEADER_BYTES + 808 + Math.ceil((4 * nnz) / 8) * 8, -1, true); // the first weight, after colIdx
+          return rechecksummed(bytes);
+        },
+        /weight -1 of entry 0 is not finite and non-negative/,
+      ],
+      [
+        'a directed graph marked undirected, the header checksum not redone',
+        () => {
+          const bytes = encodeCsr(randomGraph(50, 200, 6, { directed: true }));
+          bytes[12] &= ~1;
+          return bytes;
+        },
+        /header checksum mismatch/,
+      ],
     ];
-    it.each(cases)('%s', (_, make, message) => {
-      let error: unknown;
-      try {
-        decodeCsr(make(), 'bad.csr');
-      } catch (e) {
-        error = e;
-      }
+    it.each(cases.flatMap(([what, make, message]) => [false, true].map((verify) => [what, verify, make, message] as const)))('%s (verify: %s)', (_, verify, make, message) => {
+      const error = decodeError(make(), { verify });
       expect(error).toBeInstanceOf(FormatError);
-      expect((error as FormatError).message).toMatch(/^bad\.csr: /);
-      expect((error as FormatError).message).toMatch(message);
+      expect(error!.message).toMatch(/^bad\.csr: /);
+      expect(error!.message).toMatch(message);
     });
 
-    it('an undirected .csr whose arcs are not symmetric (it loaded as "0.5 edges"), or whose two arcs weigh differently', () => {
-      const oneWay = { ...csrFromEdges([['a', 'b'], ['b', 'c'], ['c', 'b']], true), directed: false };
-      expect(() => decodeCsr(encodeCsr(oneWay), 'bad.csr')).toThrow(new FormatError('bad.csr', undefined, 'marked undirected, but the arc "a" -> "b" has no reverse (an undirected .csr stores every edge both ways)'));
-      const uneven = { ...csrFromEdges([['a', 'b', 2], ['b', 'a', 3]], true), directed: false };
-      expect(() => decodeCsr(encodeCsr(uneven), 'bad.csr')).toThrow('bad.csr: marked undirected, but the arc "a" -> "b" weighs 2 and its reverse 3');
+    it('an undirected .csr whose arcs are not symmetric (it loaded as "0.5 edges"), or whose two arcs weigh differently, with or without verify', () => {
+      const oneWay = csrFromEdges([['a', 'b'], ['b', 'c'], ['c', 'b']], true);
+      const uneven = csrFromEdges([['a', 'b', 2], ['b', 'a', 3]], true);
+      for (const verify of [false, true]) {
+        expect(() => decodeCsr(markedUndirected(oneWay), 'bad.csr', { verify })).toThrow(new FormatError('bad.csr', undefined, 'marked undirected, but the arc "a" -> "b" has no reverse (an undirected .csr stores every edge both ways)'));
+        expect(() => decodeCsr(markedUndirected(uneven), 'bad.csr', { verify })).toThrow('bad.csr: marked undirected, but the arc "a" -> "b" weighs 2 and its reverse 3');
+      }
       const symmetric = { ...csrFromEdges([['a', 'b', 2], ['b', 'a', 2], ['b', 'c'], ['c', 'b']], true), directed: false };
       expect(decodeCsr(encodeCsr(symmetric), 'good.csr').directed).toBe(false);
+      expect(decodeCsr(markedUndirected(symmetric), 'good.csr').directed).toBe(false); // checked, and symmetric
     });
 
-    it('asymmetry anywhere in a large graph: one arc re-aimed, or one weight nudged by one float32 step, is named', () => {
+    it('the seal: trusted when it matches, checked when it does not or is 0, and verify checks a forged one', () => {
+      const oneWay = csrFromEdges([['a', 'b'], ['b', 'c'], ['c', 'b']], true);
+      const forged = markedUndirected(oneWay, { reseal: true });
+      // A forged seal is trusted (the loader skips the checks it vouches for): only verify catches it.
+      const trusted = decodeCsr(forged, 'forged.csr');
+      expect(trusted.directed).toBe(false);
+      expect([...trusted.colIdx]).toEqual([...oneWay.colIdx]);
+      expect(decodeError(forged, { verify: true })?.message).toBe('bad.csr: marked undirected, but the arc "a" -> "b" has no reverse (an undirected .csr stores every edge both ways)');
+      // Seal 0 (a file from a writer that did not check, or from before the seal): checked.
+      const unsealed = forged.slice();
+      new DataView(unsealed.buffer).setUint32(52, 0, true);
+      expect(decodeError(rechecksummed(unsealed))?.message).toMatch(/^bad\.csr: marked undirected, but the arc "a" -> "b" has no reverse/);
+      const good = encodeCsr(csrFromEdges([['a', 'b'], ['b', 'c']]));
+      const goodUnsealed = good.slice();
+      new DataView(goodUnsealed.buffer).setUint32(52, 0, true);
+      expectSame(decodeCsr(good, 'good.csr'), decodeCsr(rechecksummed(goodUnsealed), 'good.csr'));
+    });
+
+    it('the writer seals the header: bytes 52..55 are the CRC-32 of bytes 8..51', () => {
+      const bytes = encodeCsr(randomGraph(50, 120, 9, { weighted: true }));
+      expect(new DataView(bytes.buffer).getUint32(52, true)).toBe(zlib.crc32(bytes.subarray(8, 52)));
+      expect(new DataView(bytes.buffer).getUint32(56, true)).toBe(0); // reserved
+    });
+
+    it('asymmetry anywhere in a large graph: one arc re-aimed, or one weight nudged by one float32 step, is named by the writer and the reader', () => {
       const edges: [string, string, number][] = [];
       for (let i = 0; i < 2000; i++) for (const d of [1, 7, 31]) edges.push([`n${i}`, `n${(i + d) % 2000}`, 1 + (i % 5)]);
       const both = edges.flatMap(([u, v, w]) => [[u, v, w], [v, u, w]] as [string, string, number][]);
@@ -178,17 +240,44 @@ describe('binary CSR format', () => {
       // Two arcs lost their reverse: the new one, and the old one's reverse; the first in row order is named.
       const key = (i: number) => `"${symmetric.nodeKeys[i]}"`;
       const named = [`${key(from)} -> ${key(row)}`, `${key(row)} -> ${key(to)}`][from < row ? 0 : 1];
-      expect(() => decodeCsr(encodeCsr(reaimed), 'bad.csr')).toThrow(`bad.csr: marked undirected, but the arc ${named} has no reverse`);
+      expect(() => encodeCsr(reaimed)).toThrow(new ParameterError(`anonscope/encodeCsr: cannot write this graph: marked undirected, but the arc ${named} has no reverse (an undirected .csr stores every edge both ways)`));
+      expect(() => decodeCsr(markedUndirected(reaimed), 'bad.csr')).toThrow(`bad.csr: marked undirected, but the arc ${named} has no reverse`);
       const nudged = { ...symmetric, weights: symmetric.weights!.slice() };
       const bits = new Uint32Array(nudged.weights.buffer);
       bits[first] += 1;
-      expect(() => decodeCsr(encodeCsr(nudged), 'bad.csr')).toThrow(/marked undirected, but the arc .* weighs .* and its reverse/);
+      expect(() => encodeCsr(nudged)).toThrow(/^anonscope\/encodeCsr: cannot write this graph: marked undirected, but the arc .* weighs .* and its reverse/);
+      expect(() => decodeCsr(markedUndirected(nudged), 'bad.csr')).toThrow(/^bad\.csr: marked undirected, but the arc .* weighs .* and its reverse/);
     });
 
-    it('through loadGraphFile too, naming the path', async () => {
+    it('the writers refuse a graph that breaks an invariant, and writeCsrFile then writes nothing', async () => {
+      const base = csrFromEdges([['a', 'b'], ['b', 'c']], true); // a -> b, b -> c: rows 0 and 1 hold one arc each
+      const selfLoop = { ...base, colIdx: Uint32Array.of(0, 2) };
+      const outOfRange = { ...base, colIdx: Uint32Array.of(1, 3) };
+      const repeatedKeys = { ...base, nodeKeys: ['a', 'b', 'a'] };
+      const repeatedIntegers = { ...base, nodeKeys: ['7', '8', '7'] };
+      const negative = { ...base, weights: Float32Array.of(1, -2) };
+      for (const [csr, problem] of [
+        [selfLoop, 'self-loop at node 0'],
+        [outOfRange, 'column 3 in row 1 is out of range (n = 3)'],
+        [repeatedKeys, 'node keys are not unique'],
+        [repeatedIntegers, 'node key 7 appears twice'],
+        [negative, 'weight -2 of entry 1 is not finite and non-negative'],
+      ] as const) {
+        expect(() => encodeCsr(csr)).toThrow(new ParameterError(`anonscope/encodeCsr: cannot write this graph: ${problem}`));
+        const path = join(dir, 'refused.csr');
+        await expect(writeCsrFile(path, csr)).rejects.toThrow(new ParameterError(`anonscope/writeCsrFile: cannot write this graph: ${problem}`));
+        expect(existsSync(path)).toBe(false);
+      }
+    });
+
+    it('through loadGraphFile too, naming the path; verify reaches the decoder', async () => {
       const path = join(dir, 'corrupt.csr');
       writeFileSync(path, patched(good.length - 1, [good[good.length - 1] ^ 1]));
       await expect(loadGraphFile(path)).rejects.toThrow(`${path}: payload checksum mismatch`);
+      const forged = join(dir, 'forged.csr');
+      writeFileSync(forged, markedUndirected(csrFromEdges([['a', 'b'], ['b', 'c'], ['c', 'b']], true), { reseal: true }));
+      expect((await loadGraphFile(forged)).csr.directed).toBe(false);
+      await expect(loadGraphFile(forged, { verify: true })).rejects.toThrow(`${forged}: marked undirected, but the arc "a" -> "b" has no reverse`);
       await expect(loadGraphFile(join(dir, 'missing.csr'))).rejects.toThrow(/missing\.csr: cannot read: no such file$/);
     });
   });
