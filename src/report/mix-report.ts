@@ -224,6 +224,19 @@ export function traceRocTable(r: TraceRocResult): string {
     r.mode === 'simulation'
       ? `simulation: ${r.targets} target streams, each on its own link; signal ${r.signalRate}, cover ${r.coverRate}; delay ${r.delay}; seed ${r.seed}`
       : `data: ${r.targets} target streams × ${r.links} links; delay ${r.delay}; window ${fixed(r.window![0])}..${fixed(r.window![1])}`;
+  const [head, ...rows] = traceRocRows(r);
+  return [`trace ROC, ${setting}; kernels: ${r.kernels}`, '', table(head, rows), '', ...traceRocFootnotes(r)].join('\n') + '\n';
+}
+
+/** How the CIs are made, and what a TPR marked "*" is (under the table, and on the page). */
+export function traceRocFootnotes(r: TraceRocResult): string[] {
+  const notes = [`TPR CI: ${r.method.tprCi}; AUC CI: ${r.method.aucCi}.`];
+  if (r.byPackets.some((p) => p.atFpr.some((o) => !o.resolved))) notes.push('* fewer false pairs than 1/FPR: the value is the TPR at FPR = 0 on this sample.');
+  return notes;
+}
+
+/** A header row and a row per packet count: AUC and TPR at each FPR with their CIs (the table's, and the page's). */
+export function traceRocRows(r: TraceRocResult): string[][] {
   const head = ['packets', 'true', 'false', 'AUC', 'AUC 95% CI', ...r.fprs.flatMap((a) => [`TPR@FPR ${a}`, '95% CI'])];
   const rows = r.byPackets.map((p) => [
     packetsLabel(p),
@@ -233,9 +246,7 @@ export function traceRocTable(r: TraceRocResult): string {
     `${fixed(p.auc.ci95[0], 3)}..${fixed(p.auc.ci95[1], 3)}`,
     ...p.atFpr.flatMap((o) => [`${fixed(o.tpr, 3)}${o.resolved ? '' : '*'}`, `${fixed(o.ci95[0], 3)}..${fixed(o.ci95[1], 3)}`]),
   ]);
-  const lines = [`trace ROC, ${setting}; kernels: ${r.kernels}`, '', table(head, rows), '', `TPR CI: ${r.method.tprCi}; AUC CI: ${r.method.aucCi}.`];
-  if (r.byPackets.some((p) => p.atFpr.some((o) => !o.resolved))) lines.push('* fewer false pairs than 1/FPR: the value is the TPR at FPR = 0 on this sample.');
-  return lines.join('\n') + '\n';
+  return [head, ...rows];
 }
 
 export const TRACE_ROC_COLUMNS = [

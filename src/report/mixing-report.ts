@@ -30,22 +30,37 @@ export function mixingSourcesCsv(result: MixingTimeResult): string {
 
 const fixed = (v: number | null, digits = 6) => (v === null ? '—' : v.toFixed(digits));
 
+/** The per-hop TV statistics as a header row and a row per hop (the table's, and the page's). */
+export function mixingHopRows(result: MixingTimeResult): string[][] {
+  return [
+    ['hop', 'TV mean', 'median', 'max', 'p05', 'p95'],
+    ...result.hops.map((h) => [String(h.hop), ...[h.tvMean, h.tvMedian, h.tvMax, h.tvP05, h.tvP95].map((v) => v.toFixed(6))]),
+  ];
+}
+
+/** The spectral numbers, τ(ε) and the SLEM bounds, a line each (the table's text, and the page's summary). */
+export function mixingSummary(result: MixingTimeResult): { spectrum?: string; tau: string; bound?: string } {
+  const tau = result.mixingTime;
+  return {
+    spectrum: result.slem === null ? undefined : `spectrum: λ₂ ${fixed(result.lambda2)}, λ_min ${fixed(result.lambdaMin)}, SLEM ${fixed(result.slem)}`,
+    tau: `τ(${tau.epsilon}): mean ${fixed(tau.mean, 2)}, median ${fixed(tau.median, 1)}, max ${fixed(tau.max, 0)}; ${count(tau.notMixed, 'source')} not mixed within ${result.hops.length} hops`,
+    bound: tau.bound
+      ? `SLEM bounds: relaxation time ${tau.bound.relaxationTime.toFixed(2)}; every τ(${tau.epsilon}) ≤ ${tau.bound.upper.toFixed(1)}; the worst start needs ≥ ${tau.bound.lower.toFixed(1)}`
+      : undefined,
+  };
+}
+
 export function mixingTable(result: MixingTimeResult): string {
-  const { graph, mixingTime: tau } = result;
+  const { graph } = result;
+  const summary = mixingSummary(result);
   const out = [
     `graph: ${count(graph.nodes, 'node')}, ${count(graph.edges, graph.directed ? 'arc' : 'edge')}, ${count(graph.components, 'component')}; walk: ${result.walk}${result.lazy ? ' lazy' : ''}` +
       ` (${result.reversible ? 'reversible' : 'not reversible'}); ${count(result.sources, 'source')}; backend: ${result.backend} (${result.precision})`,
   ];
-  if (result.slem !== null) out.push(`spectrum: λ₂ ${fixed(result.lambda2)}, λ_min ${fixed(result.lambdaMin)}, SLEM ${fixed(result.slem)}`);
-  out.push('', `${'hop'.padStart(5)}  ${'TV mean'.padStart(10)}  ${'median'.padStart(10)}  ${'max'.padStart(10)}  ${'p05'.padStart(10)}  ${'p95'.padStart(10)}`);
-  for (const h of result.hops) {
-    out.push(`${String(h.hop).padStart(5)}  ${[h.tvMean, h.tvMedian, h.tvMax, h.tvP05, h.tvP95].map((v) => v.toFixed(6).padStart(10)).join('  ')}`);
-  }
-  out.push(
-    '',
-    `τ(${tau.epsilon}): mean ${fixed(tau.mean, 2)}, median ${fixed(tau.median, 1)}, max ${fixed(tau.max, 0)}; ${count(tau.notMixed, 'source')} not mixed within ${result.hops.length} hops`,
-  );
-  if (tau.bound) out.push(`SLEM bounds: relaxation time ${tau.bound.relaxationTime.toFixed(2)}; every τ(${tau.epsilon}) ≤ ${tau.bound.upper.toFixed(1)}; the worst start needs ≥ ${tau.bound.lower.toFixed(1)}`);
+  if (summary.spectrum) out.push(summary.spectrum);
+  out.push('', ...mixingHopRows(result).map((row) => row.map((cell, i) => cell.padStart(i === 0 ? 5 : 10)).join('  ')));
+  out.push('', summary.tau);
+  if (summary.bound) out.push(summary.bound);
   for (const note of result.notes) out.push(`note: ${note}`);
   return `${out.join('\n')}\n`;
 }

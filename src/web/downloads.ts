@@ -37,11 +37,17 @@ export function downloadStem(job: RunRequest, graphName: string | undefined): st
     case 'adversary':
       parts.push(job.params.walk, `${job.params.hops}hops`, `g${job.params.attackEdges.join('_')}`, `seed${job.params.seed}`);
       break;
+    case 'mixing':
+      parts.push(job.params.walk + (job.params.lazy ? '-lazy' : ''), `${job.params.hops}hops`, `sources-${job.params.sourceIds ? 'ids' : job.params.sources ?? 'auto'}`, `eps${job.params.epsilon}`, `seed${job.params.seed}`);
+      break;
+    case 'roc':
+      parts.push(`targets${job.params.targets}`, `packets${job.params.packets.join('_')}`, ...(job.params.delay ? [`delay${job.params.delay}`] : []), `seed${job.params.seed}`);
+      break;
     default:
       parts.push(...['rate', 'delay', 'mixes', 'links', 'streams', 'trials'].filter((k) => p[k] !== undefined && p[k] !== '').map((k) => `${k}${String(p[k])}`), `seed${String(p.seed)}`);
   }
-  if ((job.analysis === 'entropy' || job.analysis === 'adversary') && job.reading.directed !== undefined) parts.push(job.reading.directed ? 'directed' : 'undirected');
-  if ((job.analysis === 'entropy' || job.analysis === 'adversary') && job.reading.component === 'largest') parts.push('largest');
+  if ('reading' in job && job.reading.directed !== undefined) parts.push(job.reading.directed ? 'directed' : 'undirected');
+  if ('reading' in job && job.reading.component === 'largest') parts.push('largest');
   return parts.map(safe).join('-');
 }
 

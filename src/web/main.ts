@@ -17,13 +17,13 @@ import { renderChart, svgFileText } from '../report/plot.js';
 import { chartToPng } from '../report/png.js';
 import { blobOf, downloadName, downloadStem, pngName, zipOf, type RunFile } from './downloads.js';
 import { drawNetwork, type DrawnNetwork } from './network-view.js';
-import type { AnalysisName, ChartMessage, Diagnostics, GraphReading, GraphSource, NetworkView, RunRequest, WebBackendName, WebLimits, WorkerMessage } from './protocol.js';
+import type { AnalysisName, ChartMessage, Diagnostics, GraphReading, GraphSource, MixingParams, NetworkView, RunRequest, WebBackendName, WebLimits, WorkerMessage } from './protocol.js';
 import { paramsToForm, saveToUrl } from './url-state.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const input = (id: string) => $<HTMLInputElement>(id);
 
-const GRAPH_ANALYSES: readonly AnalysisName[] = ['entropy', 'adversary'];
+const GRAPH_ANALYSES: readonly AnalysisName[] = ['entropy', 'adversary', 'mixing'];
 let source: GraphSource | undefined;
 let sourceName: string | undefined;
 let worker: Worker | undefined;
@@ -143,6 +143,17 @@ function request(): RunRequest {
       },
     };
   }
+  if (name === 'roc') {
+    const fprs = input('fprs').value.split(',').map((s) => Number(s.trim()));
+    if (fprs.some((a) => !(a > 0 && a < 1))) throw new ParameterError('FPRs: a comma-separated list of numbers between 0 and 1 (exclusive)');
+    return {
+      type: 'run', analysis: 'roc', backend,
+      params: {
+        signalRate: positive('roc-signal-rate'), coverRate: positive('roc-cover-rate', true), delay: input('roc-delay').value.trim(),
+        targets: integer('roc-targets', 2), packets: integerList('roc-packets', 1), fprs, seed: integer('roc-seed', 0),
+      },
+    };
+  }
   if (name === 'network') {
     const t = input('targets').value.trim();
     return {
@@ -154,14 +165,11 @@ function request(): RunRequest {
     };
   }
   if (!source) throw new ParameterError('Choose a graph first: a file, or the example.');
+  if (name === 'mixing') return { type: 'run', analysis: 'mixing', source, reading: graphReading(), backend, params: mixingParams(), limits: limitsFromUrl() };
   const walk = $<HTMLSelectElement>('walk').value as 'simple' | 'mh';
   const hops = integer('hops', 1);
   const seed = integer('seed', 0);
-  const direction = $<HTMLSelectElement>('direction').value;
-  const reading: GraphReading = {
-    directed: direction === 'directed' ? true : direction === 'undirected' ? false : undefined,
-    component: $<HTMLSelectElement>('component').value === 'largest' ? 'largest' : 'all',
-  };
+  const reading = graphReading();
   if (name === 'entropy') {
     const t = input('terminals').value.trim();
     const terminals = t === '' ? undefined : t === 'all' ? 'all' : integer('terminals', 1);
@@ -184,6 +192,34 @@ function request(): RunRequest {
       twoHop: twoHopKs(hops),
     },
     limits: limitsFromUrl(),
+  };
+}
+
+/** How the graph file is read: the direction and component controls. */
+function graphReading(): GraphReading {
+  const direction = $<HTMLSelectElement>('direction').value;
+  return {
+    directed: direction === 'directed' ? true : direction === 'undirected' ? false : undefined,
+    component: $<HTMLSelectElement>('component').value === 'largest' ? 'largest' : 'all',
+  };
+}
+
+/** The mixing controls: sources a count, all or empty (the library's default), or source ids instead; ε in (0, 1). */
+function mixingParams(): MixingParams {
+  const count = input('sources').value.trim();
+  const ids = input('source-ids').value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (count !== '' && ids.length > 0) throw new ParameterError('give sources (a count) or source ids, not both: empty one of them');
+  const epsilon = Number(input('epsilon').value);
+  if (!(epsilon > 0 && epsilon < 1)) throw new ParameterError('ε must be a number between 0 and 1 (exclusive)');
+  return {
+    walk: $<HTMLSelectElement>('mixing-walk').value as MixingParams['walk'],
+    lazy: input('mixing-lazy').checked,
+    hops: integer('mixing-hops', 1),
+    sources: count === '' ? undefined : count === 'all' ? 'all' : integer('sources', 1),
+    sourceIds: ids.length > 0 ? ids : undefined,
+    seed: integer('mixing-seed', 0),
+    epsilon,
+    spectrum: input('spectrum').checked,
   };
 }
 

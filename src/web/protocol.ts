@@ -6,7 +6,7 @@ import type { BackendInfo } from '../engines/backend.js';
 import { BROWSER_ENGINES, type BrowserEngineName } from '../engines/create-in-browser.js';
 import type { ChartSpec } from '../report/chart.js';
 
-export const ANALYSES = ['entropy', 'adversary', 'mix', 'trace', 'network'] as const;
+export const ANALYSES = ['entropy', 'adversary', 'mixing', 'mix', 'trace', 'roc', 'network'] as const;
 export type AnalysisName = (typeof ANALYSES)[number];
 /** The engines the page offers: the browser's own chooser's. */
 export const WEB_BACKENDS = BROWSER_ENGINES;
@@ -39,6 +39,21 @@ export interface AdversaryParams {
   twoHop?: number[];
 }
 
+/** The mixing time of a walk (the CLI's `mixing`). */
+export interface MixingParams {
+  walk: 'simple' | 'mh';
+  lazy: boolean;
+  hops: number;
+  /** A count, or 'all'; absent: the library's default (100, or all when n ≤ 100). Ignored with sourceIds. */
+  sources?: number | 'all';
+  /** These node ids as sources instead of a sample. */
+  sourceIds?: string[];
+  seed: number;
+  epsilon: number;
+  /** The Lanczos eigenvalues of a reversible walk (the CLI's --no-spectrum turns them off). */
+  spectrum: boolean;
+}
+
 /** How the graph file is read: the CLI's --directed / --undirected and --component. */
 export interface GraphReading {
   /** true: every edge an arc; false: every arc an edge; absent: as the file says. */
@@ -61,6 +76,19 @@ export interface TraceParams {
   delay: string;
   packets: number[];
   trials: number;
+  seed: number;
+}
+
+/** ROC of stream tracing, simulated (the CLI's `trace --roc`). Empty delay: the library's default. */
+export interface RocParams {
+  signalRate: number;
+  coverRate: number;
+  delay: string;
+  targets: number;
+  /** One count, or several: one ROC per count (the CLI's --sweep-packets). */
+  packets: number[];
+  /** The FPRs at which the TPR is reported. */
+  fprs: number[];
   seed: number;
 }
 
@@ -89,8 +117,10 @@ export type WebLimits = Partial<Record<'maxStorageBufferBindingSize' | 'maxBuffe
 export type RunRequest =
   | { type: 'run'; analysis: 'entropy'; source: GraphSource; reading: GraphReading; backend: WebBackendName; params: EntropyParams; limits?: WebLimits }
   | { type: 'run'; analysis: 'adversary'; source: GraphSource; reading: GraphReading; backend: WebBackendName; params: AdversaryParams; limits?: WebLimits }
+  | { type: 'run'; analysis: 'mixing'; source: GraphSource; reading: GraphReading; backend: WebBackendName; params: MixingParams; limits?: WebLimits }
   | { type: 'run'; analysis: 'mix'; backend: WebBackendName; params: MixParams }
   | { type: 'run'; analysis: 'trace'; backend: WebBackendName; params: TraceParams }
+  | { type: 'run'; analysis: 'roc'; backend: WebBackendName; params: RocParams }
   | { type: 'run'; analysis: 'network'; backend: WebBackendName; params: NetworkParams };
 
 /** A chart the page draws (renderChart) and offers as an SVG file named `file`. */

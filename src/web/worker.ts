@@ -13,6 +13,7 @@
 import { adversaryEntropy } from '../analyses/adversary.js';
 import { initiatorEntropy } from '../analyses/initiator-entropy.js';
 import { initiatorPosterior } from '../analyses/initiator-entropy-posterior.js';
+import { DEFAULT_SOURCES, mixingTime } from '../analyses/mixing-time.js';
 import { singleMix } from '../analyses/single-mix.js';
 import type { Backend, BackendInfo } from '../engines/backend.js';
 import { createBrowserBackend, createBrowserMixKernels } from '../engines/create-in-browser.js';
@@ -26,12 +27,15 @@ import { parseDelaySync, type DelayLaw } from '../mix/delays.js';
 import { type MixKernels } from '../engines/mix-kernels.js';
 import { simulateMixNetwork, traceMixNetwork } from '../analyses/mix-network.js';
 import { traceSimulation } from '../analyses/stream-trace.js';
+import { traceRoc } from '../analyses/trace-roc.js';
+import { chooseNodes } from '../graph/choose-nodes.js';
+import { mixingHopRows, mixingHopsCsv, mixingJson, mixingSourcesCsv, mixingSummary, tvVsHopsChart } from '../report/mixing-report.js';
 import { adversaryCsv, adversaryJson, hioVsAttackEdgesChart, twoHopChart, twoHopCsv } from '../report/adversary-report.js';
 import { entropyCdfChart, entropyJson, entropyVsHopsChart, hopsCsv, perTerminalCsv, roundsChart, roundsCsv } from '../report/entropy-report.js';
 import { entropyGexf } from '../report/gexf-export.js';
 import {
   detectionChart, mixJson, networkAccuracyChart, networkEntropyChart, networkRankCdfChart, networkStepsCsv, networkStreamsCsv,
-  singleMixCdfChart, singleMixCsv, traceCsv,
+  singleMixCdfChart, singleMixCsv, traceCsv, traceRocChart, traceRocCsv, traceRocCurveCsv, traceRocFootnotes, traceRocRows, tprVsPacketsChart,
 } from '../report/mix-report.js';
 import {
   ALL_TERMINALS_UP_TO, GEXF_EXPORT_MAX_NODES, type ChartMessage, type Diagnostics, type Download, type EntropyParams, type GraphReading, type GraphSource, type PageMessage,
@@ -89,7 +93,7 @@ async function makeMixKernels(name: WebBackendName): Promise<{ kernels: MixKerne
 
 async function run(request: RunRequest): Promise<void> {
   const onProgress = (done: number, total: number) => progress('computing', done, total);
-  if (request.analysis === 'trace' || request.analysis === 'network' || request.analysis === 'mix') {
+  if (request.analysis === 'trace' || request.analysis === 'roc' || request.analysis === 'network' || request.analysis === 'mix') {
     const { kernels, ran } = await makeMixKernels(request.backend);
     try {
       await runMix(request, kernels, ran, onProgress);
@@ -98,11 +102,12 @@ async function run(request: RunRequest): Promise<void> {
     }
     return;
   }
-  await runGraph(request, onProgress);
+  if (request.analysis === 'mixing') await runMixing(request, onProgress);
+  else await runGraph(request, onProgress);
 }
 
 async function runMix(
-  request: Extract<RunRequest, { analysis: 'trace' | 'network' | 'mix' }>,
+  request: Extract<RunRequest, { analysis: 'trace' | 'roc' | 'network' | 'mix' }>,
   kernels: MixKernels,
   ran: BackendInfo,
   onProgress: (done: number, total: number) => void,
@@ -129,6 +134,31 @@ async function runMix(
         { name: 'trace.csv', mime: 'text/csv', text: traceCsv(result) },
       ],
       notes: [],
+    });
+    return;
+  }
+  if (request.analysis === 'roc') {
+    const p = request.params;
+    const result = await traceRoc({
+      signalRate: p.signalRate, coverRate: p.coverRate, delay: delayOf(p.delay), targets: p.targets,
+      ...(p.packets.length === 1 ? { packets: p.packets[0] } : { sweepPackets: p.packets }), fprs: p.fprs, seed: p.seed, onProgress, kernels,
+    });
+    const json = mixJson(result);
+    const charts: ChartMessage[] = [{ title: 'ROC of the tracing score', file: 'roc.svg', spec: traceRocChart(result) }];
+    if (result.byPackets.length > 1) charts.push({ title: 'TPR at fixed FPR vs packets', file: 'tpr-vs-packets.svg', spec: tprVsPacketsChart(result) });
+    post({
+      type: 'result',
+      analysis: 'roc',
+      json,
+      ran,
+      charts,
+      table: traceRocRows(result),
+      downloads: [
+        { name: 'results.json', mime: 'application/json', text: json },
+        { name: 'roc.csv', mime: 'text/csv', text: traceRocCsv(result) },
+        { name: 'roc-curve.csv', mime: 'text/csv', text: traceRocCurveCsv(result) },
+      ],
+      notes: [`${result.targets} target streams, each on its own link: ${result.targets} true pairs, ${result.targets * (result.targets - 1)} false ones.`, ...traceRocFootnotes(result)],
     });
     return;
   }
@@ -329,6 +359,44 @@ async function runGraph(
   }
 }
 
+/** The mixing time of the walk on the loaded graph (the CLI's `mixing`), on the page's backend. */
+async function runMixing(request: Extract<RunRequest, { analysis: 'mixing' }>, onProgress: (done: number, total: number) => void): Promise<void> {
+  lastGraph = undefined;
+  const p = request.params;
+  const { loaded, csr, components, diagnostics } = await readForAnalysis(request.source, request.reading);
+  // Sources checked against the graph before the backend starts (the library would, after).
+  chooseNodes(csr, { ids: p.sourceIds, count: p.sources, defaultCount: DEFAULT_SOURCES, seed: p.seed, what: 'source', where: 'anonscope/mixingTime' });
+  progress('starting the backend', 0, 1);
+  const backend = await makeBackend(request.backend, request.limits);
+  try {
+    const result = await mixingTime(csr, {
+      walk: p.walk, lazy: p.lazy, hops: p.hops, sources: p.sources, sourceIds: p.sourceIds, seed: p.seed, epsilon: p.epsilon, spectrum: p.spectrum,
+      backend, onProgress,
+    });
+    const json = mixingJson(result);
+    const summary = mixingSummary(result);
+    post({
+      type: 'result',
+      analysis: 'mixing',
+      json,
+      ran: backend.info,
+      graph: { nodes: csr.n, edges: diagnostics.edges, directed: csr.directed, format: loaded.report.format },
+      charts: [{ title: 'TV distance vs hops', file: 'tv-vs-hops.svg', spec: tvVsHopsChart(result, { graph: diagnostics.file }) }],
+      diagnostics: { ...diagnostics, danglingNodes: result.graph.danglingNodes },
+      view: networkView(csr, components, loaded.graph).view,
+      table: mixingHopRows(result),
+      downloads: [
+        { name: 'results.json', mime: 'application/json', text: json },
+        { name: 'hops.csv', mime: 'text/csv', text: mixingHopsCsv(result) },
+        { name: 'sources.csv', mime: 'text/csv', text: mixingSourcesCsv(result) },
+      ],
+      notes: [summary.spectrum, summary.tau, summary.bound, ...result.notes].filter((line): line is string => line !== undefined).map(inPageWords),
+    });
+  } finally {
+    await backend.dispose();
+  }
+}
+
 /** The network view's click on a terminus: its posterior over initiators (the library's, float64), on the drawn nodes. */
 function answerPosterior(request: PosteriorRequest): void {
   if (!lastGraph) throw new ParameterError('run the initiator entropy analysis first: the posterior is computed on its graph');
@@ -355,7 +423,7 @@ const PAGE_CONTROLS: Record<string, string> = {
  */
 export function inPageWords(message: string): string {
   return message
-    .replace(/anonscope\/[A-Za-z.]+: /g, '')
+    .replace(/anonscope\/[A-Za-z.-]+: /g, '')
     .replace(/--[a-z][a-z-]*/g, (flag) => PAGE_CONTROLS[flag] ?? `"${flag.slice(2).replace(/-/g, ' ')}"`);
 }
 
