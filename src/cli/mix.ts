@@ -27,7 +27,8 @@ export const MIX_KERNEL_OPTIONS = {
 } as const;
 
 export const MIX_KERNEL_HELP = `Kernels:
-  --backend B          cpu (float64 reference) | webgpu (WGSL, float32) | gpujs (gpu.js,
+  --backend B          cpu (float64 reference) | cpu-parallel (the reference, with pool
+                       means on every core) | webgpu (WGSL, float32) | gpujs (gpu.js,
                        float32) [cpu]
   --runtime R          ${RUNTIMES.join(' | ')} [auto]: webgpu runs on Dawn in Node where it has
                        a hardware adapter, else in headless Chromium; browser also runs
@@ -47,7 +48,7 @@ async function mixKernelsForCommand(
   const name = choiceOption('backend', values.backend ?? 'cpu', MIX_BACKENDS);
   const runtime: Runtime = choiceOption('runtime', values.runtime ?? 'auto', RUNTIMES);
   const gpujsMode = values['gpujs-mode'] === undefined ? undefined : choiceOption('gpujs-mode', values['gpujs-mode'], GPUJS_MODES);
-  if (name === 'cpu' && (runtime !== 'auto' || gpujsMode)) log('note: --runtime and --gpujs-mode only apply to --backend webgpu or gpujs');
+  if ((name === 'cpu' || name === 'cpu-parallel') && (runtime !== 'auto' || gpujsMode)) log('note: --runtime and --gpujs-mode only apply to --backend webgpu or gpujs');
   if (gpujsMode && name === 'webgpu') throw new ParameterError('--gpujs-mode only applies to --backend gpujs');
   return createMixKernels(name, { runtime, gpujsMode, log });
 }

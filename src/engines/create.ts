@@ -10,6 +10,7 @@ import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/cpu-backend.js';
 import { cpuMixKernels } from './cpu/mix-kernels.js';
 import { ParallelCpuBackend } from './cpu/parallel-backend.js';
+import { ParallelCpuMixKernels } from './cpu/parallel-mix-kernels.js';
 import type { GpuJsMode } from './gpujs/modes.js';
 import type { PlanLimits } from './gpu-plan/graph-plan.js';
 import type { MixKernels } from './mix-kernels.js';
@@ -22,7 +23,7 @@ export { ParallelCpuBackend } from './cpu/parallel-backend.js';
 
 export const BACKEND_NAMES = ['auto', 'cpu', 'cpu-parallel', 'webgpu', 'gpujs'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
-export const MIX_BACKENDS = ['cpu', 'webgpu', 'gpujs'] as const;
+export const MIX_BACKENDS = ['cpu', 'cpu-parallel', 'webgpu', 'gpujs'] as const;
 export type MixBackendName = (typeof MIX_BACKENDS)[number];
 export const RUNTIMES = ['auto', 'browser', 'node'] as const;
 export type Runtime = (typeof RUNTIMES)[number];
@@ -34,7 +35,7 @@ export interface CreateBackendOptions {
   requireHardware?: boolean;
   /** gpujs only: the gpu.js mode ('gpu' lets gpu.js choose). */
   gpujsMode?: GpuJsMode;
-  /** cpu-parallel only: worker threads (default: every core). */
+  /** cpu-parallel only (graph backend and mix kernels): worker threads (default: every core). */
   threads?: number;
   /** cpu-parallel only: storage of P and the blocks (default float32; sums are float64). */
   precision?: 'float32' | 'float64';
@@ -167,8 +168,9 @@ export async function createBackend(name: BackendName, options: CreateBackendOpt
 }
 
 /**
- * The mix kernels by name: the float64 reference, WGSL (Dawn for Node or headless Chromium,
- * as for createBackend), or gpu.js (in Node, or in Chromium with runtime 'browser').
+ * The mix kernels by name: the float64 reference, the same on worker threads (pool means),
+ * WGSL (Dawn for Node or headless Chromium, as for createBackend), or gpu.js (in Node, or in
+ * Chromium with runtime 'browser').
  * dispose() releases the device or the browser they started.
  */
 export async function createMixKernels(name: MixBackendName, options: CreateBackendOptions = {}): Promise<MixKernels> {
@@ -177,6 +179,9 @@ export async function createMixKernels(name: MixBackendName, options: CreateBack
   switch (name) {
     case 'cpu':
       kernels = cpuMixKernels;
+      break;
+    case 'cpu-parallel':
+      kernels = new ParallelCpuMixKernels({ threads: options.threads });
       break;
     case 'webgpu':
       kernels = await onWebGpu<MixKernels>(

@@ -154,7 +154,8 @@ export interface MixEntropyJob {
  *                             the value at marked[mark] (NO_MARK otherwise)
  * A corrupt mix reveals which input became which output: the simulator logs no ARRIVE or
  * DEPART for it, so the packet keeps its own vector. Slots are link-level packet names the
- * simulator reuses once a packet is out.
+ * simulator reuses once a packet is out. Replications are independent: each starts with
+ * every pool mean and slot value 0.
  */
 export interface PoolMeansJob {
   /** Every replication's events, 4 words each: replication r holds events[4·eventOffsets[r] .. 4·eventOffsets[r+1]). */

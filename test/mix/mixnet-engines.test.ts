@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mixnetAnonymity, mixnetPoolMeansJob } from '../../src/analyses/mixnet.js';
 import { BrowserBackend, BrowserMixKernels } from '../../src/engines/browser/browser-backend.js';
 import { cpuMixKernels } from '../../src/engines/cpu/mix-kernels.js';
-import { GpuJsMixKernels } from '../../src/engines/gpujs/mix-kernels.js';
-import type { MixKernels, PoolMeansJob } from '../../src/engines/mix-kernels.js';
-import { DeviceError } from '../../src/errors.js';
-import { erlangDelay, expDelay } from '../../src/mix/delays.js';
+import { ParallelCpuMixKernels, poolMeansUnits } from '../../src/engines/cpu/parallel-mix-kernels.js';
+import { NO_COLUMN, NO_MARK, POOL_EVENT, type MixKernels, type PoolMeansJob } from '../../src/engines/mix-kernels.js';
+import { erlangDelay, expDelay, uniform01 } from '../../src/mix/delays.js';
 import { simulateMixnet, type MixnetTraffic } from '../../src/mix/mixnet-simulator.js';
 import { mixnetTopology, type MixnetTopologyOptions } from '../../src/mix/mixnet-topology.js';
+import { Pcg32 } from '../../src/random.js';
 
 /**
  * The pool-mean kernel on the GPU engines against the float64 reference. Tolerances (float32
@@ -25,7 +25,66 @@ function job(seed: number, topology: MixnetTopologyOptions, over: Partial<Mixnet
   return mixnetPoolMeansJob(logs, t, traffic.targets);
 }
 
+/**
+ * A random well-formed log, not the simulator's: packets enter any mix (the one they left
+ * included, and any number of times), pass unlogged (corrupt) mixes, leave with a mark or
+ * not; pools fill and empty. Columns of an injected packet: 0, 1 or 2 of C.
+ */
+function randomJob(seed: number, replications: number, columns: number, mixes: number, events: number, marks = 3): PoolMeansJob {
+  const rng = new Pcg32(seed);
+  const pick = (n: number) => Math.min(n - 1, Math.floor(uniform01(rng) * n));
+  const words: number[] = [];
+  const offsets = [0];
+  let slots = 1;
+  for (let r = 0; r < replications; r++) {
+    const pool = new Array<number>(mixes).fill(0);
+    const inMix: number[][] = Array.from({ length: mixes }, () => []);
+    const held: number[] = []; // slots carrying a value outside any pool
+    const free: number[] = [];
+    let used = 0;
+    let count = 0;
+    while (count < events) {
+      const u = uniform01(rng);
+      const pooled = pool.reduce((a, b) => a + b, 0);
+      if (u < 0.25 || (held.length === 0 && pooled === 0)) {
+        const slot = free.pop() ?? used++;
+        const column = () => (uniform01(rng) < 0.4 ? NO_COLUMN : pick(columns));
+        words.push(POOL_EVENT.inject, slot, column(), column());
+        held.push(slot);
+      } else if (u < 0.6 && held.length > 0) {
+        const slot = held.splice(pick(held.length), 1)[0];
+        const mix = pick(mixes);
+        words.push(POOL_EVENT.arrive, slot, mix, pool[mix]++);
+        inMix[mix].push(slot);
+      } else if (u < 0.85 && pooled > 0) {
+        const busy = [...inMix.keys()].filter((m) => pool[m] > 0);
+        const mix = busy[pick(busy.length)];
+        const slot = inMix[mix].splice(pick(inMix[mix].length), 1)[0];
+        pool[mix]--;
+        words.push(POOL_EVENT.depart, slot, mix, 0);
+        held.push(slot);
+      } else if (held.length > 0) {
+        const slot = held.splice(pick(held.length), 1)[0];
+        words.push(POOL_EVENT.exit, slot, uniform01(rng) < 0.3 ? pick(marks) : NO_MARK, 0);
+        free.push(slot);
+      } else continue;
+      count++;
+    }
+    offsets.push(offsets[r] + count);
+    slots = Math.max(slots, used);
+  }
+  return { events: Uint32Array.from(words), eventOffsets: Uint32Array.from(offsets), columns, mixes, slots, marks };
+}
+
+const RANDOM_JOBS: [string, PoolMeansJob][] = [
+  ['random: one replication, 5 columns', randomJob(11, 1, 5, 3, 400)],
+  ['random: 7 replications, 3 columns', randomJob(12, 7, 3, 4, 150)],
+  ['random: 2 replications, 1 column, one mix', randomJob(13, 2, 1, 1, 300)],
+  ['random: one replication, 64 columns, long pools', randomJob(14, 1, 64, 2, 3000)],
+];
+
 const JOBS: [string, PoolMeansJob][] = [
+  ...RANDOM_JOBS,
   ['3 × 3 stratified, 4 replications', job(1, { layers: 3, width: 3 }, {}, 4)],
   ['corrupt mixes, cover, Erlang delays', job(2, { layers: 2, width: 4, corrupt: 0.3 }, { loopRate: 0.5, dropRate: 0.5, mixLoopRate: 1, delay: erlangDelay(2, 2) }, 3)],
   ['cascades, weights, many targets', job(3, { kind: 'cascade', layers: 3, width: 2, weights: [1, 3, 1, 3, 1, 3] }, { targets: 40, window: 30 }, 2)],
@@ -79,14 +138,43 @@ describe('WebGPU pool means in headless Chromium', () => {
   suite('webgpu', () => kernels, () => tight);
 });
 
-describe('gpu.js', () => {
-  it('refuses the pool-mean kernel, saying why and what to use', async () => {
-    const kernels = new GpuJsMixKernels({ mode: 'cpu' });
-    try {
-      await expect(kernels.poolMeans()).rejects.toThrow(DeviceError);
-      await expect(kernels.poolMeans()).rejects.toThrow(/per-thread memory .* use the cpu or webgpu engine/);
-    } finally {
-      kernels.dispose();
+describe('cpu-parallel pool means: the reference, to the bit', () => {
+  it('poolMeansUnits covers every (replication, column) once, in as many shares as threads while there is work to cut', () => {
+    // [replications, columns, threads, the shares of equal replications, of unequal ones (r's events ∝ r + 1)]
+    for (const [R, C, threads, equal, unequal] of [[1, 5, 3, 3, 3], [7, 3, 3, 3, 3], [2, 1, 5, 2, 2], [10, 4, 1, 1, 1], [3, 52, 16, 16, 16], [3, 2, 5, 5, 5], [40, 2, 3, 3, 3]]) {
+      for (const [spacing, want] of [[() => 100, equal], [(r: number) => 100 * (r + 1), unequal]] as const) {
+        const offsets = [0];
+        for (let r = 0; r < R; r++) offsets.push(offsets[r] + spacing(r));
+        const job: PoolMeansJob = { events: new Uint32Array(0), eventOffsets: Uint32Array.from(offsets), columns: C, mixes: 1, slots: 1, marks: 0 };
+        const shares = poolMeansUnits(job, threads);
+        expect(shares.length).toBe(want);
+        const seen = new Uint8Array(R * C);
+        for (const share of shares) for (const u of share) for (let r = u.r0; r < u.r1; r++) for (let c = u.c0; c < u.c1; c++) seen[r * C + c]++;
+        expect([...seen]).toEqual(new Array(R * C).fill(1));
+      }
     }
+  });
+  it('poolMeansUnits balances events: 40 equal replications on 3 threads get 13 or 14 each', () => {
+    const job: PoolMeansJob = { events: new Uint32Array(0), eventOffsets: Uint32Array.from({ length: 41 }, (_, r) => 100 * r), columns: 2, mixes: 1, slots: 1, marks: 0 };
+    expect(poolMeansUnits(job, 3).map((share) => share.reduce((n, u) => n + u.r1 - u.r0, 0))).toEqual([14, 13, 13]);
+  });
+  for (const threads of [1, 3, 5]) {
+    for (const [label, j] of JOBS) {
+      it(`${threads} threads: ${label}`, async () => {
+        const kernels = new ParallelCpuMixKernels({ threads });
+        const [want, got] = await Promise.all([cpuMixKernels.poolMeans(j), kernels.poolMeans(j)]);
+        expect(got.mass).toEqual(want.mass);
+        expect(got.plogp).toEqual(want.plogp);
+        expect(got.marked).toEqual(want.marked);
+        expect(want.mass.some((m) => m > 0)).toBe(true);
+      });
+    }
+  }
+  it('mixnetAnonymity on cpu-parallel gives the reference result, named cpu-parallel', async () => {
+    const options = { layers: 2, width: 3, rate: 20, targets: 12, replications: 5, corrupt: 0.2, mixLoopRate: 2 };
+    const [want, got] = await Promise.all([mixnetAnonymity(options), mixnetAnonymity({ ...options, kernels: new ParallelCpuMixKernels({ threads: 2 }) })]);
+    expect(got.kernels).toBe('cpu-parallel');
+    expect(got.precision).toBe('float64');
+    expect({ ...got, kernels: 'cpu' }).toEqual(want);
   });
 });

@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { degreeOrder, relabelWalk } from '../../walks/reorder.js';
 import type { SparseRows } from '../../walks/transition.js';
 import { runWalkersReference, type WalkerJob, type WalkerRecords } from '../../walks/walkers.js';
@@ -18,6 +17,7 @@ import {
   type RoundsTable,
 } from '../backend.js';
 import { roundEntropiesReference } from './cpu-backend.js';
+import { evalWorker } from './eval-worker.js';
 import { simdAvailable, simdPullModule } from './simd-pull.js';
 
 /**
@@ -67,8 +67,7 @@ interface WorkerSetup {
 }
 
 /**
- * The worker's body. It runs from its source text (new Worker(..., { eval: true })), so
- * it may use nothing from this module; that also lets it run unbundled under vitest.
+ * The worker's body (run from its source text by evalWorker: it may use nothing from this module).
  * Worker w takes chunks w, w + threads, w + 2·threads… of CHUNK rows, so that every worker
  * gets its share of hubs and of leaves (in degree order a contiguous split was measured
  * lopsided). A hop runs chunk by chunk, small enough to stay in the caches: the pull step of the
@@ -287,15 +286,7 @@ export class ParallelCpuBackend implements Backend {
       B,
       threads: this.threads,
     };
-    const workers = Array.from(
-      { length: this.threads },
-      (_, index) =>
-        // `require` stays in the string: bundlers would rewrite it in code.
-        new Worker(`const threads = require('node:worker_threads'); (${workerMain.toString()})(threads.parentPort, threads.workerData);`, {
-          eval: true,
-          workerData: { ...common, index } satisfies WorkerSetup,
-        }),
-    );
+    const workers = Array.from({ length: this.threads }, (_, index) => evalWorker(workerMain, { ...common, index } satisfies WorkerSetup));
     const failure = new Promise<never>((_, reject) => {
       for (const worker of workers) worker.on('error', reject);
     });
