@@ -122,7 +122,15 @@ describe('mixing time on the page', () => {
     try {
       await chooseMixing(page, 'cpu');
       expect(await page.$eval('#graph-box', (e) => e.classList.contains('hidden'))).toBe(false);
+      await page.evaluate(() => {
+        const phases: string[] = ((window as unknown as { phases: string[] }).phases = []);
+        const phase = document.getElementById('phase')!;
+        new MutationObserver(() => phases.push(phase.textContent ?? '')).observe(phase, { childList: true, characterData: true, subtree: true });
+      });
       expect(await run(page), await errorText(page)).toBe('done');
+      // The status line named the Lanczos phase after the TV steps.
+      const phases = await page.evaluate(() => (window as unknown as { phases: string[] }).phases);
+      expect(phases.indexOf(' the eigenvalues (Lanczos)'), phases.join(' | ')).toBeGreaterThan(phases.findIndex((p) => /computing/.test(p)));
       const { result, backend } = await shown<MixingTimeResult>(page);
       expect(backend).toMatchObject({ name: 'cpu', precision: 'float64' });
       const dense = await denseKarate(result.mixingTime.perSource.map((s) => s.id));
