@@ -204,6 +204,13 @@ function graphReading(): GraphReading {
   };
 }
 
+/** The longest walk, as the CLI bounds it (the TV table holds hops × sources values). */
+function mixingHops(): number {
+  const hops = integer('mixing-hops', 1);
+  if (hops > 100_000) throw new ParameterError('mixing hops must be an integer from 1 to 100000');
+  return hops;
+}
+
 /** The mixing controls: sources a count, all or empty (the library's default), or source ids instead; ε in (0, 1). */
 function mixingParams(): MixingParams {
   const count = input('sources').value.trim();
@@ -214,7 +221,7 @@ function mixingParams(): MixingParams {
   return {
     walk: $<HTMLSelectElement>('mixing-walk').value as MixingParams['walk'],
     lazy: input('mixing-lazy').checked,
-    hops: integer('mixing-hops', 1),
+    hops: mixingHops(),
     sources: count === '' ? undefined : count === 'all' ? 'all' : integer('sources', 1),
     sourceIds: ids.length > 0 ? ids : undefined,
     seed: integer('mixing-seed', 0),

@@ -371,7 +371,12 @@ async function runMixing(request: Extract<RunRequest, { analysis: 'mixing' }>, o
   try {
     const result = await mixingTime(csr, {
       walk: p.walk, lazy: p.lazy, hops: p.hops, sources: p.sources, sourceIds: p.sourceIds, seed: p.seed, epsilon: p.epsilon, spectrum: p.spectrum,
-      backend, onProgress,
+      backend,
+      onProgress(done, total) {
+        onProgress(done, total);
+        // Lanczos follows the TV steps (reversible walks: undirected graphs), with no progress of its own: say what runs.
+        if (done === total && p.spectrum && !csr.directed) progress('the eigenvalues (Lanczos)', 0, 1);
+      },
     });
     const json = mixingJson(result);
     const summary = mixingSummary(result);

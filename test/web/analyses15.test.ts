@@ -47,9 +47,9 @@ afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-async function openPage(query = ''): Promise<Page> {
+async function openPage(query = '', viewport = { width: 1100, height: 1400 }): Promise<Page> {
   const page = await browser.browser.newPage();
-  await page.setViewport({ width: 1100, height: 1400 });
+  await page.setViewport(viewport);
   page.on('pageerror', (error) => console.error(`page error: ${(error as Error).message}`));
   await page.goto(server.url + query, { waitUntil: 'load' });
   await page.waitForSelector('body[data-state]');
@@ -122,7 +122,15 @@ describe('mixing time on the page', () => {
     try {
       await chooseMixing(page, 'cpu');
       expect(await page.$eval('#graph-box', (e) => e.classList.contains('hidden'))).toBe(false);
+      await page.evaluate(() => {
+        const phases: string[] = ((window as unknown as { phases: string[] }).phases = []);
+        const phase = document.getElementById('phase')!;
+        new MutationObserver(() => phases.push(phase.textContent ?? '')).observe(phase, { childList: true, characterData: true, subtree: true });
+      });
       expect(await run(page), await errorText(page)).toBe('done');
+      // The status line named the Lanczos phase after the TV steps.
+      const phases = await page.evaluate(() => (window as unknown as { phases: string[] }).phases);
+      expect(phases.indexOf(' the eigenvalues (Lanczos)'), phases.join(' | ')).toBeGreaterThan(phases.findIndex((p) => /computing/.test(p)));
       const { result, backend } = await shown<MixingTimeResult>(page);
       expect(backend).toMatchObject({ name: 'cpu', precision: 'float64' });
       const dense = await denseKarate(result.mixingTime.perSource.map((s) => s.id));
@@ -222,6 +230,10 @@ describe('mixing time on the page', () => {
       await setValue(page, '#epsilon', '1');
       expect(await run(page)).toBe('error');
       expect(await errorText(page)).toBe('ε must be a number between 0 and 1 (exclusive)');
+      await setValue(page, '#epsilon', '0.25');
+      await setValue(page, '#mixing-hops', '200000');
+      expect(await run(page)).toBe('error');
+      expect(await errorText(page)).toBe('mixing hops must be an integer from 1 to 100000');
     } finally {
       await page.close();
     }
@@ -308,6 +320,25 @@ describe('the ROC of stream tracing on the page', () => {
         expect(Math.abs(point.auc.value - want.auc.value)).toBeLessThan(1e-3);
         point.atFpr.forEach((o, i) => expect(Math.abs(o.tpr - want.atFpr[i].tpr), `FPR ${o.targetFpr}`).toBeLessThanOrEqual(2 / ROC.targets + 1e-12));
       });
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it('on a phone (390 px) neither the mixing time\'s nor the ROC\'s controls and results scroll the page sideways', async () => {
+    const page = await openPage('', { width: 390, height: 844 });
+    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+    try {
+      await chooseMixing(page, 'cpu');
+      expect(await pageWidth()).toBeLessThanOrEqual(390);
+      expect(await run(page), await errorText(page)).toBe('done');
+      expect(await pageWidth()).toBeLessThanOrEqual(390);
+      await chooseRoc(page, 'cpu');
+      await setValue(page, '#roc-targets', '20');
+      expect(await pageWidth()).toBeLessThanOrEqual(390);
+      expect(await run(page), await errorText(page)).toBe('done');
+      expect(await page.$$eval('#table tr:first-child th', (th) => th.length)).toBe(11); // wide: it scrolls inside itself
+      expect(await pageWidth()).toBeLessThanOrEqual(390);
     } finally {
       await page.close();
     }
