@@ -155,7 +155,7 @@ describe('mixing time on the page', () => {
       await page.waitForSelector('#downloads a[data-zip]');
       const stem = 'karate-mixing-simple-lazy-30hops-sources-12-eps0.1-seed3';
       const downloads = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
-      expect(downloads).toEqual([`${stem}.zip`, ...['results.json', 'hops.csv', 'sources.csv', 'tv-vs-hops.svg'].map((name) => `${stem}-${name}`)]);
+      expect(downloads).toEqual([`${stem}.zip`, ...['results.json', 'hops.csv', 'sources.csv', 'tv-vs-hops.svg', 'tv-vs-hops.png'].map((name) => `${stem}-${name}`)]);
       expect(JSON.parse(await fetchDownload(page, '-results.json'))).toEqual(result);
       expect(await fetchDownload(page, '-tv-vs-hops.svg')).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*TV distance/);
 
@@ -297,7 +297,7 @@ describe('the ROC of stream tracing on the page', () => {
       await page.waitForSelector('#downloads a[data-zip]');
       const downloads = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
       const stem = 'roc-targets60-packets5-20-seed7';
-      expect(downloads).toEqual([`${stem}.zip`, ...['results.json', 'roc.csv', 'roc-curve.csv', 'roc.svg', 'tpr-vs-packets.svg'].map((name) => `${stem}-${name}`)]);
+      expect(downloads).toEqual([`${stem}.zip`, ...['results.json', 'roc.csv', 'roc-curve.csv', 'roc.svg', 'tpr-vs-packets.svg', 'roc.png', 'tpr-vs-packets.png'].map((name) => `${stem}-${name}`)]);
       const csv = (await fetchDownload(page, '-roc.csv')).trim().split('\n');
       expect(csv).toHaveLength(1 + ROC.sweepPackets.length * result.fprs.length);
     } finally {
