@@ -1,5 +1,6 @@
 import type { MixnetResult, MixnetSweepParameter, MixnetSweepResult } from '../analyses/mixnet.js';
 import { empiricalCdf } from '../stats/summary.js';
+import { count } from './count.js';
 import { COLORS, REFERENCE_COLOR, seriesStyle, type ChartSpec } from './chart.js';
 import { csv, fixed, mixJson, table } from './mix-report.js';
 
@@ -85,10 +86,10 @@ export function mixnetTable(r: MixnetResult): string {
   const t = r.targets;
   return [
     `mixnet: ${setting(r)}`,
-    `targets: ${t.perReplication} × ${t.replications} replications, ${t.sent} sent, ${t.exited} out; burn-in ${fixed(t.burnIn, 2)}, window ${fixed(t.window, 2)}, cool-down ${fixed(t.coolDown, 2)}; seed ${t.seed}; kernels: ${r.kernels} (${r.precision})`,
+    `targets: ${t.perReplication} × ${count(t.replications, 'replication')}, ${t.sent} sent, ${t.exited} out; burn-in ${fixed(t.burnIn, 2)}, window ${fixed(t.window, 2)}, cool-down ${fixed(t.coolDown, 2)}; seed ${t.seed}; kernels: ${r.kernels} (${r.precision})`,
     `entropy        ${fixed(r.entropy.mean)} bits  (95% CI ${fixed(r.entropy.ci95[0])}..${fixed(r.entropy.ci95[1])}, sd ${fixed(r.entropy.sd, 3)}, min ${fixed(r.entropy.min, 3)}, median ${fixed(r.entropy.median, 3)}, max ${fixed(r.entropy.max, 3)})`,
     `unlinkability  ε = |ln(p_A/p_B)| mean ${fixed(r.unlinkability.epsilonMean)}, sd ${fixed(r.unlinkability.epsilonSd)}; δ ${fixed(r.unlinkability.delta)}`,
-    `latency        mean ${fixed(r.latency.mean)}, p50 ${fixed(r.latency.p50)}, p90 ${fixed(r.latency.p90)}, p99 ${fixed(r.latency.p99)}, max ${fixed(r.latency.max)} (${r.latency.count} messages)`,
+    `latency        mean ${fixed(r.latency.mean)}, p50 ${fixed(r.latency.p50)}, p90 ${fixed(r.latency.p90)}, p99 ${fixed(r.latency.p99)}, max ${fixed(r.latency.max)} (${count(r.latency.count, 'message')})`,
     `mass still inside at the end: ${r.targets.unexitedMass.toPrecision(3)} of each target's (a longer --cool-down if this is not small)`,
   ].join('\n') + '\n';
 }
@@ -106,7 +107,7 @@ export function mixnetSweepTable(s: MixnetSweepResult): string {
   ]);
   return [
     `mixnet sweep over ${s.sweep.parameter} = ${s.sweep.values.join(', ')}: ${setting(s.points[0], s.sweep.parameter)} (at the first value)`,
-    `${s.points[0].targets.perReplication} targets × ${s.points[0].targets.replications} replications per value, seed ${s.points[0].targets.seed}; entropies in bits; kernels: ${s.points[0].kernels}`,
+    `${count(s.points[0].targets.perReplication, 'target')} × ${count(s.points[0].targets.replications, 'replication')} per value, seed ${s.points[0].targets.seed}; entropies in bits; kernels: ${s.points[0].kernels}`,
     '',
     table([s.sweep.parameter, 'λ·E[D]', 'entropy', 'ci95', 'ε mean', 'δ', 'latency', 'p99'], rows),
   ].join('\n') + '\n';
