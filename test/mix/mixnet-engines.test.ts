@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mixnetAnonymity, mixnetPoolMeansJob } from '../../src/analyses/mixnet.js';
 import { BrowserBackend, BrowserMixKernels } from '../../src/engines/browser/browser-backend.js';
 import { cpuMixKernels } from '../../src/engines/cpu/mix-kernels.js';
+import { GpuJsMixKernels } from '../../src/engines/gpujs/mix-kernels.js';
+import { CARRY_ON, CARRY_ZERO, poolChains, poolEventCounts, poolSegments, POOL_SPAN } from '../../src/engines/gpu-plan/mix-plan.js';
 import { ParallelCpuMixKernels, poolMeansUnits } from '../../src/engines/cpu/parallel-mix-kernels.js';
 import { NO_COLUMN, NO_MARK, POOL_EVENT, type MixKernels, type PoolMeansJob } from '../../src/engines/mix-kernels.js';
 import { erlangDelay, expDelay, uniform01 } from '../../src/mix/delays.js';
@@ -137,6 +139,66 @@ describe('WebGPU pool means in headless Chromium', () => {
   });
   suite('webgpu', () => kernels, () => tight);
 });
+
+describe('pool means as passes of gathers (the gpu.js plan)', () => {
+  const { inject, arrive, depart, exit } = POOL_EVENT;
+  const N = NO_COLUMN;
+  it('a hand-worked log: chains mix by mix, sources, levels, exits', async () => {
+    // Target 0 enters mix 0 (mean 1), a cover packet joins (mean ½); the target's slot leaves
+    // with ½ and enters mix 1 afresh, leaves, exits: its mean came from arrival 1 of mix 0.
+    const job: PoolMeansJob = {
+      events: Uint32Array.from([[inject, 0, 0, N], [arrive, 0, 0, 0], [inject, 1, N, N], [arrive, 1, 0, 1], [depart, 0, 0, 0], [arrive, 0, 1, 0], [depart, 0, 1, 0], [exit, 0, 0, 0]].flat()),
+      eventOffsets: Uint32Array.from([0, 8]),
+      columns: 1,
+      mixes: 2,
+      slots: 2,
+      marks: 1,
+    };
+    const chains = poolChains(job, 0, 1, poolEventCounts(job, 'test'));
+    expect([...chains.k]).toEqual([0, 1, 0]);
+    expect([...chains.source]).toEqual([-1, -1, 1]);
+    expect([...chains.injected]).toEqual([0, N, N, N, N, N]);
+    expect([...chains.chainFirst]).toEqual([1, 0, 1]);
+    expect([...chains.level]).toEqual([0, 0, 1]);
+    expect(chains.levels).toBe(2);
+    expect([...chains.exitSource]).toEqual([2]);
+    expect([...chains.exitMark]).toEqual([0]);
+    const zero = poolSegments(chains, 0);
+    expect([...zero.first, ...zero.length, ...zero.carry, ...zero.product]).toEqual([0, 2, CARRY_ZERO, 0]);
+    await expect(cpuMixKernels.poolMeans(job)).resolves.toMatchObject({ mass: Float64Array.from([0.5]), marked: Float64Array.from([0.5]) });
+  });
+  it('names the replication, event and mix of a log that names a mix the job does not have', () => {
+    const job: PoolMeansJob = { events: Uint32Array.from([inject, 0, N, N, arrive, 0, 3, 0]), eventOffsets: Uint32Array.from([0, 2]), columns: 1, mixes: 2, slots: 1, marks: 0 };
+    expect(() => poolEventCounts(job, 'anonscope/gpujs mix poolMeans')).toThrow('anonscope/gpujs mix poolMeans: event 1 of replication 0 names mix 3, but the job has 2 mixes');
+  });
+  it('the test jobs cross several levels and segments that carry on', () => {
+    let carried = 0;
+    let deepest = 0;
+    for (const [, j] of JOBS) {
+      const chains = poolChains(j, 0, j.eventOffsets.length - 1, poolEventCounts(j, 'test'));
+      deepest = Math.max(deepest, chains.levels);
+      for (let level = 0; level < chains.levels; level++) {
+        const segments = poolSegments(chains, level);
+        carried += segments.carry.filter((c) => c === CARRY_ON).length;
+        expect(Math.max(...segments.length)).toBeLessThanOrEqual(POOL_SPAN);
+      }
+    }
+    expect(deepest).toBeGreaterThanOrEqual(5);
+    expect(carried).toBeGreaterThan(10);
+  });
+});
+
+for (const mode of ['webasm', 'cpu'] as const) {
+  describe(`gpu.js pool means in Node, mode ${mode}`, () => {
+    const kernels = new GpuJsMixKernels({ mode });
+    const tight = new GpuJsMixKernels({ mode, maxElements: 8192 });
+    afterAll(() => {
+      kernels.dispose();
+      tight.dispose();
+    });
+    suite(`gpujs ${mode}`, () => kernels, () => tight);
+  });
+}
 
 describe('cpu-parallel pool means: the reference, to the bit', () => {
   it('poolMeansUnits covers every (replication, column) once, in as many shares as threads while there is work to cut', () => {

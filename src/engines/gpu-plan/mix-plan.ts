@@ -5,9 +5,21 @@
  * output − arrival differences are computed here, so no large time ever reaches a kernel), and
  * combines the kernels' per-chunk partials in float64.
  */
-import { DeviceError } from '../../errors.js';
-import { checkConvolveJob, checkMixEntropyJob, checkScoreJob, type ConvolveJob, type DensityDescriptor, type MixEntropyJob, type PoolMeansJob, type ScoreJob } from '../mix-kernels.js';
-import { DENSITY_CODES } from '../mix-kernels.js';
+import { DeviceError, ParameterError } from '../../errors.js';
+import {
+  checkConvolveJob,
+  checkMixEntropyJob,
+  checkPoolMeansJob,
+  checkScoreJob,
+  DENSITY_CODES,
+  NO_COLUMN,
+  POOL_EVENT,
+  type ConvolveJob,
+  type DensityDescriptor,
+  type MixEntropyJob,
+  type PoolMeansJob,
+  type ScoreJob,
+} from '../mix-kernels.js';
 
 /** Packets (scoring) or arrivals (entropy) one thread sums: one work item. */
 export const ITEM_SPAN = 256;
@@ -325,6 +337,213 @@ export function poolMeansBatches(job: PoolMeansJob, maxElements: number, where: 
       const fits = (r: number) => 4 * (job.eventOffsets[r + 1] - job.eventOffsets[r0]) <= maxElements && (r + 1 - r0) * (c1 - c0) * perColumn <= maxElements;
       while (r1 < R && fits(r1)) r1++;
       if (r1 === r0) throw new DeviceError(`${where}: replication ${r0} has ${job.eventOffsets[r0 + 1] - job.eventOffsets[r0]} events, more than one binding holds (${maxElements / 4})`);
+      batches.push({ r0, r1, c0, c1 });
+      r0 = r1;
+    }
+  }
+  return batches;
+}
+
+// ---------------------------------------------------------------------------------------
+// Pool means without per-thread memory (gpu.js): passes of gathers.
+
+/** Arrivals one thread folds in a pass of the chain scan; longer runs are cut and carried on the host. */
+export const POOL_SPAN = 32;
+
+/** How many arrivals and exits each replication has (what its arrays will hold); checks every mix and slot named. */
+export function poolEventCounts(job: PoolMeansJob, where: string): { arrivals: Uint32Array; exits: Uint32Array } {
+  const R = checkPoolMeansJob(job);
+  const { events, eventOffsets } = job;
+  const arrivals = new Uint32Array(R);
+  const exits = new Uint32Array(R);
+  for (let r = 0; r < R; r++) {
+    for (let e = eventOffsets[r]; e < eventOffsets[r + 1]; e++) {
+      const code = events[4 * e];
+      if (events[4 * e + 1] >= job.slots) throw new ParameterError(`${where}: event ${e - eventOffsets[r]} of replication ${r} names slot ${events[4 * e + 1]}, but the job has ${job.slots} slots`);
+      if ((code === POOL_EVENT.arrive || code === POOL_EVENT.depart) && events[4 * e + 2] >= job.mixes) {
+        throw new ParameterError(`${where}: event ${e - eventOffsets[r]} of replication ${r} names mix ${events[4 * e + 2]}, but the job has ${job.mixes} mixes`);
+      }
+      if (code === POOL_EVENT.arrive) arrivals[r]++;
+      else if (code === POOL_EVENT.exit) exits[r]++;
+    }
+  }
+  return { arrivals, exits };
+}
+
+/**
+ * The column-independent structure of the pool-mean algebra of replications [r0, r1), for
+ * kernels without per-thread memory. Arrivals are numbered by (replication, mix, time), so
+ * that each mix's arrivals (its chain) are contiguous. Arrival a leaves its pool the mean
+ *   M_a = (k_a · M_{a−1} + X_a) / (k_a + 1)        (k_a = 0: a fresh pool)
+ * with M_{a−1} the chain's previous arrival (0 for its first) and X_a the value the packet
+ * brings: M of its `source`, the arrival its last departure left after (departures do not
+ * change a mean), or where there is none the indicator of its injected columns. Exits read
+ * their packet's value the same way. level(a) counts the source links on the longest path
+ * back from a: pass p computes the arrivals of level p, whose sources have lower levels and
+ * are final (a stratified mixnet has one level per layer).
+ */
+export interface PoolChains {
+  arrivals: number;
+  /** Per arrival: k, its source arrival (−1: none), its injected columns (2 words, NO_COLUMN), whether it starts its chain, its level. */
+  k: Uint32Array;
+  source: Int32Array;
+  injected: Uint32Array;
+  chainFirst: Uint8Array;
+  level: Uint32Array;
+  levels: number;
+  /** Per exit: its source, injected columns and mark; replication r (of the batch) holds exits exitOffsets[r − r0] .. exitOffsets[r − r0 + 1]. */
+  exitSource: Int32Array;
+  exitInjected: Uint32Array;
+  exitMark: Uint32Array;
+  exitOffsets: Uint32Array;
+}
+
+export function poolChains(job: PoolMeansJob, r0: number, r1: number, counts: { arrivals: Uint32Array; exits: Uint32Array }): PoolChains {
+  const { events, eventOffsets, mixes } = job;
+  let A = 0;
+  let X = 0;
+  for (let r = r0; r < r1; r++) {
+    A += counts.arrivals[r];
+    X += counts.exits[r];
+  }
+  const k = new Uint32Array(A);
+  const source = new Int32Array(A);
+  const injected = new Uint32Array(2 * A);
+  const chainFirst = new Uint8Array(A);
+  const level = new Uint32Array(A);
+  const exitSource = new Int32Array(X);
+  const exitInjected = new Uint32Array(2 * X);
+  const exitMark = new Uint32Array(X);
+  const exitOffsets = new Uint32Array(r1 - r0 + 1);
+  // Each slot's value: an arrival's mean, or injected columns (source −1).
+  const slotSource = new Int32Array(job.slots);
+  const slotColumns = new Uint32Array(2 * job.slots);
+  const chainNext = new Uint32Array(mixes);
+  const lastArrival = new Int32Array(mixes);
+  let levels = 0;
+  let base = 0;
+  let exit = 0;
+  for (let r = r0; r < r1; r++) {
+    // The chains' first positions: arrivals per mix, laid out mix by mix.
+    chainNext.fill(0);
+    for (let e = eventOffsets[r]; e < eventOffsets[r + 1]; e++) if (events[4 * e] === POOL_EVENT.arrive) chainNext[events[4 * e + 2]]++;
+    for (let m = 0, at = base; m < mixes; m++) {
+      const n = chainNext[m];
+      chainNext[m] = at;
+      if (n > 0) chainFirst[at] = 1;
+      at += n;
+    }
+    slotSource.fill(-1);
+    slotColumns.fill(NO_COLUMN);
+    lastArrival.fill(-1);
+    for (let e = eventOffsets[r]; e < eventOffsets[r + 1]; e++) {
+      const code = events[4 * e];
+      const slot = events[4 * e + 1];
+      const b = events[4 * e + 2];
+      const c = events[4 * e + 3];
+      if (code === POOL_EVENT.inject) {
+        slotSource[slot] = -1;
+        slotColumns[2 * slot] = b;
+        slotColumns[2 * slot + 1] = c;
+      } else if (code === POOL_EVENT.arrive) {
+        const a = chainNext[b]++;
+        const from = slotSource[slot];
+        k[a] = c;
+        source[a] = from;
+        injected[2 * a] = slotColumns[2 * slot];
+        injected[2 * a + 1] = slotColumns[2 * slot + 1];
+        const previous = lastArrival[b];
+        level[a] = Math.max(from >= 0 ? level[from] + 1 : 0, c > 0 && previous >= 0 ? level[previous] : 0);
+        levels = Math.max(levels, level[a] + 1);
+        lastArrival[b] = a;
+      } else if (code === POOL_EVENT.depart) {
+        slotSource[slot] = lastArrival[b];
+        slotColumns[2 * slot] = NO_COLUMN;
+        slotColumns[2 * slot + 1] = NO_COLUMN;
+      } else if (code === POOL_EVENT.exit) {
+        exitSource[exit] = slotSource[slot];
+        exitInjected[2 * exit] = slotColumns[2 * slot];
+        exitInjected[2 * exit + 1] = slotColumns[2 * slot + 1];
+        exitMark[exit] = b;
+        exit++;
+      }
+    }
+    base += counts.arrivals[r];
+    exitOffsets[r - r0 + 1] = exit;
+  }
+  return { arrivals: A, k, source, injected, chainFirst, level, levels, exitSource, exitInjected, exitMark, exitOffsets };
+}
+
+/** Where a segment's scan starts from: the mean of an arrival (≥ 0), zero, or the previous segment's end (carried on the host). */
+export const CARRY_ZERO = -1;
+export const CARRY_ON = -2;
+
+/**
+ * The arrivals of one level cut into segments: runs of consecutive arrivals of the level in
+ * one chain, at most POOL_SPAN long. A run starts from the mean its chain's previous arrival
+ * left (a lower level's, final) unless it starts a pool (k = 0) or the chain; the segments
+ * after the first carry on. product[s] = Π k/(k + 1) over the segment, in float64: the
+ * factor its starting mean has at its end.
+ */
+export interface PoolSegments {
+  first: Uint32Array;
+  length: Uint32Array;
+  carry: Int32Array;
+  product: Float64Array;
+}
+
+export function poolSegments(chains: PoolChains, level: number): PoolSegments {
+  const first: number[] = [];
+  const length: number[] = [];
+  const carry: number[] = [];
+  const product: number[] = [];
+  for (let a = 0; a < chains.arrivals; a++) {
+    if (chains.level[a] !== level) continue;
+    const s = first.length - 1;
+    const runStart = chains.chainFirst[a] === 1 || chains.level[a - 1] !== level;
+    if (runStart || length[s] === POOL_SPAN) {
+      first.push(a);
+      length.push(0);
+      product.push(1);
+      carry.push(!runStart ? CARRY_ON : chains.chainFirst[a] === 1 || chains.k[a] === 0 ? CARRY_ZERO : a - 1);
+    }
+    const t = first.length - 1;
+    length[t]++;
+    product[t] *= chains.k[a] / (chains.k[a] + 1);
+  }
+  return { first: Uint32Array.from(first), length: Uint32Array.from(length), carry: Int32Array.from(carry), product: Float64Array.from(product) };
+}
+
+/**
+ * Batches of a pool-means job for passes of gathers: replications r0..r1−1 and columns
+ * c0..c1−1 whose arrays stay under `maxElements`: 4 words per arrival and 3 per exit, the
+ * means (arrivals × columns) and the exits' partial sums (2 per column and work item of
+ * ITEM_SPAN exits). Columns are cut only as far as the largest replication needs.
+ */
+export function poolPassBatches(job: PoolMeansJob, counts: { arrivals: Uint32Array; exits: Uint32Array }, maxElements: number, where: string): PoolMeansBatch[] {
+  const R = counts.arrivals.length;
+  const C = job.columns;
+  const items = (r: number) => Math.ceil(counts.exits[r] / ITEM_SPAN);
+  let widest = 1;
+  for (let r = 0; r < R; r++) {
+    const [A, X] = [counts.arrivals[r], counts.exits[r]];
+    if (4 * A > maxElements || 3 * X > maxElements) throw new DeviceError(`${where}: replication ${r} has ${A} arrivals and ${X} exits, more than one array of ${maxElements} elements holds (4 words an arrival, 3 an exit)`);
+    widest = Math.max(widest, A, 2 * items(r));
+  }
+  const width = Math.max(1, Math.min(C, Math.floor(maxElements / widest)));
+  const batches: PoolMeansBatch[] = [];
+  for (let c0 = 0; c0 < C; c0 += width) {
+    const c1 = Math.min(C, c0 + width);
+    let r0 = 0;
+    while (r0 < R) {
+      let [A, X, I] = [0, 0, 0];
+      let r1 = r0;
+      while (r1 < R) {
+        const [a, x, i] = [A + counts.arrivals[r1], X + counts.exits[r1], I + items(r1)];
+        if (r1 > r0 && (4 * a > maxElements || 3 * x > maxElements || a * (c1 - c0) > maxElements || 2 * i * (c1 - c0) > maxElements)) break;
+        [A, X, I] = [a, x, i];
+        r1++;
+      }
       batches.push({ r0, r1, c0, c1 });
       r0 = r1;
     }

@@ -3,6 +3,8 @@ import { modeOfKernelClass, type KernelClass } from './gpujs-backend.js';
 import type { GpuJsMode } from './modes.js';
 import { DeviceError } from '../../errors.js';
 import {
+  CARRY_ON,
+  CARRY_ZERO,
   convolveChunkInput,
   convolveChunks,
   convolveShape,
@@ -13,10 +15,27 @@ import {
   NO_LOG,
   OUTSIDE,
   packetBins,
+  poolChains,
+  poolEventCounts,
+  poolPassBatches,
+  poolSegments,
+  POOL_SPAN,
   scoreBatches,
   storeConvolveChunk,
 } from '../gpu-plan/mix-plan.js';
-import { SCORE_FLOOR, type ConvolveJob, type MixEntropyJob, type MixKernels, type MixKernelsInfo, type PoolMeansResult, type ScoreJob } from '../mix-kernels.js';
+import {
+  checkPoolMeansJob,
+  NO_COLUMN,
+  NO_MARK,
+  SCORE_FLOOR,
+  type ConvolveJob,
+  type MixEntropyJob,
+  type MixKernels,
+  type MixKernelsInfo,
+  type PoolMeansJob,
+  type PoolMeansResult,
+  type ScoreJob,
+} from '../mix-kernels.js';
 
 /**
  * gpu.js addresses arrays through float32 texture coordinates, exact below 2^24: every array
@@ -179,6 +198,92 @@ function mixEntropy(this: MixThis, items: Float32Array, xs: Float32Array, edges:
   return A;
 }
 
+/**
+ * One arrival's pool mean per thread (item, column): from the segment's starting mean
+ * (carries[seg·W + c]; 0 when seg < 0), fold the item's `count` arrivals from `first`:
+ * m ← (k·m + x) / (k + 1), x the mean its source left (means[source·W + c]) or 1 where the
+ * column is one it was injected with. arrivals: 4 per arrival (k, source or −1, x, y).
+ */
+function poolScan(this: MixThis, items: Float32Array, arrivals: Float32Array, means: Float32Array, carries: Float32Array) {
+  const i = this.thread.x;
+  const W = this.constants.W;
+  let q = Math.floor((i + 0.5) / W);
+  let c = i - q * W;
+  if (c < 0) {
+    q = q - 1;
+    c = c + W;
+  }
+  if (c >= W) {
+    q = q + 1;
+    c = c - W;
+  }
+  const first = items[q * 3];
+  const count = items[q * 3 + 1];
+  const seg = items[q * 3 + 2];
+  let m = 0;
+  if (seg >= 0) m = carries[seg * W + c];
+  for (let j = 0; j < this.constants.loop; j++) {
+    if (j < count) {
+      const a = first + j;
+      const k = arrivals[a * 4];
+      const from = arrivals[a * 4 + 1];
+      let x = 0;
+      if (from >= 0) {
+        x = means[from * W + c];
+      } else if (arrivals[a * 4 + 2] === c || arrivals[a * 4 + 3] === c) {
+        x = 1;
+      }
+      m = (k * m + x) / (k + 1);
+    }
+  }
+  return m;
+}
+
+/**
+ * The exits' sums per thread (item, column, part): Σ v (part 0) or Σ v ln v (part 1) over
+ * the item's `count` exits from `first`, v read as poolScan reads x. exits: 3 per exit.
+ */
+function poolExits(this: MixThis, items: Float32Array, exits: Float32Array, means: Float32Array) {
+  const i = this.thread.x;
+  const W = this.constants.W;
+  const width = 2 * W;
+  let q = Math.floor((i + 0.5) / width);
+  let col = i - q * width;
+  if (col < 0) {
+    q = q - 1;
+    col = col + width;
+  }
+  if (col >= width) {
+    q = q + 1;
+    col = col - width;
+  }
+  const c = Math.floor((col + 0.5) / 2);
+  const part = col - 2 * c;
+  const first = items[q * 2];
+  const count = items[q * 2 + 1];
+  let sum = 0;
+  for (let j = 0; j < this.constants.loop; j++) {
+    if (j < count) {
+      const e = first + j;
+      const from = exits[e * 3];
+      let v = 0;
+      if (from >= 0) {
+        v = means[from * W + c];
+      } else if (exits[e * 3 + 1] === c || exits[e * 3 + 2] === c) {
+        v = 1;
+      }
+      if (v > 0) {
+        if (part === 0) {
+          sum += v;
+        } else {
+          sum += v * Math.log(v);
+        }
+      }
+    }
+  }
+  return sum;
+}
+
 type Kernel = IKernelRunShortcut;
 
 /**
@@ -316,11 +421,90 @@ export class GpuJsMixKernels implements MixKernels {
   }
 
   /**
-   * Not on gpu.js: a scan of the pool means keeps a value per mix and per packet slot, and a
-   * gpu.js thread has no writable memory beyond a few scalars (it returns one value).
+   * The pool means as passes of gathers (gpu.js threads keep no pools): the host lays out
+   * the column-independent structure (poolChains: each arrival's source and level), then per
+   * level one kernel folds every arrival of the level from its segment's starting mean
+   * (poolScan), after a first kernel has scanned the segment ends whose successors carry on
+   * and the host has chained those carries in float64; a last kernel sums the exits.
    */
-  async poolMeans(): Promise<PoolMeansResult> {
-    throw new DeviceError('anonscope/gpujs mix: the pool-mean kernel needs per-thread memory gpu.js kernels do not have; use the cpu or webgpu engine');
+  async poolMeans(job: PoolMeansJob): Promise<PoolMeansResult> {
+    const where = 'anonscope/gpujs mix poolMeans';
+    const R = checkPoolMeansJob(job);
+    const { columns: C, marks } = job;
+    const result: PoolMeansResult = { mass: new Float64Array(R * C), plogp: new Float64Array(R * C), marked: new Float64Array(R * marks * C) };
+    const counts = poolEventCounts(job, where);
+    const noCarries = new Float32Array(1);
+    for (const { r0, r1, c0, c1 } of poolPassBatches(job, counts, this.maxElements, where)) {
+      const W = c1 - c0;
+      const chains = poolChains(job, r0, r1, counts);
+      const A = chains.arrivals;
+      const local = (column: number) => (column !== NO_COLUMN && column >= c0 && column < c1 ? column - c0 : -1);
+      const arrivals = new Float32Array(Math.max(1, 4 * A));
+      for (let a = 0; a < A; a++) arrivals.set([chains.k[a], chains.source[a], local(chains.injected[2 * a]), local(chains.injected[2 * a + 1])], 4 * a);
+      const means = new Float32Array(Math.max(1, A * W));
+      const scan = (items: number[], carries: Float32Array) =>
+        this.call(this.kernel(poolScan, (items.length / 3) * W, { W, loop: POOL_SPAN }), 'poolMeans', [Float32Array.from(items), arrivals, means, carries]);
+      for (let level = 0; level < chains.levels; level++) {
+        const segments = poolSegments(chains, level);
+        const S = segments.first.length;
+        // The ends of the segments the next one carries on from, scanned from 0.
+        const endOf = new Int32Array(S).fill(-1);
+        const endItems: number[] = [];
+        for (let s = 0; s + 1 < S; s++) {
+          if (segments.carry[s + 1] !== CARRY_ON) continue;
+          endOf[s] = endItems.length / 3;
+          endItems.push(segments.first[s], segments.length[s], -1);
+        }
+        const ends = endItems.length > 0 ? await scan(endItems, noCarries) : noCarries;
+        const carries = new Float32Array(S * W);
+        const carry = new Float64Array(W);
+        for (let s = 0; s < S; s++) {
+          const from = segments.carry[s];
+          if (from === CARRY_ON) for (let c = 0; c < W; c++) carry[c] = segments.product[s - 1] * carry[c] + ends[endOf[s - 1] * W + c];
+          else if (from === CARRY_ZERO) carry.fill(0);
+          else for (let c = 0; c < W; c++) carry[c] = means[from * W + c];
+          carries.set(carry, s * W);
+        }
+        const items: number[] = [];
+        for (let s = 0; s < S; s++) for (let j = 1; j <= segments.length[s]; j++) items.push(segments.first[s], j, s);
+        if (items.length === 0) continue;
+        const values = await scan(items, carries);
+        for (let q = 0; q < items.length / 3; q++) means.set(values.subarray(q * W, (q + 1) * W), (items[3 * q] + items[3 * q + 1] - 1) * W);
+      }
+      const X = chains.exitSource.length;
+      const value = (x: number, c: number) => {
+        const from = chains.exitSource[x];
+        if (from >= 0) return means[from * W + c];
+        return local(chains.exitInjected[2 * x]) === c || local(chains.exitInjected[2 * x + 1]) === c ? 1 : 0;
+      };
+      if (X === 0) continue;
+      const exits = new Float32Array(3 * X);
+      for (let x = 0; x < X; x++) exits.set([chains.exitSource[x], local(chains.exitInjected[2 * x]), local(chains.exitInjected[2 * x + 1])], 3 * x);
+      const exitItems: number[] = [];
+      const itemReplication: number[] = [];
+      for (let r = r0; r < r1; r++) {
+        for (let x = chains.exitOffsets[r - r0]; x < chains.exitOffsets[r - r0 + 1]; x += ITEM_SPAN) {
+          exitItems.push(x, Math.min(ITEM_SPAN, chains.exitOffsets[r - r0 + 1] - x));
+          itemReplication.push(r);
+        }
+      }
+      const sums = await this.call(this.kernel(poolExits, (exitItems.length / 2) * 2 * W, { W, loop: ITEM_SPAN }), 'poolMeans', [Float32Array.from(exitItems), exits, means]);
+      itemReplication.forEach((r, q) => {
+        for (let c = 0; c < W; c++) {
+          result.mass[r * C + c0 + c] += sums[(q * W + c) * 2];
+          result.plogp[r * C + c0 + c] += sums[(q * W + c) * 2 + 1];
+        }
+      });
+      // The marked exits' vectors, read on the host (a few per replication).
+      for (let r = r0; r < r1; r++) {
+        for (let x = chains.exitOffsets[r - r0]; x < chains.exitOffsets[r - r0 + 1]; x++) {
+          const mark = chains.exitMark[x];
+          if (mark === NO_MARK) continue;
+          for (let c = 0; c < W; c++) result.marked[(r * marks + mark) * C + c0 + c] = value(x, c);
+        }
+      }
+    }
+    return result;
   }
 
   dispose(): void {
