@@ -67,7 +67,7 @@ export { parseGml } from './graph/gml.js';
 export { parsePajek } from './graph/pajek.js';
 export { readGraph, type GraphByteSource, type ReadGraphOptions } from './graph/read-graph.js';
 export { INPUT_FORMATS, type InputFormat } from './graph/formats.js';
-export { decodeCsr, encodeCsr } from './graph/binary-csr.js';
+export { decodeCsr, encodeCsr, type DecodeCsrOptions } from './graph/binary-csr.js';
 export { weakComponents, largestComponent } from './graph/components.js';
 export { transitionMatrix, WALK_MODELS } from './walks/index.js';
 export type { TransitionMatrix, WalkModel } from './walks/index.js';

@@ -3,7 +3,7 @@
  * graph becomes a Csr, and how long the whole process of a 1-terminal 1-hop job takes.
  *
  *   npm run bench:ingest    (builds dist/bench-ingest.js and runs it from the project root)
- *   node dist/bench-ingest.js [--runs 3] [--graphology] [--write] [--machine NAME] [--cache DIR]
+ *   node dist/bench-ingest.js [--runs 3] [--graphology] [--only TEXT] [--write] [--machine NAME] [--cache DIR]
  *
  * It generates once (cached in the temp folder) a Chung-Lu edge list (exponent 2.5,
  * shuffled ids, so no locality), an R-MAT one (GTgraph's probabilities), the Chung-Lu
@@ -12,20 +12,23 @@
  *
  * - the loader (loadGraphFile) on the Chung-Lu and the R-MAT edge lists: 2 s;
  * - the .csr loader on the Chung-Lu graph: 0.3 s; and with `verify` (every invariant
- *   checked, as for a file without the writer's seal), no goal;
+ *   checked, as for a file without the writer's seal), no goal; and, as the floor under
+ *   both, fs.readFileSync and zlib.crc32 of the same file;
  * - the whole process `node dist/cli.js entropy FILE --terminals 1 --hops 1` on the
  *   Chung-Lu edge list, start to exit (wall time and peak RSS from /usr/bin/time): 3 s, 1 GB;
  * - with --graphology, graphology on the 5M-edge list (one mergeEdge per line), the
  *   baseline, slow (about a minute).
  *
  * Prints a table with the goals, met or missed, and the load average before and after;
- * writes harness/results/ingest-<machine>.json only with --write.
+ * writes harness/results/ingest-<machine>.json only with --write. `--only TEXT` measures
+ * only the rows whose name contains TEXT (".csr": the two .csr loads, a short run).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { cpus, hostname, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import * as zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import Graph from 'graphology';
 import { writeCsrFile } from '../../src/graph/binary-csr.js';
@@ -44,6 +47,11 @@ const GOALS = { edgeListMs: 2000, csrMs: 300, jobMs: 3000, jobPeakMiB: 1024 };
 
 interface ChildResult {
   loadMs: number;
+  /**
+   * CPU time over the same span, every thread (process.cpuUsage(); for the job, /usr/bin/time's
+   * user + system): it grows much less than the wall time when other work shares the cores.
+   */
+  cpuMs: number;
   /** process.resourceUsage().maxRSS (for the whole job: /usr/bin/time's maximum resident set). */
   peakRssMiB: number;
   /** VmHWM from /proc/self/status (Linux): the same peak, for a cross-check. */
@@ -58,8 +66,9 @@ interface Row {
   fileMiB: number;
   nodes: number;
   edges: number;
-  /** Median over the runs. */
+  /** Medians over the runs. */
   loadMs: number;
+  cpuMs: number;
   peakRssMiB: number;
   goal?: { ms: number; peakMiB?: number; met: boolean };
   runs: ChildResult[];
@@ -79,9 +88,14 @@ function vmHwmMiB(): number | undefined {
 /** In a child: load one file one way, print a ChildResult as JSON. */
 async function child(kind: string, file: string): Promise<void> {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   let nodes: number;
   let edges: number;
   if (kind === 'none') {
+    nodes = 0;
+    edges = 0;
+  } else if (kind === 'read-crc') {
+    zlib.crc32(readFileSync(file));
     nodes = 0;
     edges = 0;
   } else if (kind === 'graphology') {
@@ -115,22 +129,24 @@ async function child(kind: string, file: string): Promise<void> {
     nodes = csr.n;
     edges = edgeCount(csr);
   }
-  const result: ChildResult = { loadMs: performance.now() - started, peakRssMiB: peakRssMiB(), vmHwmMiB: vmHwmMiB(), nodes, edges };
+  const loadMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
+  const result: ChildResult = { loadMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMiB: peakRssMiB(), vmHwmMiB: vmHwmMiB(), nodes, edges };
   process.stdout.write(JSON.stringify(result));
 }
 
 /** One run of the whole job, start to exit: /usr/bin/time's elapsed time and maximum resident set. */
 function runJob(file: string): ChildResult {
   const cli = join(process.cwd(), 'dist', 'cli.js');
-  const run = spawnSync('/usr/bin/time', ['-f', 'anonscope-bench %e %M', process.execPath, cli, 'entropy', file, '--terminals', '1', '--hops', '1', '--seed', '1'], {
+  const run = spawnSync('/usr/bin/time', ['-f', 'anonscope-bench %e %M %U %S', process.execPath, cli, 'entropy', file, '--terminals', '1', '--hops', '1', '--seed', '1'], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });
-  const match = /anonscope-bench ([\d.]+) (\d+)/.exec(run.stderr ?? '');
+  const match = /anonscope-bench ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(run.stderr ?? '');
   if (run.status !== 0 || !match) throw new Error(`bench-ingest: the entropy job failed (status ${run.status}; is /usr/bin/time installed and dist/cli.js built?):\n${run.stderr}`);
   // The report's first line: "graph: N nodes, M edges; ...".
   const graph = /graph: (\d+) nodes, (\d+) edges/.exec(run.stdout);
-  return { loadMs: Number(match[1]) * 1000, peakRssMiB: Number(match[2]) / 1024, nodes: Number(graph?.[1] ?? 0), edges: Number(graph?.[2] ?? 0) };
+  return { loadMs: Number(match[1]) * 1000, cpuMs: (Number(match[3]) + Number(match[4])) * 1000, peakRssMiB: Number(match[2]) / 1024, nodes: Number(graph?.[1] ?? 0), edges: Number(graph?.[2] ?? 0) };
 }
 
 function measure(name: string, kind: string, file: string, runs: number, goal?: { ms: number; peakMiB?: number }): Row {
@@ -146,12 +162,13 @@ function measure(name: string, kind: string, file: string, runs: number, goal?: 
       results.push(JSON.parse(out) as ChildResult);
     }
     process.stderr.write(
-      `  ${name}: run ${r + 1}/${runs}: ${(results[r].loadMs / 1000).toFixed(2)} s, peak RSS ${results[r].peakRssMiB.toFixed(0)} MiB` +
+      `  ${name}: run ${r + 1}/${runs}: ${(results[r].loadMs / 1000).toFixed(2)} s (cpu ${(results[r].cpuMs / 1000).toFixed(2)} s), peak RSS ${results[r].peakRssMiB.toFixed(0)} MiB` +
         `${results[r].vmHwmMiB === undefined ? '' : `, VmHWM ${results[r].vmHwmMiB!.toFixed(0)} MiB`}\n`,
     );
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const loadMs = median(results.map((r) => r.loadMs));
+  const cpuMs = median(results.map((r) => r.cpuMs));
   const peak = median(results.map((r) => r.peakRssMiB));
   return {
     name,
@@ -160,6 +177,7 @@ function measure(name: string, kind: string, file: string, runs: number, goal?: 
     nodes: results[0].nodes,
     edges: results[0].edges,
     loadMs,
+    cpuMs,
     peakRssMiB: peak,
     goal: goal && { ...goal, met: loadMs <= goal.ms && (goal.peakMiB === undefined || peak <= goal.peakMiB) },
     runs: results,
@@ -219,22 +237,28 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--prepare', cache], { stdio: 'inherit' });
   const inputs = inputsIn(cache);
 
+  const only = option('only', '');
+  const specs: [name: string, kind: string, file: string, runs: number, goal?: { ms: number; peakMiB?: number }][] = [
+    ['loader, Chung-Lu edge list', 'edgelist', inputs.chungLu, runs, { ms: GOALS.edgeListMs }],
+    ['loader, R-MAT edge list', 'edgelist', inputs.rmat, runs, { ms: GOALS.edgeListMs }],
+    ['loader, Chung-Lu .csr', 'csr', inputs.chungLuCsr, runs, { ms: GOALS.csrMs }],
+    ['loader, Chung-Lu .csr, verify', 'csr-verify', inputs.chungLuCsr, runs],
+    ['floor: readFileSync + crc32 of the .csr', 'read-crc', inputs.chungLuCsr, runs],
+    ['entropy job, 1 terminal 1 hop (process)', 'job', inputs.chungLu, runs, { ms: GOALS.jobMs, peakMiB: GOALS.jobPeakMiB }],
+    ['loader, R-MAT 5M edges', 'edgelist', inputs.rmat5M, runs],
+  ];
+  if (process.argv.includes('--graphology')) specs.push(['graphology mergeEdge, R-MAT 5M edges', 'graphology', inputs.rmat5M, 1]);
+  const chosen = specs.filter(([name]) => name.includes(only));
+  if (chosen.length === 0) throw new Error(`bench-ingest: --only ${only} matches no row (rows: ${specs.map(([name]) => name).join('; ')})`);
+
   const loadBefore = loadavg();
   const idle = measure('node process, nothing loaded', 'none', inputs.chungLu, 1);
-  const rows: Row[] = [
-    measure('loader, Chung-Lu edge list', 'edgelist', inputs.chungLu, runs, { ms: GOALS.edgeListMs }),
-    measure('loader, R-MAT edge list', 'edgelist', inputs.rmat, runs, { ms: GOALS.edgeListMs }),
-    measure('loader, Chung-Lu .csr', 'csr', inputs.chungLuCsr, runs, { ms: GOALS.csrMs }),
-    measure('loader, Chung-Lu .csr, verify', 'csr-verify', inputs.chungLuCsr, runs),
-    measure('entropy job, 1 terminal 1 hop (process)', 'job', inputs.chungLu, runs, { ms: GOALS.jobMs, peakMiB: GOALS.jobPeakMiB }),
-    measure('loader, R-MAT 5M edges', 'edgelist', inputs.rmat5M, runs),
-  ];
-  if (process.argv.includes('--graphology')) rows.push(measure('graphology mergeEdge, R-MAT 5M edges', 'graphology', inputs.rmat5M, 1));
+  const rows: Row[] = chosen.map((spec) => measure(...spec));
   const loadAfter = loadavg();
 
   const graphology = rows.find((row) => row.name.startsWith('graphology'));
-  const anonscope5M = rows.find((row) => row.name === 'loader, R-MAT 5M edges')!;
-  const ratios = graphology && {
+  const anonscope5M = rows.find((row) => row.name === 'loader, R-MAT 5M edges');
+  const ratios = graphology && anonscope5M && {
     timeGraphologyOverAnonscope5M: graphology.loadMs / anonscope5M.loadMs,
     rssGraphologyOverAnonscope5M: graphology.peakRssMiB / anonscope5M.peakRssMiB,
   };
@@ -243,11 +267,11 @@ async function main(): Promise<void> {
     row.goal ? `${(row.goal.ms / 1000).toFixed(1)} s${row.goal.peakMiB ? `, ${row.goal.peakMiB} MiB` : ''}: ${row.goal.met ? 'met' : 'missed'}` : '';
   const pad = (text: string, width: number) => text.padEnd(width);
   const lines = [
-    `${pad('what', 42)} ${pad('file MiB', 9)} ${pad('nodes', 9)} ${pad('edges', 10)} ${pad('s', 7)} ${pad('peak MiB', 9)} goal`,
+    `${pad('what', 42)} ${pad('file MiB', 9)} ${pad('nodes', 9)} ${pad('edges', 10)} ${pad('s', 7)} ${pad('cpu s', 7)} ${pad('peak MiB', 9)} goal`,
     ...rows.map(
       (row) =>
         `${pad(row.name, 42)} ${pad(row.fileMiB.toFixed(0), 9)} ${pad(String(row.nodes), 9)} ${pad(String(row.edges), 10)} ` +
-        `${pad((row.loadMs / 1000).toFixed(2), 7)} ${pad(row.peakRssMiB.toFixed(0), 9)} ${goalText(row)}`,
+        `${pad((row.loadMs / 1000).toFixed(2), 7)} ${pad((row.cpuMs / 1000).toFixed(2), 7)} ${pad(row.peakRssMiB.toFixed(0), 9)} ${goalText(row)}`,
     ),
     `(an idle node process peaks at ${idle.peakRssMiB.toFixed(0)} MiB; medians of ${runs} runs; ` +
       `load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after on ${cpus().length} cpus)`,

@@ -302,6 +302,21 @@ describe('the read flags on every format', () => {
   });
 });
 
+describe('loadGraphFile from disk', () => {
+  it('reads each format, the ones read whole in one read, with a UTF-8 byte-order mark dropped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anonscope-formats-'));
+    for (const [, name, data] of FIXTURES) {
+      const bytes = typeof data === 'string' ? encode(data) : data;
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      expect(arcs((await loadGraphFile(path)).csr), name).toEqual(EXPECTED);
+      if (typeof data !== 'string') continue;
+      writeFileSync(path, Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes]));
+      expect(arcs((await loadGraphFile(path)).csr), `${name} with a BOM`).toEqual(EXPECTED);
+    }
+  });
+});
+
 describe('loadGraphFile opens only regular files', () => {
   it('refuses a directory and a character device before reading, and reads a .gz from disk', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'anonscope-formats-'));
