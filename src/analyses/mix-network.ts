@@ -1,5 +1,6 @@
 import { FormatError, ParameterError } from '../errors.js';
 import { CsrBuilder } from '../graph/csr-builder.js';
+import { Checksum, csrChecksum } from '../graph/checksum.js';
 import type { Csr } from '../graph/csr.js';
 import { expDelay, sortedUniforms, uniform01, type DelayLaw } from '../mix/delays.js';
 import { type MixKernels, type TimeGrid } from '../engines/mix-kernels.js';
@@ -10,6 +11,10 @@ import { calibration, type Calibration } from '../stats/calibration.js';
 import { shannonOfWeights } from '../stats/entropy.js';
 import { transitionMatrix, type TransitionMatrix } from '../walks/index.js';
 import { binDensity, defaultStep, delayKernel, MAX_GRID, normalizeRows } from '../mix/time-grid.js';
+import { checkShardSpec, joinColumns, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
+
+const NETWORK_WHERE = 'anonscope/network';
+const NETWORK_MERGE = 'anonscope/mergeMixNetworkShards';
 
 /**
  * Tracing streams through a network of continuous-time mixes (Danezis, PET 2004, §3.4).
@@ -675,13 +680,23 @@ function normalizeColumns(y: Float64Array, B: number): void {
  * any temperature.
  */
 export async function scoreNetworkLinks(sim: MixNetworkSimulation, options: MixNetworkAttackOptions = {}): Promise<NetworkEvidence> {
+  return scoreTargets(sim, chooseTargets(sim, options), options);
+}
+
+/** The grid step of the attack: the option, or a tenth of the mean delay. */
+function attackStep(sim: MixNetworkSimulation, options: MixNetworkAttackOptions): number {
+  const step = options.step ?? defaultStep(sim.delay);
+  if (!(step > 0)) throw new ParameterError(`anonscope/network: the grid step must be positive, got ${step}`);
+  return step;
+}
+
+/** scoreNetworkLinks for the given targets (each column is scored alone, so any subset scores as in the whole). */
+async function scoreTargets(sim: MixNetworkSimulation, targets: number[], options: MixNetworkAttackOptions): Promise<NetworkEvidence> {
   const kernels = options.kernels ?? referenceMixKernels;
   const L = sim.topology.csr.colIdx.length;
   const H = sim.pathLength - 1;
-  const targets = chooseTargets(sim, options);
   const B = targets.length;
-  const step = options.step ?? defaultStep(sim.delay);
-  if (!(step > 0)) throw new ParameterError(`anonscope/network: the grid step must be positive, got ${step}`);
+  const step = attackStep(sim, options);
   const N = Math.ceil(sim.window / step);
   if (N * B > 64 * MAX_GRID) throw new ParameterError(`anonscope/network: ${B} targets × ${N} grid points is too much; trace fewer targets or raise --step`);
   const grid: TimeGrid = { start: 0, step, length: N };
@@ -872,21 +887,55 @@ export function fitTemperature(sim: MixNetworkSimulation, evidence: NetworkEvide
   return 10 ** minimizeOnLogScale((x) => destinationLogLoss(sim, evidence, 10 ** x, columns));
 }
 
-/** Ranks and entropies per step, and the destination's calibration, of the laws of destinationLaws. */
-function summarizeLaws(sim: MixNetworkSimulation, targets: number[], laws: Float64Array[]) {
-  const n = sim.topology.csr.n;
-  const B = targets.length;
-  const row = (law: Float64Array, b: number) => law.subarray(b * n, (b + 1) * n);
-  const ranks = laws.map((law, h) => truthAt(sim, targets, h + 1).map((t, b) => rankOf(row(law, b), t)));
-  const entropies = laws.map((law) => Array.from({ length: B }, (_, b) => shannonOfWeights(row(law, b))));
-  const destination = laws[laws.length - 1];
-  const truths = truthAt(sim, targets, laws.length);
+/** The traced streams: their indices in the simulation and their paths (path[h]: the mix after h steps, the truth). */
+export interface TracedStreams {
+  streams: number[];
+  paths: Uint32Array[];
+}
+
+/**
+ * One posterior (the attack's, the routing law's, the untempered one) per traced stream,
+ * stream-major: the rank of the truth and the entropy (bits) after step h = 1..H at
+ * b · H + h − 1, and the law over the mixes at the destination at b · n + v.
+ */
+export interface PosteriorRows {
+  ranks: Float64Array;
+  entropies: Float64Array;
+  destination: Float64Array;
+}
+
+const tracedOf = (sim: MixNetworkSimulation, targets: number[]): TracedStreams => ({ streams: [...targets], paths: targets.map((s) => sim.streams[s].path) });
+
+/** The rows of the laws of destinationLaws (one targets × mixes block per step). */
+function posteriorRows(n: number, paths: Uint32Array[], laws: Float64Array[]): PosteriorRows {
+  const B = paths.length;
+  const H = laws.length;
+  const rows = { ranks: new Float64Array(B * H), entropies: new Float64Array(B * H), destination: laws[H - 1] };
+  laws.forEach((law, h) => {
+    for (let b = 0; b < B; b++) {
+      const row = law.subarray(b * n, (b + 1) * n);
+      rows.ranks[b * H + h] = rankOf(row, paths[b][h + 1]);
+      rows.entropies[b * H + h] = shannonOfWeights(row);
+    }
+  });
+  return rows;
+}
+
+/** Ranks and entropies per step, and the destination's calibration, of a posterior's rows over H steps. */
+function summarizeRows(n: number, H: number, paths: Uint32Array[], rows: PosteriorRows) {
+  const B = paths.length;
+  const byTarget = (values: Float64Array) => Array.from({ length: H }, (_, h) => Array.from({ length: B }, (_, b) => values[b * H + h]));
+  const ranks = byTarget(rows.ranks);
+  const entropies = byTarget(rows.entropies);
+  const { destination } = rows;
+  const truths = paths.map((path) => path[H]);
+  const row = (b: number) => destination.subarray(b * n, (b + 1) * n);
   return {
     byStep: ranks.map((r, h) => stats(h + 1, r, entropies[h])),
     ranks,
     entropies,
     calibration: calibration(destination, n, truths),
-    confidence: Array.from({ length: B }, (_, b) => row(destination, b).reduce((top, p) => Math.max(top, p), 0)),
+    confidence: Array.from({ length: B }, (_, b) => row(b).reduce((top, p) => Math.max(top, p), 0)),
     truthProbability: truths.map((t, b) => destination[b * n + t]),
   };
 }
@@ -930,32 +979,129 @@ export async function traceMixNetwork(sim: MixNetworkSimulation, options: MixNet
   const evidence = await scoreNetworkLinks(sim, { ...options, kernels });
   const fitted = options.temperature === 'auto';
   const temperature = options.temperature === 'auto' ? fitTemperature(sim, evidence) : (options.temperature ?? 1);
-  const posteriors = summarizePosteriors(sim, evidence, temperature);
-  return networkResult(sim, evidence, posteriors, { temperature, fitted, kernels, perStream: options.perStream !== false });
+  const job = networkJob(sim, evidence.targets, { step: evidence.step, temperature, fitted, kernels, perStream: options.perStream !== false });
+  return networkResult(job, tracedOf(sim, evidence.targets), posteriorsOf(sim, evidence, temperature));
 }
 
-type LawSummary = ReturnType<typeof summarizeLaws>;
+/** Shard `shard` of the attack the other options define: its slice of the traced streams (see shardRange). */
+export interface MixNetworkShardOptions extends MixNetworkAttackOptions {
+  shard: ShardSpec;
+}
 
-/** The walk's laws summarized: with the evidence at T (the attack), without it (the prior), and at T = 1 when T is not 1. */
-function summarizePosteriors(sim: MixNetworkSimulation, evidence: NetworkEvidence, temperature: number): { attack: LawSummary; prior: LawSummary; untempered?: LawSummary } {
+/**
+ * Everything of a network result that does not depend on the traced streams' posteriors,
+ * the mixes' names, and what ties it to its inputs (the topology with its routing law, the
+ * list of traced streams): equal jobs give shards that merge.
+ */
+export interface MixNetworkJob {
+  topology: string;
+  mixes: number;
+  links: number;
+  totalStreams: number;
+  /** Streams traced, over every shard. */
+  streams: number;
+  pathLength: number;
+  packets: number;
+  duration: number;
+  delay: string;
+  meanDelay: number;
+  seed: number;
+  step: number;
+  temperature: number;
+  temperatureFit: 'given' | 'auto';
+  dropped: number;
+  shortPaths: number;
+  perStream: boolean;
+  kernels: string;
+  precision: 'float64' | 'float32';
+  nodeKeys: string[];
+  /** Of the topology (csrChecksum), of its routing law and entry weights (float bits), of the list of traced streams. */
+  checksums: { topology: string; routing: string; traced: string };
+}
+
+/** The posteriors of one set of traced streams: with the evidence, without it (the prior), and at T = 1 when T is not 1. */
+export interface NetworkPosteriors {
+  attack: PosteriorRows;
+  prior: PosteriorRows;
+  untempered?: PosteriorRows;
+}
+
+/** Shard `shard` of an attack: streams first .. first + count − 1 of the job's list of traced streams, and their posteriors. */
+export interface MixNetworkShard {
+  job: MixNetworkJob;
+  shard: ShardSpec;
+  first: number;
+  count: number;
+  traced: TracedStreams;
+  posteriors: NetworkPosteriors;
+}
+
+/**
+ * Shard `options.shard` of the attack: its slice of the traced streams, scored and walked
+ * alone (each stream is one column of the walk, computed as in the whole run). A fitted
+ * temperature ('auto') is one over every traced stream, so it is refused: give the
+ * temperature (an unsharded run's fit on fewer streams, say).
+ */
+export async function traceMixNetworkShard(sim: MixNetworkSimulation, options: MixNetworkShardOptions): Promise<MixNetworkShard> {
+  checkShardSpec(options.shard, NETWORK_WHERE);
+  checkMixNetworkParameters({ streams: sim.streams.length, pathLength: sim.pathLength, packets: sim.packets, duration: sim.duration, delay: sim.delay, topology: sim.topology }, options);
+  if (options.temperature === 'auto') {
+    throw new ParameterError(`${NETWORK_WHERE}: temperature auto fits one temperature over every traced stream, so it cannot be sharded; give the temperature (say, the one an unsharded run fits on fewer streams)`);
+  }
+  const kernels = options.kernels ?? referenceMixKernels;
+  const temperature = options.temperature ?? 1;
+  const targets = chooseTargets(sim, options);
+  const [first, last] = shardRange(targets.length, options.shard);
+  const slice = targets.slice(first, last);
+  const job = networkJob(sim, targets, { step: attackStep(sim, options), temperature, fitted: false, kernels, perStream: options.perStream !== false });
+  const posteriors = slice.length === 0 ? noPosteriors(temperature) : posteriorsOf(sim, await scoreTargets(sim, slice, { ...options, kernels }), temperature);
+  const { index, count } = options.shard;
+  return { job, shard: { index, count }, first, count: slice.length, traced: tracedOf(sim, slice), posteriors };
+}
+
+/**
+ * The result of the attack the shards are slices of: the object traceMixNetwork returns for
+ * it, from the shards alone. Refuses shards of different jobs, a shard missing or repeated.
+ */
+export function mergeMixNetworkShards(shards: readonly MixNetworkShard[], sources?: readonly string[]): MixNetworkResult {
+  const label = (i: number) => sources?.[i] ?? `shard #${i} (index ${shards[i].shard.index})`;
+  if (shards.length === 0) throw new ParameterError(`${NETWORK_MERGE}: no shards to merge`);
+  const { job } = shards[0];
+  const ordered = shardsOfOneJob(shards, (s) => ({ job: s.job, shard: s.shard, first: s.first, count: s.count }), job.streams, label, NETWORK_MERGE);
+  const joined = (pick: (s: MixNetworkShard) => PosteriorRows): PosteriorRows => ({
+    ranks: joinColumns(ordered.map((s) => pick(s).ranks)),
+    entropies: joinColumns(ordered.map((s) => pick(s).entropies)),
+    destination: joinColumns(ordered.map((s) => pick(s).destination)),
+  });
+  const traced = { streams: ordered.flatMap((s) => s.traced.streams), paths: ordered.flatMap((s) => s.traced.paths) };
+  const posteriors: NetworkPosteriors = { attack: joined((s) => s.posteriors.attack), prior: joined((s) => s.posteriors.prior) };
+  if (job.temperature !== 1) posteriors.untempered = joined((s) => s.posteriors.untempered!);
+  return networkResult(job, traced, posteriors);
+}
+
+/** The walk's posteriors of the evidence's targets, as rows. */
+function posteriorsOf(sim: MixNetworkSimulation, evidence: NetworkEvidence, temperature: number): NetworkPosteriors {
   const { targets, steps } = evidence;
-  return {
-    attack: summarizeLaws(sim, targets, destinationLaws(sim, targets, steps, temperature)),
-    prior: summarizeLaws(sim, targets, destinationLaws(sim, targets)),
-    untempered: temperature === 1 ? undefined : summarizeLaws(sim, targets, destinationLaws(sim, targets, steps, 1)),
-  };
+  const n = sim.topology.csr.n;
+  const { paths } = tracedOf(sim, targets);
+  const rows = (laws: Float64Array[]) => posteriorRows(n, paths, laws);
+  const posteriors: NetworkPosteriors = { attack: rows(destinationLaws(sim, targets, steps, temperature)), prior: rows(destinationLaws(sim, targets)) };
+  if (temperature !== 1) posteriors.untempered = rows(destinationLaws(sim, targets, steps, 1));
+  return posteriors;
 }
 
-function networkResult(
+/** The posteriors of no stream (a shard whose slice is empty). */
+function noPosteriors(temperature: number): NetworkPosteriors {
+  const none = (): PosteriorRows => ({ ranks: new Float64Array(0), entropies: new Float64Array(0), destination: new Float64Array(0) });
+  return { attack: none(), prior: none(), ...(temperature === 1 ? {} : { untempered: none() }) };
+}
+
+function networkJob(
   sim: MixNetworkSimulation,
-  evidence: NetworkEvidence,
-  { attack, prior, untempered }: { attack: LawSummary; prior: LawSummary; untempered?: LawSummary },
-  run: { temperature: number; fitted: boolean; kernels: MixKernels; perStream: boolean },
-): MixNetworkResult {
+  targets: number[],
+  run: { step: number; temperature: number; fitted: boolean; kernels: MixKernels; perStream: boolean },
+): MixNetworkJob {
   const { csr } = sim.topology;
-  const { targets } = evidence;
-  const H = sim.pathLength - 1;
-  const last = attack.byStep[H - 1];
   return {
     topology: sim.topology.source,
     mixes: csr.n,
@@ -968,9 +1114,47 @@ function networkResult(
     delay: sim.delay.spec,
     meanDelay: sim.delay.mean,
     seed: sim.seed,
-    step: evidence.step,
+    step: run.step,
     temperature: run.temperature,
     temperatureFit: run.fitted ? 'auto' : 'given',
+    dropped: sim.dropped,
+    shortPaths: sim.shortPaths,
+    perStream: run.perStream,
+    kernels: run.kernels.info.name,
+    precision: run.kernels.info.precision,
+    nodeKeys: [...csr.nodeKeys],
+    checksums: {
+      topology: csrChecksum(csr),
+      routing: new Checksum().floats(sim.linkPrior).floats(sim.topology.entryWeights ?? new Float64Array(0)).hex(),
+      traced: new Checksum().words(Uint32Array.from(targets)).hex(),
+    },
+  };
+}
+
+type LawSummary = ReturnType<typeof summarizeRows>;
+
+function networkResult(job: MixNetworkJob, traced: TracedStreams, posteriors: NetworkPosteriors): MixNetworkResult {
+  const H = job.pathLength - 1;
+  const summary = (rows: PosteriorRows) => summarizeRows(job.mixes, H, traced.paths, rows);
+  const attack = summary(posteriors.attack);
+  const prior = summary(posteriors.prior);
+  const untempered = posteriors.untempered && summary(posteriors.untempered);
+  const last = attack.byStep[H - 1];
+  return {
+    topology: job.topology,
+    mixes: job.mixes,
+    links: job.links,
+    totalStreams: job.totalStreams,
+    streams: job.streams,
+    pathLength: job.pathLength,
+    packets: job.packets,
+    duration: job.duration,
+    delay: job.delay,
+    meanDelay: job.meanDelay,
+    seed: job.seed,
+    step: job.step,
+    temperature: job.temperature,
+    temperatureFit: job.temperatureFit,
     top1: last.top1,
     top3: last.top3,
     meanRank: last.meanRank,
@@ -979,13 +1163,13 @@ function networkResult(
     untempered: untempered && { top1: untempered.byStep[H - 1].top1, meanEntropy: untempered.byStep[H - 1].meanEntropy, calibration: untempered.calibration },
     byStep: attack.byStep,
     prior: prior.byStep,
-    chance: chanceOf(csr.n - 1),
-    dropped: sim.dropped,
-    shortPaths: sim.shortPaths,
-    notes: interpretationNotes(run.temperature, run.fitted, last.meanEntropy, attack.calibration),
-    perStream: run.perStream ? streamRows(sim, targets, attack) : undefined,
-    kernels: run.kernels.info.name,
-    precision: run.kernels.info.precision,
+    chance: chanceOf(job.mixes - 1),
+    dropped: job.dropped,
+    shortPaths: job.shortPaths,
+    notes: interpretationNotes(job.temperature, job.temperatureFit === 'auto', last.meanEntropy, attack.calibration),
+    perStream: job.perStream ? streamRows(job.nodeKeys, traced, attack) : undefined,
+    kernels: job.kernels,
+    precision: job.precision,
   };
 }
 
@@ -995,18 +1179,17 @@ function chanceOf(others: number): MixNetworkResult['chance'] {
 }
 
 /** One row per traced stream: its path, and the attack's rank and entropy at every step. */
-function streamRows(sim: MixNetworkSimulation, targets: number[], attack: LawSummary): StreamRow[] {
-  const key = (v: number) => sim.topology.csr.nodeKeys[v];
-  const H = sim.pathLength - 1;
-  return targets.map((s, b) => {
-    const stream = sim.streams[s];
+function streamRows(nodeKeys: readonly string[], traced: TracedStreams, attack: LawSummary): StreamRow[] {
+  return traced.streams.map((s, b) => {
+    const path = traced.paths[b];
+    const H = path.length - 1;
     const ranks = attack.ranks.map((r) => r[b]);
     const entropies = attack.entropies.map((r) => r[b]);
     return {
       stream: s,
-      entry: key(stream.entry),
-      destination: key(stream.path[H]),
-      path: Array.from(stream.path, key),
+      entry: nodeKeys[path[0]],
+      destination: nodeKeys[path[H]],
+      path: Array.from(path, (v) => nodeKeys[v]),
       ranks,
       entropies,
       rank: ranks[H - 1],

@@ -102,3 +102,14 @@ export function shardsOfOneJob<S>(shards: readonly S[], part: (shard: S) => Shar
   }
   return order.map((i) => shards[i]);
 }
+
+/** The shards' columns of per-item results, in slice order, as one column of the job's items. */
+export function joinColumns(parts: readonly Float64Array[]): Float64Array {
+  const all = new Float64Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  return all;
+}

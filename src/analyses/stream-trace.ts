@@ -6,7 +6,7 @@ import { SCORE_FLOOR, type MixKernels, type TimeGrid } from '../engines/mix-kern
 import { referenceMixKernels } from '../engines/reference.js';
 import { Pcg32 } from '../random.js';
 import { wilson } from '../stats/proportion.js';
-import { checkShardSpec, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
+import { checkShardSpec, joinColumns, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
 
 /**
  * Tracing a stream through one continuous-time mix (Danezis, PET 2004, §3). The target's
@@ -435,19 +435,9 @@ export function mergeTraceSimulationShards(shards: readonly TraceSimulationShard
   if (shards.length === 0) throw new ParameterError(`${MERGE}: no shards to merge`);
   const { job } = shards[0];
   const ordered = shardsOfOneJob(shards, (s) => ({ job: s.job, shard: s.shard, first: s.first, count: s.count }), job.trials, label, MERGE);
-  const joined = (curve: number, point: number, column: keyof TrialColumns) => concatenate(ordered.map((s) => s.columns[curve][point][column]));
+  const joined = (curve: number, point: number, column: keyof TrialColumns) => joinColumns(ordered.map((s) => s.columns[curve][point][column]));
   const columns = job.curves.map((_, c) => job.packets.map((_, p) => ({ llr: joined(c, p, 'llr'), mean: joined(c, p, 'mean'), variance: joined(c, p, 'variance') })));
   return simulationResult(job, columns);
-}
-
-function concatenate(parts: Float64Array[]): Float64Array {
-  const all = new Float64Array(parts.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    all.set(part, at);
-    at += part.length;
-  }
-  return all;
 }
 
 /** The simulation's options checked, every default filled in, its curves laid out. */

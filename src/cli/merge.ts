@@ -7,6 +7,8 @@ import { mergeInitiatorEntropyShards } from '../analyses/initiator-entropy.js';
 import { EntropyFileReader, SHARD_FORMAT } from '../analyses/initiator-entropy-shards.js';
 import { isBinaryShard, readShardFile, type ShardFile } from '../analyses/shard-file.js';
 import { shardsOfOneJob } from '../analyses/shards.js';
+import { mergeMixNetworkShards } from '../analyses/mix-network.js';
+import { NETWORK_SHARD_KIND, networkShardOfFile } from '../analyses/mix-network-shards.js';
 import { mergeSingleMixShards } from '../analyses/single-mix.js';
 import { MIX_SHARD_KIND, singleMixShardOfFile } from '../analyses/single-mix-shards.js';
 import { mergeTraceSimulationShards } from '../analyses/stream-trace.js';
@@ -19,14 +21,15 @@ import { fileErrorReason, formatOption, OUTPUT_OPTIONS, prepareOutputDirectory, 
 import { reportEntropy, terminalWeightingOption, type EntropyReportChoice } from './entropy.js';
 import { reportSingleMix } from './mix.js';
 import { reportMixnet } from './mixnet.js';
+import { reportNetwork } from './network.js';
 import { reportTraceSimulation } from './trace.js';
 
 export const MERGE_HELP = `Usage: anonscope merge <shard-file>... [options]
 
-Put the shards of one job together (anonscope entropy | adversary | mix | mixnet | trace
-... --shard K/N --out DIR, K = 0..N-1; JSON or --shard-format binary files, in any order):
-prints and writes exactly what the unsharded run prints and writes. Refuses shards of
-different jobs or analyses (graph checksum, options, seed, backend: the differing fields
+Put the shards of one job together (anonscope entropy | adversary | mix | mixnet | trace |
+network ... --shard K/N --out DIR, K = 0..N-1; JSON or --shard-format binary files, in any
+order): prints and writes exactly what the unsharded run prints and writes. Refuses shards
+of different jobs or analyses (graph checksum, options, seed, backend: the differing fields
 are named), of different N, and a shard missing or given twice.
 
 Options:
@@ -38,7 +41,9 @@ Options:
                        adversary.csv, its plots; mix: results.json with every trial,
                        mix.csv, mix-entropy-cdf.svg; mixnet: results.json with every
                        target, mixnet.csv, mixnet-entropy-cdf.svg; trace: results.json,
-                       trace.csv, detection-vs-packets.svg)
+                       trace.csv, detection-vs-packets.svg; network: results.json,
+                       steps.csv, streams.csv, calibration.csv, reliability.csv and its
+                       plots)
   --terminal-weighting W
                        entropy shards: uniform | terminus: lead the table and plot
                        with the mean weighted by where walks end [uniform]
@@ -89,6 +94,7 @@ export async function mergeCommand(argv: string[]): Promise<void> {
   if (kinds[0] === MIX_SHARD_KIND) return mergeSingleMix(shards, positionals, output);
   if (kinds[0] === TRACE_SHARD_KIND) return mergeTraceSimulation(shards, positionals, output);
   if (kinds[0] === MIXNET_SHARD_KIND) return mergeMixnet(shards, positionals, output);
+  if (kinds[0] === NETWORK_SHARD_KIND) return mergeNetwork(shards, positionals, output);
   throw new ParameterError(`${WHERE}: ${positionals[0]} is a shard of kind ${JSON.stringify(kinds[0])}, which this anonscope does not merge`);
 }
 
@@ -122,6 +128,12 @@ async function mergeMixnet(files: ShardFile[], sources: string[], { format, out,
   const result = mergeMixnetShards(files.map((file, i) => mixnetShardOfFile(file, sources[i])), sources);
   log(`merged ${files.length} shards: ${result.targets.replications} replications`);
   await reportMixnet(result, format, out, log);
+}
+
+async function mergeNetwork(files: ShardFile[], sources: string[], { format, out, log }: MergeOutput): Promise<void> {
+  const result = mergeMixNetworkShards(files.map((file, i) => networkShardOfFile(file, sources[i])), sources);
+  log(`merged ${files.length} shards: ${result.streams} traced streams`);
+  await reportNetwork(result, format, out, log);
 }
 
 /** A shard file of either family: the entropy shards (their own JSON format) or the shard files of the other analyses. */

@@ -7,9 +7,11 @@ import {
   simulateMixNetwork,
   torTopology,
   traceMixNetwork,
+  traceMixNetworkShard,
   type MixNetworkResult,
   type MixTopology,
 } from '../analyses/mix-network.js';
+import { networkShardFile } from '../analyses/mix-network-shards.js';
 import { InputError, ParameterError } from '../errors.js';
 import { loadGraphFile, type LoadFileOptions } from '../graph/load-file.js';
 import { expDelay, parseDelay } from '../mix/delays.js';
@@ -24,10 +26,11 @@ import {
   networkStreamsCsv,
   networkTable,
 } from '../report/mix-report.js';
-import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, printResult, realOption, writeOutputs, type OutputFile } from './args.js';
+import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realOption, writeOutputs, type OutputFile, type OutputFormat } from './args.js';
 import { MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
 import { GRAPH_READ_HELP, GRAPH_READ_OPTIONS, graphReadOptions } from './load-graph.js';
 import { withProgress } from './progress.js';
+import { SHARD_OPTIONS, shardHelp, shardSettings, writeShard } from './shard-output.js';
 
 const D = NETWORK_DEFAULTS;
 
@@ -81,6 +84,11 @@ Output:
                        rank-cdf.svg into DIR
   --quiet              no progress or notes on stderr
   -h, --help           this help
+
+Shards (see the README's "Shards, merge and checkpoints"): each shard simulates the whole
+network and traces its slice of the streams; not with --temperature auto (one T is fitted
+over every stream):
+${shardHelp('traced streams')}
 `;
 
 async function loadTopology(path: string, format: 'auto' | 'graph' | 'tor', readOptions: LoadFileOptions, maxRelays: number | undefined): Promise<MixTopology> {
@@ -117,6 +125,7 @@ const NETWORK_OPTIONS = {
   temperature: { type: 'string' },
   ...OUTPUT_OPTIONS,
   ...MIX_KERNEL_OPTIONS,
+  ...SHARD_OPTIONS,
 } as const;
 
 const parseNetworkArgs = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: NETWORK_OPTIONS });
@@ -131,7 +140,8 @@ export async function networkCommand(argv: string[]): Promise<void> {
   if (positionals.length > 0) throw new ParameterError(`network: unexpected argument "${positionals[0]}" (use --topology FILE; see anonscope network --help)`);
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
   // Every parameter is checked before the topology is read and the kernels start.
-  const { format, topologyFormat, readOptions, maxRelays, simulation, attack } = await networkSettings(values);
+  const { format, topologyFormat, readOptions, maxRelays, simulation, attack, shard } = await networkSettings(values);
+  if (values.out) await prepareOutputDirectory(values.out);
   let topology: MixTopology | undefined;
   if (values.topology !== undefined) {
     topology = await loadTopology(values.topology, topologyFormat, readOptions, maxRelays);
@@ -140,13 +150,25 @@ export async function networkCommand(argv: string[]): Promise<void> {
   const sim = simulateMixNetwork({ ...simulation, topology });
   if (sim.shortPaths > 0) log(`note: ${sim.shortPaths} streams met a dead end before ${sim.pathLength} mixes; they are not traced`);
   if (sim.dropped > 0) log(`note: ${sim.dropped} link packets left after the observation window and are not seen`);
+  if (shard) {
+    const part = await withMixKernels(values, log, (kernels) =>
+      withProgress('network', values.quiet, (onProgress) => traceMixNetworkShard(sim, { ...attack, kernels, onProgress, shard: shard.spec })),
+    );
+    await writeShard(shard, networkShardFile(part), log);
+    return;
+  }
   const result = await withMixKernels(values, log, (kernels) =>
     withProgress('network', values.quiet, (onProgress) => traceMixNetwork(sim, { ...attack, kernels, onProgress })),
   );
+  await reportNetwork(result, format, values.out, log);
+}
+
+/** What network and merge both print: the result on stdout (its notes on stderr with CSV), the --out files. */
+export async function reportNetwork(result: MixNetworkResult, format: OutputFormat, out: string | undefined, log: (line: string) => void): Promise<void> {
   // The table carries the result's notes; JSON has them as a field; CSV has no place for them.
   if (format === 'csv') result.notes.forEach((note) => log(`note: ${note}`));
   printResult(format, result, { table: networkTable, json: mixJson, csv: networkStepsCsv });
-  if (values.out) await writeOutputs(values.out, networkFiles(result), log);
+  if (out) await writeOutputs(out, networkFiles(result), log);
 }
 
 /** The command line checked, in a fixed order, against each other and against the simulation's limits. */
@@ -177,7 +199,11 @@ async function networkSettings(values: NetworkValues) {
     temperature: values.temperature === undefined ? 1 : values.temperature === 'auto' ? ('auto' as const) : realOption('temperature', values.temperature, { exclusiveMin: 0 }),
   };
   checkMixNetworkParameters(simulation, attack, { topologyToCome: values.topology !== undefined });
-  return { format, topologyFormat, readOptions, maxRelays, simulation, attack };
+  const shard = shardSettings(values);
+  if (shard && attack.temperature === 'auto') {
+    throw new ParameterError('network: --temperature auto fits one temperature over every traced stream and cannot be sharded; give --temperature T (say, the one an unsharded run fits on fewer streams)');
+  }
+  return { format, topologyFormat, readOptions, maxRelays, simulation, attack, shard };
 }
 
 function networkFiles(result: MixNetworkResult): OutputFile[] {

@@ -54,8 +54,9 @@ Output:
   --quiet              no progress or notes on stderr
   -h, --help           this help
 
-Shards (simulation only; see the README's "Shards, merge and checkpoints"):
-${shardHelp('trials of every point (the simulation; not with --input or --roc)')}
+Shards (see the README's "Shards, merge and checkpoints"): the simulation's trials, the
+same slice at every point; not with --input or --roc:
+${shardHelp('trials')}
 `;
 
 /** Packet times from CSV (`time,link`) or JSON; the CSV rows of `targetLink` are the target's input. */

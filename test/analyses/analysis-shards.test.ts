@@ -6,6 +6,8 @@ import { mergeSingleMixShards, singleMix, singleMixShard, type SingleMixOptions 
 import { singleMixShardFile, singleMixShardOfFile } from '../../src/analyses/single-mix-shards.js';
 import { mergeTraceSimulationShards, traceSimulation, traceSimulationShard, type TraceSimulationOptions } from '../../src/analyses/stream-trace.js';
 import { traceShardFile, traceShardOfFile } from '../../src/analyses/stream-trace-shards.js';
+import { mergeMixNetworkShards, simulateMixNetwork, traceMixNetwork, traceMixNetworkShard, type MixNetworkAttackOptions, type MixNetworkSimulation } from '../../src/analyses/mix-network.js';
+import { networkShardFile, networkShardOfFile } from '../../src/analyses/mix-network-shards.js';
 import { FormatError } from '../../src/errors.js';
 import { expDelay } from '../../src/mix/delays.js';
 import { randomGraph } from '../helpers/graphs.js';
@@ -116,6 +118,45 @@ describe('trace-simulation shards', () => {
     const file = traceShardFile(a);
     delete file.columns['c1.p2.mean'];
     expect(() => traceShardOfFile(file, 'a.json')).toThrow(/^a\.json: no column "c1\.p2\.mean"/);
+  });
+});
+
+describe('network shards', () => {
+  const SIM = simulateMixNetwork({ seed: 3, mixes: 20, links: 4, streams: 40, packets: 20, duration: 2000 });
+  const networkShards = (N: number, options: MixNetworkAttackOptions, sim: MixNetworkSimulation = SIM) =>
+    Promise.all(Array.from({ length: N }, (_, index) => traceMixNetworkShard(sim, { ...options, shard: { index, count: N } })));
+
+  for (const options of [{ targets: 17, temperature: 2.5 }, { targets: 'all' as const }]) {
+    it(`${JSON.stringify(options)}: merged in any order, through JSON and binary files (empty slices included), are the unsharded result exactly`, async () => {
+      const whole = await traceMixNetwork(SIM, options);
+      for (const N of [1, 3, 50]) {
+        const viaFiles = (await networkShards(N, options)).map((s, k) => {
+          const file = networkShardFile(s);
+          const bytes = k % 2 ? shardFileBinary(file) : new TextEncoder().encode(shardFileJson(file));
+          return networkShardOfFile(readShardFile(bytes, `s${k}`), `s${k}`);
+        });
+        expect(mergeMixNetworkShards(viaFiles.reverse())).toEqual(whole);
+      }
+      // The summary is of the very streams: the destination's mean entropy and top-1 are the float64 mean over the streams' rows.
+      const rows = whole.perStream!;
+      expect(rows).toHaveLength(whole.streams);
+      expect(Math.abs(whole.meanEntropy - rows.reduce((a, r) => a + r.entropy, 0) / rows.length)).toBeLessThan(1e-12);
+      expect(whole.top1).toBe(rows.filter((r) => r.rank <= 1).length / rows.length);
+    });
+  }
+
+  it('refuses shards of another simulation seed or temperature, a missing one, and temperature auto', async () => {
+    const options = { targets: 12, temperature: 2 };
+    const [a, b] = await networkShards(2, options);
+    const [, otherSeed] = await networkShards(2, options, simulateMixNetwork({ seed: 4, mixes: 20, links: 4, streams: 40, packets: 20, duration: 2000 }));
+    expect(() => mergeMixNetworkShards([a, otherSeed], ['a', 'b'])).toThrow(/b is a shard of another job than a; they differ in seed \(3 in a, 4 in b\), .*checksums\.topology/);
+    const [, otherTemperature] = await networkShards(2, { ...options, temperature: 3 });
+    expect(() => mergeMixNetworkShards([a, otherTemperature], ['a', 'b'])).toThrow(/they differ in temperature \(2 in a, 3 in b\)/);
+    expect(() => mergeMixNetworkShards([b])).toThrow(/shard 0 of 2 missing/);
+    await expect(traceMixNetworkShard(SIM, { temperature: 'auto', shard: { index: 0, count: 2 } })).rejects.toThrow(/temperature auto fits one temperature over every traced stream, so it cannot be sharded/);
+    const file = networkShardFile(a);
+    file.columns.path = file.columns.path.subarray(1);
+    expect(() => networkShardOfFile(file, 'a.bin')).toThrow(/^a\.bin: column "path" has \d+ values, but 6 streams × 4 make 24/);
   });
 });
 

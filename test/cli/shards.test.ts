@@ -160,6 +160,13 @@ describe('trace, network and mixing --shard K/N, and anonscope merge', () => {
       expect(refused.stderr).toMatch(/--shard splits the simulation's trials; --(roc|input) is not sharded/);
     }
   });
+
+  it('network: four shard processes merged give the unsharded output byte for byte (every --out file); --temperature auto refuses --shard before any work', async () => {
+    await expectCommandShardsMerge('network', ['network', '--mixes', '20', '--links', '4', '--streams', '40', '--packets', '20', '--duration', '2000', '--targets', '17', '--temperature', '2.5']);
+    const auto = anonscope('network', '--temperature', 'auto', '--shard', '0/2', '--out', dir, '--topology', join(dir, 'no-such-topology.txt'));
+    expect(auto.code).toBe(2);
+    expect(auto.stderr).toMatch(/--temperature auto fits one temperature over every traced stream and cannot be sharded/);
+  });
 });
 
 describe('entropy --checkpoint DIR --resume', () => {
