@@ -184,6 +184,7 @@ describe('anonscope mixnet', () => {
       [['--sweep', 'speed=1,2'], /--sweep must be one of rate, mu, layers/],
       [['--sweep', 'rate'], /--sweep must be PARAM=v1,v2/],
       [['--sweep', 'rate=1,x'], /--sweep must be a number, got "x"/],
+      [['--sweep', 'rate='], /--sweep needs at least one number/],
       [['--sweep', 'layers=2,0'], /layers must be an integer in 1\.\.64, got 0/],
       [['--sweep', 'rate=1,2', '--rate', '5'], /--rate and --sweep rate=… both set rate/],
       [['--sweep', 'layers=1,2', '--weights', '1,1,1'], /--weights cannot go with --sweep layers/],
