@@ -51,6 +51,7 @@ await Promise.all([
   build({ ...node, entryPoints: ['harness/bench/main.ts'], outfile: 'dist/bench.js' }),
   build({ ...node, entryPoints: ['harness/bench/spmm-main.ts'], outfile: 'dist/bench-spmm.js' }),
   build({ ...node, entryPoints: ['harness/bench/ingest.ts'], outfile: 'dist/bench-ingest.js' }),
+  build({ ...node, entryPoints: ['harness/bench/mixnet.ts'], outfile: 'dist/bench-mixnet.js' }),
   // The real-GPU run travels without node_modules: everything bundled but Dawn (native).
   build({
     ...common,

@@ -18,8 +18,8 @@ Usage: anonscope <command> [options]
 Commands:
   entropy <graph>   initiator entropy of l-hop random walks (Pisces), hop by hop;
                     --shard K/N computes one slice, --checkpoint DIR survives a crash
-  merge <shards>    the shards of one job (entropy, adversary, mix, mixnet) put together: the
-                    unsharded output
+  merge <shards>    the shards of one job (entropy, adversary, mix, mixnet) put together:
+                    the unsharded output
   adversary <graph> H(I|O) against Sybils behind attack edges (Pisces insider adversary);
                     --shard K/N, --checkpoint DIR
   mixing <graph>    how fast a walk forgets its start: TV to π per hop, τ(ε), SLEM

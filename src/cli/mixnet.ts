@@ -28,7 +28,7 @@ import {
   mixnetSweepTable,
   mixnetTable,
 } from '../report/mixnet-report.js';
-import { choiceOption, formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
+import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
 import { MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
 import { withProgress } from './progress.js';
 import { SHARD_OPTIONS, shardHelp, shardSettings, writeShard } from './shard-output.js';
@@ -137,18 +137,6 @@ const MIXNET_OPTIONS = {
 const parseMixnetArgs = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: MIXNET_OPTIONS });
 type MixnetValues = ReturnType<typeof parseMixnetArgs>['values'];
 
-/** The option that sets each sweep parameter (a sweep may not be given it as well). */
-const SWEEP_OPTION: Record<MixnetSweepParameter, keyof MixnetValues> = {
-  rate: 'rate',
-  mu: 'mu',
-  layers: 'layers',
-  width: 'width',
-  corrupt: 'corrupt',
-  'loop-rate': 'loop-rate',
-  'drop-rate': 'drop-rate',
-  'mix-loop-rate': 'mix-loop-rate',
-};
-
 export async function mixnetCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseMixnetArgs(argv);
   if (values.help) {
@@ -231,14 +219,12 @@ function sweepOption(text: string, values: MixnetValues): { parameter: MixnetSwe
   const at = text.indexOf('=');
   if (at < 0) throw new ParameterError(`--sweep must be PARAM=v1,v2,... (PARAM one of ${MIXNET_SWEEP_PARAMETERS.join(', ')}), got "${text}"`);
   const parameter = choiceOption('sweep', text.slice(0, at).trim(), MIXNET_SWEEP_PARAMETERS);
-  const list = text.slice(at + 1);
-  if (listOption(list).length === 0) throw new ParameterError(`--sweep ${parameter}= needs at least one value`);
-  const option = SWEEP_OPTION[parameter];
-  if (values[option] !== undefined) throw new ParameterError(`--${option} and --sweep ${parameter}=… both set ${parameter}: give one of them`);
+  // Each sweep parameter is named as the option that sets it.
+  if (values[parameter] !== undefined) throw new ParameterError(`--${parameter} and --sweep ${parameter}=… both set ${parameter}: give one of them`);
   if (values.weights !== undefined && (parameter === 'layers' || parameter === 'width')) {
     throw new ParameterError(`--weights cannot go with --sweep ${parameter}: there is one weight per mix, and the number of mixes changes`);
   }
-  return { parameter, values: realListOption('sweep', list) };
+  return { parameter, values: realListOption('sweep', text.slice(at + 1)) };
 }
 
 /** What mixnet and merge both print: the summary on stdout, the --out files (with every target's entropy). */

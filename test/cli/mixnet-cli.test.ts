@@ -12,6 +12,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exitCodeOf, main } from '../../src/cli/main.js';
 import { mergeCommand } from '../../src/cli/merge.js';
 import { MIXNET_HELP, mixnetCommand } from '../../src/cli/mixnet.js';
+import { mixnetSweepEntropyChart } from '../../src/report/mixnet-report.js';
 
 async function run(command: (argv: string[]) => Promise<unknown>, ...argv: string[]) {
   let stdout = '';
@@ -149,10 +150,18 @@ describe('anonscope mixnet', () => {
     expect(results.points.map((p: { rate: { real: number } }) => p.rate.real)).toEqual(rates);
   });
 
-  it('--sweep mu=…: the same law scaled to the mean 1/μ at each value; --mu does it for one run', async () => {
-    const { stdout } = await mixnet('--sweep', 'mu=0.5,2', '--layers', '1', '--width', '1', '--rate', '10', '--delay', 'erlang:2,4', '--targets', '5', '--replications', '1', '--format', 'json', '--quiet');
+  it('--sweep mu=…: the same law scaled to the mean 1/μ at each value, plotted against λ/μ beside log2(λe/μ); --mu does it for one run', async () => {
+    const out = join(dir, 'mu');
+    const { stdout } = await mixnet('--sweep', 'mu=0.5,2', '--layers', '1', '--width', '1', '--rate', '10', '--delay', 'erlang:2,4', '--targets', '5', '--replications', '1', '--format', 'json', '--out', out, '--quiet');
     const json = JSON.parse(stdout);
     expect(json.points.map((p: { delay: { kind: string; mean: number } }) => [p.delay.kind, p.delay.mean])).toEqual([['erlang', 2], ['erlang', 0.5]]);
+    const chart = mixnetSweepEntropyChart(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+    expect(chart.xScale).toBe('log');
+    expect(chart.series[0].x).toEqual([20, 5]); // λ·E[D] = 10 · 2 and 10 · 0.5
+    const danezis = chart.series.find((series) => series.name.startsWith('log2(λe/μ)'))!;
+    expect(danezis.x[0]).toBeCloseTo(5, 12);
+    expect(danezis.x.at(-1)).toBeCloseTo(20, 12);
+    danezis.x.forEach((x, i) => expect(danezis.y[i]).toBeCloseTo(Math.log2(x) + Math.LOG2E, 12));
     const single = JSON.parse((await mixnet('--mu', '4', '--layers', '1', '--width', '1', '--rate', '10', '--targets', '5', '--replications', '1', '--format', 'json', '--quiet')).stdout);
     expect(single.delay).toEqual({ spec: 'exp:4', kind: 'exp', mean: 0.25 });
   });
@@ -184,6 +193,7 @@ describe('anonscope mixnet', () => {
       [['--sweep', 'speed=1,2'], /--sweep must be one of rate, mu, layers/],
       [['--sweep', 'rate'], /--sweep must be PARAM=v1,v2/],
       [['--sweep', 'rate=1,x'], /--sweep must be a number, got "x"/],
+      [['--sweep', 'rate='], /--sweep needs at least one number/],
       [['--sweep', 'layers=2,0'], /layers must be an integer in 1\.\.64, got 0/],
       [['--sweep', 'rate=1,2', '--rate', '5'], /--rate and --sweep rate=… both set rate/],
       [['--sweep', 'layers=1,2', '--weights', '1,1,1'], /--weights cannot go with --sweep layers/],
