@@ -187,6 +187,26 @@ describe('pool means as passes of gathers (the gpu.js plan)', () => {
       'where: replication 0 has 9 arrivals and 0 exits, more than one array of 32 elements holds (4 words an arrival, 3 an exit)',
     );
   });
+  it('replications are independent: a pool never filled in its replication gives 0 on every Node engine', async () => {
+    // Replication 0 leaves mix 0 with mean 1 (column 0); replication 1 departs from mix 0 without an arrival.
+    const job: PoolMeansJob = {
+      events: Uint32Array.from([[inject, 0, 0, N], [arrive, 0, 0, 0], [depart, 0, 0, 0], [exit, 0, 0, 0], [depart, 0, 0, 0], [exit, 0, 0, 0]].flat()),
+      eventOffsets: Uint32Array.from([0, 4, 6]),
+      columns: 1,
+      mixes: 1,
+      slots: 1,
+      marks: 1,
+    };
+    const gpujs = new GpuJsMixKernels({ mode: 'cpu' });
+    try {
+      for (const kernels of [cpuMixKernels, new ParallelCpuMixKernels({ threads: 2 }), gpujs]) {
+        const got = await kernels.poolMeans(job);
+        expect([...got.mass, ...got.marked]).toEqual([1, 0, 1, 0]);
+      }
+    } finally {
+      gpujs.dispose();
+    }
+  });
   it('the test jobs cross several levels and segments that carry on', () => {
     let carried = 0;
     let deepest = 0;
