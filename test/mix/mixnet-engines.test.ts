@@ -3,7 +3,7 @@ import { mixnetAnonymity, mixnetPoolMeansJob } from '../../src/analyses/mixnet.j
 import { BrowserBackend, BrowserMixKernels } from '../../src/engines/browser/browser-backend.js';
 import { cpuMixKernels } from '../../src/engines/cpu/mix-kernels.js';
 import { GpuJsMixKernels } from '../../src/engines/gpujs/mix-kernels.js';
-import { CARRY_ON, CARRY_ZERO, poolChains, poolEventCounts, poolSegments, POOL_SPAN } from '../../src/engines/gpu-plan/mix-plan.js';
+import { CARRY_ON, CARRY_ZERO, poolChains, poolEventCounts, poolPassBatches, poolSegments, POOL_SPAN } from '../../src/engines/gpu-plan/mix-plan.js';
 import { ParallelCpuMixKernels, poolMeansUnits } from '../../src/engines/cpu/parallel-mix-kernels.js';
 import { NO_COLUMN, NO_MARK, POOL_EVENT, type MixKernels, type PoolMeansJob } from '../../src/engines/mix-kernels.js';
 import { erlangDelay, expDelay, uniform01 } from '../../src/mix/delays.js';
@@ -96,9 +96,9 @@ function entropy(mass: number, plogp: number): number {
   return mass > 0 ? (Math.log(mass) - plogp / mass) / Math.LN2 : NaN;
 }
 
-function suite(name: string, kernels: () => MixKernels, tight: () => MixKernels) {
+function suite(name: string, kernels: () => MixKernels, tight: () => MixKernels, tightLabel: string) {
   for (const [label, j] of JOBS) {
-    for (const [which, get] of [['', kernels], [' (tight bindings: replications batched, 2-D dispatch)', tight]] as const) {
+    for (const [which, get] of [['', kernels], [` (${tightLabel})`, tight]] as const) {
       it(`${name}: ${label}${which}`, async () => {
         const want = cpuMixKernels.poolMeans(j);
         const got = await get().poolMeans(j);
@@ -137,7 +137,7 @@ describe('WebGPU pool means in headless Chromium', () => {
   afterAll(async () => {
     await backend?.dispose();
   });
-  suite('webgpu', () => kernels, () => tight);
+  suite('webgpu', () => kernels, () => tight, 'tight bindings: replications batched, 2-D dispatch');
 });
 
 describe('pool means as passes of gathers (the gpu.js plan)', () => {
@@ -171,6 +171,42 @@ describe('pool means as passes of gathers (the gpu.js plan)', () => {
     const job: PoolMeansJob = { events: Uint32Array.from([inject, 0, N, N, arrive, 0, 3, 0]), eventOffsets: Uint32Array.from([0, 2]), columns: 1, mixes: 2, slots: 1, marks: 0 };
     expect(() => poolEventCounts(job, 'anonscope/gpujs mix poolMeans')).toThrow('anonscope/gpujs mix poolMeans: event 1 of replication 0 names mix 3, but the job has 2 mixes');
   });
+  it('batches keep every array under the bound, cutting columns only as far as the largest replication needs', () => {
+    const job: PoolMeansJob = { events: new Uint32Array(0), eventOffsets: new Uint32Array(4), columns: 4, mixes: 1, slots: 1, marks: 0 };
+    const counts = { arrivals: Uint32Array.from([3, 5, 2]), exits: Uint32Array.from([1, 1, 1]) };
+    // 32 elements: 4 words an arrival fit 8 arrivals, 8 × 4 columns of means fit too.
+    expect(poolPassBatches(job, counts, 32, 'test')).toEqual([{ r0: 0, r1: 2, c0: 0, c1: 4 }, { r0: 2, r1: 3, c0: 0, c1: 4 }]);
+    // 24: replication 1's 5 arrivals leave room for 4 columns of means; 3 + 5 arrivals × 4 words do not fit.
+    expect(poolPassBatches(job, counts, 24, 'test')).toEqual([{ r0: 0, r1: 1, c0: 0, c1: 4 }, { r0: 1, r1: 2, c0: 0, c1: 4 }, { r0: 2, r1: 3, c0: 0, c1: 4 }]);
+    // 6 columns of 2 arrivals' means need 12 elements: 8 hold 4 columns, then 2.
+    expect(poolPassBatches({ ...job, columns: 6 }, { arrivals: Uint32Array.from([2]), exits: Uint32Array.from([0]) }, 8, 'test')).toEqual([
+      { r0: 0, r1: 1, c0: 0, c1: 4 },
+      { r0: 0, r1: 1, c0: 4, c1: 6 },
+    ]);
+    expect(() => poolPassBatches(job, { arrivals: Uint32Array.from([9]), exits: Uint32Array.from([0]) }, 32, 'where')).toThrow(
+      'where: replication 0 has 9 arrivals and 0 exits, more than one array of 32 elements holds (4 words an arrival, 3 an exit)',
+    );
+  });
+  it('replications are independent: a pool never filled in its replication gives 0 on every Node engine', async () => {
+    // Replication 0 leaves mix 0 with mean 1 (column 0); replication 1 departs from mix 0 without an arrival.
+    const job: PoolMeansJob = {
+      events: Uint32Array.from([[inject, 0, 0, N], [arrive, 0, 0, 0], [depart, 0, 0, 0], [exit, 0, 0, 0], [depart, 0, 0, 0], [exit, 0, 0, 0]].flat()),
+      eventOffsets: Uint32Array.from([0, 4, 6]),
+      columns: 1,
+      mixes: 1,
+      slots: 1,
+      marks: 1,
+    };
+    const gpujs = new GpuJsMixKernels({ mode: 'cpu' });
+    try {
+      for (const kernels of [cpuMixKernels, new ParallelCpuMixKernels({ threads: 2 }), gpujs]) {
+        const got = await kernels.poolMeans(job);
+        expect([...got.mass, ...got.marked]).toEqual([1, 0, 1, 0]);
+      }
+    } finally {
+      gpujs.dispose();
+    }
+  });
   it('the test jobs cross several levels and segments that carry on', () => {
     let carried = 0;
     let deepest = 0;
@@ -196,9 +232,28 @@ for (const mode of ['webasm', 'cpu'] as const) {
       kernels.dispose();
       tight.dispose();
     });
-    suite(`gpujs ${mode}`, () => kernels, () => tight);
+    suite(`gpujs ${mode}`, () => kernels, () => tight, 'a bound of 8192 elements: columns cut, replications batched');
   });
 }
+
+describe('gpu.js pool means in headless Chromium (webgl2)', () => {
+  let backend: BrowserBackend;
+  let kernels: BrowserMixKernels;
+  let tight: BrowserMixKernels;
+  beforeAll(async () => {
+    backend = await BrowserBackend.start({ backend: 'gpujs', gpujsMode: 'webgl2' });
+    kernels = BrowserMixKernels.on(backend);
+    tight = BrowserMixKernels.on(backend, { gpujsMaxElements: 8192 });
+  }, 60_000);
+  afterAll(async () => {
+    await backend?.dispose();
+  });
+  it('runs on webgl2', async () => {
+    await kernels.poolMeans(JOBS[0][1]);
+    expect(kernels.info).toMatchObject({ name: 'gpujs', precision: 'float32', runtime: 'browser webgl2' });
+  });
+  suite('gpujs webgl2', () => kernels, () => tight, 'a bound of 8192 elements: columns cut, replications batched');
+});
 
 describe('cpu-parallel pool means: the reference, to the bit', () => {
   it('poolMeansUnits covers every (replication, column) once, in as many shares as threads while there is work to cut', () => {

@@ -348,7 +348,7 @@ export function poolMeansBatches(job: PoolMeansJob, maxElements: number, where: 
 // Pool means without per-thread memory (gpu.js): passes of gathers.
 
 /** Arrivals one thread folds in a pass of the chain scan; longer runs are cut and carried on the host. */
-export const POOL_SPAN = 32;
+export const POOL_SPAN = 16;
 
 /** How many arrivals and exits each replication has (what its arrays will hold); checks every mix and slot named. */
 export function poolEventCounts(job: PoolMeansJob, where: string): { arrivals: Uint32Array; exits: Uint32Array } {

@@ -440,22 +440,24 @@ export class GpuJsMixKernels implements MixKernels {
       const A = chains.arrivals;
       const local = (column: number) => (column !== NO_COLUMN && column >= c0 && column < c1 ? column - c0 : -1);
       const arrivals = new Float32Array(Math.max(1, 4 * A));
-      for (let a = 0; a < A; a++) arrivals.set([chains.k[a], chains.source[a], local(chains.injected[2 * a]), local(chains.injected[2 * a + 1])], 4 * a);
+      for (let a = 0; a < A; a++) {
+        arrivals[4 * a] = chains.k[a];
+        arrivals[4 * a + 1] = chains.source[a];
+        arrivals[4 * a + 2] = local(chains.injected[2 * a]);
+        arrivals[4 * a + 3] = local(chains.injected[2 * a + 1]);
+      }
       const means = new Float32Array(Math.max(1, A * W));
-      const scan = (items: number[], carries: Float32Array) =>
-        this.call(this.kernel(poolScan, (items.length / 3) * W, { W, loop: POOL_SPAN }), 'poolMeans', [Float32Array.from(items), arrivals, means, carries]);
+      const scan = (items: Float32Array, carries: Float32Array) => this.call(this.kernel(poolScan, (items.length / 3) * W, { W, loop: POOL_SPAN }), 'poolMeans', [items, arrivals, means, carries]);
       for (let level = 0; level < chains.levels; level++) {
         const segments = poolSegments(chains, level);
         const S = segments.first.length;
         // The ends of the segments the next one carries on from, scanned from 0.
         const endOf = new Int32Array(S).fill(-1);
-        const endItems: number[] = [];
-        for (let s = 0; s + 1 < S; s++) {
-          if (segments.carry[s + 1] !== CARRY_ON) continue;
-          endOf[s] = endItems.length / 3;
-          endItems.push(segments.first[s], segments.length[s], -1);
-        }
-        const ends = endItems.length > 0 ? await scan(endItems, noCarries) : noCarries;
+        let endCount = 0;
+        for (let s = 0; s + 1 < S; s++) if (segments.carry[s + 1] === CARRY_ON) endOf[s] = endCount++;
+        const endItems = new Float32Array(3 * endCount);
+        for (let s = 0; s < S; s++) if (endOf[s] >= 0) endItems.set([segments.first[s], segments.length[s], -1], 3 * endOf[s]);
+        const ends = endCount > 0 ? await scan(endItems, noCarries) : noCarries;
         const carries = new Float32Array(S * W);
         const carry = new Float64Array(W);
         for (let s = 0; s < S; s++) {
@@ -465,11 +467,13 @@ export class GpuJsMixKernels implements MixKernels {
           else for (let c = 0; c < W; c++) carry[c] = means[from * W + c];
           carries.set(carry, s * W);
         }
-        const items: number[] = [];
-        for (let s = 0; s < S; s++) for (let j = 1; j <= segments.length[s]; j++) items.push(segments.first[s], j, s);
-        if (items.length === 0) continue;
+        // One item per arrival of the level; a segment's items, like its arrivals, are consecutive.
+        const count = segments.length.reduce((sum, n) => sum + n, 0);
+        if (count === 0) continue;
+        const items = new Float32Array(3 * count);
+        for (let s = 0, q = 0; s < S; s++) for (let j = 1; j <= segments.length[s]; j++, q++) items.set([segments.first[s], j, s], 3 * q);
         const values = await scan(items, carries);
-        for (let q = 0; q < items.length / 3; q++) means.set(values.subarray(q * W, (q + 1) * W), (items[3 * q] + items[3 * q + 1] - 1) * W);
+        for (let s = 0, q = 0; s < S; q += segments.length[s], s++) means.set(values.subarray(q * W, (q + segments.length[s]) * W), segments.first[s] * W);
       }
       const X = chains.exitSource.length;
       const value = (x: number, c: number) => {
