@@ -342,8 +342,9 @@ export interface DecodeCsrOptions {
 /**
  * Read a `.csr` file held in memory (Node or browser). The typed arrays are views on
  * `bytes` where they are 4-byte aligned (they are when the file starts aligned, as
- * readFile's and fetch's buffers do), so `bytes` must not be modified afterwards.
- * Errors are FormatErrors naming `name`.
+ * readFile's and fetch's buffers do), so `bytes` must not be modified afterwards. The
+ * graph's invariants are checked unless the writer's seal vouches for them, and always
+ * with `verify`. Errors are FormatErrors naming `name`.
  */
 export function decodeCsr(source: ArrayBuffer | Uint8Array, name: string, options: DecodeCsrOptions = {}): Csr {
   const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
