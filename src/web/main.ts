@@ -301,7 +301,9 @@ function showAdversaryPieces(result: { rows: { attackEdges: number | null; pM: n
 /** The network view, drawn once the results section is visible (sigma needs a sized container). */
 function showNetwork(view: NetworkView): void {
   $('network-box').classList.remove('hidden');
-  $('network-note').textContent = view.sampled ?? `All ${count(view.keys.length, 'node')} drawn${view.positions ? ' at the positions the file gives' : ', laid out by ForceAtlas2'}. ${view.entropy ? 'Hover a node for its numbers; click a terminus for its posterior over initiators (click the background to go back).' : ''}`;
+  const layout = view.layout.by === 'file' ? 'at the positions the file gives' : `laid out by ForceAtlas2 (${view.layout.iterations} iterations in ${seconds(view.layout.ms)}, in the worker)`;
+  const what = view.sampled ? `${view.sampled} They are drawn ${layout}.` : `All ${count(view.keys.length, 'node')} drawn${view.layout.by === 'file' ? ' ' : ', '}${layout}.`;
+  $('network-note').textContent = `${what} ${view.entropy ? 'Hover a node for its numbers; click a terminus for its posterior over initiators (click the background to go back).' : ''}`;
   const slider = input('view-hop');
   const hops = view.entropy?.hops ?? 1;
   slider.max = String(hops);

@@ -1,13 +1,11 @@
 /**
  * The network view: the analysed graph drawn with sigma.js (WebGL) over a graphology graph,
- * at the file's own positions or laid out by ForceAtlas2 in its own worker, nodes coloured by
+ * once, at the positions the worker sends (the file's own, or ForceAtlas2's), nodes coloured by
  * their initiator entropy as a terminus at the chosen hop, or by one terminus's posterior
  * over initiators once it is clicked. It draws what the worker sends (view-data.ts); it
  * computes nothing about anonymity itself.
  */
 import Graph from 'graphology';
-import { inferSettings } from 'graphology-layout-forceatlas2';
-import FA2Layout from 'graphology-layout-forceatlas2/worker';
 import Sigma from 'sigma';
 import type { NetworkView } from './protocol.js';
 
@@ -16,8 +14,6 @@ const ENTROPY_RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
 /** Colour stops of the posterior scale (light → dark red: likelier initiators stand out). */
 const POSTERIOR_RAMP = ['#fee5d9', '#fcae91', '#fb6a4a', '#de2d26', '#a50f15'];
 const NO_VALUE = '#c8c8c8';
-/** How long ForceAtlas2 runs before it is stopped, scaled with the graph's size. */
-const LAYOUT_MS = { base: 1500, perThousandNodes: 1000, max: 6000 };
 
 export interface NetworkViewHandlers {
   /** A terminus was clicked: ask the worker for its posterior at this hop. */
@@ -58,8 +54,7 @@ export function drawNetwork(container: HTMLElement, legend: HTMLElement, tooltip
   const count = view.keys.length;
   const size = Math.max(2, Math.min(8, 40 / Math.sqrt(count)));
   view.keys.forEach((key, k) => {
-    const [x, y] = view.positions ? [view.positions[2 * k], view.positions[2 * k + 1]] : circlePosition(k, count);
-    graph.addNode(key, { x, y, size, label: view.labels[k] ?? key, color: NO_VALUE });
+    graph.addNode(key, { x: view.positions[2 * k], y: view.positions[2 * k + 1], size, label: view.labels[k] ?? key, color: NO_VALUE });
   });
   for (let e = 0; e < view.edges.length; e += 2) {
     const [a, b] = [view.keys[view.edges[e]], view.keys[view.edges[e + 1]]];
@@ -71,13 +66,6 @@ export function drawNetwork(container: HTMLElement, legend: HTMLElement, tooltip
     labelRenderedSizeThreshold: 6,
     zIndex: true,
   });
-  let layout: FA2Layout | undefined;
-  let layoutTimer: number | undefined;
-  if (!view.positions && graph.size > 0) {
-    layout = new FA2Layout(graph, { settings: { ...inferSettings(graph), barnesHutOptimize: count > 500 } });
-    layout.start();
-    layoutTimer = window.setTimeout(() => layout?.stop(), Math.min(LAYOUT_MS.max, LAYOUT_MS.base + (LAYOUT_MS.perThousandNodes * count) / 1000));
-  }
 
   const indexOf = new Map(view.keys.map((key, k) => [key, k]));
   let hop = view.entropy?.hops ?? 1;
@@ -168,8 +156,6 @@ export function drawNetwork(container: HTMLElement, legend: HTMLElement, tooltip
     nodeOnScreen,
     colourOf: (key) => (graph.hasNode(key) ? (graph.getNodeAttribute(key, 'color') as string) : undefined),
     destroy() {
-      window.clearTimeout(layoutTimer);
-      layout?.kill();
       renderer.kill();
       tooltip.hidden = true;
       legend.replaceChildren();
@@ -177,10 +163,4 @@ export function drawNetwork(container: HTMLElement, legend: HTMLElement, tooltip
   };
   recolour();
   return drawn;
-}
-
-/** A start on a circle, for ForceAtlas2 (which needs positions to move). */
-function circlePosition(k: number, count: number): [number, number] {
-  const angle = (2 * Math.PI * k) / Math.max(1, count);
-  return [100 * Math.cos(angle), 100 * Math.sin(angle)];
 }

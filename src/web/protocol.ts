@@ -136,8 +136,10 @@ export interface Diagnostics {
 export interface NetworkView {
   keys: string[];
   labels: (string | undefined)[];
-  /** The file's own positions (GEXF/GraphML viz), when every drawn node has one. */
-  positions?: Float64Array;
+  /** Where each node is drawn (x, y pairs): the file's own positions (GEXF/GraphML viz) when every drawn node has one, else ForceAtlas2's. */
+  positions: Float64Array;
+  /** Where the positions come from; ForceAtlas2 runs in the worker, with this many iterations in this many ms. */
+  layout: { by: 'file' } | { by: 'forceatlas2'; iterations: number; ms: number };
   /** Degree in the analysed graph (out-degree when directed). */
   degrees: Uint32Array;
   /** Pairs of indices into keys. */

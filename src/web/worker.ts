@@ -247,6 +247,7 @@ async function runGraph(
         walk: p.walk, lazy: p.lazy, hops: p.hops, terminals, seed: p.seed, prior, rounds: p.rounds, guessing: p.guessing,
         backend, perTerminal: true, onProgress,
       });
+      progress('laying out the network', 0, 1);
       const selection = networkView(csr, components, loaded.graph);
       selection.view.entropy = viewEntropies(result, selection, nodeIndex(csr));
       lastGraph = { csr, params: p, prior, selection };
@@ -298,6 +299,8 @@ async function runGraph(
         walk: p.walk, hops: p.hops, attackEdges: p.attackEdges, sybilsPerEdge: p.sybilsPerEdge, walkers: p.walkers,
         posteriorSamples: p.posteriorSamples, twoHop: p.twoHop, seed: p.seed, backend, onProgress,
       });
+      progress('laying out the network', 0, 1);
+      const { view } = networkView(csr, components, loaded.graph);
       const downloads: Download[] = [
         { name: 'results.json', mime: 'application/json', text: adversaryJson([result]) },
         { name: 'adversary.csv', mime: 'text/csv', text: adversaryCsv([result]) },
@@ -315,7 +318,7 @@ async function runGraph(
         graph,
         charts,
         diagnostics,
-        view: networkView(csr, components, loaded.graph).view,
+        view,
         table: [
           ['attack edges', 'sybils', 'H(I|O)', 'ci95', 'P(none)'],
           ...result.rows.map((r) => [String(r.attackEdges ?? '—'), String(r.sybils), fixed(r.HIO), `${fixed(r.ci95[0], 3)}..${fixed(r.ci95[1], 3)}`, fixed(r.pNone)]),
