@@ -147,6 +147,11 @@ export interface NetworkView {
   directed: boolean;
   /** Why only part of the graph is drawn; absent when all of it is. */
   sampled?: string;
+  /**
+   * Adversary: per row of its table, the drawn honest ends of the attack edges (indices into
+   * keys) with the number of attack edges at each, and how many ends are not drawn.
+   */
+  adversary?: { attackEdges: number | null; ends: Uint32Array; edges: Uint32Array; undrawn: number }[];
   /** Entropy: Shannon and min-entropy, hop-major (index (t-1)·keys.length + i), NaN where no value. */
   entropy?: { hops: number; optimal: number; shannon: Float64Array; minEntropy: Float64Array };
 }

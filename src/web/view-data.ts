@@ -9,6 +9,7 @@
 import Graph from 'graphology';
 import forceAtlas2, { inferSettings } from 'graphology-layout-forceatlas2';
 import type { AbstractGraph } from 'graphology-types';
+import type { AdversaryBorder } from '../analyses/adversary.js';
 import type { InitiatorEntropyResult } from '../analyses/initiator-entropy.js';
 import type { Components } from '../graph/components.js';
 import type { Csr } from '../graph/csr.js';
@@ -120,6 +121,14 @@ export function viewEntropies(result: InitiatorEntropyResult, { view, index }: V
     }
   }
   return { hops, optimal: result.optimal, shannon, minEntropy };
+}
+
+/** Each adversary row's attack-edge ends among the drawn nodes. */
+export function viewBorders(borders: readonly AdversaryBorder[], { index }: ViewSelection): NonNullable<NetworkView['adversary']> {
+  return borders.map(({ attackEdges, ends, edges }) => {
+    const drawn = Array.from(ends.keys()).filter((k) => index[ends[k]] >= 0);
+    return { attackEdges, ends: Uint32Array.from(drawn, (k) => index[ends[k]]), edges: Uint32Array.from(drawn, (k) => edges[k]), undrawn: ends.length - drawn.length };
+  });
 }
 
 /** Up to `limit` nodes of the largest component, breadth-first from its highest-degree node (arcs followed both ways). */

@@ -14,7 +14,9 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InitiatorEntropyResult } from '../../src/analyses/initiator-entropy.js';
 import { launchBrowser } from '../../src/engines/browser/launch.js';
+import { attachSybilRegion } from '../../src/analyses/adversary.js';
 import { parseGexf } from '../../src/graph/gexf.js';
+import { loadGraphFile } from '../../src/graph/load-file.js';
 import { count } from '../../src/report/count.js';
 import { startStaticServer } from '../../src/web/serve.mjs';
 import { denseEntropies, denseWalk } from '../helpers/dense-reference.js';
@@ -397,7 +399,48 @@ describe('the page a researcher wants', () => {
       await page.click('#adversary-pieces button:nth-of-type(2)');
       const rows = await page.$$eval('#adversary-piece tr', (trs) => trs.slice(1).map((tr) => Array.from(tr.children, (c) => c.textContent)));
       expect(rows.map((r) => Number(r[1]))).toEqual(result.rows[1].pM.map((p: number) => Number(p.toFixed(4))));
-      expect(await networkNote(page)).toMatch(/All 34 nodes drawn, laid out by ForceAtlas2/);
+      expect(await networkNote(page)).toMatch(/All 34 nodes drawn, laid out by ForceAtlas2.*Each Sybil region is drawn as one red node/);
+
+      // The Sybil region of g = 3 on the network view, joined to the honest ends of its attack edges: those of the graph
+      // row 1 walked on (attachSybilRegion with seed + 1), found here by hand from the Sybils' arcs back into the honest graph.
+      const { csr } = await loadGraphFile(join(ROOT, 'graphs/karate.txt'));
+      const combined = attachSybilRegion(csr, 3, 10, 'random', 10, 1 + 1);
+      const ends = new Set<string>();
+      for (let s = csr.n; s < combined.n; s++) for (let e = combined.rowPtr[s]; e < combined.rowPtr[s + 1]; e++) if (combined.colIdx[e] < csr.n) ends.add(csr.nodeKeys[combined.colIdx[e]]);
+      type Net = { regionKey(r: number): string | undefined; attackEnds(r: number): string[]; nodeOnScreen(k: string): { x: number; y: number } };
+      await page.waitForFunction(() => document.querySelectorAll('#network canvas').length > 0);
+      const region = await page.evaluate(() => {
+        const net = (window as unknown as { anonscopeNetwork: Net }).anonscopeNetwork;
+        return [net.regionKey(0), net.regionKey(1)];
+      });
+      expect(await page.$eval('#legend', (e) => e.textContent)).toBe(' a Sybil region and its attack edges'); // no entropy scale without entropies
+      expect(region[0]).toBeNull(); // g = 0: no region (undefined, which comes back as null)
+      const drawnEnds = await page.evaluate(() => (window as unknown as { anonscopeNetwork: Net }).anonscopeNetwork.attackEnds(1));
+      expect(drawnEnds.sort()).toEqual([...ends].sort());
+      expect(ends.size).toBeGreaterThan(0);
+      const clickPiece = async (x: number, y: number) => {
+        await page.click('#adversary-pieces button:nth-of-type(1)'); // g = 0's pieces first, so that the click must change them
+        const before = await page.$eval('#adversary-piece caption', (c) => c.textContent);
+        expect(before).toMatch(/^g = 0:/);
+        await page.$eval('#network', (e) => e.scrollIntoView({ block: 'center' }));
+        const box = (await (await page.$('#network'))!.boundingBox())!;
+        // Hover, wait, then click: clicked at once after the button, the edge's click was at times not taken (sigma's click timing, 300 ms).
+        await page.mouse.move(box.x + x, box.y + y);
+        await new Promise((r) => setTimeout(r, 400));
+        await page.mouse.click(box.x + x, box.y + y);
+        await page.waitForFunction(() => /^g = 3:/.test(document.querySelector('#adversary-piece caption')?.textContent ?? ''), { timeout: 5000 });
+        expect(await page.$$eval('#adversary-pieces button', (b) => b.map((x) => x.getAttribute('aria-pressed')))).toEqual(['false', 'true']);
+        const rows = await page.$$eval('#adversary-piece tr', (trs) => trs.slice(1).map((tr) => Array.from(tr.children, (c) => c.textContent)));
+        expect(rows.map((r) => Number(r[1]))).toEqual(result.rows[1].pM.map((p: number) => Number(p.toFixed(4))));
+      };
+      // Click the region node: the same piece as the g = 3 button.
+      const at = await page.evaluate((key) => (window as unknown as { anonscopeNetwork: Net }).anonscopeNetwork.nodeOnScreen(key!), region[1]);
+      await clickPiece(at.x, at.y);
+      // Click an attack edge, two thirds of the way from the region to an honest end.
+      const end = [...ends][0];
+      const to = await page.evaluate((key) => (window as unknown as { anonscopeNetwork: Net }).anonscopeNetwork.nodeOnScreen(key), end);
+      await clickPiece(at.x + ((to.x - at.x) * 2) / 3, at.y + ((to.y - at.y) * 2) / 3);
+
       await page.waitForSelector('#downloads a[data-zip]'); // after the PNGs
       expect(await page.$$eval('#downloads a', (a) => a.map((x) => x.getAttribute('download')!.replace(/^.*-two-hop/, 'two-hop')).filter((n) => /two-hop/.test(n)))).toEqual(['two-hop.csv', 'two-hop.svg', 'two-hop.png']);
     } finally {
