@@ -309,7 +309,7 @@ function showAdversaryPieces(result: { rows: { attackEdges: number | null; pM: n
 function showNetwork(view: NetworkView): void {
   $('network-box').classList.remove('hidden');
   const layout = view.layout.by === 'file' ? 'at the positions the file gives' : `laid out by ForceAtlas2 (${view.layout.iterations} iterations in ${seconds(view.layout.ms)}, in the worker)`;
-  const what = view.sampled ? `${view.sampled} They are drawn ${layout}.` : `All ${count(view.keys.length, 'node')} drawn${view.layout.by === 'file' ? ' ' : ', '}${layout}.`;
+  const what = view.sampled ? `${view.sampled} The drawn nodes are ${view.layout.by === 'file' ? 'placed ' : ''}${layout}.` : `All ${count(view.keys.length, 'node')} drawn${view.layout.by === 'file' ? ' ' : ', '}${layout}.`;
   const hint = view.entropy
     ? 'Hover a node for its numbers; click a terminus for its posterior over initiators (click the background to go back).'
     : view.adversary?.some((b) => b.ends.length > 0)

@@ -499,7 +499,7 @@ describe('the page a researcher wants', () => {
       await setValue(page, '#hops', '2');
       await setValue(page, '#terminals', '10');
       expect(await run(page), await errorText(page)).toBe('done');
-      expect(await networkNote(page)).toMatch(/too large to draw whole here \(6,000 nodes, 6,000 edges\): drawn are 3,000 nodes of its largest component/);
+      expect(await networkNote(page)).toMatch(/too large to draw whole here \(6,000 nodes, 6,000 edges\): drawn are 3,000 nodes of its largest component.*The statistics cover the whole graph\. The drawn nodes are laid out by ForceAtlas2 \(100 iterations in [0-9.]+ s, in the worker\)\./);
       expect(await page.$eval('#diagnostics-list', (e) => e.textContent)).toContain('terminals used10');
     } finally {
       await page.close();
