@@ -405,8 +405,14 @@ describe('the page a researcher wants', () => {
       // row 1 walked on (attachSybilRegion with seed + 1), found here by hand from the Sybils' arcs back into the honest graph.
       const { csr } = await loadGraphFile(join(ROOT, 'graphs/karate.txt'));
       const combined = attachSybilRegion(csr, 3, 10, 'random', 10, 1 + 1);
-      const ends = new Set<string>();
-      for (let s = csr.n; s < combined.n; s++) for (let e = combined.rowPtr[s]; e < combined.rowPtr[s + 1]; e++) if (combined.colIdx[e] < csr.n) ends.add(csr.nodeKeys[combined.colIdx[e]]);
+      const attackEdgesAt = new Map<string, number>();
+      for (let s = csr.n; s < combined.n; s++) {
+        for (let e = combined.rowPtr[s]; e < combined.rowPtr[s + 1]; e++) {
+          const key = csr.nodeKeys[combined.colIdx[e]];
+          if (combined.colIdx[e] < csr.n) attackEdgesAt.set(key, (attackEdgesAt.get(key) ?? 0) + 1);
+        }
+      }
+      const ends = new Set(attackEdgesAt.keys());
       type Net = { regionKey(r: number): string | undefined; attackEnds(r: number): string[]; nodeOnScreen(k: string): { x: number; y: number } };
       await page.waitForFunction(() => document.querySelectorAll('#network canvas').length > 0);
       const region = await page.evaluate(() => {
@@ -440,6 +446,11 @@ describe('the page a researcher wants', () => {
       const end = [...ends][0];
       const to = await page.evaluate((key) => (window as unknown as { anonscopeNetwork: Net }).anonscopeNetwork.nodeOnScreen(key), end);
       await clickPiece(at.x + ((to.x - at.x) * 2) / 3, at.y + ((to.y - at.y) * 2) / 3);
+      // Hovering the honest end says how many attack edges it has.
+      const netBox = (await (await page.$('#network'))!.boundingBox())!;
+      await page.mouse.move(netBox.x + to.x, netBox.y + to.y);
+      await page.waitForFunction((key) => document.getElementById('tooltip')!.dataset.node === key && !document.getElementById('tooltip')!.hidden, {}, end);
+      expect(await page.$eval('#tooltip', (e) => e.textContent)).toContain(`Sybil regions' attack edges here: g = 3: ${count(attackEdgesAt.get(end)!, 'attack edge')}`);
 
       await page.waitForSelector('#downloads a[data-zip]'); // after the PNGs
       expect(await page.$$eval('#downloads a', (a) => a.map((x) => x.getAttribute('download')!.replace(/^.*-two-hop/, 'two-hop')).filter((n) => /two-hop/.test(n)))).toEqual(['two-hop.csv', 'two-hop.svg', 'two-hop.png']);
