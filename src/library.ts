@@ -18,8 +18,8 @@ export { EntropyFileReader, entropyFileJson } from './analyses/initiator-entropy
 export type { InitiatorEntropyJob, TerminalRecords, EntropyShard, EntropyBatch, EntropyCheckpoint } from './analyses/initiator-entropy-shards.js';
 export { shardRange, checkShardSpec, type ShardSpec } from './analyses/shards.js';
 export { csrChecksum } from './graph/checksum.js';
-export { adversaryEntropy, SYBIL_REGION_SHAPES } from './analyses/adversary.js';
-export type { AdversaryOptions, AdversaryResult, AdversaryRow, TwoHopRow, SybilRegionShape } from './analyses/adversary.js';
+export { adversaryBorders, adversaryEntropy, SYBIL_REGION_SHAPES } from './analyses/adversary.js';
+export type { AdversaryBorder, AdversaryOptions, AdversaryResult, AdversaryRow, TwoHopRow, SybilRegionShape } from './analyses/adversary.js';
 export { mixingTime, DEFAULT_MIXING_HOPS, DEFAULT_SOURCES } from './analyses/mixing-time.js';
 export type { MixingTimeOptions, MixingTimeResult, MixingHop } from './analyses/mixing-time.js';
 export { singleMix, singleMixSweep, singleMixTheory, singleMixFirstOrder, DEFAULT_MIX_TRIALS, DEFAULT_LOADS } from './analyses/single-mix.js';

@@ -207,6 +207,44 @@ export function attachSybilRegion(
   return builder.build().csr;
 }
 
+/** Where the adversary touches the honest graph in one row: the honest nodes at the ends of its edges. */
+export interface AdversaryBorder {
+  /** g, or null for a given compromised set. */
+  attackEdges: number | null;
+  /** The honest nodes (indices into the honest graph, ascending) joined to the adversary's, and how many of its edges each has. */
+  ends: Uint32Array;
+  edges: Uint32Array;
+}
+
+/**
+ * Each row's honest ends of the attack edges (or, for a compromised set, the honest
+ * neighbours of the compromised nodes), on the graph the walks of that row run on: the same
+ * options give the same Sybil regions as adversaryEntropy.
+ */
+export function adversaryBorders(graph: AbstractGraph | Csr, options: AdversaryOptions = {}): AdversaryBorder[] {
+  const honest = isCsr(graph) ? graph : fromGraphology(graph, { getEdgeWeight: options.getEdgeWeight }).csr;
+  const o = resolveOptions(options);
+  return o.attackEdges.map((g, r) => {
+    const { combined, compromised } = adversaryGraph(honest, g, r, o);
+    const touching = new Uint32Array(combined.n);
+    for (let u = 0; u < combined.n; u++) {
+      for (let e = combined.rowPtr[u]; e < combined.rowPtr[u + 1]; e++) {
+        const v = combined.colIdx[e];
+        // Each edge once: from the compromised end (an undirected edge is stored both ways; Sybil arcs go both ways).
+        if (compromised[u] && !compromised[v]) touching[v]++;
+        else if (combined.directed && !compromised[u] && compromised[v] && !hasArc(combined, v, u)) touching[u]++;
+      }
+    }
+    const ends = Uint32Array.from({ length: combined.n }, (_, i) => i).filter((i) => touching[i] > 0);
+    return { attackEdges: g, ends, edges: Uint32Array.from(ends, (i) => touching[i]) };
+  });
+}
+
+function hasArc(csr: Csr, u: number, v: number): boolean {
+  for (let e = csr.rowPtr[u]; e < csr.rowPtr[u + 1]; e++) if (csr.colIdx[e] === v) return true;
+  return false;
+}
+
 /** P restricted to the kept nodes (re-indexed in order), without renormalizing. */
 export function restrictTransition(walk: TransitionMatrix, keep: Uint8Array): { walk: TransitionMatrix; index: Int32Array } {
   const index = new Int32Array(walk.n).fill(-1);

@@ -29,6 +29,8 @@ let sourceName: string | undefined;
 let worker: Worker | undefined;
 let downloadUrls: string[] = [];
 let network: DrawnNetwork | undefined;
+/** The adversary panel's "show row r's pieces" (set by showAdversaryPieces). */
+let showAdversaryPiece: ((row: number) => void) | undefined;
 /** The run on screen (or running): its request, when it started, the current phase's start and progress. */
 let current: { job: RunRequest; started: number; phase: string; phaseStarted: number; done: number; total: number } | undefined;
 let clock: number | undefined;
@@ -50,6 +52,7 @@ function clearResults(): void {
   downloadUrls = [];
   network?.destroy();
   network = undefined;
+  showAdversaryPiece = undefined;
   (window as unknown as { anonscopeNetwork?: DrawnNetwork }).anonscopeNetwork = undefined;
   const results = $('results');
   results.classList.add('hidden');
@@ -326,25 +329,36 @@ function showAdversaryPieces(result: { rows: { attackEdges: number | null; pM: n
   const buttons = result.rows.map((row, r) => {
     const button = Object.assign(document.createElement('button'), { type: 'button', textContent: `g = ${row.attackEdges ?? 'given set'}` });
     button.setAttribute('aria-controls', 'adversary-piece');
-    button.addEventListener('click', () => {
-      const table = renderTable([
-        ['hop i', 'P(M_i)', '± (95%)', 'H(I|M_i) bits'],
-        ...row.pM.map((p, i) => [String(i + 1), p.toFixed(4), row.pMHalfWidth[i].toFixed(4), row.HIM[i] === null ? '— (never seen)' : row.HIM[i]!.toFixed(4)]),
-      ]);
-      const caption = table.createCaption();
-      caption.textContent = `g = ${row.attackEdges ?? 'given'}: H(I|O) = ${row.HIO.toFixed(4)} bits = Σ P(M_i) H(I|M_i) + P(none) log2 n, with P(none) = ${row.pNone.toFixed(4)}`;
-      detail.replaceChildren(table);
-      buttons.forEach((b, k) => b.setAttribute('aria-pressed', String(k === r)));
-    });
+    button.addEventListener('click', () => showPiece(r));
     return button;
   });
+  /** Row r's pieces in the panel: its button's click, and a click on its Sybil region or attack edges in the network view. */
+  function showPiece(r: number): void {
+    const row = result.rows[r];
+    const table = renderTable([
+      ['hop i', 'P(M_i)', '± (95%)', 'H(I|M_i) bits'],
+      ...row.pM.map((p, i) => [String(i + 1), p.toFixed(4), row.pMHalfWidth[i].toFixed(4), row.HIM[i] === null ? '— (never seen)' : row.HIM[i]!.toFixed(4)]),
+    ]);
+    const caption = table.createCaption();
+    caption.textContent = `g = ${row.attackEdges ?? 'given'}: H(I|O) = ${row.HIO.toFixed(4)} bits = Σ P(M_i) H(I|M_i) + P(none) log2 n, with P(none) = ${row.pNone.toFixed(4)}`;
+    detail.replaceChildren(table);
+    buttons.forEach((b, k) => b.setAttribute('aria-pressed', String(k === r)));
+  }
+  showAdversaryPiece = showPiece;
   box.replaceChildren(Object.assign(document.createElement('p'), { textContent: 'The pieces of H(I|O) for each number of attack edges g (the Sybil region it attaches): ' }), ...buttons, detail);
 }
 
 /** The network view, drawn once the results section is visible (sigma needs a sized container). */
 function showNetwork(view: NetworkView): void {
   $('network-box').classList.remove('hidden');
-  $('network-note').textContent = view.sampled ?? `All ${count(view.keys.length, 'node')} drawn${view.positions ? ' at the positions the file gives' : ', laid out by ForceAtlas2'}. ${view.entropy ? 'Hover a node for its numbers; click a terminus for its posterior over initiators (click the background to go back).' : ''}`;
+  const layout = view.layout.by === 'file' ? 'at the positions the file gives' : `laid out by ForceAtlas2 (${view.layout.iterations} iterations in ${seconds(view.layout.ms)}, in the worker)`;
+  const what = view.sampled ? `${view.sampled} The drawn nodes are ${view.layout.by === 'file' ? 'placed ' : ''}${layout}.` : `All ${count(view.keys.length, 'node')} drawn${view.layout.by === 'file' ? ' ' : ', '}${layout}.`;
+  const hint = view.entropy
+    ? 'Hover a node for its numbers; click a terminus for its posterior over initiators (click the background to go back).'
+    : view.adversary?.some((b) => b.ends.length > 0)
+      ? 'Each Sybil region is drawn as one red node, joined by its attack edges to their honest ends; click it or one of its edges for its pieces of H(I|O).'
+      : '';
+  $('network-note').textContent = `${what} ${hint}`;
   const slider = input('view-hop');
   const hops = view.entropy?.hops ?? 1;
   slider.max = String(hops);
@@ -355,6 +369,10 @@ function showNetwork(view: NetworkView): void {
     onTerminal(terminal, hop) {
       $('selection').textContent = `computing the posterior of a ${hop}-hop walk seen ending at ${terminal}…`;
       worker?.postMessage({ type: 'posterior', terminal, hop });
+    },
+    onAdversaryRow(row) {
+      showAdversaryPiece?.(row);
+      $('selection').textContent = `The Sybil region behind g = ${view.adversary![row].attackEdges} attack edges: its pieces of H(I|O) are in the table above.`;
     },
   });
   (window as unknown as { anonscopeNetwork?: DrawnNetwork }).anonscopeNetwork = network;

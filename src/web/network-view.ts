@@ -1,14 +1,15 @@
 /**
  * The network view: the analysed graph drawn with sigma.js (WebGL) over a graphology graph,
- * at the file's own positions or laid out by ForceAtlas2 in its own worker, nodes coloured by
+ * once, at the positions the worker sends (the file's own, or ForceAtlas2's), nodes coloured by
  * their initiator entropy as a terminus at the chosen hop, or by one terminus's posterior
- * over initiators once it is clicked. It draws what the worker sends (view-data.ts); it
- * computes nothing about anonymity itself.
+ * over initiators once it is clicked. After an adversary run, each Sybil region is one more
+ * node, joined by its attack edges to their honest ends; clicking either shows that row's
+ * pieces of H(I|O). It draws what the worker sends (view-data.ts); it computes nothing
+ * about anonymity itself.
  */
 import Graph from 'graphology';
-import { inferSettings } from 'graphology-layout-forceatlas2';
-import FA2Layout from 'graphology-layout-forceatlas2/worker';
 import Sigma from 'sigma';
+import { count } from '../report/count.js';
 import type { NetworkView } from './protocol.js';
 
 /** Colour stops of the entropy scale (viridis, low → high anonymity). */
@@ -16,12 +17,14 @@ const ENTROPY_RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
 /** Colour stops of the posterior scale (light → dark red: likelier initiators stand out). */
 const POSTERIOR_RAMP = ['#fee5d9', '#fcae91', '#fb6a4a', '#de2d26', '#a50f15'];
 const NO_VALUE = '#c8c8c8';
-/** How long ForceAtlas2 runs before it is stopped, scaled with the graph's size. */
-const LAYOUT_MS = { base: 1500, perThousandNodes: 1000, max: 6000 };
+/** The adversary's colour: Sybil regions and their attack edges. */
+const ADVERSARY = '#d62728';
 
 export interface NetworkViewHandlers {
   /** A terminus was clicked: ask the worker for its posterior at this hop. */
   onTerminal(key: string, hop: number): void;
+  /** A Sybil region or one of its attack edges was clicked: show the adversary row's pieces. */
+  onAdversaryRow(row: number): void;
 }
 
 export interface DrawnNetwork {
@@ -32,6 +35,10 @@ export interface DrawnNetwork {
   nodeOnScreen(key: string): { x: number; y: number } | undefined;
   /** The colour a node is drawn in now. */
   colourOf(key: string): string | undefined;
+  /** The node key of adversary row `row`'s Sybil region (undefined for a row with no attack edges drawn). */
+  regionKey(row: number): string | undefined;
+  /** The honest nodes row `row`'s region is drawn joined to. */
+  attackEnds(row: number): string[];
   destroy(): void;
 }
 
@@ -55,39 +62,35 @@ const bits = (v: number) => (Number.isFinite(v) ? `${v.toFixed(3)} bits` : 'no v
 
 export function drawNetwork(container: HTMLElement, legend: HTMLElement, tooltip: HTMLElement, view: NetworkView, handlers: NetworkViewHandlers): DrawnNetwork {
   const graph = new Graph({ type: view.directed ? 'directed' : 'undirected', multi: false });
-  const count = view.keys.length;
-  const size = Math.max(2, Math.min(8, 40 / Math.sqrt(count)));
+  const nodeCount = view.keys.length;
+  const size = Math.max(2, Math.min(8, 40 / Math.sqrt(nodeCount)));
   view.keys.forEach((key, k) => {
-    const [x, y] = view.positions ? [view.positions[2 * k], view.positions[2 * k + 1]] : circlePosition(k, count);
-    graph.addNode(key, { x, y, size, label: view.labels[k] ?? key, color: NO_VALUE });
+    graph.addNode(key, { x: view.positions[2 * k], y: view.positions[2 * k + 1], size, label: view.labels[k] ?? key, color: NO_VALUE });
   });
   for (let e = 0; e < view.edges.length; e += 2) {
     const [a, b] = [view.keys[view.edges[e]], view.keys[view.edges[e + 1]]];
     if (!graph.hasEdge(a, b)) graph.addEdge(a, b, { size: 0.5, color: '#d0d0d0' });
   }
+  const regions = addSybilRegions(graph, view, size);
+  const rowOfRegion = new Map([...regions].map(([row, key]) => [key, row]));
   const renderer = new Sigma(graph, container, {
     allowInvalidContainer: true,
     defaultEdgeType: view.directed ? 'arrow' : 'line',
     labelRenderedSizeThreshold: 6,
     zIndex: true,
+    enableEdgeEvents: regions.size > 0,
   });
-  let layout: FA2Layout | undefined;
-  let layoutTimer: number | undefined;
-  if (!view.positions && graph.size > 0) {
-    layout = new FA2Layout(graph, { settings: { ...inferSettings(graph), barnesHutOptimize: count > 500 } });
-    layout.start();
-    layoutTimer = window.setTimeout(() => layout?.stop(), Math.min(LAYOUT_MS.max, LAYOUT_MS.base + (LAYOUT_MS.perThousandNodes * count) / 1000));
-  }
 
   const indexOf = new Map(view.keys.map((key, k) => [key, k]));
   let hop = view.entropy?.hops ?? 1;
   let posterior: { terminal: string; values: Float64Array; max: number } | undefined;
 
-  const entropyAt = (k: number) => (view.entropy ? { shannon: view.entropy.shannon[(hop - 1) * count + k], minEntropy: view.entropy.minEntropy[(hop - 1) * count + k] } : undefined);
+  const entropyAt = (k: number) => (view.entropy ? { shannon: view.entropy.shannon[(hop - 1) * nodeCount + k], minEntropy: view.entropy.minEntropy[(hop - 1) * nodeCount + k] } : undefined);
 
   function recolour(): void {
     graph.forEachNode((key) => {
-      const k = indexOf.get(key)!;
+      const k = indexOf.get(key);
+      if (k === undefined) return; // a Sybil region keeps its colour
       let colour = NO_VALUE;
       if (posterior) colour = posterior.values[k] > 0 ? rampColour(POSTERIOR_RAMP, posterior.values[k] / posterior.max) : NO_VALUE;
       else if (view.entropy) {
@@ -101,6 +104,15 @@ export function drawNetwork(container: HTMLElement, legend: HTMLElement, tooltip
   }
 
   function drawLegend(): void {
+    if (!posterior && !view.entropy) {
+      // No colour scale without entropies (the adversary's view): only what the red means, when drawn.
+      const swatch = Object.assign(document.createElement('span'), { className: 'legend-none' });
+      swatch.style.background = ADVERSARY;
+      const sybil = Object.assign(document.createElement('p'), { textContent: ' a Sybil region and its attack edges' });
+      sybil.prepend(swatch);
+      legend.replaceChildren(...(regions.size > 0 ? [sybil] : []));
+      return;
+    }
     const ramp = posterior ? POSTERIOR_RAMP : ENTROPY_RAMP;
     const [low, high, what] = posterior
       ? ['0', posterior.max.toPrecision(3), `probability that each node is the initiator, given a ${hop}-hop walk seen ending at ${posterior.terminal}`]
@@ -117,13 +129,8 @@ export function drawNetwork(container: HTMLElement, legend: HTMLElement, tooltip
   }
 
   function showTooltip(key: string): void {
-    const k = indexOf.get(key)!;
-    const lines = [`id: ${key}`];
-    if (view.labels[k] !== undefined) lines.push(`label: ${view.labels[k]}`);
-    lines.push(`${view.directed ? 'out-degree' : 'degree'}: ${view.degrees[k]}`);
-    const values = entropyAt(k);
-    if (values) lines.push(`entropy at hop ${hop}: ${bits(values.shannon)}`, `min-entropy at hop ${hop}: ${bits(values.minEntropy)}`);
-    if (posterior) lines.push(`P(initiator | ${posterior.terminal}): ${posterior.values[k].toPrecision(4)}`);
+    const k = indexOf.get(key);
+    const lines = k === undefined ? [regionText(view.adversary![rowOfRegion.get(key)!])] : nodeLines(k);
     tooltip.textContent = lines.join('\n');
     const at = nodeOnScreen(key);
     if (at) {
@@ -132,6 +139,22 @@ export function drawNetwork(container: HTMLElement, legend: HTMLElement, tooltip
     }
     tooltip.hidden = false;
     tooltip.dataset.node = key;
+  }
+
+  function nodeLines(k: number): string[] {
+    const key = view.keys[k];
+    const lines = [`id: ${key}`];
+    if (view.labels[k] !== undefined) lines.push(`label: ${view.labels[k]}`);
+    lines.push(`${view.directed ? 'out-degree' : 'degree'}: ${view.degrees[k]}`);
+    const values = entropyAt(k);
+    if (values) lines.push(`entropy at hop ${hop}: ${bits(values.shannon)}`, `min-entropy at hop ${hop}: ${bits(values.minEntropy)}`);
+    if (posterior) lines.push(`P(initiator | ${posterior.terminal}): ${posterior.values[k].toPrecision(4)}`);
+    const attacked = view.adversary?.flatMap(({ attackEdges, ends, edges }) => {
+      const at = ends.indexOf(k);
+      return at < 0 ? [] : [`g = ${attackEdges}: ${count(edges[at], 'attack edge')}`];
+    });
+    if (attacked?.length) lines.push(`Sybil regions' attack edges here: ${attacked.join('; ')}`);
+    return lines;
   }
 
   function nodeOnScreen(key: string): { x: number; y: number } | undefined {
@@ -143,7 +166,13 @@ export function drawNetwork(container: HTMLElement, legend: HTMLElement, tooltip
   renderer.on('leaveNode', () => (tooltip.hidden = true));
   renderer.on('clickNode', ({ node }) => {
     showTooltip(node); // a tap on a phone, where there is no hover
-    if (view.entropy) handlers.onTerminal(node, hop);
+    const row = rowOfRegion.get(node);
+    if (row !== undefined) handlers.onAdversaryRow(row);
+    else if (view.entropy) handlers.onTerminal(node, hop);
+  });
+  renderer.on('clickEdge', ({ edge }) => {
+    const row: unknown = graph.getEdgeAttribute(edge, 'adversaryRow');
+    if (typeof row === 'number') handlers.onAdversaryRow(row);
   });
   renderer.on('clickStage', () => {
     tooltip.hidden = true;
@@ -167,9 +196,9 @@ export function drawNetwork(container: HTMLElement, legend: HTMLElement, tooltip
     },
     nodeOnScreen,
     colourOf: (key) => (graph.hasNode(key) ? (graph.getNodeAttribute(key, 'color') as string) : undefined),
+    regionKey: (row) => regions.get(row),
+    attackEnds: (row) => (regions.has(row) ? graph.neighbors(regions.get(row)!) : []),
     destroy() {
-      window.clearTimeout(layoutTimer);
-      layout?.kill();
       renderer.kill();
       tooltip.hidden = true;
       legend.replaceChildren();
@@ -179,8 +208,33 @@ export function drawNetwork(container: HTMLElement, legend: HTMLElement, tooltip
   return drawn;
 }
 
-/** A start on a circle, for ForceAtlas2 (which needs positions to move). */
-function circlePosition(k: number, count: number): [number, number] {
-  const angle = (2 * Math.PI * k) / Math.max(1, count);
-  return [100 * Math.cos(angle), 100 * Math.sin(angle)];
+type Border = NonNullable<NetworkView['adversary']>[number];
+
+const regionText = ({ attackEdges, ends, edges, undrawn }: Border) =>
+  `Sybil region behind g = ${attackEdges} attack edges: ${count(edges.reduce((a, b) => a + b, 0), 'attack edge')} to ${count(ends.length, 'drawn honest node')}` +
+  `${undrawn > 0 ? ` (and ${count(undrawn, 'node')} not drawn)` : ''}. Click for its pieces of H(I|O).`;
+
+/**
+ * Each adversary row's Sybil region as one node in a column right of the drawing, joined to
+ * the honest ends of its attack edges (drawn over the graph's edges); returns row → its key.
+ */
+function addSybilRegions(graph: Graph, view: NetworkView, size: number): Map<number, string> {
+  const regions = new Map<number, string>();
+  const rows = (view.adversary ?? []).map((border, row) => ({ border, row })).filter(({ border }) => border.ends.length > 0);
+  if (rows.length === 0) return regions;
+  let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (let k = 0; k < view.keys.length; k++) {
+    [minX, maxX] = [Math.min(minX, view.positions[2 * k]), Math.max(maxX, view.positions[2 * k])];
+    [minY, maxY] = [Math.min(minY, view.positions[2 * k + 1]), Math.max(maxY, view.positions[2 * k + 1])];
+  }
+  const span = Math.max(maxX - minX, maxY - minY, 1);
+  rows.forEach(({ border, row }, j) => {
+    let key = `Sybil region, g = ${border.attackEdges}`;
+    while (graph.hasNode(key)) key += "'"; // never a node of the file's
+    regions.set(row, key);
+    const y = rows.length === 1 ? (minY + maxY) / 2 : minY + ((maxY - minY) * j) / (rows.length - 1);
+    graph.addNode(key, { x: maxX + 0.25 * span, y, size: size * 2.5, label: key, color: ADVERSARY, forceLabel: true, zIndex: 2 });
+    border.ends.forEach((k) => graph.addEdge(key, view.keys[k], { size: 3, color: ADVERSARY, type: 'line', zIndex: 1, adversaryRow: row }));
+  });
+  return regions;
 }

@@ -166,8 +166,10 @@ export interface Diagnostics {
 export interface NetworkView {
   keys: string[];
   labels: (string | undefined)[];
-  /** The file's own positions (GEXF/GraphML viz), when every drawn node has one. */
-  positions?: Float64Array;
+  /** Where each node is drawn (x, y pairs): the file's own positions (GEXF/GraphML viz) when every drawn node has one, else ForceAtlas2's. */
+  positions: Float64Array;
+  /** Where the positions come from; ForceAtlas2 runs in the worker, with this many iterations in this many ms. */
+  layout: { by: 'file' } | { by: 'forceatlas2'; iterations: number; ms: number };
   /** Degree in the analysed graph (out-degree when directed). */
   degrees: Uint32Array;
   /** Pairs of indices into keys. */
@@ -175,6 +177,11 @@ export interface NetworkView {
   directed: boolean;
   /** Why only part of the graph is drawn; absent when all of it is. */
   sampled?: string;
+  /**
+   * Adversary: per row of its table, the drawn honest ends of the attack edges (indices into
+   * keys) with the number of attack edges at each, and how many ends are not drawn.
+   */
+  adversary?: { attackEdges: number | null; ends: Uint32Array; edges: Uint32Array; undrawn: number }[];
   /** Entropy: Shannon and min-entropy, hop-major (index (t-1)·keys.length + i), NaN where no value. */
   entropy?: { hops: number; optimal: number; shannon: Float64Array; minEntropy: Float64Array };
 }

@@ -10,7 +10,7 @@
  * that a gpu.js that cannot start here costs nothing and we fall back to the cpu reference.
  * GEXF and GraphML are parsed with xmldom (DOMParser does not exist in workers).
  */
-import { adversaryEntropy } from '../analyses/adversary.js';
+import { adversaryBorders, adversaryEntropy, type AdversaryOptions } from '../analyses/adversary.js';
 import { initiatorEntropy } from '../analyses/initiator-entropy.js';
 import { initiatorPosterior } from '../analyses/initiator-entropy-posterior.js';
 import { DEFAULT_SOURCES, mixingTime } from '../analyses/mixing-time.js';
@@ -41,7 +41,7 @@ import {
   ALL_TERMINALS_UP_TO, GEXF_EXPORT_MAX_NODES, type ChartMessage, type Diagnostics, type Download, type EntropyParams, type GraphReading, type GraphSource, type PageMessage,
   type PosteriorRequest, type RunRequest, type WebBackendName, type WebLimits, type WorkerMessage,
 } from './protocol.js';
-import { networkView, viewEntropies, type ViewSelection } from './view-data.js';
+import { networkView, viewBorders, viewEntropies, type ViewSelection } from './view-data.js';
 
 const post = (message: WorkerMessage) => (self as unknown as { postMessage(m: WorkerMessage): void }).postMessage(message);
 /** Progress, at most every 50 ms per phase (a 1 GB file comes in ~16,000 chunks), and always the last. */
@@ -277,6 +277,7 @@ async function runGraph(
         walk: p.walk, lazy: p.lazy, hops: p.hops, terminals, seed: p.seed, prior, rounds: p.rounds, guessing: p.guessing,
         backend, perTerminal: true, onProgress,
       });
+      progress('laying out the network', 0, 1);
       const selection = networkView(csr, components, loaded.graph);
       selection.view.entropy = viewEntropies(result, selection, nodeIndex(csr));
       lastGraph = { csr, params: p, prior, selection };
@@ -324,10 +325,16 @@ async function runGraph(
       });
     } else {
       const p = request.params;
-      const result = await adversaryEntropy(csr, {
+      const options: AdversaryOptions = {
         walk: p.walk, hops: p.hops, attackEdges: p.attackEdges, sybilsPerEdge: p.sybilsPerEdge, walkers: p.walkers,
         posteriorSamples: p.posteriorSamples, twoHop: p.twoHop, seed: p.seed, backend, onProgress,
-      });
+      };
+      const result = await adversaryEntropy(csr, options);
+      progress('laying out the network', 0, 1);
+      const selection = networkView(csr, components, loaded.graph);
+      const { view } = selection;
+      // The Sybil regions the walks ran on (the same options give the same regions).
+      view.adversary = viewBorders(adversaryBorders(csr, options), selection);
       const downloads: Download[] = [
         { name: 'results.json', mime: 'application/json', text: adversaryJson([result]) },
         { name: 'adversary.csv', mime: 'text/csv', text: adversaryCsv([result]) },
@@ -345,7 +352,7 @@ async function runGraph(
         graph,
         charts,
         diagnostics,
-        view: networkView(csr, components, loaded.graph).view,
+        view,
         table: [
           ['attack edges', 'sybils', 'H(I|O)', 'ci95', 'P(none)'],
           ...result.rows.map((r) => [String(r.attackEdges ?? '—'), String(r.sybils), fixed(r.HIO), `${fixed(r.ci95[0], 3)}..${fixed(r.ci95[1], 3)}`, fixed(r.pNone)]),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserBackend } from '../../src/engines/browser/browser-backend.js';
-import { adversaryEntropy, attachSybilRegion } from '../../src/analyses/adversary.js';
+import { adversaryBorders, adversaryEntropy, attachSybilRegion } from '../../src/analyses/adversary.js';
 import { CpuBackend } from '../../src/engines/cpu/cpu-backend.js';
 import { edgeCount } from '../../src/graph/csr.js';
 import { ParameterError } from '../../src/errors.js';
@@ -122,5 +122,39 @@ describe('adversary: bad parameters', () => {
   ])('%o', async (options, message) => {
     await expect(adversaryEntropy(csr, options)).rejects.toThrow(ParameterError);
     await expect(adversaryEntropy(csr, options)).rejects.toThrow(message);
+  });
+});
+
+describe('adversaryBorders: where the adversary touches the honest graph', () => {
+  it('a compromised set: its honest neighbours, each with its number of edges to it (path a-b-c-d-e, c and e compromised)', () => {
+    const path = csrFromEdges([['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e']]);
+    const [row] = adversaryBorders(path, { compromised: ['c', 'e'] });
+    expect(row.attackEdges).toBeNull();
+    expect(Array.from(row.ends, (i) => path.nodeKeys[i])).toEqual(['b', 'd']);
+    expect(Array.from(row.edges)).toEqual([1, 2]); // d touches c and e
+  });
+
+  it('a Sybil region: the honest ends of the g attack edges of the graph row r walks on (seed + r), none for g = 0', () => {
+    const honest = randomGraph(60, 150, 3);
+    const options = { attackEdges: [0, 4, 25], sybilsPerEdge: 3, seed: 7 };
+    const borders = adversaryBorders(honest, options);
+    expect(borders.map((b) => b.attackEdges)).toEqual([0, 4, 25]);
+    expect(borders[0].ends).toHaveLength(0);
+    for (const r of [1, 2]) {
+      const g = options.attackEdges[r];
+      // By hand: the arcs from the Sybils (indices ≥ n) back into the honest graph.
+      const combined = attachSybilRegion(honest, g, options.sybilsPerEdge, 'random', 10, options.seed + r);
+      const touching = new Map<number, number>();
+      for (let s = honest.n; s < combined.n; s++) {
+        for (let e = combined.rowPtr[s]; e < combined.rowPtr[s + 1]; e++) {
+          const v = combined.colIdx[e];
+          if (v < honest.n) touching.set(v, (touching.get(v) ?? 0) + 1);
+        }
+      }
+      const ends = [...touching.keys()].sort((a, b) => a - b);
+      expect(Array.from(borders[r].ends)).toEqual(ends);
+      expect(Array.from(borders[r].edges)).toEqual(ends.map((v) => touching.get(v)));
+      expect(ends.reduce((sum, v) => sum + touching.get(v)!, 0)).toBeLessThanOrEqual(g); // duplicates merge
+    }
   });
 });
