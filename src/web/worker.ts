@@ -496,13 +496,14 @@ const PAGE_CONTROLS: Record<string, string> = {
 };
 
 /**
- * A library message in the page's words: no function prefix (anonscope/initiatorEntropy:),
+ * A library message in the page's words: no function prefix (anonscope/initiatorEntropy:,
+ * anonscope/mixnet topology:),
  * and the page's controls where it names a CLI flag (the flags without a control keep their
  * name, unquoted: "--no-header" reads "no header").
  */
 export function inPageWords(message: string): string {
   return message
-    .replace(/anonscope\/[A-Za-z.-]+: /g, '')
+    .replace(/anonscope\/[A-Za-z.-]+(?: [A-Za-z]+)*: /g, '')
     .replace(/--[a-z][a-z-]*/g, (flag) => PAGE_CONTROLS[flag] ?? `"${flag.slice(2).replace(/-/g, ' ')}"`);
 }
 
