@@ -4,17 +4,18 @@
  * and seed (to the bit on cpu, within float32 tolerance on WebGPU, SwiftShader where there is
  * no GPU), a sweep's rows, charts and files, one exponential mix against Danezis'
  * log2(λe/μ), refused parameters in the page's words with nothing old left on screen, the
- * URL, and a 390 px phone.
+ * URL, a 390 px phone, and `auto` without WebGPU (the cpu, not gpu.js, which has no pool means).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import type { Browser, Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mixnetAnonymity, mixnetSweep, type MixnetOptions, type MixnetResult } from '../../src/analyses/mixnet.js';
 import type { BackendInfo } from '../../src/engines/backend.js';
-import { launchBrowser } from '../../src/engines/browser/launch.js';
+import { browserFlags, findBrowser, launchBrowser } from '../../src/engines/browser/launch.js';
 import { expDelay } from '../../src/mix/delays.js';
 import { mixnetCsv, mixnetHeader, mixnetJson, mixnetRows, mixnetSweepCsv, mixnetSweepJson, mixnetSweepRows } from '../../src/report/mixnet-report.js';
 import { startStaticServer } from '../../src/web/serve.mjs';
@@ -39,8 +40,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openPage(query = '', viewport = { width: 1100, height: 1400 }): Promise<Page> {
-  const page = await browser.browser.newPage();
+async function openPage(query = '', viewport = { width: 1100, height: 1400 }, on: Browser = browser.browser): Promise<Page> {
+  const page = await on.newPage();
   await page.setViewport(viewport);
   page.on('pageerror', (error) => console.error(`page error: ${(error as Error).message}`));
   await page.goto(server.url + query, { waitUntil: 'load' });
@@ -281,6 +282,38 @@ describe('the Loopix mixnet on the page', () => {
       expect(layout.shown).toBe(19);
       expect(layout.scrollWidth, layout.overflowing.join('; ')).toBeLessThanOrEqual(390);
       expect(layout.overflowing).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+});
+
+describe('the mixnet in a browser without WebGPU', () => {
+  let noGpu: Browser;
+  let profile: string;
+  beforeAll(async () => {
+    profile = mkdtempSync(join(tmpdir(), 'anonscope-chromium-nogpu-'));
+    noGpu = await puppeteer.launch({
+      executablePath: findBrowser(),
+      headless: true,
+      userDataDir: profile,
+      args: [...browserFlags({}).filter((flag) => flag !== '--enable-unsafe-webgpu'), '--disable-blink-features=WebGPU'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await noGpu?.close().catch(() => {});
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it("auto passes over gpu.js (it has no pool-mean kernel) to the float64 cpu: the library's result to the bit", async () => {
+    const reference = await mixnetAnonymity(SMALL);
+    const page = await openPage('', undefined, noGpu);
+    try {
+      await chooseMixnet(page, 'auto');
+      expect(await run(page), await errorText(page)).toBe('done');
+      const { result, backend } = await shown<MixnetResult>(page);
+      expect(backend).toMatchObject({ name: 'cpu', precision: 'float64' });
+      expect(result).toEqual(JSON.parse(mixnetJson(reference)));
     } finally {
       await page.close();
     }
