@@ -82,19 +82,42 @@ function setting(r: MixnetResult, swept?: MixnetSweepParameter): string {
   return `${mixnetTopologyLabel(r, swept)}; ${r.rate.clients} clients, λ = ${r.rate.real} real${cover}; delay ${r.delay.spec} per hop (mean ${fixed(r.delay.mean)})`;
 }
 
-export function mixnetTable(r: MixnetResult): string {
+/** The setting and the targets of a run, a line each (above the table, and the page's notes). */
+export function mixnetHeader(r: MixnetResult): string[] {
   const t = r.targets;
   return [
     `mixnet: ${setting(r)}`,
     `targets: ${t.perReplication} × ${count(t.replications, 'replication')}, ${t.sent} sent, ${t.exited} out; burn-in ${fixed(t.burnIn, 2)}, window ${fixed(t.window, 2)}, cool-down ${fixed(t.coolDown, 2)}; seed ${t.seed}; kernels: ${r.kernels} (${r.precision})`,
-    `entropy        ${fixed(r.entropy.mean)} bits  (95% CI ${fixed(r.entropy.ci95[0])}..${fixed(r.entropy.ci95[1])}, sd ${fixed(r.entropy.sd, 3)}, min ${fixed(r.entropy.min, 3)}, median ${fixed(r.entropy.median, 3)}, max ${fixed(r.entropy.max, 3)})`,
-    `unlinkability  ε = |ln(p_A/p_B)| mean ${fixed(r.unlinkability.epsilonMean)}, sd ${fixed(r.unlinkability.epsilonSd)}; δ ${fixed(r.unlinkability.delta)}`,
-    `latency        mean ${fixed(r.latency.mean)}, p50 ${fixed(r.latency.p50)}, p90 ${fixed(r.latency.p90)}, p99 ${fixed(r.latency.p99)}, max ${fixed(r.latency.max)} (${count(r.latency.count, 'message')})`,
-    `mass still inside at the end: ${r.targets.unexitedMass.toPrecision(3)} of each target's (a longer --cool-down if this is not small)`,
-  ].join('\n') + '\n';
+  ];
 }
 
-export function mixnetSweepTable(s: MixnetSweepResult): string {
+/** Entropy, unlinkability and latency: a [measure, value] row each (the table's lines, and the page's table). */
+export function mixnetRows(r: MixnetResult): [string, string][] {
+  return [
+    ['entropy', `${fixed(r.entropy.mean)} bits  (95% CI ${fixed(r.entropy.ci95[0])}..${fixed(r.entropy.ci95[1])}, sd ${fixed(r.entropy.sd, 3)}, min ${fixed(r.entropy.min, 3)}, median ${fixed(r.entropy.median, 3)}, max ${fixed(r.entropy.max, 3)})`],
+    ['unlinkability', `ε = |ln(p_A/p_B)| mean ${fixed(r.unlinkability.epsilonMean)}, sd ${fixed(r.unlinkability.epsilonSd)}; δ ${fixed(r.unlinkability.delta)}`],
+    ['latency', `mean ${fixed(r.latency.mean)}, p50 ${fixed(r.latency.p50)}, p90 ${fixed(r.latency.p90)}, p99 ${fixed(r.latency.p99)}, max ${fixed(r.latency.max)} (${count(r.latency.count, 'message')})`],
+  ];
+}
+
+/** How much of each target's mass never got out (under the table). */
+export const mixnetInsideNote = (r: MixnetResult): string =>
+  `mass still inside at the end: ${r.targets.unexitedMass.toPrecision(3)} of each target's (a longer --cool-down if this is not small)`;
+
+export function mixnetTable(r: MixnetResult): string {
+  return [...mixnetHeader(r), ...mixnetRows(r).map(([measure, value]) => `${measure.padEnd(15)}${value}`), mixnetInsideNote(r)].join('\n') + '\n';
+}
+
+/** The sweep and its setting at the first value, a line each (above the table, and the page's notes). */
+export function mixnetSweepHeader(s: MixnetSweepResult): string[] {
+  return [
+    `mixnet sweep over ${s.sweep.parameter} = ${s.sweep.values.join(', ')}: ${setting(s.points[0], s.sweep.parameter)} (at the first value)`,
+    `${count(s.points[0].targets.perReplication, 'target')} × ${count(s.points[0].targets.replications, 'replication')} per value, seed ${s.points[0].targets.seed}; entropies in bits; kernels: ${s.points[0].kernels}`,
+  ];
+}
+
+/** A header row and a row per swept value (the table's, and the page's). */
+export function mixnetSweepRows(s: MixnetSweepResult): string[][] {
   const rows = s.points.map((p, i) => [
     String(s.sweep.values[i]),
     fixed(mixnetLoad(p), 3),
@@ -105,12 +128,12 @@ export function mixnetSweepTable(s: MixnetSweepResult): string {
     fixed(p.latency.mean, 3),
     fixed(p.latency.p99, 3),
   ]);
-  return [
-    `mixnet sweep over ${s.sweep.parameter} = ${s.sweep.values.join(', ')}: ${setting(s.points[0], s.sweep.parameter)} (at the first value)`,
-    `${count(s.points[0].targets.perReplication, 'target')} × ${count(s.points[0].targets.replications, 'replication')} per value, seed ${s.points[0].targets.seed}; entropies in bits; kernels: ${s.points[0].kernels}`,
-    '',
-    table([s.sweep.parameter, 'λ·E[D]', 'entropy', 'ci95', 'ε mean', 'δ', 'latency', 'p99'], rows),
-  ].join('\n') + '\n';
+  return [[s.sweep.parameter, 'λ·E[D]', 'entropy', 'ci95', 'ε mean', 'δ', 'latency', 'p99'], ...rows];
+}
+
+export function mixnetSweepTable(s: MixnetSweepResult): string {
+  const [head, ...rows] = mixnetSweepRows(s);
+  return [...mixnetSweepHeader(s), '', table(head, rows)].join('\n') + '\n';
 }
 
 /** The CDF of the targets' entropies: one step line per run (per sweep value), its mean as a vertical line for a single run. */

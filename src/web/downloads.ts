@@ -43,6 +43,19 @@ export function downloadStem(job: RunRequest, graphName: string | undefined): st
     case 'roc':
       parts.push(`targets${job.params.targets}`, `packets${job.params.packets.join('_')}`, ...(job.params.delay ? [`delay${job.params.delay}`] : []), `seed${job.params.seed}`);
       break;
+    case 'mixnet': {
+      // Corrupt mixes and cover only when there are any; a swept parameter is named by the sweep.
+      const m = job.params;
+      parts.push(m.topology, `${m.layers ?? 'L'}x${m.width ?? 'W'}`);
+      const named: [string, number | string | undefined, boolean][] = [
+        ['corrupt', m.corrupt, false], ['clients', m.clients, true], ['rate', m.rate, true], ['delay', m.delay, true], ['mu', m.mu, true],
+        ['loop', m.loopRate, false], ['drop', m.dropRate, false], ['mixloop', m.mixLoopRate, false], ['targets', m.targets, true], ['reps', m.replications, true],
+      ];
+      parts.push(...named.filter(([, v, zeroToo]) => v !== undefined && v !== '' && (zeroToo || v !== 0)).map(([k, v]) => `${k}${String(v)}`));
+      if (m.seed !== undefined) parts.push(`seed${m.seed}`);
+      if (m.sweep) parts.push(`sweep-${m.sweep.parameter}-${m.sweep.values.join('_')}`);
+      break;
+    }
     default:
       parts.push(...['rate', 'delay', 'mixes', 'links', 'streams', 'trials'].filter((k) => p[k] !== undefined && p[k] !== '').map((k) => `${k}${String(p[k])}`), `seed${String(p.seed)}`);
   }

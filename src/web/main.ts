@@ -17,7 +17,7 @@ import { renderChart, svgFileText } from '../report/plot.js';
 import { chartToPng } from '../report/png.js';
 import { blobOf, downloadName, downloadStem, pngName, zipOf, type RunFile } from './downloads.js';
 import { drawNetwork, type DrawnNetwork } from './network-view.js';
-import type { AnalysisName, ChartMessage, Diagnostics, GraphReading, GraphSource, MixingParams, NetworkView, RunRequest, WebBackendName, WebLimits, WorkerMessage } from './protocol.js';
+import type { AnalysisName, ChartMessage, Diagnostics, GraphReading, GraphSource, MixingParams, MixnetParams, NetworkView, RunRequest, WebBackendName, WebLimits, WorkerMessage } from './protocol.js';
 import { paramsToForm, saveToUrl } from './url-state.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -157,6 +157,7 @@ function request(): RunRequest {
       },
     };
   }
+  if (name === 'mixnet') return { type: 'run', analysis: 'mixnet', backend, params: mixnetParams() };
   if (name === 'network') {
     const t = input('targets').value.trim();
     return {
@@ -231,6 +232,53 @@ function mixingParams(): MixingParams {
     epsilon,
     spectrum: input('spectrum').checked,
   };
+}
+
+/** A number control of the mixnet: empty is the library's default; its range is the library's to check (in the worker, before any work). */
+function optionalNumber(id: string, label: string): number | undefined {
+  const text = input(id).value.trim();
+  if (text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new ParameterError(`${label}: "${text}" is not a number`);
+  return value;
+}
+
+/** The mixnet's parameter each sweep varies (the sweep's values replace its control, which is then not read). */
+const MIXNET_SWEPT: Record<NonNullable<MixnetParams['sweep']>['parameter'], keyof MixnetParams> = {
+  rate: 'rate', mu: 'mu', layers: 'layers', width: 'width', corrupt: 'corrupt', 'loop-rate': 'loopRate', 'drop-rate': 'dropRate', 'mix-loop-rate': 'mixLoopRate',
+};
+
+/** The mixnet controls: numbers as typed (empty: the library's default), the delay law, and one parameter swept over a list of values, or none. */
+function mixnetParams(): MixnetParams {
+  const parameter = $<HTMLSelectElement>('mixnet-sweep').value as NonNullable<MixnetParams['sweep']>['parameter'] | '';
+  let sweep: MixnetParams['sweep'];
+  if (parameter !== '') {
+    const values = input('mixnet-sweep-values').value.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+    if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new ParameterError(`sweep values: a comma-separated list of numbers, one run per value of ${parameter}`);
+    sweep = { parameter, values };
+  }
+  const params: MixnetParams = {
+    topology: $<HTMLSelectElement>('mixnet-topology').value as MixnetParams['topology'],
+    layers: optionalNumber('mixnet-layers', 'layers'),
+    width: optionalNumber('mixnet-width', 'width'),
+    corrupt: optionalNumber('mixnet-corrupt', 'corrupt share'),
+    clients: optionalNumber('mixnet-clients', 'clients'),
+    rate: optionalNumber('mixnet-rate', 'rate λ'),
+    delay: input('mixnet-delay').value.trim(),
+    mu: optionalNumber('mixnet-mu', 'μ'),
+    loopRate: optionalNumber('mixnet-loop-rate', 'loop rate'),
+    dropRate: optionalNumber('mixnet-drop-rate', 'drop rate'),
+    mixLoopRate: optionalNumber('mixnet-mix-loop-rate', 'mix-loop rate'),
+    burnIn: optionalNumber('mixnet-burn-in', 'burn-in'),
+    window: optionalNumber('mixnet-window', 'window'),
+    coolDown: optionalNumber('mixnet-cool-down', 'cool-down'),
+    targets: optionalNumber('mixnet-targets', 'targets'),
+    replications: optionalNumber('mixnet-replications', 'replications'),
+    seed: optionalNumber('mixnet-seed', 'seed'),
+    sweep,
+  };
+  if (sweep) delete params[MIXNET_SWEPT[sweep.parameter]];
+  return params;
 }
 
 /** The two-hop k: empty (none), "sweep" (every k in 1..hops-1) or a list, each in 1..hops-1. */

@@ -2,11 +2,13 @@
  * Messages between the page (main.ts) and its worker (worker.ts). Everything heavy (parsing,
  * the analyses, the report writers, GEXF export) runs in the worker; the page only draws.
  */
+import type { MixnetSweepParameter } from '../analyses/mixnet.js';
 import type { BackendInfo } from '../engines/backend.js';
 import { BROWSER_ENGINES, type BrowserEngineName } from '../engines/create-in-browser.js';
+import type { MixnetTopologyKind } from '../mix/mixnet-topology.js';
 import type { ChartSpec } from '../report/chart.js';
 
-export const ANALYSES = ['entropy', 'adversary', 'mixing', 'mix', 'trace', 'roc', 'network'] as const;
+export const ANALYSES = ['entropy', 'adversary', 'mixing', 'mix', 'trace', 'roc', 'network', 'mixnet'] as const;
 export type AnalysisName = (typeof ANALYSES)[number];
 /** The engines the page offers: the browser's own chooser's. */
 export const WEB_BACKENDS = BROWSER_ENGINES;
@@ -105,6 +107,33 @@ export interface NetworkParams {
   seed: number;
 }
 
+/**
+ * A Loopix-style mixnet (the CLI's `mixnet`). Absent numbers: the library's defaults; the
+ * delay an empty string: exp:1. With a sweep, the swept parameter's own control is not read.
+ */
+export interface MixnetParams {
+  topology: MixnetTopologyKind;
+  layers?: number;
+  width?: number;
+  corrupt?: number;
+  clients?: number;
+  rate?: number;
+  delay: string;
+  /** Scales the delay law to the mean 1/μ (the CLI's --mu). */
+  mu?: number;
+  loopRate?: number;
+  dropRate?: number;
+  mixLoopRate?: number;
+  burnIn?: number;
+  window?: number;
+  coolDown?: number;
+  targets?: number;
+  replications?: number;
+  seed?: number;
+  /** One run per value of one parameter (the CLI's --sweep PARAM=v1,v2,…). */
+  sweep?: { parameter: MixnetSweepParameter; values: number[] };
+}
+
 /** The graph to load: a File the user chose, or a URL (a bundled example). */
 export type GraphSource = { kind: 'file'; file: File } | { kind: 'url'; url: string; name: string };
 
@@ -121,7 +150,8 @@ export type RunRequest =
   | { type: 'run'; analysis: 'mix'; backend: WebBackendName; params: MixParams }
   | { type: 'run'; analysis: 'trace'; backend: WebBackendName; params: TraceParams }
   | { type: 'run'; analysis: 'roc'; backend: WebBackendName; params: RocParams }
-  | { type: 'run'; analysis: 'network'; backend: WebBackendName; params: NetworkParams };
+  | { type: 'run'; analysis: 'network'; backend: WebBackendName; params: NetworkParams }
+  | { type: 'run'; analysis: 'mixnet'; backend: WebBackendName; params: MixnetParams };
 
 /** A chart the page draws (renderChart) and offers as an SVG file named `file`. */
 export interface ChartMessage {

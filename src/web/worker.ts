@@ -14,6 +14,7 @@ import { adversaryBorders, adversaryEntropy, type AdversaryOptions } from '../an
 import { initiatorEntropy } from '../analyses/initiator-entropy.js';
 import { initiatorPosterior } from '../analyses/initiator-entropy-posterior.js';
 import { DEFAULT_SOURCES, mixingTime } from '../analyses/mixing-time.js';
+import { checkMixnetOptions, mixnetAnonymity, mixnetPointOptions, mixnetSweep, mixnetSweepPoints, type MixnetOptions } from '../analyses/mixnet.js';
 import { singleMix } from '../analyses/single-mix.js';
 import type { Backend, BackendInfo } from '../engines/backend.js';
 import { createBrowserBackend, createBrowserMixKernels } from '../engines/create-in-browser.js';
@@ -34,11 +35,15 @@ import { adversaryCsv, adversaryJson, hioVsAttackEdgesChart, twoHopChart, twoHop
 import { entropyCdfChart, entropyJson, entropyVsHopsChart, hopsCsv, perTerminalCsv, roundsChart, roundsCsv } from '../report/entropy-report.js';
 import { entropyGexf } from '../report/gexf-export.js';
 import {
+  mixnetCsv, mixnetEntropyCdfChart, mixnetHeader, mixnetInsideNote, mixnetJson, mixnetRows, mixnetSweepCsv, mixnetSweepEntropyChart, mixnetSweepHeader,
+  mixnetSweepJson, mixnetSweepLatencyChart, mixnetSweepRows,
+} from '../report/mixnet-report.js';
+import {
   detectionChart, mixJson, networkAccuracyChart, networkEntropyChart, networkRankCdfChart, networkStepsCsv, networkStreamsCsv,
   singleMixCdfChart, singleMixCsv, traceCsv, traceRocChart, traceRocCsv, traceRocCurveCsv, traceRocFootnotes, traceRocRows, tprVsPacketsChart,
 } from '../report/mix-report.js';
 import {
-  ALL_TERMINALS_UP_TO, GEXF_EXPORT_MAX_NODES, type ChartMessage, type Diagnostics, type Download, type EntropyParams, type GraphReading, type GraphSource, type PageMessage,
+  ALL_TERMINALS_UP_TO, GEXF_EXPORT_MAX_NODES, type ChartMessage, type Diagnostics, type Download, type EntropyParams, type GraphReading, type GraphSource, type MixnetParams, type PageMessage,
   type PosteriorRequest, type RunRequest, type WebBackendName, type WebLimits, type WorkerMessage,
 } from './protocol.js';
 import { networkView, viewBorders, viewEntropies, type ViewSelection } from './view-data.js';
@@ -102,7 +107,8 @@ async function run(request: RunRequest): Promise<void> {
     }
     return;
   }
-  if (request.analysis === 'mixing') await runMixing(request, onProgress);
+  if (request.analysis === 'mixnet') await runMixnet(request, onProgress);
+  else if (request.analysis === 'mixing') await runMixing(request, onProgress);
   else await runGraph(request, onProgress);
 }
 
@@ -219,6 +225,78 @@ async function runMix(
       ],
       notes: [...result.warnings],
     });
+  }
+}
+
+/** The library's options from the page's (μ scales the delay law as the CLI's --mu does). */
+function mixnetOptions(p: MixnetParams): MixnetOptions {
+  const options: MixnetOptions = {
+    topology: p.topology, layers: p.layers, width: p.width, corrupt: p.corrupt, clients: p.clients, rate: p.rate, delay: delayOf(p.delay),
+    loopRate: p.loopRate, dropRate: p.dropRate, mixLoopRate: p.mixLoopRate, burnIn: p.burnIn, window: p.window, coolDown: p.coolDown,
+    targets: p.targets, replications: p.replications, seed: p.seed,
+  };
+  return p.mu === undefined ? options : mixnetPointOptions(options, 'mu', p.mu);
+}
+
+/** The pool-mean kernel exists on webgpu and cpu only (gpu.js threads have no memory for the pools): auto tries WebGPU, then the float64 cpu. */
+async function makePoolMeanKernels(name: WebBackendName): Promise<{ kernels: MixKernels; ran: BackendInfo }> {
+  if (name !== 'auto') return makeMixKernels(name);
+  try {
+    return await makeMixKernels('webgpu');
+  } catch (error) {
+    logToPage(`kernels auto: skipped webgpu (${inPageWords((error as Error).message)}); gpu.js has no pool-mean kernel`);
+    return makeMixKernels('cpu');
+  }
+}
+
+/** A Loopix-style mixnet, or a sweep of one parameter (the CLI's `mixnet`): every point checked by the library before the kernels start. */
+async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, onProgress: (done: number, total: number) => void): Promise<void> {
+  const p = request.params;
+  if (request.backend === 'gpujs') throw new ParameterError('gpu.js has no pool-mean kernel (its threads have no memory for the pools): choose webgpu, cpu or auto');
+  const options = mixnetOptions(p);
+  if (p.sweep) mixnetSweepPoints(options, p.sweep.parameter, p.sweep.values);
+  else checkMixnetOptions(options);
+  progress('starting the kernels', 0, 1);
+  const { kernels, ran } = await makePoolMeanKernels(request.backend);
+  try {
+    if (p.sweep) {
+      const result = await mixnetSweep({ ...options, ...p.sweep, kernels, onProgress });
+      const name = p.sweep.parameter;
+      post({
+        type: 'result',
+        analysis: 'mixnet',
+        json: mixnetSweepJson(result),
+        ran,
+        charts: [
+          { title: `Entropy against ${name}`, file: `mixnet-entropy-vs-${name}.svg`, spec: mixnetSweepEntropyChart(result) },
+          { title: `Latency against ${name}`, file: `mixnet-latency-vs-${name}.svg`, spec: mixnetSweepLatencyChart(result) },
+          { title: 'CDF of the entropy', file: 'mixnet-entropy-cdf.svg', spec: mixnetEntropyCdfChart(result) },
+        ],
+        table: mixnetSweepRows(result),
+        downloads: [
+          { name: 'results.json', mime: 'application/json', text: `${mixnetSweepJson(result, { perTarget: true })}\n` },
+          { name: 'mixnet.csv', mime: 'text/csv', text: mixnetSweepCsv(result) },
+        ],
+        notes: mixnetSweepHeader(result).map(inPageWords),
+      });
+    } else {
+      const result = await mixnetAnonymity({ ...options, kernels, onProgress });
+      post({
+        type: 'result',
+        analysis: 'mixnet',
+        json: mixnetJson(result),
+        ran,
+        charts: [{ title: 'CDF of the entropy', file: 'mixnet-entropy-cdf.svg', spec: mixnetEntropyCdfChart(result) }],
+        table: [['measure', 'value'], ...mixnetRows(result)],
+        downloads: [
+          { name: 'results.json', mime: 'application/json', text: `${mixnetJson(result, { perTarget: true })}\n` },
+          { name: 'mixnet.csv', mime: 'text/csv', text: mixnetCsv(result) },
+        ],
+        notes: [...mixnetHeader(result), mixnetInsideNote(result)].map(inPageWords),
+      });
+    }
+  } finally {
+    await kernels.dispose();
   }
 }
 
@@ -426,16 +504,18 @@ const PAGE_CONTROLS: Record<string, string> = {
   '--backend': 'the backend choice',
   '--delay': 'the delay',
   '--rounds': 'rounds',
+  '--cool-down': 'cool-down',
 };
 
 /**
- * A library message in the page's words: no function prefix (anonscope/initiatorEntropy:),
+ * A library message in the page's words: no function prefix (anonscope/initiatorEntropy:,
+ * anonscope/mixnet topology:),
  * and the page's controls where it names a CLI flag (the flags without a control keep their
  * name, unquoted: "--no-header" reads "no header").
  */
 export function inPageWords(message: string): string {
   return message
-    .replace(/anonscope\/[A-Za-z.-]+: /g, '')
+    .replace(/anonscope\/[A-Za-z.-]+(?: [A-Za-z]+)*: /g, '')
     .replace(/--[a-z][a-z-]*/g, (flag) => PAGE_CONTROLS[flag] ?? `"${flag.slice(2).replace(/-/g, ' ')}"`);
 }
 

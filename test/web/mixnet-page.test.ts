@@ -1,0 +1,321 @@
+/**
+ * The Loopix-style mixnet on the web page, in headless Chromium on the built bundle
+ * (dist/web; `npm run build`): the page's numbers against the library's for the same options
+ * and seed (to the bit on cpu, within float32 tolerance on WebGPU, SwiftShader where there is
+ * no GPU), a sweep's rows, charts and files, one exponential mix against Danezis'
+ * log2(λe/μ), refused parameters in the page's words with nothing old left on screen, the
+ * URL, a 390 px phone, and `auto` without WebGPU (the cpu, not gpu.js, which has no pool means).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mixnetAnonymity, mixnetSweep, type MixnetOptions, type MixnetResult } from '../../src/analyses/mixnet.js';
+import type { BackendInfo } from '../../src/engines/backend.js';
+import { browserFlags, findBrowser, launchBrowser } from '../../src/engines/browser/launch.js';
+import { expDelay } from '../../src/mix/delays.js';
+import { mixnetCsv, mixnetHeader, mixnetJson, mixnetRows, mixnetSweepCsv, mixnetSweepJson, mixnetSweepRows } from '../../src/report/mixnet-report.js';
+import { startStaticServer } from '../../src/web/serve.mjs';
+import { run, setValue } from '../helpers/page.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const WEB = join(ROOT, 'dist/web');
+/** Per target, the float32 pool means' entropy against float64 (as test/mix/mixnet-engines.test.ts bounds the kernel). */
+const ENTROPY_TOLERANCE = 1e-4;
+
+let server: { url: string; close(): Promise<void> };
+let browser: { browser: Browser; close(): Promise<void> };
+
+beforeAll(async () => {
+  if (!existsSync(join(WEB, 'worker.js'))) execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  server = await startStaticServer({ root: WEB, port: 0 });
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openPage(query = '', viewport = { width: 1100, height: 1400 }, on: Browser = browser.browser): Promise<Page> {
+  const page = await on.newPage();
+  await page.setViewport(viewport);
+  page.on('pageerror', (error) => console.error(`page error: ${(error as Error).message}`));
+  await page.goto(server.url + query, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-state]');
+  return page;
+}
+
+async function shown<T>(page: Page): Promise<{ result: T; backend: BackendInfo }> {
+  return page.$eval('#results', (el) => ({ result: JSON.parse((el as HTMLElement).dataset.result!), backend: JSON.parse((el as HTMLElement).dataset.backend!) }));
+}
+
+const errorText = (page: Page) => page.$eval('#error', (e) => e.textContent ?? '');
+const notesOf = (page: Page) => page.$$eval('#notes p', (ps) => ps.map((p) => p.textContent ?? ''));
+const tableOf = (page: Page) => page.$$eval('#table tr', (rows) => rows.map((row) => Array.from(row.children, (c) => c.textContent ?? '')));
+const downloadNames = (page: Page) => page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
+const fetchDownload = (page: Page, suffix: string) => page.$eval(`#downloads a[download$="${suffix}"]`, async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
+const fetchZip = async (page: Page) =>
+  unzipSync(Uint8Array.from(await page.$eval('#downloads a[data-zip]', async (a) => Array.from(new Uint8Array(await (await fetch((a as HTMLAnchorElement).href)).arrayBuffer())))));
+
+/** A small mixnet with corrupt mixes and all three cover rates: the page's controls, and the library's options. */
+const SMALL = { layers: 2, width: 2, corrupt: 0.25, clients: 10, rate: 20, loopRate: 1, dropRate: 0.5, mixLoopRate: 0.5, targets: 10, replications: 3, seed: 5 };
+const CONTROLS: Record<keyof typeof SMALL, string> = {
+  layers: 'mixnet-layers', width: 'mixnet-width', corrupt: 'mixnet-corrupt', clients: 'mixnet-clients', rate: 'mixnet-rate', loopRate: 'mixnet-loop-rate',
+  dropRate: 'mixnet-drop-rate', mixLoopRate: 'mixnet-mix-loop-rate', targets: 'mixnet-targets', replications: 'mixnet-replications', seed: 'mixnet-seed',
+};
+
+async function chooseMixnet(page: Page, backend: string, options: Partial<typeof SMALL> = SMALL): Promise<void> {
+  await page.click('input[name=analysis][value=mixnet]');
+  await setValue(page, '#backend', backend);
+  for (const [key, value] of Object.entries(options)) await setValue(page, `#${CONTROLS[key as keyof typeof SMALL]}`, String(value));
+}
+
+describe('the Loopix mixnet on the page', () => {
+  it("cpu: the library's result to the bit, its rows and notes, the entropy CDF, named files and their zip, the URL", async () => {
+    const reference = await mixnetAnonymity(SMALL);
+    const page = await openPage();
+    try {
+      await chooseMixnet(page, 'cpu');
+      expect(await page.$eval('#graph-box', (e) => e.classList.contains('hidden'))).toBe(true);
+      expect(await run(page), await errorText(page)).toBe('done');
+      const { result, backend } = await shown<MixnetResult>(page);
+      expect(backend).toMatchObject({ name: 'cpu', precision: 'float64' });
+      expect(result).toEqual(JSON.parse(mixnetJson(reference)));
+      expect(result.corrupt.mixes).toHaveLength(1); // round(0.25 · 4)
+      expect(result.rate.total).toBeCloseTo(20 + 10 * (1 + 0.5) + 4 * 0.5, 12);
+
+      expect(await tableOf(page)).toEqual([['measure', 'value'], ...mixnetRows(reference)]);
+      const notes = await notesOf(page);
+      expect(notes).toEqual([
+        ...mixnetHeader(reference),
+        `mass still inside at the end: ${reference.targets.unexitedMass.toPrecision(3)} of each target's (a longer cool-down if this is not small)`,
+      ]);
+      expect(notes.join(' ')).not.toMatch(/--[a-z]/);
+      expect(await page.$$eval('#plots svg', (s) => s.length)).toBe(1);
+
+      await page.waitForSelector('#downloads a[data-zip]');
+      const stem = 'mixnet-stratified-2x2-corrupt0.25-clients10-rate20-delayexp-1-loop1-drop0.5-mixloop0.5-targets10-reps3-seed5';
+      const files = ['results.json', 'mixnet.csv', 'mixnet-entropy-cdf.svg', 'mixnet-entropy-cdf.png'].map((name) => `${stem}-${name}`);
+      expect(await downloadNames(page)).toEqual([`${stem}.zip`, ...files]);
+      // results.json is the CLI's --out file: every target's entropy with the summary.
+      expect(await fetchDownload(page, '-results.json')).toBe(`${mixnetJson(reference, { perTarget: true })}\n`);
+      expect(await fetchDownload(page, '-mixnet.csv')).toBe(mixnetCsv(reference));
+      expect(await fetchDownload(page, '-mixnet-entropy-cdf.svg')).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*Mixnet sender anonymity/);
+      const zip = await fetchZip(page);
+      expect(Object.keys(zip).sort()).toEqual([...files].sort());
+      expect([...zip[`${stem}-mixnet-entropy-cdf.png`].subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+
+      // The parameters are in the URL: the link, opened afresh, runs the same job by itself.
+      const link = new URL(page.url());
+      expect(Object.fromEntries(link.searchParams)).toMatchObject({
+        analysis: 'mixnet', backend: 'cpu', 'mixnet-layers': '2', 'mixnet-width': '2', 'mixnet-corrupt': '0.25', 'mixnet-clients': '10', 'mixnet-rate': '20',
+        'mixnet-loop-rate': '1', 'mixnet-drop-rate': '0.5', 'mixnet-mix-loop-rate': '0.5', 'mixnet-targets': '10', 'mixnet-replications': '3', 'mixnet-seed': '5',
+      });
+      const again = await openPage(link.search);
+      try {
+        await again.waitForSelector('body[data-state=done], body[data-state=error]', { timeout: 120_000 });
+        expect((await shown<MixnetResult>(again)).result).toEqual(result);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it("cpu, a sweep over the rate: the library's sweep, its progress in the status line, a row per value, entropy and latency against λ/μ, the CDFs; the rate control is not read", async () => {
+    const base = { ...SMALL, corrupt: 0, loopRate: 0, dropRate: 0, mixLoopRate: 0, rate: undefined };
+    const rates = [10, 40];
+    const reference = await mixnetSweep({ ...base, parameter: 'rate', values: rates });
+    const page = await openPage();
+    try {
+      const { rate: _rate, ...controls } = base;
+      await chooseMixnet(page, 'cpu', controls);
+      await setValue(page, '#mixnet-rate', '0'); // refused were it read
+      await setValue(page, '#mixnet-sweep', 'rate');
+      await setValue(page, '#mixnet-sweep-values', rates.join(','));
+      // Every phase the status line shows: the kernels starting, then the sweep's progress (a value done of two).
+      await page.$eval('#phase', (phase) => {
+        const seen: string[] = [];
+        (window as unknown as { phases: string[] }).phases = seen;
+        new MutationObserver(() => seen.push(phase.textContent ?? '')).observe(phase, { childList: true, characterData: true, subtree: true });
+      });
+      expect(await run(page), await errorText(page)).toBe('done');
+      const phases = await page.evaluate(() => (window as unknown as { phases: string[] }).phases);
+      expect(phases.filter((p) => p !== ' starting')).toEqual([' starting the kernels', ' computing 50%', ' computing 100%', ' done']);
+      const { result } = await shown<unknown>(page);
+      expect(result).toEqual(JSON.parse(mixnetSweepJson(reference)));
+      expect(await tableOf(page)).toEqual(mixnetSweepRows(reference));
+      // Entropy grows with the load λ·E[D] (10 → 40 real messages per mean hop delay).
+      expect(reference.points[1].entropy.mean).toBeGreaterThan(reference.points[0].entropy.mean);
+      const titles = await page.$$eval('#plots figure', (figures) => figures.map((f) => f.getAttribute('aria-label')));
+      expect(titles).toEqual(['Entropy against rate', 'Latency against rate', 'CDF of the entropy']);
+      expect(await page.$eval('#plots', (p) => p.textContent)).toContain('log2(λe/μ)');
+      await page.waitForSelector('#downloads a[data-zip]');
+      const stem = 'mixnet-stratified-2x2-clients10-delayexp-1-targets10-reps3-seed5-sweep-rate-10-40';
+      const names = ['results.json', 'mixnet.csv', 'mixnet-entropy-vs-rate.svg', 'mixnet-latency-vs-rate.svg', 'mixnet-entropy-cdf.svg'];
+      expect(await downloadNames(page)).toEqual([`${stem}.zip`, ...names.map((n) => `${stem}-${n}`), ...names.slice(2).map((n) => `${stem}-${n.replace(/svg$/, 'png')}`)]);
+      expect(await fetchDownload(page, '-mixnet.csv')).toBe(mixnetSweepCsv(reference));
+      expect(new URL(page.url()).searchParams.get('mixnet-sweep')).toBe('rate');
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it("WebGPU (auto): the library's float64 result within float32 tolerance, the event logic's numbers exactly; gpu.js is refused", async () => {
+    const reference = await mixnetAnonymity(SMALL);
+    const page = await openPage();
+    try {
+      await chooseMixnet(page, 'auto');
+      expect(await run(page), await errorText(page)).toBe('done');
+      const { result, backend } = await shown<MixnetResult>(page);
+      expect(backend).toMatchObject({ name: 'webgpu', precision: 'float32' });
+      expect(result.kernels).toBe('webgpu');
+      // The events are simulated on the CPU in float64: the same packets, targets and delays.
+      expect(result.targets).toEqual({ ...reference.targets, unexitedMass: result.targets.unexitedMass });
+      expect(result.latency).toEqual(reference.latency);
+      expect(result.corrupt).toEqual(reference.corrupt);
+      const perTarget = (JSON.parse(await fetchDownload(page, '-results.json')) as { perTarget: (number | null)[] }).perTarget;
+      expect(perTarget).toHaveLength(reference.perTarget.length);
+      perTarget.forEach((h, t) => {
+        const want = reference.perTarget[t];
+        if (Number.isNaN(want)) expect(h, `target ${t}`).toBeNull();
+        else expect(Math.abs(h! - want), `target ${t}`).toBeLessThanOrEqual(ENTROPY_TOLERANCE);
+      });
+      expect(Math.abs(result.entropy.mean - reference.entropy.mean)).toBeLessThanOrEqual(ENTROPY_TOLERANCE);
+      expect(Math.abs(result.targets.unexitedMass - reference.targets.unexitedMass)).toBeLessThanOrEqual(1e-4);
+      expect(Math.abs(result.unlinkability.epsilonMean - reference.unlinkability.epsilonMean)).toBeLessThanOrEqual(1e-3);
+      expect(result.unlinkability.delta).toBe(reference.unlinkability.delta);
+
+      await setValue(page, '#backend', 'gpujs');
+      expect(await run(page)).toBe('error');
+      expect(await page.$eval('#error', (e) => (e as HTMLElement).dataset.kind)).toBe('parameter');
+      expect(await errorText(page)).toBe('Bad parameters: gpu.js has no pool-mean kernel (its threads have no memory for the pools): choose webgpu, cpu or auto');
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it("one mix with Poisson input and exponential delay (μ from its control): Danezis' log2(λe/μ)", async () => {
+    // One target per replication, so that the targets are independent and the CI is that of
+    // their mean; the closed form is the large-load limit, the metric's finite-load term O(μ/λ) bits.
+    const [lambda, mu, replications] = [60, 2, 300];
+    const page = await openPage();
+    try {
+      await chooseMixnet(page, 'cpu', { layers: 1, width: 1, clients: 2, rate: lambda, targets: 1, replications, seed: 3 });
+      await setValue(page, '#mixnet-mu', String(mu));
+      expect(await run(page), await errorText(page)).toBe('done');
+      const { result } = await shown<MixnetResult>(page);
+      expect(result.delay).toMatchObject({ spec: `exp:${mu}`, mean: 1 / mu });
+      expect(result.targets.sent).toBe(replications);
+      expect(result.targets.unexitedMass).toBeLessThan(1e-3);
+      const se = (result.entropy.ci95[1] - result.entropy.ci95[0]) / (2 * 1.959963984540054);
+      const closed = Math.log2((lambda * Math.E) / mu);
+      expect(Math.abs(result.entropy.mean - closed), `${result.entropy.mean} against ${closed}`).toBeLessThan(3 * se + (2 * mu) / lambda);
+      // The same run from the library, with the delay law given as the page's μ scales it.
+      const options: MixnetOptions = { layers: 1, width: 1, clients: 2, rate: lambda, targets: 1, replications, seed: 3, delay: expDelay(mu) };
+      expect(result.entropy).toEqual(JSON.parse(mixnetJson(await mixnetAnonymity(options))).entropy);
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it("bad parameters are refused in the page's words, before any work, and clear the last results", async () => {
+    const page = await openPage();
+    try {
+      await chooseMixnet(page, 'cpu');
+      expect(await run(page), await errorText(page)).toBe('done');
+      const cases: [string, string, string][] = [
+        ['#mixnet-layers', '0', 'Bad parameters: layers must be an integer in 1..64, got 0'],
+        ['#mixnet-clients', '1', 'Bad parameters: clients must be an integer in 2..1000000000, got 1'],
+        ['#mixnet-corrupt', '1.5', 'Bad parameters: the corrupt share must be in [0, 1], got 1.5'],
+        ['#mixnet-targets', '2.5', 'Bad parameters: targets must be an integer in 1..100000, got 2.5'],
+      ];
+      for (const [control, value, message] of cases) {
+        await chooseMixnet(page, 'cpu');
+        await setValue(page, control, value);
+        expect(await run(page), control).toBe('error');
+        expect(await errorText(page)).toBe(message);
+        expect(await page.$eval('#error', (e) => (e as HTMLElement).dataset.kind)).toBe('parameter');
+        expect(await page.$eval('#results', (e) => e.classList.contains('hidden') && !(e as HTMLElement).dataset.result)).toBe(true);
+        expect(await page.$$eval('#plots svg, #downloads a, #table tr', (e) => e.length)).toBe(0);
+      }
+      await chooseMixnet(page, 'cpu');
+      await setValue(page, '#mixnet-rate', '1e6');
+      expect(await run(page)).toBe('error');
+      expect(await errorText(page)).toMatch(/^Bad parameters: about [\d.e+]+ events per replication is too many \(at most 25000000\); lower the rates/);
+      await setValue(page, '#mixnet-rate', '20');
+      await setValue(page, '#mixnet-sweep', 'layers');
+      await setValue(page, '#mixnet-sweep-values', '');
+      expect(await run(page)).toBe('error');
+      expect(await errorText(page)).toBe('sweep values: a comma-separated list of numbers, one run per value of layers');
+      // Every point of a sweep is checked before the first runs.
+      await setValue(page, '#mixnet-sweep-values', '1,2,65');
+      expect(await run(page)).toBe('error');
+      expect(await errorText(page)).toBe('Bad parameters: layers must be an integer in 1..64, got 65');
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it('a phone (390 px): the mixnet controls and a sweep\'s results do not scroll sideways', async () => {
+    const page = await openPage('', { width: 390, height: 844 });
+    try {
+      await chooseMixnet(page, 'cpu', { ...SMALL, replications: 1 });
+      await setValue(page, '#mixnet-sweep', 'width');
+      await setValue(page, '#mixnet-sweep-values', '1,2');
+      expect(await run(page), await errorText(page)).toBe('done');
+      await page.waitForSelector('#downloads a[data-zip]');
+      const layout = await page.evaluate(() => {
+        const visible = (e: Element) => (e as HTMLElement).offsetParent !== null;
+        const overflowing = Array.from(document.querySelectorAll('body *'))
+          .filter((e) => visible(e) && e.getBoundingClientRect().right > 390.5 && !e.closest('.scroll'))
+          .map((e) => `${e.tagName.toLowerCase()}#${e.id} (${Math.round(e.getBoundingClientRect().right)} px)`);
+        const controls = Array.from(document.querySelectorAll('[data-for="mixnet"] input, [data-for="mixnet"] select'));
+        return { scrollWidth: document.documentElement.scrollWidth, overflowing, controls: controls.length, shown: controls.filter(visible).length };
+      });
+      expect(layout.controls).toBe(19);
+      expect(layout.shown).toBe(19);
+      expect(layout.scrollWidth, layout.overflowing.join('; ')).toBeLessThanOrEqual(390);
+      expect(layout.overflowing).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+});
+
+describe('the mixnet in a browser without WebGPU', () => {
+  let noGpu: Browser;
+  let profile: string;
+  beforeAll(async () => {
+    profile = mkdtempSync(join(tmpdir(), 'anonscope-chromium-nogpu-'));
+    noGpu = await puppeteer.launch({
+      executablePath: findBrowser(),
+      headless: true,
+      userDataDir: profile,
+      args: [...browserFlags({}).filter((flag) => flag !== '--enable-unsafe-webgpu'), '--disable-blink-features=WebGPU'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await noGpu?.close().catch(() => {});
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it("auto passes over gpu.js (it has no pool-mean kernel) to the float64 cpu: the library's result to the bit", async () => {
+    const reference = await mixnetAnonymity(SMALL);
+    const page = await openPage('', undefined, noGpu);
+    try {
+      await chooseMixnet(page, 'auto');
+      expect(await run(page), await errorText(page)).toBe('done');
+      const { result, backend } = await shown<MixnetResult>(page);
+      expect(backend).toMatchObject({ name: 'cpu', precision: 'float64' });
+      expect(result).toEqual(JSON.parse(mixnetJson(reference)));
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+});
