@@ -167,6 +167,13 @@ describe('trace, network and mixing --shard K/N, and anonscope merge', () => {
     expect(auto.code).toBe(2);
     expect(auto.stderr).toMatch(/--temperature auto fits one temperature over every traced stream and cannot be sharded/);
   });
+
+  it('mixing: four shard processes (the spectrum from shard 0) merged give the unsharded output byte for byte, the plot titled with --graph', async () => {
+    const files = await expectCommandShardsMerge('mixing', ['mixing', KARATE, '--hops', '15', '--sources', '22', '--seed', '5', '--backend', 'cpu'], { graph: 'karate.txt' });
+    const withoutShard0 = anonscope('merge', ...files.filter((f) => !f.endsWith('shard-0-of-4.json')));
+    expect(withoutShard0.code).toBe(2);
+    expect(withoutShard0.stderr).toMatch(/shard 0 of 4 missing/);
+  });
 });
 
 describe('entropy --checkpoint DIR --resume', () => {
