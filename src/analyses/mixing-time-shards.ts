@@ -1,6 +1,5 @@
 import { FormatError } from '../errors.js';
-import type { MixingTimeJob, MixingTimeShard } from './mixing-time.js';
-import type { Spectrum } from './mixing-time-spectrum.js';
+import type { MixingTimeJob, MixingTimeShard, Spectrum } from './mixing-time.js';
 import { SHARD_FILE_FORMAT, SHARD_FILE_VERSION, type ShardFile } from './shard-file.js';
 
 /**

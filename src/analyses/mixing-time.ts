@@ -11,6 +11,8 @@ import { transitionMatrix, WALK_MODELS, type TransitionMatrix, type WalkModel } 
 import { pushMatrix } from '../walks/push.js';
 import { stationaryLaw, type StationaryLaw } from '../walks/stationary.js';
 import { reversibleSpectrum, spectralBounds, type Spectrum } from './mixing-time-spectrum.js';
+
+export type { Spectrum };
 import { checkShardSpec, joinColumns, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
 
 export interface MixingTimeOptions {
