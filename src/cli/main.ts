@@ -28,7 +28,7 @@ Commands:
                     h(f) + log2 λ; --shard K/N
   trace             tracing a stream through one mix by convolution and likelihood ratios;
                     --roc: ROC, AUC and TPR at fixed FPR over many streams and links;
-                    --shard K/N (of the simulation's trials)
+                    --shard K/N (of the trials, or of the --roc target streams)
   network           tracing streams through a network of mixes; --shard K/N (of the
                     traced streams)
   generate ... <out> a seeded random graph (rmat, chung-lu, ba, regular, ws) as an edge list or .csr

@@ -15,6 +15,8 @@ import { mergeSingleMixShards } from '../analyses/single-mix.js';
 import { MIX_SHARD_KIND, singleMixShardOfFile } from '../analyses/single-mix-shards.js';
 import { mergeTraceSimulationShards } from '../analyses/stream-trace.js';
 import { TRACE_SHARD_KIND, traceShardOfFile } from '../analyses/stream-trace-shards.js';
+import { mergeTraceRocShards } from '../analyses/trace-roc.js';
+import { TRACE_ROC_SHARD_KIND, traceRocShardOfFile } from '../analyses/trace-roc-shards.js';
 import { InputError, ParameterError } from '../errors.js';
 import { reportAdversary } from './adversary.js';
 import { fileErrorReason, formatOption, OUTPUT_OPTIONS, prepareOutputDirectory, type OutputFormat } from './args.js';
@@ -23,6 +25,7 @@ import { reportSingleMix } from './mix.js';
 import { reportMixing } from './mixing.js';
 import { reportNetwork } from './network.js';
 import { reportTraceSimulation } from './trace.js';
+import { reportTraceRoc } from './trace-roc.js';
 
 export const MERGE_HELP = `Usage: anonscope merge <shard-file>... [options]
 
@@ -40,7 +43,8 @@ Options:
                        rounds.csv and rounds.svg with --rounds; adversary: results.json,
                        adversary.csv, its plots; mix: results.json with every trial,
                        mix.csv, mix-entropy-cdf.svg; trace: results.json, trace.csv,
-                       detection-vs-packets.svg; network: results.json, steps.csv,
+                       detection-vs-packets.svg (--roc: roc.csv, roc-curve.csv, roc.svg,
+                       tpr-vs-packets.svg); network: results.json, steps.csv,
                        streams.csv, calibration.csv, reliability.csv and its plots;
                        mixing: results.json, hops.csv, sources.csv, tv-vs-hops.svg)
   --terminal-weighting W
@@ -92,6 +96,7 @@ export async function mergeCommand(argv: string[]): Promise<void> {
   if (kinds[0] === ADVERSARY_SHARD_KIND) return mergeAdversary(shards, positionals, output);
   if (kinds[0] === MIX_SHARD_KIND) return mergeSingleMix(shards, positionals, output);
   if (kinds[0] === TRACE_SHARD_KIND) return mergeTraceSimulation(shards, positionals, output);
+  if (kinds[0] === TRACE_ROC_SHARD_KIND) return mergeTraceRoc(shards, positionals, output);
   if (kinds[0] === NETWORK_SHARD_KIND) return mergeNetwork(shards, positionals, output);
   if (kinds[0] === MIXING_SHARD_KIND) return mergeMixing(shards, positionals, output);
   throw new ParameterError(`${WHERE}: ${positionals[0]} is a shard of kind ${JSON.stringify(kinds[0])}, which this anonscope does not merge`);
@@ -121,6 +126,12 @@ async function mergeTraceSimulation(files: ShardFile[], sources: string[], { for
   const result = mergeTraceSimulationShards(files.map((file, i) => traceShardOfFile(file, sources[i])), sources);
   log(`merged ${files.length} shards: ${result.trials} trials per point`);
   await reportTraceSimulation(result, format, out, log);
+}
+
+async function mergeTraceRoc(files: ShardFile[], sources: string[], { format, out, log }: MergeOutput): Promise<void> {
+  const result = mergeTraceRocShards(files.map((file, i) => traceRocShardOfFile(file, sources[i])), sources);
+  log(`merged ${files.length} shards: ${result.targets} target streams`);
+  await reportTraceRoc(result, format, out, log);
 }
 
 async function mergeNetwork(files: ShardFile[], sources: string[], { format, out, log }: MergeOutput): Promise<void> {

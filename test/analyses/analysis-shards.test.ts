@@ -11,6 +11,9 @@ import { networkShardFile, networkShardOfFile } from '../../src/analyses/mix-net
 import { mergeMixingTimeShards, mixingTime, mixingTimeShard, type MixingTimeOptions } from '../../src/analyses/mixing-time.js';
 import { mixingShardFile, mixingShardOfFile } from '../../src/analyses/mixing-time-shards.js';
 import type { Csr } from '../../src/graph/csr.js';
+import { mergeTraceRocShards, traceRoc, traceRocShard, type RocStreams, type TraceRocOptions } from '../../src/analyses/trace-roc.js';
+import { traceRocShardFile, traceRocShardOfFile } from '../../src/analyses/trace-roc-shards.js';
+import { Pcg32 } from '../../src/random.js';
 import { FormatError } from '../../src/errors.js';
 import { expDelay } from '../../src/mix/delays.js';
 import { csrFromEdges, randomGraph } from '../helpers/graphs.js';
@@ -121,6 +124,58 @@ describe('trace-simulation shards', () => {
     const file = traceShardFile(a);
     delete file.columns['c1.p2.mean'];
     expect(() => traceShardOfFile(file, 'a.json')).toThrow(/^a\.json: no column "c1\.p2\.mean"/);
+  });
+});
+
+/** Recorded streams: five flows, each link its flow's packets shifted by about one tick beside cover, and one link of cover only. */
+function recordedStreams(): RocStreams {
+  const rng = new Pcg32(11);
+  const times = (count: number, span: number) => Array.from({ length: count }, () => span * (rng.nextUint32() / 2 ** 32)).sort((a, b) => a - b);
+  const names = ['A', 'B', 'C', 'D', 'E'];
+  const targets = names.map((name) => ({ name, times: times(12, 40) }));
+  const links = targets.map(({ name, times: t }) => ({ name, times: [...t.map((x) => x + 1 + rng.nextUint32() / 2 ** 32), ...times(20, 45)].sort((a, b) => a - b) }));
+  return { targets, links: [...links, { name: 'cover', times: times(30, 45) }] };
+}
+
+describe('trace --roc shards', () => {
+  const rocShards = (N: number, options: TraceRocOptions) => Promise.all(Array.from({ length: N }, (_, index) => traceRocShard({ ...options, shard: { index, count: N } })));
+  const cases: [string, TraceRocOptions][] = [
+    ['simulation, two packet counts, with every pair\'s score kept', { targets: 23, sweepPackets: [3, 9], seed: 2, keepScores: true }],
+    ['recorded streams, the first 8 packets', { input: recordedStreams(), delay: expDelay(1), packets: 8 }],
+  ];
+  for (const [name, options] of cases) {
+    it(`${name}: merged in any order, through JSON and binary files (empty slices included), are the unsharded ROC exactly`, async () => {
+      const whole = await traceRoc(options);
+      for (const N of [1, 3, 30]) {
+        const viaFiles = (await rocShards(N, options)).map((s, k) => {
+          const file = traceRocShardFile(s);
+          const bytes = k % 2 ? shardFileBinary(file) : new TextEncoder().encode(shardFileJson(file));
+          return traceRocShardOfFile(readShardFile(bytes, `s${k}`), `s${k}`);
+        });
+        expect(mergeTraceRocShards(viaFiles.reverse())).toEqual(whole);
+      }
+      // The AUC is of the very pairs: the Mann-Whitney share of (true, false) pairs ordered right, ties half, from the shards' scores.
+      const shards = await rocShards(2, options);
+      const rows = shards.flatMap((s) => Array.from(s.rows[0].truth, (t, r) => ({ t, scores: s.rows[0].scores.subarray(r * whole.links, (r + 1) * whole.links) })));
+      const positives = rows.filter((r) => r.t >= 0).map((r) => r.scores[r.t]);
+      const negatives = rows.flatMap((r) => Array.from(r.scores).filter((_, l) => l !== r.t));
+      let wins = 0;
+      for (const p of positives) for (const q of negatives) wins += p > q ? 1 : p === q ? 0.5 : 0;
+      expect(Math.abs(whole.byPackets[0].auc.value - wins / (positives.length * negatives.length))).toBeLessThan(1e-12);
+    });
+  }
+
+  it('refuses shards of other recorded streams, of another seed, and a missing one', async () => {
+    const streams = recordedStreams();
+    const options = { input: streams, delay: expDelay(1) };
+    const [a] = await rocShards(2, options);
+    const moved = { ...streams, links: streams.links.map((l, i) => (i === 5 ? { ...l, times: Array.from(l.times, (t) => t + 1e-9) } : l)) };
+    const [, b] = await rocShards(2, { ...options, input: moved });
+    expect(() => mergeTraceRocShards([a, b], ['a', 'b'])).toThrow(/b is a shard of another job than a; they differ in checksums\.input/);
+    const [s0] = await rocShards(2, { targets: 10, seed: 1 });
+    const [, s1] = await rocShards(2, { targets: 10, seed: 2 });
+    expect(() => mergeTraceRocShards([s0, s1], ['a', 'b'])).toThrow(/they differ in head\.seed \(1 in a, 2 in b\)/);
+    expect(() => mergeTraceRocShards([s1])).toThrow(/shard 0 of 2 missing/);
   });
 });
 
