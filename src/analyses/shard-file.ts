@@ -9,8 +9,9 @@ import { checkShardSpec, type ShardSpec } from './shards.js';
  * - JSON: the metadata and the columns as arrays (NaN, ±Infinity, -0 as null, "Infinity",
  *   "-Infinity", "-0", so that every float64 round-trips);
  * - binary: the magic "ANONSHRD", a little-endian uint32 version and uint32 metadata byte
- *   length, the metadata as UTF-8 JSON (with the columns' names, lengths and checksum), zero
- *   padding to a multiple of 8 bytes, then each column as little-endian float64 values.
+ *   length, the metadata as UTF-8 JSON (with the columns' names, lengths and checksum, and
+ *   the labels), zero padding to a multiple of 8 bytes, then each column as little-endian
+ *   float64 values.
  */
 
 export const SHARD_FILE_FORMAT = 'anonscope-shard';
@@ -35,6 +36,8 @@ export interface ShardFile {
   items: { total: number; first: number; count: number };
   /** Per-item results (and any per-shard tallies) by name. */
   columns: Record<string, Float64Array>;
+  /** Per-item names (node ids, say) by name, where an analysis reports them. */
+  labels?: Record<string, string[]>;
 }
 
 /** Non-finite numbers and -0 as JSON can hold them; everything else as is. */
@@ -57,10 +60,12 @@ export function decodeNumber(v: unknown): number | undefined {
 
 /** The file as JSON text: the metadata pretty-printed, each column on one line. */
 export function shardFileJson(file: ShardFile): string {
-  const { columns, ...head } = file;
+  const { columns, labels, ...head } = file;
   const lines = Object.entries(columns).map(([name, values]) => `${JSON.stringify(name)}: ${JSON.stringify(Array.from(values, encodeNumber))}`);
+  const labelLines = Object.entries(labels ?? {}).map(([name, values]) => `${JSON.stringify(name)}: ${JSON.stringify(values)}`);
   const headText = JSON.stringify(head, null, 2).replace(/\n}$/, '');
-  return `${headText},\n  "columns": {\n    ${lines.join(',\n    ')}\n  }\n}\n`;
+  const labelText = labels ? `,\n  "labels": {\n    ${labelLines.join(',\n    ')}\n  }` : '';
+  return `${headText},\n  "columns": {\n    ${lines.join(',\n    ')}\n  }${labelText}\n}\n`;
 }
 
 /** The file in the binary encoding. */
@@ -121,7 +126,7 @@ function readJson(text: string, file: string): ShardFile {
     if (!Array.isArray(list)) fail(`column "${name}" is not an array`);
     decoded[name] = Float64Array.from(list as unknown[], (v, k) => decodeNumber(v) ?? fail(`column "${name}"[${k}] is ${JSON.stringify(v)}, not a number (or null, "Infinity", "-Infinity", "-0")`));
   }
-  return { ...headOf(o), columns: decoded };
+  return { ...headOf(o), columns: decoded, ...labelsOf(o, file) };
 }
 
 function readBinary(bytes: Uint8Array, file: string): ShardFile {
@@ -159,7 +164,21 @@ function readBinary(bytes: Uint8Array, file: string): ShardFile {
   }
   const found = columnsChecksum(Object.values(columns));
   if (found !== o.checksum) fail(`its columns' checksum is ${found}, its header says ${JSON.stringify(o.checksum)}: the file is corrupted`);
-  return { ...headOf(o), columns };
+  return { ...headOf(o), columns, ...labelsOf(o, file) };
+}
+
+/** The "labels" object, if any: lists of strings by name. */
+function labelsOf(o: Record<string, unknown>, file: string): Pick<ShardFile, 'labels'> {
+  if (o.labels === undefined) return {};
+  const labels = o.labels as Record<string, unknown>;
+  const fail = (problem: string): never => {
+    throw new FormatError(file, undefined, problem);
+  };
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) fail('"labels" is not an object of lists of names');
+  for (const [name, list] of Object.entries(labels)) {
+    if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) fail(`labels "${name}" is not a list of strings`);
+  }
+  return { labels: labels as Record<string, string[]> };
 }
 
 /** The fields every shard has, checked. */

@@ -6,6 +6,8 @@ import type { MixKernels, TimeGrid } from '../engines/mix-kernels.js';
 import { referenceMixKernels } from '../engines/reference.js';
 import { Pcg32 } from '../random.js';
 import { DEFAULT_FPRS, rocCurve, type RocCurve } from '../stats/roc.js';
+import { Checksum } from '../graph/checksum.js';
+import { checkShardSpec, joinColumns, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
 
 /**
  * ROC curves of stream tracing through one continuous-time mix (the flow-correlation
@@ -99,6 +101,7 @@ const METHOD = {
 };
 
 const WHERE = 'anonscope/trace-roc';
+const MERGE = 'anonscope/mergeTraceRocShards';
 /** Signal rows × grid points held at once (128 MiB of float64), and (target, link) pairs scored. */
 const MAX_SIGNAL_ELEMENTS = 2 ** 24;
 const MAX_PAIRS = 2 ** 24;
@@ -146,34 +149,136 @@ function resolve(options: TraceRocOptions) {
 type Settings = ReturnType<typeof resolve>;
 
 export async function traceRoc(options: TraceRocOptions = {}): Promise<TraceRocResult> {
+  const job = rocJob(options);
+  const rows = await jobRows(job, (T) => [0, T], options.onProgress);
+  return rocResult(job.description, rows);
+}
+
+/** Shard `shard` of the ROC job the other options define: its slice of the target streams (see shardRange). */
+export interface TraceRocShardOptions extends TraceRocOptions {
+  shard: ShardSpec;
+}
+
+/**
+ * Rows [first, first + count) of one ROC: each target's packets inside the window, the link
+ * that carries it (−1: none), and its scores against every link (row-major, `links` each).
+ */
+export interface RocRows {
+  counts: Float64Array;
+  truth: Float64Array;
+  scores: Float64Array;
+}
+
+/** Everything of a ROC result but its points' curves, each point's grid, and what ties a data run to its streams: equal jobs give shards that merge. */
+export interface TraceRocJob {
+  head: Omit<TraceRocResult, 'byPackets'>;
+  points: { packets: number | null; step: number; gridLength: number }[];
+  keepScores: boolean;
+  /** Of the recorded streams' names and times ('simulation' for the simulation). */
+  checksums: { input: string };
+}
+
+/** Shard `shard` of a ROC job: target rows first .. first + count − 1 at every packet count. */
+export interface TraceRocShard {
+  job: TraceRocJob;
+  shard: ShardSpec;
+  first: number;
+  count: number;
+  rows: RocRows[];
+}
+
+/**
+ * Shard `options.shard` of the ROC job: its slice of the target streams, each scored against
+ * every link. The simulation draws every stream (one generator per packet count) and scores
+ * the rows of its slice.
+ */
+export async function traceRocShard(options: TraceRocShardOptions): Promise<TraceRocShard> {
+  checkShardSpec(options.shard, WHERE);
+  const job = rocJob(options);
+  const [first, last] = shardRange(job.description.head.targets, options.shard);
+  const rows = await jobRows(job, () => [first, last], options.onProgress);
+  const { index, count } = options.shard;
+  return { job: job.description, shard: { index, count }, first, count: last - first, rows };
+}
+
+/** The result of the ROC job the shards are slices of, from the shards alone. Refuses shards of different jobs, a shard missing or repeated. */
+export function mergeTraceRocShards(shards: readonly TraceRocShard[], sources?: readonly string[]): TraceRocResult {
+  const label = (i: number) => sources?.[i] ?? `shard #${i} (index ${shards[i].shard.index})`;
+  if (shards.length === 0) throw new ParameterError(`${MERGE}: no shards to merge`);
+  const { job } = shards[0];
+  const ordered = shardsOfOneJob(shards, (s) => ({ job: s.job, shard: s.shard, first: s.first, count: s.count }), job.head.targets, label, MERGE);
+  const rows = job.points.map((_, p) => ({
+    counts: joinColumns(ordered.map((s) => s.rows[p].counts)),
+    truth: joinColumns(ordered.map((s) => s.rows[p].truth)),
+    scores: joinColumns(ordered.map((s) => s.rows[p].scores)),
+  }));
+  return rocResult(job, rows);
+}
+
+/** One packet count's streams on its grid: what its rows are computed from. */
+interface RocInput {
+  grid: TimeGrid;
+  targets: Float64Array[];
+  links: Float64Array[];
+  truth: Int32Array;
+}
+
+/** The job: the settings checked, the result's head, each packet count's streams drawn (or read) on their grid. */
+function rocJob(options: TraceRocOptions): { description: TraceRocJob; settings: Settings; inputs: () => Generator<RocInput> } {
   const settings = resolve(options);
   const { kernels } = settings;
   const common = { delay: settings.delay.spec, fprs: settings.fprs, method: METHOD, kernels: kernels.info.name, precision: kernels.info.precision };
   if (options.input) {
     const data = checkedStreams(options.input, settings);
-    const { grid } = data;
-    const progress = progressOver(settings.counts.length * data.targets.names.length, options.onProgress);
-    const byPackets: TraceRocPoint[] = [];
-    for (const k of settings.counts) {
-      const observed = data.targets.times.map((t) => (k === undefined ? t : t.subarray(0, k)));
-      byPackets.push(await rocAt(k ?? null, grid, observed, data.links.times, data.truth, settings, progress));
-    }
-    return { mode: 'data', ...common, targets: data.targets.names.length, links: data.links.names.length, window: data.window, byPackets };
+    const { grid, truth } = data;
+    const observed = (k: number | undefined) => data.targets.times.map((t) => (k === undefined ? t : t.subarray(0, k)));
+    const input = new Checksum().strings(data.targets.names).strings(data.links.names).words(Uint32Array.of(...settings.counts.map((k) => k ?? 0)));
+    for (const times of [...data.targets.times, ...data.links.times]) input.word(times.length).floats(times);
+    return {
+      description: {
+        head: { mode: 'data', ...common, targets: data.targets.names.length, links: data.links.names.length, window: data.window },
+        points: settings.counts.map((k) => ({ packets: k ?? null, step: grid.step, gridLength: grid.length })),
+        keepScores: settings.keepScores,
+        checksums: { input: input.hex() },
+      },
+      settings,
+      inputs: function* () {
+        for (const k of settings.counts) yield { grid, targets: observed(k), links: data.links.times, truth };
+      },
+    };
   }
   checkSimulationSize(settings);
-  const progress = progressOver(settings.counts.length * settings.targets, options.onProgress);
-  const byPackets: TraceRocPoint[] = [];
-  for (const k of settings.counts as number[]) byPackets.push(await simulatedRoc(k, settings, progress));
+  const counts = settings.counts as number[];
   return {
-    mode: 'simulation',
-    ...common,
-    targets: settings.targets,
-    links: settings.targets,
-    signalRate: settings.signalRate,
-    coverRate: settings.coverRate,
-    seed: settings.seed,
-    byPackets,
+    description: {
+      head: { mode: 'simulation', ...common, targets: settings.targets, links: settings.targets, signalRate: settings.signalRate, coverRate: settings.coverRate, seed: settings.seed },
+      points: counts.map((k) => {
+        const { grid } = simulationGrid(k, settings);
+        return { packets: k, step: grid.step, gridLength: grid.length };
+      }),
+      keepScores: settings.keepScores,
+      checksums: { input: 'simulation' },
+    },
+    settings,
+    inputs: function* () {
+      for (const k of counts) yield simulatedStreams(k, settings);
+    },
   };
+}
+
+/** Each packet count's rows of the slice `range(T)` of its T targets, with progress over them. */
+async function jobRows(job: ReturnType<typeof rocJob>, range: (T: number) => [number, number], onProgress?: (done: number, total: number) => void): Promise<RocRows[]> {
+  const [from, to] = range(job.description.head.targets);
+  const progress = progressOver(job.description.points.length * (to - from), onProgress);
+  const rows: RocRows[] = [];
+  for (const input of job.inputs()) rows.push(await rocRows(input, [from, to], job.settings, progress));
+  return rows;
+}
+
+/** The result: the job's head and each packet count's ROC of its rows. */
+function rocResult(job: TraceRocJob, rows: RocRows[]): TraceRocResult {
+  const { fprs } = job.head;
+  return { ...job.head, byPackets: job.points.map((point, p) => rocPoint(point, rows[p], job.head.links, fprs, job.keepScores)) };
 }
 
 /** onProgress over `total` target rows, counted as blocks finish. */
@@ -209,7 +314,7 @@ function checkGrid(N: number, rows: number): void {
  * beside cover). One generator per packet count, seeded by it: a count's ROC is the same
  * alone or in a sweep.
  */
-async function simulatedRoc(k: number, settings: Settings, progress: (rows: number) => void): Promise<TraceRocPoint> {
+function simulatedStreams(k: number, settings: Settings): RocInput {
   const { grid, span } = simulationGrid(k, settings);
   const window = grid.length * grid.step;
   const rng = new Pcg32(settings.seed, 1000 + k);
@@ -220,44 +325,34 @@ async function simulatedRoc(k: number, settings: Settings, progress: (rows: numb
     targets.push(target);
     links.push(mixedLink(rng, target, settings.delay, settings.coverRate, window));
   }
-  return rocAt(k, grid, targets, links, Int32Array.from(targets, (_, t) => t), settings, progress);
+  return { grid, targets, links, truth: Int32Array.from(targets, (_, t) => t) };
 }
 
 /**
- * Scores of every (target, link) pair on one grid, split into true pairs (`truth[t]`, the
- * link carrying target t, or −1) and false ones, and their ROC.
+ * Rows [from, to) of the targets on one grid: each row's target convolved with the delay
+ * and scored against every link (each row alone, so a slice scores as in the whole).
  */
-async function rocAt(
-  packets: number | null,
-  grid: TimeGrid,
-  targets: Float64Array[],
-  links: Float64Array[],
-  truth: Int32Array,
-  settings: Settings,
-  progress: (rows: number) => void,
-): Promise<TraceRocPoint> {
+async function rocRows({ grid, targets, links, truth }: RocInput, [from, to]: [number, number], settings: Settings, progress: (rows: number) => void): Promise<RocRows> {
   const { kernels } = settings;
   const N = grid.length;
-  const T = targets.length;
+  const T = to - from;
   const L = links.length;
   const f = new Float64Array(T * N);
-  const counts = targets.map((times, t) => binDensity(times, grid, f, t * N));
+  const counts = Float64Array.from({ length: T }, (_, r) => binDensity(targets[from + r], grid, f, r * N));
+  const rows: RocRows = { counts, truth: Float64Array.from(truth.subarray(from, to)), scores: new Float64Array(T * L) };
+  if (T === 0) return rows;
   const g = await kernels.convolve({ kernel: delayKernel(settings.delay, grid.step, N), signals: f, length: N, step: grid.step });
   normalizeRows(g, N, grid.step);
   const u = 1 / (N * grid.step);
   const { offsets, packets: times } = packLinks(links);
-
-  const positives: number[] = [];
-  const negatives: number[] = [];
-  const kept = settings.keepScores ? new Float64Array(T * L) : undefined;
   const rowsPerCall = Math.max(1, Math.floor(PAIRS_PER_CALL / L));
   for (let t0 = 0; t0 < T; t0 += rowsPerCall) {
-    const rows = Math.min(rowsPerCall, T - t0);
-    const pairs = rows * L;
+    const block = Math.min(rowsPerCall, T - t0);
+    const pairs = block * L;
     const pairSignal = new Uint32Array(pairs);
     const pairLink = new Uint32Array(pairs);
     const pairWeight = new Float64Array(pairs);
-    for (let r = 0; r < rows; r++) {
+    for (let r = 0; r < block; r++) {
       for (let l = 0; l < L; l++) {
         const p = r * L + l;
         pairSignal[p] = r;
@@ -267,7 +362,7 @@ async function rocAt(
     }
     const scores = await kernels.scoreLinks({
       grid,
-      signals: g.subarray(t0 * N, (t0 + rows) * N),
+      signals: g.subarray(t0 * N, (t0 + block) * N),
       packets: times,
       linkOffsets: offsets,
       pairSignal,
@@ -275,15 +370,23 @@ async function rocAt(
       pairWeight,
       pairNoise: new Float64Array(pairs).fill(u),
     });
-    for (let r = 0; r < rows; r++) {
-      for (let l = 0; l < L; l++) (truth[t0 + r] === l ? positives : negatives).push(scores[r * L + l]);
-    }
-    kept?.set(scores, t0 * L);
-    progress(rows);
+    rows.scores.set(scores, t0 * L);
+    progress(block);
+  }
+  return rows;
+}
+
+/** One packet count's ROC from its rows: the true pairs (a row and the link carrying its target) against the false ones. */
+function rocPoint(point: TraceRocJob['points'][number], { counts, truth, scores }: RocRows, L: number, fprs: number[], keepScores: boolean): TraceRocPoint {
+  const T = counts.length;
+  const positives: number[] = [];
+  const negatives: number[] = [];
+  for (let r = 0; r < T; r++) {
+    for (let l = 0; l < L; l++) (truth[r] === l ? positives : negatives).push(scores[r * L + l]);
   }
   const meanTargetPackets = counts.reduce((a, b) => a + b, 0) / T;
-  const roc = rocCurve(positives, negatives, settings.fprs);
-  return { packets, meanTargetPackets, step: grid.step, gridLength: N, ...roc, ...(kept && { pairScores: kept }) };
+  const roc = rocCurve(positives, negatives, fprs);
+  return { packets: point.packets, meanTargetPackets, step: point.step, gridLength: point.gridLength, ...roc, ...(keepScores && { pairScores: scores }) };
 }
 
 /**

@@ -17,19 +17,23 @@ Usage: anonscope <command> [options]
 
 Commands:
   entropy <graph>   initiator entropy of l-hop random walks (Pisces), hop by hop;
-                    --shard K/N computes one slice, --checkpoint DIR survives a crash
-  merge <shards>    the shards of one job (entropy, adversary, mix, mixnet) put together:
-                    the unsharded output
+                    --shard K/N computes one slice (with --rounds too), --checkpoint DIR
+                    survives a crash
+  merge <shards>    the shards of one job (entropy, adversary, mixing, mix, mixnet, trace,
+                    network) put together: the unsharded output
   adversary <graph> H(I|O) against Sybils behind attack edges (Pisces insider adversary);
                     --shard K/N, --checkpoint DIR
-  mixing <graph>    how fast a walk forgets its start: TV to π per hop, τ(ε), SLEM
+  mixing <graph>    how fast a walk forgets its start: TV to π per hop, τ(ε), SLEM;
+                    --shard K/N (of the sources)
   mix               sender anonymity of one continuous-time mix (Danezis): simulated vs
                     h(f) + log2 λ; --shard K/N
   mixnet            sender anonymity of a Loopix-style mixnet (layers, cover, corrupt
                     mixes): entropy, unlinkability, latency; --sweep; --shard K/N
   trace             tracing a stream through one mix by convolution and likelihood ratios;
-                    --roc: ROC, AUC and TPR at fixed FPR over many streams and links
-  network           tracing streams through a network of mixes
+                    --roc: ROC, AUC and TPR at fixed FPR over many streams and links;
+                    --shard K/N (of the trials, or of the --roc target streams)
+  network           tracing streams through a network of mixes; --shard K/N (of the
+                    traced streams)
   generate ... <out> a seeded random graph (rmat, chung-lu, ba, regular, ws) as an edge list or .csr
   convert <in> <out.csr>
                     any graph file to the binary CSR format (loads several times faster)

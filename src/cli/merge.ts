@@ -8,6 +8,8 @@ import { EntropyFileReader, SHARD_FORMAT } from '../analyses/initiator-entropy-s
 import { isBinaryShard, readShardFile, type ShardFile } from '../analyses/shard-file.js';
 import { shardsOfOneJob } from '../analyses/shards.js';
 import { mergeMixNetworkShards } from '../analyses/mix-network.js';
+import { mergeMixingTimeShards } from '../analyses/mixing-time.js';
+import { MIXING_SHARD_KIND, mixingShardOfFile } from '../analyses/mixing-time-shards.js';
 import { NETWORK_SHARD_KIND, networkShardOfFile } from '../analyses/mix-network-shards.js';
 import { mergeSingleMixShards } from '../analyses/single-mix.js';
 import { MIX_SHARD_KIND, singleMixShardOfFile } from '../analyses/single-mix-shards.js';
@@ -15,22 +17,26 @@ import { mergeTraceSimulationShards } from '../analyses/stream-trace.js';
 import { TRACE_SHARD_KIND, traceShardOfFile } from '../analyses/stream-trace-shards.js';
 import { mergeMixnetShards } from '../analyses/mixnet.js';
 import { MIXNET_SHARD_KIND, mixnetShardOfFile } from '../analyses/mixnet-shards.js';
+import { mergeTraceRocShards } from '../analyses/trace-roc.js';
+import { TRACE_ROC_SHARD_KIND, traceRocShardOfFile } from '../analyses/trace-roc-shards.js';
 import { InputError, ParameterError } from '../errors.js';
 import { reportAdversary } from './adversary.js';
 import { fileErrorReason, formatOption, OUTPUT_OPTIONS, prepareOutputDirectory, type OutputFormat } from './args.js';
 import { reportEntropy, terminalWeightingOption, type EntropyReportChoice } from './entropy.js';
 import { reportSingleMix } from './mix.js';
 import { reportMixnet } from './mixnet.js';
+import { reportMixing } from './mixing.js';
 import { reportNetwork } from './network.js';
 import { reportTraceSimulation } from './trace.js';
+import { reportTraceRoc } from './trace-roc.js';
 
 export const MERGE_HELP = `Usage: anonscope merge <shard-file>... [options]
 
-Put the shards of one job together (anonscope entropy | adversary | mix | mixnet | trace |
-network ... --shard K/N --out DIR, K = 0..N-1; JSON or --shard-format binary files, in any
-order): prints and writes exactly what the unsharded run prints and writes. Refuses shards
-of different jobs or analyses (graph checksum, options, seed, backend: the differing fields
-are named), of different N, and a shard missing or given twice.
+Put the shards of one job together (anonscope entropy | adversary | mixing | mix | mixnet |
+trace | network ... --shard K/N --out DIR, K = 0..N-1; JSON or --shard-format binary files,
+in any order): prints and writes exactly what the unsharded run prints and writes. Refuses
+shards of different jobs or analyses (graph checksum, options, seed, backend: the differing
+fields are named), of different N, and a shard missing or given twice.
 
 Options:
   --format F           table | json | csv: what goes to stdout [table]
@@ -41,9 +47,10 @@ Options:
                        adversary.csv, its plots; mix: results.json with every trial,
                        mix.csv, mix-entropy-cdf.svg; mixnet: results.json with every
                        target, mixnet.csv, mixnet-entropy-cdf.svg; trace: results.json,
-                       trace.csv, detection-vs-packets.svg; network: results.json,
-                       steps.csv, streams.csv, calibration.csv, reliability.csv and its
-                       plots)
+                       trace.csv, detection-vs-packets.svg (--roc: roc.csv, roc-curve.csv,
+                       roc.svg, tpr-vs-packets.svg); network: results.json, steps.csv,
+                       streams.csv, calibration.csv, reliability.csv and its plots;
+                       mixing: results.json, hops.csv, sources.csv, tv-vs-hops.svg)
   --terminal-weighting W
                        entropy shards: uniform | terminus: lead the table and plot
                        with the mean weighted by where walks end [uniform]
@@ -94,7 +101,9 @@ export async function mergeCommand(argv: string[]): Promise<void> {
   if (kinds[0] === MIX_SHARD_KIND) return mergeSingleMix(shards, positionals, output);
   if (kinds[0] === TRACE_SHARD_KIND) return mergeTraceSimulation(shards, positionals, output);
   if (kinds[0] === MIXNET_SHARD_KIND) return mergeMixnet(shards, positionals, output);
+  if (kinds[0] === TRACE_ROC_SHARD_KIND) return mergeTraceRoc(shards, positionals, output);
   if (kinds[0] === NETWORK_SHARD_KIND) return mergeNetwork(shards, positionals, output);
+  if (kinds[0] === MIXING_SHARD_KIND) return mergeMixing(shards, positionals, output);
   throw new ParameterError(`${WHERE}: ${positionals[0]} is a shard of kind ${JSON.stringify(kinds[0])}, which this anonscope does not merge`);
 }
 
@@ -130,10 +139,22 @@ async function mergeMixnet(files: ShardFile[], sources: string[], { format, out,
   await reportMixnet(result, format, out, log);
 }
 
+async function mergeTraceRoc(files: ShardFile[], sources: string[], { format, out, log }: MergeOutput): Promise<void> {
+  const result = mergeTraceRocShards(files.map((file, i) => traceRocShardOfFile(file, sources[i])), sources);
+  log(`merged ${files.length} shards: ${result.targets} target streams`);
+  await reportTraceRoc(result, format, out, log);
+}
+
 async function mergeNetwork(files: ShardFile[], sources: string[], { format, out, log }: MergeOutput): Promise<void> {
   const result = mergeMixNetworkShards(files.map((file, i) => networkShardOfFile(file, sources[i])), sources);
   log(`merged ${files.length} shards: ${result.streams} traced streams`);
   await reportNetwork(result, format, out, log);
+}
+
+async function mergeMixing(files: ShardFile[], sources: string[], { format, graph, out, log }: MergeOutput): Promise<void> {
+  const result = mergeMixingTimeShards(files.map((file, i) => mixingShardOfFile(file, sources[i])), sources);
+  log(`merged ${files.length} shards: ${result.sources} sources`);
+  await reportMixing(result, format, graph, out, log);
 }
 
 /** A shard file of either family: the entropy shards (their own JSON format) or the shard files of the other analyses. */

@@ -1,15 +1,17 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MIXING_HOPS, DEFAULT_SOURCES, mixingTime, type MixingTimeOptions } from '../analyses/mixing-time.js';
+import { DEFAULT_MIXING_HOPS, DEFAULT_SOURCES, mixingTime, mixingTimeShard, type MixingTimeOptions, type MixingTimeResult } from '../analyses/mixing-time.js';
+import { mixingShardFile } from '../analyses/mixing-time-shards.js';
 import { BACKEND_NAMES, createBackend, RUNTIMES } from '../engines/create.js';
 import { GPUJS_MODES } from '../engines/gpujs/modes.js';
 import { ParameterError } from '../errors.js';
 import { nodeIndex, type Csr } from '../graph/csr.js';
 import { mixingHopsCsv, mixingJson, mixingSourcesCsv, mixingTable, tvVsHopsChart } from '../report/mixing-report.js';
 import { WALK_MODELS } from '../walks/index.js';
-import { choiceOption, formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realOption, writeOutputs } from './args.js';
+import { choiceOption, formatOption, integerOption, listOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realOption, writeOutputs, type OutputFormat } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 import { withProgress } from './progress.js';
+import { SHARD_OPTIONS, shardHelp, shardSettings, writeShard } from './shard-output.js';
 
 export const MIXING_HELP = `Usage: anonscope mixing <graph-file> [options]
 
@@ -43,6 +45,10 @@ Compute and output:
                        tv-vs-hops.svg
   --quiet              no load summary or progress on stderr
   -h, --help           this help
+
+Shards (see the README's "Shards, merge and checkpoints"): the TV distances of a slice of
+the sources; the spectrum (Lanczos, once over the whole graph) is computed by shard 0:
+${shardHelp('sources')}
 `;
 
 const MIXING_OPTIONS = {
@@ -60,6 +66,7 @@ const MIXING_OPTIONS = {
   'gpujs-mode': { type: 'string' },
   threads: { type: 'string' },
   ...OUTPUT_OPTIONS,
+  ...SHARD_OPTIONS,
 } as const;
 
 const parseMixingArgs = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: MIXING_OPTIONS });
@@ -75,26 +82,36 @@ export async function mixingCommand(argv: string[]): Promise<void> {
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
   // Every parameter is checked before the graph loads and the backend starts.
   const { options, format, engine } = mixingSettings(values);
+  const shard = shardSettings(values);
   if (values.out) await prepareOutputDirectory(values.out);
   const csr = await loadGraphForCommand(positionals[0], values, log);
   checkSources(csr, options);
   const { name, ...backendOptions } = engine;
   const backend = await createBackend(name, { ...backendOptions, log });
-  let result;
   try {
-    result = await withProgress('mixing', values.quiet, (onProgress) => mixingTime(csr, { ...options, backend, onProgress }));
+    if (shard) {
+      const part = await withProgress('mixing', values.quiet, (onProgress) => mixingTimeShard(csr, { ...options, backend, onProgress, shard: shard.spec }));
+      await writeShard(shard, mixingShardFile(part), log);
+      return;
+    }
+    const result = await withProgress('mixing', values.quiet, (onProgress) => mixingTime(csr, { ...options, backend, onProgress }));
+    await reportMixing(result, format, basename(positionals[0]), values.out, log);
   } finally {
     await backend.dispose();
   }
+}
+
+/** What mixing and merge both print: the result on stdout, the --out files (`graph` names the graph in the plot's title). */
+export async function reportMixing(result: MixingTimeResult, format: OutputFormat, graph: string, out: string | undefined, log: (line: string) => void): Promise<void> {
   printResult(format, result, { table: mixingTable, json: mixingJson, csv: mixingHopsCsv });
-  if (values.out) {
+  if (out) {
     await writeOutputs(
-      values.out,
+      out,
       [
         ['results.json', `${mixingJson(result)}\n`],
         ['hops.csv', mixingHopsCsv(result)],
         ['sources.csv', mixingSourcesCsv(result)],
-        ['tv-vs-hops.svg', tvVsHopsChart(result, { graph: basename(positionals[0]) })],
+        ['tv-vs-hops.svg', tvVsHopsChart(result, { graph })],
       ],
       log,
     );

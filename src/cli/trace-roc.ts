@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { traceRoc, type RocStreams, type TraceRocResult } from '../analyses/trace-roc.js';
+import { traceRoc, traceRocShard, type RocStreams, type TraceRocResult } from '../analyses/trace-roc.js';
+import { traceRocShardFile } from '../analyses/trace-roc-shards.js';
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
 import { mixJson, traceRocCsv, traceRocCurveCsv, traceRocChart, traceRocTable, tprVsPacketsChart } from '../report/mix-report.js';
@@ -8,6 +9,7 @@ import { integerOption, listOption, printResult, realListOption, realOption, wri
 import { withMixKernels } from './mix.js';
 import { forEachPacketRow } from './packet-times.js';
 import { withProgress } from './progress.js';
+import { writeShard, type ShardSettings } from './shard-output.js';
 
 /** The options of `trace` that --roc reads (parseArgs values, strings as typed). */
 export interface TraceRocValues {
@@ -52,7 +54,7 @@ const SIMULATION_ONLY = ['signal-rate', 'cover-rate', 'targets', 'seed'] as cons
 /** `trace --roc`: options checked in a fixed order, then the input read, then the kernels started. */
 export async function traceRocCommand(
   values: TraceRocValues,
-  settings: { format: OutputFormat; step?: number; window?: [number, number]; log: (line: string) => void },
+  settings: { format: OutputFormat; step?: number; window?: [number, number]; shard?: ShardSettings; log: (line: string) => void },
 ): Promise<void> {
   const { format, step, log } = settings;
   const ignored = [...NOT_FOR_ROC, ...(values.input !== undefined ? SIMULATION_ONLY : [])].filter((name) => values[name] !== undefined);
@@ -74,11 +76,24 @@ export async function traceRocCommand(
   if (options.sweepPackets?.length === 0) throw new ParameterError('--sweep-packets needs at least one count');
   const input = values.input === undefined ? undefined : await readRocInput(values.input);
   if (input && settings.window) input.window = settings.window;
+  const { shard } = settings;
+  if (shard) {
+    const part = await withMixKernels(values, log, (kernels) =>
+      withProgress('trace --roc', values.quiet ?? false, (onProgress) => traceRocShard({ ...options, input, kernels, onProgress, shard: shard.spec })),
+    );
+    await writeShard(shard, traceRocShardFile(part), log);
+    return;
+  }
   const result = await withMixKernels(values, log, (kernels) =>
     withProgress('trace --roc', values.quiet ?? false, (onProgress) => traceRoc({ ...options, input, kernels, onProgress })),
   );
+  await reportTraceRoc(result, format, values.out, log);
+}
+
+/** What trace --roc and merge both print: the ROC summary on stdout, the --out files. */
+export async function reportTraceRoc(result: TraceRocResult, format: OutputFormat, out: string | undefined, log: (line: string) => void): Promise<void> {
   printResult(format, result, { table: traceRocTable, json: mixJson, csv: traceRocCsv });
-  if (values.out) await writeOutputs(values.out, rocFiles(result), log);
+  if (out) await writeOutputs(out, rocFiles(result), log);
 }
 
 /** --packets with --roc: one count (a list belongs to --sweep-packets). */

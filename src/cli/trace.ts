@@ -54,9 +54,10 @@ Output:
   --quiet              no progress or notes on stderr
   -h, --help           this help
 
-Shards (see the README's "Shards, merge and checkpoints"): the simulation's trials, the
-same slice at every point; not with --input or --roc:
-${shardHelp('trials')}
+Shards (see the README's "Shards, merge and checkpoints"): the simulation's trials (the
+same slice at every point), or with --roc the target streams (each scored against every
+link; with --input too); not with --input alone:
+${shardHelp('trials (or streams)')}
 `;
 
 /** Packet times from CSV (`time,link`) or JSON; the CSV rows of `targetLink` are the target's input. */
@@ -161,11 +162,11 @@ export async function traceCommand(argv: string[]): Promise<void> {
   const format = formatOption(values.format);
   const step = values.step === undefined ? undefined : realOption('step', values.step, { exclusiveMin: 0 });
   const shard = shardSettings(values);
-  if (shard && (values.roc || values.input !== undefined)) {
-    throw new ParameterError(`trace: --shard splits the simulation's trials; ${values.roc ? '--roc' : '--input'} is not sharded (run it unsharded)`);
+  if (shard && !values.roc && values.input !== undefined) {
+    throw new ParameterError('trace: --shard splits the trials of the simulation or the target streams of --roc; --input alone scores one set of links (run it unsharded)');
   }
   if (values.out) await prepareOutputDirectory(values.out);
-  if (values.roc) return traceRocCommand(values, { format, step, window: values.window === undefined ? undefined : windowOption(values.window), log });
+  if (values.roc) return traceRocCommand(values, { format, step, window: values.window === undefined ? undefined : windowOption(values.window), shard, log });
   const rocOnly = ROC_ONLY.filter((name) => values[name] !== undefined);
   if (rocOnly.length) throw new ParameterError(`trace: ${rocOnly.map((n) => `--${n}`).join(', ')} only apply with --roc`);
   if (values.input !== undefined) await traceData(values, values.input, format, step, log);

@@ -8,9 +8,15 @@ import { mergeTraceSimulationShards, traceSimulation, traceSimulationShard, type
 import { traceShardFile, traceShardOfFile } from '../../src/analyses/stream-trace-shards.js';
 import { mergeMixNetworkShards, simulateMixNetwork, traceMixNetwork, traceMixNetworkShard, type MixNetworkAttackOptions, type MixNetworkSimulation } from '../../src/analyses/mix-network.js';
 import { networkShardFile, networkShardOfFile } from '../../src/analyses/mix-network-shards.js';
+import { mergeMixingTimeShards, mixingTime, mixingTimeShard, type MixingTimeOptions } from '../../src/analyses/mixing-time.js';
+import { mixingShardFile, mixingShardOfFile } from '../../src/analyses/mixing-time-shards.js';
+import type { Csr } from '../../src/graph/csr.js';
+import { mergeTraceRocShards, traceRoc, traceRocShard, type RocStreams, type TraceRocOptions } from '../../src/analyses/trace-roc.js';
+import { traceRocShardFile, traceRocShardOfFile } from '../../src/analyses/trace-roc-shards.js';
+import { Pcg32 } from '../../src/random.js';
 import { FormatError } from '../../src/errors.js';
 import { expDelay } from '../../src/mix/delays.js';
-import { randomGraph } from '../helpers/graphs.js';
+import { csrFromEdges, randomGraph } from '../helpers/graphs.js';
 
 const GRAPH = randomGraph(120, 400, 3);
 const ADVERSARY: AdversaryOptions = { attackEdges: [0, 4], hops: 5, walkers: 2001, posteriorSamples: 40, twoHop: [1, 3], seed: 7 };
@@ -121,6 +127,58 @@ describe('trace-simulation shards', () => {
   });
 });
 
+/** Recorded streams: five flows, each link its flow's packets shifted by about one tick beside cover, and one link of cover only. */
+function recordedStreams(): RocStreams {
+  const rng = new Pcg32(11);
+  const times = (count: number, span: number) => Array.from({ length: count }, () => span * (rng.nextUint32() / 2 ** 32)).sort((a, b) => a - b);
+  const names = ['A', 'B', 'C', 'D', 'E'];
+  const targets = names.map((name) => ({ name, times: times(12, 40) }));
+  const links = targets.map(({ name, times: t }) => ({ name, times: [...t.map((x) => x + 1 + rng.nextUint32() / 2 ** 32), ...times(20, 45)].sort((a, b) => a - b) }));
+  return { targets, links: [...links, { name: 'cover', times: times(30, 45) }] };
+}
+
+describe('trace --roc shards', () => {
+  const rocShards = (N: number, options: TraceRocOptions) => Promise.all(Array.from({ length: N }, (_, index) => traceRocShard({ ...options, shard: { index, count: N } })));
+  const cases: [string, TraceRocOptions][] = [
+    ['simulation, two packet counts, with every pair\'s score kept', { targets: 23, sweepPackets: [3, 9], seed: 2, keepScores: true }],
+    ['recorded streams, the first 8 packets', { input: recordedStreams(), delay: expDelay(1), packets: 8 }],
+  ];
+  for (const [name, options] of cases) {
+    it(`${name}: merged in any order, through JSON and binary files (empty slices included), are the unsharded ROC exactly`, async () => {
+      const whole = await traceRoc(options);
+      for (const N of [1, 3, 30]) {
+        const viaFiles = (await rocShards(N, options)).map((s, k) => {
+          const file = traceRocShardFile(s);
+          const bytes = k % 2 ? shardFileBinary(file) : new TextEncoder().encode(shardFileJson(file));
+          return traceRocShardOfFile(readShardFile(bytes, `s${k}`), `s${k}`);
+        });
+        expect(mergeTraceRocShards(viaFiles.reverse())).toEqual(whole);
+      }
+      // The AUC is of the very pairs: the Mann-Whitney share of (true, false) pairs ordered right, ties half, from the shards' scores.
+      const shards = await rocShards(2, options);
+      const rows = shards.flatMap((s) => Array.from(s.rows[0].truth, (t, r) => ({ t, scores: s.rows[0].scores.subarray(r * whole.links, (r + 1) * whole.links) })));
+      const positives = rows.filter((r) => r.t >= 0).map((r) => r.scores[r.t]);
+      const negatives = rows.flatMap((r) => Array.from(r.scores).filter((_, l) => l !== r.t));
+      let wins = 0;
+      for (const p of positives) for (const q of negatives) wins += p > q ? 1 : p === q ? 0.5 : 0;
+      expect(Math.abs(whole.byPackets[0].auc.value - wins / (positives.length * negatives.length))).toBeLessThan(1e-12);
+    });
+  }
+
+  it('refuses shards of other recorded streams, of another seed, and a missing one', async () => {
+    const streams = recordedStreams();
+    const options = { input: streams, delay: expDelay(1) };
+    const [a] = await rocShards(2, options);
+    const moved = { ...streams, links: streams.links.map((l, i) => (i === 5 ? { ...l, times: Array.from(l.times, (t) => t + 1e-9) } : l)) };
+    const [, b] = await rocShards(2, { ...options, input: moved });
+    expect(() => mergeTraceRocShards([a, b], ['a', 'b'])).toThrow(/b is a shard of another job than a; they differ in checksums\.input/);
+    const [s0] = await rocShards(2, { targets: 10, seed: 1 });
+    const [, s1] = await rocShards(2, { targets: 10, seed: 2 });
+    expect(() => mergeTraceRocShards([s0, s1], ['a', 'b'])).toThrow(/they differ in head\.seed \(1 in a, 2 in b\)/);
+    expect(() => mergeTraceRocShards([s1])).toThrow(/shard 0 of 2 missing/);
+  });
+});
+
 describe('network shards', () => {
   const SIM = simulateMixNetwork({ seed: 3, mixes: 20, links: 4, streams: 40, packets: 20, duration: 2000 });
   const networkShards = (N: number, options: MixNetworkAttackOptions, sim: MixNetworkSimulation = SIM) =>
@@ -157,6 +215,47 @@ describe('network shards', () => {
     const file = networkShardFile(a);
     file.columns.path = file.columns.path.subarray(1);
     expect(() => networkShardOfFile(file, 'a.bin')).toThrow(/^a\.bin: column "path" has \d+ values, but 6 streams × 4 make 24/);
+  });
+});
+
+describe('mixing-time shards', () => {
+  const mixingShards = (graph: Csr, N: number, options: MixingTimeOptions) =>
+    Promise.all(Array.from({ length: N }, (_, index) => mixingTimeShard(graph, { ...options, shard: { index, count: N } })));
+  const cases: [string, Csr, MixingTimeOptions][] = [
+    ['undirected, with the spectrum, 21 sampled sources', GRAPH, { hops: 12, sources: 21, seed: 4, perSource: true }],
+    // A directed ring with chords: strongly connected, so it has one stationary law (by power iteration).
+    ['directed (no spectrum), every node a source', csrFromEdges(Array.from({ length: 60 }, (_, e): [number, number] => (e < 30 ? [e, (e + 1) % 30] : [e - 30, (7 * e) % 30])), true), { hops: 9, sources: 'all', lazy: true }],
+  ];
+  for (const [name, graph, options] of cases) {
+    it(`${name}: merged in any order, through JSON and binary files (empty slices included), are the unsharded result exactly; only shard 0 holds the spectrum`, async () => {
+      const whole = await mixingTime(graph, options);
+      for (const N of [1, 3, 50]) {
+        const shards = await mixingShards(graph, N, options);
+        expect(shards.map((s) => s.spectrum !== undefined)).toEqual(shards.map((_, k) => k === 0));
+        const viaFiles = shards.map((s, k) => {
+          const file = mixingShardFile(s);
+          const bytes = k % 2 ? shardFileBinary(file) : new TextEncoder().encode(shardFileJson(file));
+          return mixingShardOfFile(readShardFile(bytes, `s${k}`), `s${k}`);
+        });
+        expect(mergeMixingTimeShards(viaFiles.reverse())).toEqual(whole);
+      }
+      expect(whole.slem === null).toBe(graph.directed);
+      // The summary is of the very sources: each hop's mean TV is the float64 mean of the sources' TVs at that hop.
+      const rows = (await mixingShards(graph, 3, options)).flatMap((s) => s.rows.ids.map((_, k) => s.rows.tv.subarray(k * options.hops!, (k + 1) * options.hops!)));
+      whole.hops.forEach((hop, t) => expect(Math.abs(hop.tvMean - rows.reduce((sum, tv) => sum + tv[t], 0) / rows.length)).toBeLessThan(1e-12));
+    });
+  }
+
+  it('refuses shards of another seed, a missing one, a shard 0 without its spectrum and a file without the source ids', async () => {
+    const options = { hops: 6, sources: 12, seed: 1 };
+    const [a, b] = await mixingShards(GRAPH, 2, options);
+    const [, otherSeed] = await mixingShards(GRAPH, 2, { ...options, seed: 2 });
+    expect(() => mergeMixingTimeShards([a, otherSeed], ['a', 'b'])).toThrow(/b is a shard of another job than a; they differ in seed \(1 in a, 2 in b\), checksums\.sources/);
+    expect(() => mergeMixingTimeShards([b])).toThrow(/shard 0 of 2 missing/);
+    expect(() => mergeMixingTimeShards([{ ...a, spectrum: undefined }, b], ['a', 'b'])).toThrow(/a is shard 0 but holds no spectrum/);
+    const file = mixingShardFile(b);
+    delete file.labels;
+    expect(() => mixingShardOfFile(readShardFile(shardFileBinary(file), 'b.bin'), 'b.bin')).toThrow(/^b\.bin: no labels "ids"/);
   });
 });
 

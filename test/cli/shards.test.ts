@@ -146,7 +146,7 @@ async function expectCommandShardsMerge(name: string, command: string[], { N = 4
 }
 
 describe('trace, network and mixing --shard K/N, and anonscope merge', () => {
-  it('trace: four shard processes (a sweep of three curves) merged give the unsharded output byte for byte; merge refuses a shard of another seed, --input and --roc refuse --shard', async () => {
+  it('trace: four shard processes (a sweep of three curves) merged give the unsharded output byte for byte; merge refuses a shard of another seed, --input alone refuses --shard', async () => {
     const job = ['trace', '--packets', '1,4,10', '--trials', '41', '--seed', '3', '--sweep-cover', '0,100', '--sweep-delay', '0.05'];
     const files = await expectCommandShardsMerge('trace', job, { binary: true });
     const other = anonscope(...job, '--seed', '4', '--shard', '1/4', '--shard-format', 'binary', '--out', join(dir, 'trace-seed4'));
@@ -154,11 +154,13 @@ describe('trace, network and mixing --shard K/N, and anonscope merge', () => {
     const mixed = anonscope('merge', ...files.filter((f) => !f.endsWith('shard-1-of-4.bin')), join(dir, 'trace-seed4', 'shard-1-of-4.bin'));
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/shard-1-of-4\.bin is a shard of another job than .*; they differ in seed \(3 in .*, 4 in .*\)/);
-    for (const mode of [['--roc'], ['--input', KARATE, '--delay', 'exp:1']]) {
-      const refused = anonscope('trace', ...mode, '--shard', '0/2', '--out', dir);
-      expect(refused.code).toBe(2);
-      expect(refused.stderr).toMatch(/--shard splits the simulation's trials; --(roc|input) is not sharded/);
-    }
+    const refused = anonscope('trace', '--input', KARATE, '--delay', 'exp:1', '--shard', '0/2', '--out', dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--input alone scores one set of links \(run it unsharded\)/);
+  });
+
+  it('trace --roc: four shard processes (two packet counts) merged give the unsharded ROC, curve and plots byte for byte', async () => {
+    await expectCommandShardsMerge('trace-roc', ['trace', '--roc', '--targets', '26', '--sweep-packets', '4,12', '--seed', '6']);
   });
 
   it('network: four shard processes merged give the unsharded output byte for byte (every --out file); --temperature auto refuses --shard before any work', async () => {
@@ -166,6 +168,13 @@ describe('trace, network and mixing --shard K/N, and anonscope merge', () => {
     const auto = anonscope('network', '--temperature', 'auto', '--shard', '0/2', '--out', dir, '--topology', join(dir, 'no-such-topology.txt'));
     expect(auto.code).toBe(2);
     expect(auto.stderr).toMatch(/--temperature auto fits one temperature over every traced stream and cannot be sharded/);
+  });
+
+  it('mixing: four shard processes (the spectrum from shard 0) merged give the unsharded output byte for byte, the plot titled with --graph', async () => {
+    const files = await expectCommandShardsMerge('mixing', ['mixing', KARATE, '--hops', '15', '--sources', '22', '--seed', '5', '--backend', 'cpu'], { graph: 'karate.txt' });
+    const withoutShard0 = anonscope('merge', ...files.filter((f) => !f.endsWith('shard-0-of-4.json')));
+    expect(withoutShard0.code).toBe(2);
+    expect(withoutShard0.stderr).toMatch(/shard 0 of 4 missing/);
   });
 });
 
