@@ -13,7 +13,7 @@ import {
   type MixnetSweepParameter,
 } from '../analyses/mixnet.js';
 import { mixnetShardFile } from '../analyses/mixnet-shards.js';
-import { RUNTIMES } from '../engines/create.js';
+import { MIX_BACKENDS } from '../engines/create.js';
 import { ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
 import { MIXNET_TOPOLOGIES } from '../mix/mixnet-topology.js';
@@ -29,13 +29,11 @@ import {
   mixnetTable,
 } from '../report/mixnet-report.js';
 import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
-import { MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
+import { MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
 import { withProgress } from './progress.js';
 import { SHARD_OPTIONS, shardHelp, shardSettings, writeShard } from './shard-output.js';
 
 const D = MIXNET_DEFAULTS;
-/** The engines with a pool-mean kernel (gpu.js has none: its threads have no memory for the pools). */
-const MIXNET_BACKENDS = ['cpu', 'webgpu'] as const;
 
 export const MIXNET_HELP = `Usage: anonscope mixnet [options]
        anonscope mixnet --sweep PARAM=v1,v2,... [options]
@@ -86,11 +84,7 @@ Measurement:
                        same law), layers, width, corrupt, loop-rate, drop-rate,
                        mix-loop-rate; one row per value
 
-Kernels (the pool-mean algebra; the events are simulated on the CPU):
-  --backend B          cpu (float64 reference) | webgpu (WGSL, float32) [cpu]; gpu.js has no
-                       pool-mean kernel (its threads have no memory for the pools)
-  --runtime R          ${RUNTIMES.join(' | ')} [auto]: webgpu runs on Dawn in Node where it
-                       has a hardware adapter, else in headless Chromium
+${MIX_KERNEL_HELP}(the pool-mean algebra runs on the kernels; the events are simulated on the CPU)
 
 Output:
   --format F           table | json | csv: what goes to stdout [table]; json is the result
@@ -131,6 +125,7 @@ const MIXNET_OPTIONS = {
   ...OUTPUT_OPTIONS,
   backend: MIX_KERNEL_OPTIONS.backend,
   runtime: MIX_KERNEL_OPTIONS.runtime,
+  'gpujs-mode': MIX_KERNEL_OPTIONS['gpujs-mode'],
   ...SHARD_OPTIONS,
 } as const;
 
@@ -183,8 +178,7 @@ async function mixnetSettings(values: MixnetValues) {
   const optional = <T>(text: string | undefined, read: (text: string) => T) => (text === undefined ? undefined : read(text));
   const real = (name: keyof MixnetValues & string, bounds: Parameters<typeof realOption>[2]) => optional(values[name] as string | undefined, (t) => realOption(name, t, bounds));
   const integer = (name: keyof MixnetValues & string, min: number) => optional(values[name] as string | undefined, (t) => integerOption(name, t, min));
-  if (values.backend === 'gpujs') throw new ParameterError('--backend gpujs: gpu.js has no pool-mean kernel (its threads have no memory for the pools); use cpu or webgpu');
-  choiceOption('backend', values.backend, MIXNET_BACKENDS);
+  choiceOption('backend', values.backend, MIX_BACKENDS);
   let options: MixnetOptions = {
     topology: optional(values.topology, (t) => choiceOption('topology', t, MIXNET_TOPOLOGIES)),
     layers: integer('layers', 1),

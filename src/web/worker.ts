@@ -238,26 +238,14 @@ function mixnetOptions(p: MixnetParams): MixnetOptions {
   return p.mu === undefined ? options : mixnetPointOptions(options, 'mu', p.mu);
 }
 
-/** The pool-mean kernel exists on webgpu and cpu only (gpu.js threads have no memory for the pools): auto tries WebGPU, then the float64 cpu. */
-async function makePoolMeanKernels(name: WebBackendName): Promise<{ kernels: MixKernels; ran: BackendInfo }> {
-  if (name !== 'auto') return makeMixKernels(name);
-  try {
-    return await makeMixKernels('webgpu');
-  } catch (error) {
-    logToPage(`kernels auto: skipped webgpu (${inPageWords((error as Error).message)}); gpu.js has no pool-mean kernel`);
-    return makeMixKernels('cpu');
-  }
-}
-
 /** A Loopix-style mixnet, or a sweep of one parameter (the CLI's `mixnet`): every point checked by the library before the kernels start. */
 async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, onProgress: (done: number, total: number) => void): Promise<void> {
   const p = request.params;
-  if (request.backend === 'gpujs') throw new ParameterError('gpu.js has no pool-mean kernel (its threads have no memory for the pools): choose webgpu, cpu or auto');
   const options = mixnetOptions(p);
   if (p.sweep) mixnetSweepPoints(options, p.sweep.parameter, p.sweep.values);
   else checkMixnetOptions(options);
   progress('starting the kernels', 0, 1);
-  const { kernels, ran } = await makePoolMeanKernels(request.backend);
+  const { kernels, ran } = await makeMixKernels(request.backend);
   try {
     if (p.sweep) {
       const result = await mixnetSweep({ ...options, ...p.sweep, kernels, onProgress });

@@ -166,6 +166,28 @@ describe('anonscope mixnet', () => {
     expect(single.delay).toEqual({ spec: 'exp:4', kind: 'exp', mean: 0.25 });
   });
 
+  it('every engine: cpu-parallel equals the cpu reference to the bit, gpu.js (webasm) each target within 1e-4 bits', async () => {
+    const job = ['--layers', '2', '--width', '3', '--rate', '30', '--mix-loop-rate', '1', '--corrupt', '0.2', '--targets', '8', '--replications', '3', '--quiet'];
+    const results = async (...engine: string[]) => {
+      const out = join(dir, `engines-${engine.join('-')}`);
+      await mixnet(...job, ...engine, '--out', out);
+      return JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    };
+    const reference = await results('--backend', 'cpu');
+    const parallel = await results('--backend', 'cpu-parallel');
+    expect(parallel.kernels).toBe('cpu-parallel');
+    expect({ ...parallel, kernels: 'cpu' }).toEqual(reference);
+    const gpujs = await results('--backend', 'gpujs', '--gpujs-mode', 'webasm');
+    expect(gpujs.precision).toBe('float32');
+    expect(gpujs.perTarget).toHaveLength(reference.perTarget.length);
+    expect(reference.perTarget.filter((h: number | null) => h !== null).length).toBeGreaterThan(10);
+    gpujs.perTarget.forEach((h: number | null, t: number) => {
+      if (reference.perTarget[t] === null) expect(h, `target ${t}`).toBeNull();
+      else expect(Math.abs(h! - reference.perTarget[t]), `target ${t}`).toBeLessThanOrEqual(1e-4);
+    });
+    expect(gpujs.latency).toEqual(reference.latency);
+  }, 120_000);
+
   it('--help prints the help; anonscope --help lists the command', async () => {
     expect((await mixnet('--help')).stdout).toBe(MIXNET_HELP);
     expect((await run(main, '--help')).stdout).toMatch(/^ {2}mixnet {12}sender anonymity of a Loopix-style mixnet/m);
@@ -188,8 +210,7 @@ describe('anonscope mixnet', () => {
       [['--loop-rate=-1'], /--loop-rate must be >= 0/],
       [['--window', '0'], /--window must be > 0/],
       [['--rate', '1e7'], /events per replication is too many/],
-      [['--backend', 'gpujs'], /--backend gpujs: gpu\.js has no pool-mean kernel/],
-      [['--backend', 'cuda'], /--backend must be one of cpu, webgpu/],
+      [['--backend', 'cuda'], /--backend must be one of cpu, cpu-parallel, webgpu, gpujs/],
       [['--sweep', 'speed=1,2'], /--sweep must be one of rate, mu, layers/],
       [['--sweep', 'rate'], /--sweep must be PARAM=v1,v2/],
       [['--sweep', 'rate=1,x'], /--sweep must be a number, got "x"/],
