@@ -993,31 +993,17 @@ export interface MixNetworkShardOptions extends MixNetworkAttackOptions {
  * the mixes' names, and what ties it to its inputs (the topology with its routing law, the
  * list of traced streams): equal jobs give shards that merge.
  */
-export interface MixNetworkJob {
-  topology: string;
-  mixes: number;
-  links: number;
-  totalStreams: number;
-  /** Streams traced, over every shard. */
-  streams: number;
-  pathLength: number;
-  packets: number;
-  duration: number;
-  delay: string;
-  meanDelay: number;
-  seed: number;
-  step: number;
-  temperature: number;
-  temperatureFit: 'given' | 'auto';
-  dropped: number;
-  shortPaths: number;
+export type MixNetworkJob = Pick<
+  MixNetworkResult,
+  | 'topology' | 'mixes' | 'links' | 'totalStreams' | 'streams' | 'pathLength' | 'packets' | 'duration' | 'delay' | 'meanDelay'
+  | 'seed' | 'step' | 'temperature' | 'temperatureFit' | 'dropped' | 'shortPaths' | 'kernels' | 'precision'
+> & {
+  /** Whether the shards hold the per-stream rows. */
   perStream: boolean;
-  kernels: string;
-  precision: 'float64' | 'float32';
   nodeKeys: string[];
   /** Of the topology (csrChecksum), of its routing law and entry weights (float bits), of the list of traced streams. */
   checksums: { topology: string; routing: string; traced: string };
-}
+};
 
 /** The posteriors of one set of traced streams: with the evidence, without it (the prior), and at T = 1 when T is not 1. */
 export interface NetworkPosteriors {
