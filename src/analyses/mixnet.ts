@@ -461,3 +461,35 @@ export async function mixnetSweep(options: MixnetSweepOptions): Promise<MixnetSw
   }
   return { sweep: { parameter, values }, points: results };
 }
+
+/** A sweep run once per delay law (the same values, options and seeds), to overlay the laws. */
+export interface MixnetLawSweepOptions extends Omit<MixnetSweepOptions, 'delay'> {
+  laws: DelayLaw[];
+}
+
+export interface MixnetLawSweepResult {
+  sweep: MixnetSweepResult['sweep'];
+  /** The laws as given (a `mu` sweep rescales each; its points' delay.spec is the rescaled law). */
+  laws: string[];
+  /** sweeps[k]: the sweep of laws[k], what mixnetSweep returns for it alone. */
+  sweeps: MixnetSweepResult[];
+}
+
+/** The options of each point of each law's sweep, every one checked (a law given twice is refused). */
+export function mixnetLawSweepPoints(options: MixnetOptions, laws: readonly DelayLaw[], parameter: MixnetSweepParameter, values: readonly number[]): MixnetOptions[][] {
+  if (laws.length === 0) throw new ParameterError(`${WHERE}: a sweep over delay laws needs at least one law`);
+  const twice = laws.find((law, k) => laws.findIndex((other) => other.spec === law.spec) !== k);
+  if (twice) throw new ParameterError(`${WHERE}: the delay law ${twice.spec} is given twice`);
+  return laws.map((delay) => mixnetSweepPoints({ ...options, delay }, parameter, values));
+}
+
+/** mixnetSweep once per law, every point of every law checked before the first runs. */
+export async function mixnetLawSweep(options: MixnetLawSweepOptions): Promise<MixnetLawSweepResult> {
+  const { laws, parameter, values, onProgress, ...base } = options;
+  mixnetLawSweepPoints(base, laws, parameter, values);
+  const sweeps: MixnetSweepResult[] = [];
+  for (const [k, delay] of laws.entries()) {
+    sweeps.push(await mixnetSweep({ ...base, delay, parameter, values, onProgress: onProgress && ((done, total) => onProgress(k * total + done, laws.length * total)) }));
+  }
+  return { sweep: { parameter, values: [...values] }, laws: laws.map((law) => law.spec), sweeps };
+}

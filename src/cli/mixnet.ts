@@ -4,6 +4,8 @@ import {
   MIXNET_DEFAULTS,
   MIXNET_SWEEP_PARAMETERS,
   mixnetAnonymity,
+  mixnetLawSweep,
+  mixnetLawSweepPoints,
   mixnetPointOptions,
   mixnetShard,
   mixnetSweep,
@@ -15,12 +17,17 @@ import {
 import { mixnetShardFile } from '../analyses/mixnet-shards.js';
 import { MIX_BACKENDS } from '../engines/create.js';
 import { ParameterError } from '../errors.js';
-import { parseDelay } from '../mix/delays.js';
+import { parseDelay, type DelayLaw } from '../mix/delays.js';
 import { MIXNET_TOPOLOGIES } from '../mix/mixnet-topology.js';
 import {
   mixnetCsv,
   mixnetEntropyCdfChart,
   mixnetJson,
+  mixnetLawSweepCsv,
+  mixnetLawSweepEntropyChart,
+  mixnetLawSweepJson,
+  mixnetLawSweepLatencyChart,
+  mixnetLawSweepTable,
   mixnetSweepCsv,
   mixnetSweepEntropyChart,
   mixnetSweepJson,
@@ -37,6 +44,7 @@ const D = MIXNET_DEFAULTS;
 
 export const MIXNET_HELP = `Usage: anonscope mixnet [options]
        anonscope mixnet --sweep PARAM=v1,v2,... [options]
+       anonscope mixnet --sweep PARAM=v1,v2,... --delay LAW1 --delay LAW2 ... [options]
 
 Sender anonymity of a Loopix-style mixnet, measured as the Loopix evaluation measures it
 (Piotrowska et al., USENIX Security 2017). Clients send Poisson real traffic and cover
@@ -64,8 +72,9 @@ Traffic:
   --clients N          clients [${D.clients}]
   --rate λ             total rate of real messages [${D.rate}]
   --delay LAW          per-hop delay: exp:μ | uniform:a,b | erlang:k,μ | lognormal:m,s
-                       | pareto:α,xm | hist:FILE [exp:1]
-  --mu μ               scale the delay law to the mean 1/μ (exp:1 --mu 4 is exp:4)
+                       | pareto:α,xm | hist:FILE [exp:1]; with a --sweep, repeat it
+                       to run the sweep once per law and overlay them
+  --mu μ               scale the delay law (each law) to the mean 1/μ (exp:1 --mu 4 is exp:4)
   --loop-rate R        loop cover per client [${D.loopRate}]
   --drop-rate R        drop cover per client [${D.dropRate}]
   --mix-loop-rate R    mix-loop cover per mix [${D.mixLoopRate}]
@@ -82,18 +91,20 @@ Measurement:
   --seed S             seed of the corrupt mixes and of every replication [${D.seed}]
   --sweep PARAM=v,...  one run per value of PARAM, one of rate, mu (the delay's mean 1/μ,
                        same law), layers, width, corrupt, loop-rate, drop-rate,
-                       mix-loop-rate; one row per value
+                       mix-loop-rate; one row per value (per law and value with
+                       several --delay)
 
 ${MIX_KERNEL_HELP}(the pool-mean algebra runs on the kernels; the events are simulated on the CPU)
 
 Output:
   --format F           table | json | csv: what goes to stdout [table]; json is the result
-                       with the entropy CDF (sweep: { sweep, points }), csv one row per run
-                       or sweep value
+                       with the entropy CDF (sweep: { sweep, points }; over several laws
+                       { sweep, laws, points }, each point with its law and value), csv one
+                       row per run or sweep value (per law and value, a law column first)
   --out DIR            also write results.json (with each target's entropy), mixnet.csv,
                        mixnet-entropy-cdf.svg; a sweep also mixnet-entropy-vs-PARAM.svg
                        (against λ/μ for rate and mu, with log2(λe/μ)) and
-                       mixnet-latency-vs-PARAM.svg
+                       mixnet-latency-vs-PARAM.svg; over several laws one line per law
   --quiet              no progress or notes on stderr
   -h, --help           this help
 
@@ -110,7 +121,7 @@ const MIXNET_OPTIONS = {
   corrupt: { type: 'string' },
   clients: { type: 'string' },
   rate: { type: 'string' },
-  delay: { type: 'string', default: 'exp:1' },
+  delay: { type: 'string', multiple: true, default: ['exp:1'] as string[] },
   mu: { type: 'string' },
   'loop-rate': { type: 'string' },
   'drop-rate': { type: 'string' },
@@ -144,8 +155,25 @@ export async function mixnetCommand(argv: string[]): Promise<void> {
   if (values.out) await prepareOutputDirectory(values.out);
   await withMixKernels(values, log, async (kernels) => {
     const options = { ...settings.options, kernels };
-    const { sweep, shard, format } = settings;
-    if (sweep) {
+    const { sweep, shard, format, laws } = settings;
+    if (sweep && laws.length > 1) {
+      const result = await withProgress('mixnet', values.quiet, (onProgress) => mixnetLawSweep({ ...options, ...sweep, laws, onProgress }));
+      printResult(format, result, { table: mixnetLawSweepTable, json: (s) => mixnetLawSweepJson(s), csv: mixnetLawSweepCsv });
+      if (values.out) {
+        const name = sweep.parameter;
+        await writeOutputs(
+          values.out,
+          [
+            ['results.json', `${mixnetLawSweepJson(result, { perTarget: true })}\n`],
+            ['mixnet.csv', mixnetLawSweepCsv(result)],
+            ['mixnet-entropy-cdf.svg', mixnetEntropyCdfChart(result)],
+            [`mixnet-entropy-vs-${name}.svg`, mixnetLawSweepEntropyChart(result)],
+            [`mixnet-latency-vs-${name}.svg`, mixnetLawSweepLatencyChart(result)],
+          ],
+          log,
+        );
+      }
+    } else if (sweep) {
       const result = await withProgress('mixnet', values.quiet, (onProgress) => mixnetSweep({ ...options, ...sweep, onProgress }));
       printResult(format, result, { table: mixnetSweepTable, json: (s) => mixnetSweepJson(s), csv: mixnetSweepCsv });
       if (values.out) {
@@ -179,7 +207,14 @@ async function mixnetSettings(values: MixnetValues) {
   const real = (name: keyof MixnetValues & string, bounds: Parameters<typeof realOption>[2]) => optional(values[name] as string | undefined, (t) => realOption(name, t, bounds));
   const integer = (name: keyof MixnetValues & string, min: number) => optional(values[name] as string | undefined, (t) => integerOption(name, t, min));
   choiceOption('backend', values.backend, MIX_BACKENDS);
-  let options: MixnetOptions = {
+  const mu = real('mu', { exclusiveMin: 0 });
+  // Every --delay is a law (a law's own commas, uniform:a,b, need no other separator); --mu rescales each.
+  const laws: DelayLaw[] = [];
+  for (const text of values.delay) {
+    const law = await parseDelay(text);
+    laws.push(mu === undefined ? law : mixnetPointOptions({ delay: law }, 'mu', mu).delay!);
+  }
+  const options: MixnetOptions = {
     topology: optional(values.topology, (t) => choiceOption('topology', t, MIXNET_TOPOLOGIES)),
     layers: integer('layers', 1),
     width: integer('width', 1),
@@ -187,7 +222,7 @@ async function mixnetSettings(values: MixnetValues) {
     corrupt: real('corrupt', { min: 0, max: 1 }),
     clients: integer('clients', 2),
     rate: real('rate', { exclusiveMin: 0 }),
-    delay: await parseDelay(values.delay),
+    delay: laws[0],
     loopRate: real('loop-rate', { min: 0 }),
     dropRate: real('drop-rate', { min: 0 }),
     mixLoopRate: real('mix-loop-rate', { min: 0 }),
@@ -198,14 +233,14 @@ async function mixnetSettings(values: MixnetValues) {
     replications: integer('replications', 1),
     seed: optional(values.seed, (t) => integerOption('seed', t, 0, 2 ** 53 - 1)),
   };
-  const mu = real('mu', { exclusiveMin: 0 });
-  if (mu !== undefined) options = mixnetPointOptions(options, 'mu', mu);
   const sweep = optional(values.sweep, (t) => sweepOption(t, values));
   const shard = shardSettings(values);
   if (shard && sweep) throw new ParameterError('--shard cannot split a --sweep (each value is its own run): shard one setting at a time');
-  if (sweep) mixnetSweepPoints(options, sweep.parameter, sweep.values);
+  if (laws.length > 1 && !sweep) throw new ParameterError(`--delay is given ${laws.length} times: several delay laws need a --sweep (one line per law), one run takes one law`);
+  if (sweep && laws.length > 1) mixnetLawSweepPoints(options, laws, sweep.parameter, sweep.values);
+  else if (sweep) mixnetSweepPoints(options, sweep.parameter, sweep.values);
   else checkMixnetOptions(options);
-  return { format, options, sweep, shard };
+  return { format, options, sweep, shard, laws };
 }
 
 /** --sweep PARAM=v1,v2,...: the parameter, its values, and no option that sets it too. */

@@ -1,7 +1,7 @@
-import type { MixnetResult, MixnetSweepParameter, MixnetSweepResult } from '../analyses/mixnet.js';
+import type { MixnetLawSweepResult, MixnetResult, MixnetSweepParameter, MixnetSweepResult } from '../analyses/mixnet.js';
 import { empiricalCdf } from '../stats/summary.js';
 import { count } from './count.js';
-import { COLORS, REFERENCE_COLOR, seriesStyle, type ChartSpec } from './chart.js';
+import { COLORS, REFERENCE_COLOR, seriesStyle, type Band, type ChartSpec, type Series } from './chart.js';
 import { csv, fixed, mixJson, table } from './mix-report.js';
 
 /**
@@ -50,6 +50,12 @@ export function mixnetSweepJson(s: MixnetSweepResult, { perTarget = false } = {}
   return mixJson({ sweep: s.sweep, points: s.points.map((p) => jsonView(p, perTarget)) });
 }
 
+/** A sweep over several delay laws: one point per (law, value), law after law, each naming its law and value. */
+export function mixnetLawSweepJson(s: MixnetLawSweepResult, { perTarget = false } = {}): string {
+  const points = s.sweeps.flatMap((sweep, k) => sweep.points.map((p, i) => ({ law: s.laws[k], value: s.sweep.values[i], ...jsonView(p, perTarget) })));
+  return mixJson({ sweep: s.sweep, laws: s.laws, points });
+}
+
 export const MIXNET_CSV_COLUMNS = [
   'parameter', 'value', 'topology', 'layers', 'width', 'routing', 'corrupt', 'clients', 'rate', 'delay', 'mean_delay', 'load', 'loop_rate', 'drop_rate',
   'mix_loop_rate', 'total_rate', 'targets_sent', 'targets_exited', 'unexited_mass', 'entropy_mean', 'entropy_ci95_low', 'entropy_ci95_high', 'entropy_sd',
@@ -73,6 +79,14 @@ export function mixnetCsv(r: MixnetResult): string {
 /** One row per value of the swept parameter. */
 export function mixnetSweepCsv(s: MixnetSweepResult): string {
   return csv(MIXNET_CSV_COLUMNS, s.points.map((p, i) => csvRow(p, s.sweep.parameter, s.sweep.values[i])));
+}
+
+/** The columns of a sweep's, with the law as given first (a `mu` sweep's delay column holds the rescaled law). */
+export const MIXNET_LAW_SWEEP_CSV_COLUMNS = ['law', ...MIXNET_CSV_COLUMNS] as const;
+
+/** One row per (law, value), law after law. */
+export function mixnetLawSweepCsv(s: MixnetLawSweepResult): string {
+  return csv(MIXNET_LAW_SWEEP_CSV_COLUMNS, s.sweeps.flatMap((sweep, k) => sweep.points.map((p, i) => [s.laws[k], ...csvRow(p, s.sweep.parameter, s.sweep.values[i])])));
 }
 
 function setting(r: MixnetResult, swept?: MixnetSweepParameter): string {
@@ -136,12 +150,32 @@ export function mixnetSweepTable(s: MixnetSweepResult): string {
   return [...mixnetSweepHeader(s), '', table(head, rows)].join('\n') + '\n';
 }
 
-/** The CDF of the targets' entropies: one step line per run (per sweep value), its mean as a vertical line for a single run. */
-export function mixnetEntropyCdfChart(result: MixnetResult | MixnetSweepResult): ChartSpec {
-  const runs = 'sweep' in result ? result.points.map((p, i) => ({ name: `${result.sweep.parameter} = ${result.sweep.values[i]}`, r: p })) : [{ name: 'CDF', r: result }];
+/** A sweep over delay laws and its setting at the first value of the first law, a line each. */
+export function mixnetLawSweepHeader(s: MixnetLawSweepResult): string[] {
+  const [first] = s.sweeps;
+  const [, targets] = mixnetSweepHeader(first);
+  return [`mixnet sweep over ${s.sweep.parameter} = ${s.sweep.values.join(', ')} for ${count(s.laws.length, 'delay law')} (${s.laws.join('; ')}): ${setting(first.points[0], s.sweep.parameter)} (at the first value of the first law)`, targets.replace(' per value', ' per law and value')];
+}
+
+/** A header row and a row per (law, value): the single-law rows with the law in front. */
+export function mixnetLawSweepRows(s: MixnetLawSweepResult): string[][] {
+  const perLaw = s.sweeps.map((sweep, k) => mixnetSweepRows(sweep).map((row, i) => [i === 0 ? 'law' : s.laws[k], ...row]));
+  return [perLaw[0][0], ...perLaw.flatMap((rows) => rows.slice(1))];
+}
+
+export function mixnetLawSweepTable(s: MixnetLawSweepResult): string {
+  const [head, ...rows] = mixnetLawSweepRows(s);
+  return [...mixnetLawSweepHeader(s), '', table(head, rows)].join('\n') + '\n';
+}
+
+/** The CDF of the targets' entropies: one step line per run (per sweep value; per law and value), its mean as a vertical line for a single run. */
+export function mixnetEntropyCdfChart(result: MixnetResult | MixnetSweepResult | MixnetLawSweepResult): ChartSpec {
+  const valued = (sweep: MixnetSweepResult, law?: string) =>
+    sweep.points.map((p, i) => ({ name: `${law ? `${law}, ` : ''}${sweep.sweep.parameter} = ${sweep.sweep.values[i]}`, r: p }));
+  const runs = 'sweeps' in result ? result.sweeps.flatMap((sweep, k) => valued(sweep, result.laws[k])) : 'sweep' in result ? valued(result) : [{ name: 'CDF', r: result }];
   const first = runs[0].r;
   return {
-    title: `Mixnet sender anonymity: ${mixnetTopologyLabel(first, 'sweep' in result ? result.sweep.parameter : undefined)}${'sweep' in result ? `, over ${result.sweep.parameter}` : `, λ = ${first.rate.real}, ${first.delay.spec}`}`,
+    title: `Mixnet sender anonymity: ${mixnetTopologyLabel(first, 'sweep' in result ? result.sweep.parameter : undefined)}${'sweep' in result ? `, over ${result.sweep.parameter}${'laws' in result ? ` for ${result.laws.join('; ')}` : ''}` : `, λ = ${first.rate.real}, ${first.delay.spec}`}`,
     xLabel: 'entropy of a target message over the exits (bits)',
     yLabel: 'fraction of targets',
     yRange: [0, 1],
@@ -176,16 +210,19 @@ function sweepAxis(s: MixnetSweepResult): Pick<ChartSpec, 'xLabel' | 'xScale' | 
   };
 }
 
+/** Danezis' log2(λe/μ) for one exponential mix, on a log grid across the loads. */
+function danezisSeries(loads: readonly number[]): Series {
+  const [lo, hi] = [Math.min(...loads), Math.max(...loads)];
+  const grid = Array.from({ length: 41 }, (_, i) => lo * (hi / lo) ** (i / 40));
+  return { name: 'log2(λe/μ): one exponential mix (Danezis)', x: grid, y: grid.map(danezisBits), color: REFERENCE_COLOR, dash: 'dashed' };
+}
+
 /** Entropy against the swept parameter with its 95% CI; against λ/μ also Danezis' log2(λe/μ) for one exponential mix. */
 export function mixnetSweepEntropyChart(s: MixnetSweepResult): ChartSpec {
   const { x, ...axis } = sweepAxis(s);
   const style = seriesStyle(0);
   const series: ChartSpec['series'] = [{ name: 'mean entropy', x, y: s.points.map((p) => p.entropy.mean), ...style, dash: undefined }];
-  if (axis.xScale === 'log') {
-    const [lo, hi] = [Math.min(...x), Math.max(...x)];
-    const grid = Array.from({ length: 41 }, (_, i) => lo * (hi / lo) ** (i / 40));
-    series.push({ name: 'log2(λe/μ): one exponential mix (Danezis)', x: grid, y: grid.map(danezisBits), color: REFERENCE_COLOR, dash: 'dashed' });
-  }
+  if (axis.xScale === 'log') series.push(danezisSeries(x));
   return {
     title: `Mixnet anonymity against ${s.sweep.parameter}: ${mixnetTopologyLabel(s.points[0], s.sweep.parameter)}`,
     yLabel: 'entropy of a target message (bits)',
@@ -209,5 +246,47 @@ export function mixnetSweepLatencyChart(s: MixnetSweepResult): ChartSpec {
     yLabel: 'end-to-end delay of a real message',
     ...axis,
     series: quantiles.map(([name, of], i) => ({ name, x, y: s.points.map(of), ...seriesStyle(i) })),
+  };
+}
+
+/** One entropy line per delay law with its 95% CI; against λ/μ Danezis' log2(λe/μ) once, across every law's loads. */
+export function mixnetLawSweepEntropyChart(s: MixnetLawSweepResult): ChartSpec {
+  const series: Series[] = [];
+  const bands: Band[] = [];
+  const loads: number[] = [];
+  s.sweeps.forEach((sweep, k) => {
+    const { x } = sweepAxis(sweep);
+    const { color, marker } = seriesStyle(k);
+    series.push({ name: s.laws[k], x, y: sweep.points.map((p) => p.entropy.mean), color, marker });
+    bands.push({ name: `${s.laws[k]} 95% CI`, x, lower: sweep.points.map((p) => p.entropy.ci95[0]), upper: sweep.points.map((p) => p.entropy.ci95[1]), color });
+    loads.push(...x);
+  });
+  const { x: _, ...axis } = sweepAxis(s.sweeps[0]);
+  if (axis.xScale === 'log') series.push(danezisSeries(loads));
+  return {
+    title: `Mixnet anonymity against ${s.sweep.parameter}, per delay law: ${mixnetTopologyLabel(s.sweeps[0].points[0], s.sweep.parameter)}`,
+    yLabel: 'entropy of a target message (bits)',
+    ...axis,
+    series,
+    bands,
+  };
+}
+
+/** The latency each law costs: its mean (solid) and p99 (dashed) in the law's colour, against the swept parameter. */
+export function mixnetLawSweepLatencyChart(s: MixnetLawSweepResult): ChartSpec {
+  const series = s.sweeps.flatMap((sweep, k): Series[] => {
+    const { x } = sweepAxis(sweep);
+    const { color, marker } = seriesStyle(k);
+    return [
+      { name: `${s.laws[k]} mean`, x, y: sweep.points.map((p) => p.latency.mean), color, marker },
+      { name: `${s.laws[k]} p99`, x, y: sweep.points.map((p) => p.latency.p99), color, marker, dash: 'dashed' },
+    ];
+  });
+  const { x: _, ...axis } = sweepAxis(s.sweeps[0]);
+  return {
+    title: `Mixnet latency against ${s.sweep.parameter}, per delay law: ${mixnetTopologyLabel(s.sweeps[0].points[0], s.sweep.parameter)}`,
+    yLabel: 'end-to-end delay of a real message',
+    ...axis,
+    series,
   };
 }

@@ -166,6 +166,33 @@ describe('anonscope mixnet', () => {
     expect(single.delay).toEqual({ spec: 'exp:4', kind: 'exp', mean: 0.25 });
   });
 
+  it('--sweep with --delay repeated: one line per law, each exactly the law run alone (rows, JSON, the overlay chart)', async () => {
+    const out = join(dir, 'laws');
+    const laws = ['exp:2', 'uniform:0,1', 'erlang:2,4'];
+    const job = ['--sweep', 'rate=5,20', '--layers', '1', '--width', '1', '--clients', '4', '--targets', '4', '--replications', '2', '--seed', '3', '--quiet'];
+    const csv = (await mixnet(...job, ...laws.flatMap((law) => ['--delay', law]), '--format', 'csv', '--out', out)).stdout.trim().split('\n');
+    expect(readFileSync(join(out, 'mixnet.csv'), 'utf8').trim()).toBe(csv.join('\n'));
+    const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(json.laws).toEqual(laws);
+    for (const [k, law] of laws.entries()) {
+      const alone = (await mixnet(...job, '--delay', law, '--format', 'csv')).stdout.trim().split('\n');
+      if (k === 0) expect(csv[0]).toBe(`law,${alone[0]}`);
+      expect(csv.slice(1 + 2 * k, 3 + 2 * k)).toEqual(alone.slice(1).map((line) => `${law.includes(',') ? `"${law}"` : law},${line}`));
+      await mixnet(...job, '--delay', law, '--out', join(out, `alone-${k}`));
+      const aloneJson = JSON.parse(readFileSync(join(out, `alone-${k}`, 'results.json'), 'utf8'));
+      const mine = json.points.filter((p: { law: string }) => p.law === law).map(({ law: _, value, ...point }: Record<string, unknown>) => point);
+      expect(mine).toEqual(aloneJson.points);
+    }
+    const entropy = svgMarks(join(out, 'mixnet-entropy-vs-rate.svg'));
+    expect(entropy.lines).toBeGreaterThanOrEqual(laws.length + 1); // a line per law and log2(λe/μ) once
+    for (const law of laws) expect(entropy.text).toContain(`${law} 95% CI`);
+    expect(entropy.text.split('log2(λe/μ)').length - 1).toBe(1);
+    expect(svgMarks(join(out, 'mixnet-latency-vs-rate.svg')).lines).toBeGreaterThanOrEqual(2 * laws.length);
+    const table = (await mixnet(...job, '--delay', laws[0], '--delay', laws[1])).stdout;
+    expect(table).toMatch(/^mixnet sweep over rate = 5, 20 for 2 delay laws \(exp:2; uniform:0,1\)/);
+    expect(table.split('\n').filter((line) => /^ *(exp:2|uniform:0,1) +(5|20) /.test(line))).toHaveLength(4);
+  });
+
   it('every engine: cpu-parallel equals the cpu reference to the bit, gpu.js (webasm) each target within 1e-4 bits', async () => {
     const job = ['--layers', '2', '--width', '3', '--rate', '30', '--mix-loop-rate', '1', '--corrupt', '0.2', '--targets', '8', '--replications', '3', '--quiet'];
     const results = async (...engine: string[]) => {
@@ -219,6 +246,10 @@ describe('anonscope mixnet', () => {
       [['--sweep', 'rate=1,2', '--rate', '5'], /--rate and --sweep rate=… both set rate/],
       [['--sweep', 'layers=1,2', '--weights', '1,1,1'], /--weights cannot go with --sweep layers/],
       [['--sweep', 'rate=1,2', '--shard', '0/2'], /--shard cannot split a --sweep/],
+      [['--delay', 'exp:1', '--delay', 'exp:2'], /--delay is given 2 times: several delay laws need a --sweep/],
+      [['--sweep', 'rate=1,2', '--delay', 'exp:1', '--delay', 'exp:1'], /the delay law exp:1 is given twice/],
+      [['--sweep', 'rate=1,2', '--delay', 'exp:1', '--delay', 'erlang:0,1'], /--delay erlang:0,1: k must be an integer/],
+      [['--sweep', 'rate=1,2', '--delay', 'exp:1', '--delay', 'pareto:0.5,1'], /pareto:0\.5,1 has no finite mean/],
       [['--shard', '2/2'], /--shard 2\/2: the shard index must be an integer in 0\.\.1/],
       [['--format', 'xml'], /--format must be one of table, json, csv/],
     ];
