@@ -154,6 +154,11 @@ export async function traceRoc(options: TraceRocOptions = {}): Promise<TraceRocR
   return rocResult(job.description, rows);
 }
 
+/** Every option checked as traceRoc checks it (recorded streams too), without scoring a pair: a caller checks before it starts the kernels. */
+export function checkTraceRocOptions(options: TraceRocOptions): void {
+  rocJob(options);
+}
+
 /** Shard `shard` of the ROC job the other options define: its slice of the target streams (see shardRange). */
 export interface TraceRocShardOptions extends TraceRocOptions {
   shard: ShardSpec;

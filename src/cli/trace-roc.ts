@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { traceRoc, traceRocShard, type RocStreams, type TraceRocResult } from '../analyses/trace-roc.js';
+import { checkTraceRocOptions, traceRoc, traceRocShard, type RocStreams, type TraceRocResult } from '../analyses/trace-roc.js';
 import { traceRocShardFile } from '../analyses/trace-roc-shards.js';
 import { FormatError, InputError, ParameterError } from '../errors.js';
 import { parseDelay } from '../mix/delays.js';
@@ -76,6 +76,7 @@ export async function traceRocCommand(
   if (options.sweepPackets?.length === 0) throw new ParameterError('--sweep-packets needs at least one count');
   const input = values.input === undefined ? undefined : await readRocInput(values.input);
   if (input && settings.window) input.window = settings.window;
+  checkTraceRocOptions({ ...options, input }); // before the kernels start, as the page does
   const { shard } = settings;
   if (shard) {
     const part = await withMixKernels(values, log, (kernels) =>

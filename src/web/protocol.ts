@@ -118,8 +118,9 @@ export interface MixnetParams {
   corrupt?: number;
   clients?: number;
   rate?: number;
+  /** A delay law, or several separated by ";" with a sweep (one line per law; the CLI's --delay repeated). */
   delay: string;
-  /** Scales the delay law to the mean 1/μ (the CLI's --mu). */
+  /** Scales the delay law (each law) to the mean 1/μ (the CLI's --mu). */
   mu?: number;
   loopRate?: number;
   dropRate?: number;

@@ -14,7 +14,7 @@ import { adversaryBorders, adversaryEntropy, type AdversaryOptions } from '../an
 import { initiatorEntropy } from '../analyses/initiator-entropy.js';
 import { initiatorPosterior } from '../analyses/initiator-entropy-posterior.js';
 import { DEFAULT_SOURCES, mixingTime } from '../analyses/mixing-time.js';
-import { checkMixnetOptions, mixnetAnonymity, mixnetPointOptions, mixnetSweep, mixnetSweepPoints, type MixnetOptions } from '../analyses/mixnet.js';
+import { checkMixnetOptions, mixnetAnonymity, mixnetLawSweep, mixnetLawSweepPoints, mixnetPointOptions, mixnetSweep, mixnetSweepPoints, type MixnetOptions } from '../analyses/mixnet.js';
 import { singleMix } from '../analyses/single-mix.js';
 import type { Backend, BackendInfo } from '../engines/backend.js';
 import { createBrowserBackend, createBrowserMixKernels } from '../engines/create-in-browser.js';
@@ -28,14 +28,15 @@ import { parseDelaySync, type DelayLaw } from '../mix/delays.js';
 import { type MixKernels } from '../engines/mix-kernels.js';
 import { simulateMixNetwork, traceMixNetwork } from '../analyses/mix-network.js';
 import { traceSimulation } from '../analyses/stream-trace.js';
-import { traceRoc } from '../analyses/trace-roc.js';
+import { checkTraceRocOptions, traceRoc, type TraceRocOptions } from '../analyses/trace-roc.js';
 import { chooseNodes } from '../graph/choose-nodes.js';
 import { mixingHopRows, mixingHopsCsv, mixingJson, mixingSourcesCsv, mixingSummary, tvVsHopsChart } from '../report/mixing-report.js';
 import { adversaryCsv, adversaryJson, hioVsAttackEdgesChart, twoHopChart, twoHopCsv } from '../report/adversary-report.js';
 import { entropyCdfChart, entropyJson, entropyVsHopsChart, hopsCsv, perTerminalCsv, roundsChart, roundsCsv } from '../report/entropy-report.js';
 import { entropyGexf } from '../report/gexf-export.js';
 import {
-  mixnetCsv, mixnetEntropyCdfChart, mixnetHeader, mixnetInsideNote, mixnetJson, mixnetRows, mixnetSweepCsv, mixnetSweepEntropyChart, mixnetSweepHeader,
+  mixnetCsv, mixnetEntropyCdfChart, mixnetHeader, mixnetInsideNote, mixnetJson, mixnetLawSweepCsv, mixnetLawSweepEntropyChart, mixnetLawSweepHeader,
+  mixnetLawSweepJson, mixnetLawSweepLatencyChart, mixnetLawSweepRows, mixnetRows, mixnetSweepCsv, mixnetSweepEntropyChart, mixnetSweepHeader,
   mixnetSweepJson, mixnetSweepLatencyChart, mixnetSweepRows,
 } from '../report/mixnet-report.js';
 import {
@@ -43,7 +44,7 @@ import {
   singleMixCdfChart, singleMixCsv, traceCsv, traceRocChart, traceRocCsv, traceRocCurveCsv, traceRocFootnotes, traceRocRows, tprVsPacketsChart,
 } from '../report/mix-report.js';
 import {
-  ALL_TERMINALS_UP_TO, GEXF_EXPORT_MAX_NODES, type ChartMessage, type Diagnostics, type Download, type EntropyParams, type GraphReading, type GraphSource, type MixnetParams, type PageMessage,
+  ALL_TERMINALS_UP_TO, GEXF_EXPORT_MAX_NODES, type ChartMessage, type Diagnostics, type Download, type EntropyParams, type GraphReading, type GraphSource, type MixnetParams, type PageMessage, type RocParams,
   type PosteriorRequest, type RunRequest, type WebBackendName, type WebLimits, type WorkerMessage,
 } from './protocol.js';
 import { networkView, viewBorders, viewEntropies, type ViewSelection } from './view-data.js';
@@ -99,6 +100,11 @@ async function makeMixKernels(name: WebBackendName): Promise<{ kernels: MixKerne
 async function run(request: RunRequest): Promise<void> {
   const onProgress = (done: number, total: number) => progress('computing', done, total);
   if (request.analysis === 'trace' || request.analysis === 'roc' || request.analysis === 'network' || request.analysis === 'mix') {
+    if (request.analysis === 'roc') {
+      // As the mixnet: every ROC parameter checked by the library before the kernels start.
+      checkTraceRocOptions(rocOptions(request.params));
+      progress('starting the kernels', 0, 1);
+    }
     const { kernels, ran } = await makeMixKernels(request.backend);
     try {
       await runMix(request, kernels, ran, onProgress);
@@ -145,10 +151,7 @@ async function runMix(
   }
   if (request.analysis === 'roc') {
     const p = request.params;
-    const result = await traceRoc({
-      signalRate: p.signalRate, coverRate: p.coverRate, delay: delayOf(p.delay), targets: p.targets,
-      ...(p.packets.length === 1 ? { packets: p.packets[0] } : { sweepPackets: p.packets }), fprs: p.fprs, seed: p.seed, onProgress, kernels,
-    });
+    const result = await traceRoc({ ...rocOptions(p), onProgress, kernels });
     const json = mixJson(result);
     const charts: ChartMessage[] = [{ title: 'ROC of the tracing score', file: 'roc.svg', spec: traceRocChart(result) }];
     if (result.byPackets.length > 1) charts.push({ title: 'TPR at fixed FPR vs packets', file: 'tpr-vs-packets.svg', spec: tprVsPacketsChart(result) });
@@ -228,26 +231,69 @@ async function runMix(
   }
 }
 
-/** The library's options from the page's (μ scales the delay law as the CLI's --mu does). */
-function mixnetOptions(p: MixnetParams): MixnetOptions {
-  const options: MixnetOptions = {
-    topology: p.topology, layers: p.layers, width: p.width, corrupt: p.corrupt, clients: p.clients, rate: p.rate, delay: delayOf(p.delay),
+/** The library's options from the page's ROC controls: one packet count, or a list swept. */
+function rocOptions(p: RocParams): TraceRocOptions {
+  return {
+    signalRate: p.signalRate, coverRate: p.coverRate, delay: delayOf(p.delay), targets: p.targets,
+    ...(p.packets.length === 1 ? { packets: p.packets[0] } : { sweepPackets: p.packets }), fprs: p.fprs, seed: p.seed,
+  };
+}
+
+/**
+ * The mixnet's delay laws: its control holds one, or several separated by ";" for a sweep
+ * over them (the page has no file laws, so ";" is never part of one); empty is the library's
+ * default. μ scales each as the CLI's --mu does.
+ */
+function mixnetLaws(p: MixnetParams): (DelayLaw | undefined)[] {
+  const specs = p.delay.split(';').map((spec) => spec.trim()).filter((spec) => spec !== '');
+  const laws = specs.length === 0 ? [undefined] : specs.map(delayOf);
+  return p.mu === undefined ? laws : laws.map((delay) => mixnetPointOptions({ delay }, 'mu', p.mu!).delay);
+}
+
+/** The library's options from the page's, with one of its delay laws. */
+function mixnetOptions(p: MixnetParams, delay: DelayLaw | undefined): MixnetOptions {
+  return {
+    topology: p.topology, layers: p.layers, width: p.width, corrupt: p.corrupt, clients: p.clients, rate: p.rate, delay,
     loopRate: p.loopRate, dropRate: p.dropRate, mixLoopRate: p.mixLoopRate, burnIn: p.burnIn, window: p.window, coolDown: p.coolDown,
     targets: p.targets, replications: p.replications, seed: p.seed,
   };
-  return p.mu === undefined ? options : mixnetPointOptions(options, 'mu', p.mu);
 }
 
 /** A Loopix-style mixnet, or a sweep of one parameter (the CLI's `mixnet`): every point checked by the library before the kernels start. */
 async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, onProgress: (done: number, total: number) => void): Promise<void> {
   const p = request.params;
-  const options = mixnetOptions(p);
-  if (p.sweep) mixnetSweepPoints(options, p.sweep.parameter, p.sweep.values);
+  const laws = mixnetLaws(p);
+  const options = mixnetOptions(p, laws[0]);
+  // Several laws come only from specs (never the default): each is a DelayLaw.
+  const overLaws = laws.length > 1 ? (laws as DelayLaw[]) : undefined;
+  if (overLaws && !p.sweep) throw new ParameterError(`the delay holds ${laws.length} laws: several laws (separated by ";") need a sweep, one line per law`);
+  if (overLaws && p.sweep) mixnetLawSweepPoints(options, overLaws, p.sweep.parameter, p.sweep.values);
+  else if (p.sweep) mixnetSweepPoints(options, p.sweep.parameter, p.sweep.values);
   else checkMixnetOptions(options);
   progress('starting the kernels', 0, 1);
   const { kernels, ran } = await makeMixKernels(request.backend);
   try {
-    if (p.sweep) {
+    if (overLaws && p.sweep) {
+      const result = await mixnetLawSweep({ ...options, laws: overLaws, ...p.sweep, kernels, onProgress });
+      const name = p.sweep.parameter;
+      post({
+        type: 'result',
+        analysis: 'mixnet',
+        json: mixnetLawSweepJson(result),
+        ran,
+        charts: [
+          { title: `Entropy against ${name}, per delay law`, file: `mixnet-entropy-vs-${name}.svg`, spec: mixnetLawSweepEntropyChart(result) },
+          { title: `Latency against ${name}, per delay law`, file: `mixnet-latency-vs-${name}.svg`, spec: mixnetLawSweepLatencyChart(result) },
+          { title: 'CDF of the entropy', file: 'mixnet-entropy-cdf.svg', spec: mixnetEntropyCdfChart(result) },
+        ],
+        table: mixnetLawSweepRows(result),
+        downloads: [
+          { name: 'results.json', mime: 'application/json', text: `${mixnetLawSweepJson(result, { perTarget: true })}\n` },
+          { name: 'mixnet.csv', mime: 'text/csv', text: mixnetLawSweepCsv(result) },
+        ],
+        notes: mixnetLawSweepHeader(result).map(inPageWords),
+      });
+    } else if (p.sweep) {
       const result = await mixnetSweep({ ...options, ...p.sweep, kernels, onProgress });
       const name = p.sweep.parameter;
       post({

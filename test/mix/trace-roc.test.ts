@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { traceLinks } from '../../src/analyses/stream-trace.js';
-import { traceRoc, type RocStreams } from '../../src/analyses/trace-roc.js';
+import { checkTraceRocOptions, traceRoc, type RocStreams, type TraceRocOptions } from '../../src/analyses/trace-roc.js';
 import { ParameterError } from '../../src/errors.js';
 import { parseDelaySync, uniform01 } from '../../src/mix/delays.js';
 import { Pcg32 } from '../../src/random.js';
@@ -133,5 +133,20 @@ describe('traceRoc simulation', () => {
     await expect(traceRoc({ targets: 5000 })).rejects.toThrow(/25000000 pairs, more than 16777216/);
     await expect(traceRoc({ targets: 2000, packets: 20_000 })).rejects.toThrow(/exceed 16777216; use fewer targets/);
     await expect(traceRoc({ targets: 2, packets: 1_000_000 })).rejects.toThrow(/a grid of 6000139 points is too fine/);
+  });
+
+  it('checkTraceRocOptions refuses what traceRoc refuses, with its message, and scores nothing', async () => {
+    const bad: TraceRocOptions[] = [
+      { targets: 1 }, { fprs: [0.1, 1] }, { packets: 0 }, { coverRate: -1 }, { targets: 5000 }, { targets: 2000, packets: 20_000 }, { targets: 2, packets: 1_000_000 },
+      { input: { targets: [{ name: 'A', times: [1] }], links: [{ name: 'X', times: [1, 2] }] }, delay: parseDelaySync('exp:1') },
+    ];
+    for (const options of bad) {
+      const run = await traceRoc(options).then(() => undefined, (e: Error) => e.message);
+      expect(run, JSON.stringify(options)).toBeDefined();
+      expect(() => checkTraceRocOptions(options), JSON.stringify(options)).toThrow(run);
+    }
+    // Good options pass without touching the kernels (whose every call would throw here).
+    const untouchable = new Proxy({}, { get: (_t, key) => (key === 'info' ? { name: 'none', precision: 'float64' } : () => { throw new Error(`kernels.${String(key)} called`); }) });
+    expect(() => checkTraceRocOptions({ targets: 50, sweepPackets: [5, 20], kernels: untouchable as TraceRocOptions['kernels'] })).not.toThrow();
   });
 });

@@ -344,17 +344,56 @@ describe('the ROC of stream tracing on the page', () => {
     }
   }, 300_000);
 
-  it('bad parameters are refused in the page\'s words', async () => {
+  it('bad parameters are refused in the page\'s words, by the library\'s checks before the kernels start, and clear the last results', async () => {
     const page = await openPage();
+    // After a run the page scrolls smoothly to the results: wait for its files and the scroll to end before the next click.
+    const settled = async () => {
+      await page.waitForSelector('#downloads a[data-zip]');
+      await page.waitForFunction(() => new Promise((stop) => { const y = window.scrollY; requestAnimationFrame(() => requestAnimationFrame(() => stop(window.scrollY === y))); }));
+    };
     try {
       await chooseRoc(page, 'cpu');
+      await setValue(page, '#roc-targets', '10');
+      expect(await run(page), await errorText(page)).toBe('done');
+      await settled();
+      await chooseRoc(page, 'cpu'); // the analysis chosen again: the page leaves the "done" state
       await setValue(page, '#fprs', '0.1,1');
       expect(await run(page)).toBe('error');
       expect(await errorText(page)).toBe('FPRs: a comma-separated list of numbers between 0 and 1 (exclusive)');
       await setValue(page, '#fprs', '0.1');
-      await setValue(page, '#roc-targets', '5000');
-      expect(await run(page)).toBe('error');
-      expect(await errorText(page)).toBe('Bad parameters: 5000 targets make 25000000 pairs, more than 16777216; use fewer targets');
+      // Checked by the library (its limits, not the page's), in the worker, before the kernels start.
+      const cases: [string, string, string][] = [
+        ['#roc-targets', '5000', 'Bad parameters: 5000 targets make 25000000 pairs, more than 16777216; use fewer targets'],
+        ['#roc-targets', '100001', 'Bad parameters: the number of targets must be an integer in 2..100000, got 100001'],
+        ['#roc-packets', '5,2000000', 'Bad parameters: a packet count must be an integer in 1..1000000, got 2000000'],
+      ];
+      for (const [control, value, message] of cases) {
+        await chooseRoc(page, 'cpu');
+        expect(await run(page), await errorText(page)).toBe('done');
+        await settled();
+        await page.$eval('#phase', (phase) => {
+          const seen: string[] = [];
+          (window as unknown as { phases: string[] }).phases = seen;
+          new MutationObserver(() => seen.push(phase.textContent ?? '')).observe(phase, { childList: true, characterData: true, subtree: true });
+        });
+        await setValue(page, control, value);
+        expect(await run(page), `${control} ${value}`).toBe('error');
+        expect(await errorText(page)).toBe(message);
+        expect(await page.$eval('#error', (e) => (e as HTMLElement).dataset.kind)).toBe('parameter');
+        const phases = await page.evaluate(() => (window as unknown as { phases: string[] }).phases);
+        expect(phases.some((p) => /kernels|computing/.test(p)), phases.join('|')).toBe(false);
+        expect(await page.$eval('#results', (e) => e.classList.contains('hidden') && !(e as HTMLElement).dataset.result)).toBe(true);
+        expect(await page.$$eval('#plots svg, #downloads a, #table tr', (e) => e.length)).toBe(0);
+      }
+      // A good job after a refusal starts the kernels (the status line says so) and runs.
+      await chooseRoc(page, 'cpu');
+      await page.$eval('#phase', (phase) => {
+        const seen: string[] = [];
+        (window as unknown as { phases: string[] }).phases = seen;
+        new MutationObserver(() => seen.push(phase.textContent ?? '')).observe(phase, { childList: true, characterData: true, subtree: true });
+      });
+      expect(await run(page), await errorText(page)).toBe('done');
+      expect(await page.evaluate(() => (window as unknown as { phases: string[] }).phases)).toContain(' starting the kernels');
     } finally {
       await page.close();
     }

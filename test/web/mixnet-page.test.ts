@@ -13,11 +13,14 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mixnetAnonymity, mixnetSweep, type MixnetOptions, type MixnetResult } from '../../src/analyses/mixnet.js';
+import { mixnetAnonymity, mixnetLawSweep, mixnetSweep, type MixnetOptions, type MixnetResult } from '../../src/analyses/mixnet.js';
 import type { BackendInfo } from '../../src/engines/backend.js';
 import { browserFlags, findBrowser, launchBrowser } from '../../src/engines/browser/launch.js';
-import { expDelay } from '../../src/mix/delays.js';
-import { mixnetCsv, mixnetHeader, mixnetJson, mixnetRows, mixnetSweepCsv, mixnetSweepJson, mixnetSweepRows } from '../../src/report/mixnet-report.js';
+import { expDelay, parseDelay } from '../../src/mix/delays.js';
+import {
+  mixnetCsv, mixnetHeader, mixnetJson, mixnetLawSweepCsv, mixnetLawSweepHeader, mixnetLawSweepJson, mixnetLawSweepRows, mixnetRows, mixnetSweepCsv, mixnetSweepJson,
+  mixnetSweepRows,
+} from '../../src/report/mixnet-report.js';
 import { startStaticServer } from '../../src/web/serve.mjs';
 import { run, setValue } from '../helpers/page.js';
 
@@ -180,6 +183,60 @@ describe('the Loopix mixnet on the page', () => {
       expect(await downloadNames(page)).toEqual([`${stem}.zip`, ...names.map((n) => `${stem}-${n}`), ...names.slice(2).map((n) => `${stem}-${n.replace(/svg$/, 'png')}`)]);
       expect(await fetchDownload(page, '-mixnet.csv')).toBe(mixnetSweepCsv(reference));
       expect(new URL(page.url()).searchParams.get('mixnet-sweep')).toBe('rate');
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it("cpu, a sweep over the rate for several delay laws (the delay control, ';' between laws): each law the library's sweep of it alone, a row per (law, value), a line per law, the files", async () => {
+    const { rate: _rate, ...controls } = { ...SMALL, corrupt: 0, loopRate: 0, dropRate: 0, mixLoopRate: 0, replications: 2 };
+    const specs = ['exp:1', 'erlang:3,3', 'uniform:0,2'];
+    const rates = [10, 40];
+    const laws = await Promise.all(specs.map((spec) => parseDelay(spec)));
+    const reference = await mixnetLawSweep({ ...controls, laws, parameter: 'rate', values: rates });
+    const page = await openPage();
+    try {
+      await chooseMixnet(page, 'cpu', controls);
+      await setValue(page, '#mixnet-delay', specs.join('; '));
+      await setValue(page, '#mixnet-sweep', 'rate');
+      await setValue(page, '#mixnet-sweep-values', rates.join(','));
+      expect(await run(page), await errorText(page)).toBe('done');
+      const { result } = await shown<{ laws: string[]; points: (Record<string, unknown> & { law: string; value: number })[] }>(page);
+      expect(result).toEqual(JSON.parse(mixnetLawSweepJson(reference)));
+      expect(result.laws).toEqual(specs);
+      // Each law's points: what the single-law sweep of that law alone gives, to the bit.
+      for (const [k, delay] of laws.entries()) {
+        const alone = JSON.parse(mixnetSweepJson(await mixnetSweep({ ...controls, delay, parameter: 'rate', values: rates }))).points;
+        expect(result.points.filter((p) => p.law === specs[k]).map(({ law: _law, value: _value, ...point }) => point)).toEqual(alone);
+      }
+      expect(await tableOf(page)).toEqual(mixnetLawSweepRows(reference));
+      expect(await notesOf(page)).toEqual(mixnetLawSweepHeader(reference));
+      const titles = await page.$$eval('#plots figure', (figures) => figures.map((f) => f.getAttribute('aria-label')));
+      expect(titles).toEqual(['Entropy against rate, per delay law', 'Latency against rate, per delay law', 'CDF of the entropy']);
+      const entropyText = await page.$eval('#plots figure svg', (svg) => svg.textContent ?? '');
+      for (const spec of specs) expect(entropyText).toContain(`${spec} 95% CI`);
+      expect(entropyText.split('log2(λe/μ)').length - 1).toBe(1);
+      await page.waitForSelector('#downloads a[data-zip]');
+      const stem = 'mixnet-stratified-2x2-clients10-delayexp-1-erlang-3-3-uniform-0-2-targets10-reps2-seed5-sweep-rate-10-40';
+      const names = ['results.json', 'mixnet.csv', 'mixnet-entropy-vs-rate.svg', 'mixnet-latency-vs-rate.svg', 'mixnet-entropy-cdf.svg'];
+      expect(await downloadNames(page)).toEqual([`${stem}.zip`, ...names.map((n) => `${stem}-${n}`), ...names.slice(2).map((n) => `${stem}-${n.replace(/svg$/, 'png')}`)]);
+      expect(await fetchDownload(page, '-mixnet.csv')).toBe(mixnetLawSweepCsv(reference));
+      expect(await fetchDownload(page, '-results.json')).toBe(`${mixnetLawSweepJson(reference, { perTarget: true })}\n`);
+
+      // Several laws without a sweep, or one bad law among them: refused before any work, nothing old left.
+      const refusals: [string, string, RegExp][] = [
+        ['', specs.join('; '), /^Bad parameters: the delay holds 3 laws: several laws \(separated by ";"\) need a sweep, one line per law$/],
+        ['rate', 'exp:1; erlang:0,1', /^Bad parameters: delay "erlang:0,1": .*k must be an integer in 1\.\.1000, got 0$/],
+        ['rate', 'exp:1; exp:1', /^Bad parameters: the delay law exp:1 is given twice$/],
+      ];
+      for (const [sweep, delay, message] of refusals) {
+        await setValue(page, '#mixnet-sweep', sweep);
+        await setValue(page, '#mixnet-delay', delay);
+        expect(await run(page), delay).toBe('error');
+        expect(await errorText(page)).toMatch(message);
+        expect(await page.$eval('#results', (e) => e.classList.contains('hidden') && !(e as HTMLElement).dataset.result)).toBe(true);
+        expect(await page.$$eval('#plots svg, #downloads a, #table tr', (e) => e.length)).toBe(0);
+      }
     } finally {
       await page.close();
     }
