@@ -74,7 +74,8 @@ Traffic:
   --delay LAW          per-hop delay: exp:μ | uniform:a,b | erlang:k,μ | lognormal:m,s
                        | pareto:α,xm | hist:FILE [exp:1]; with a --sweep, repeat it
                        to run the sweep once per law and overlay them
-  --mu μ               scale the delay law (each law) to the mean 1/μ (exp:1 --mu 4 is exp:4)
+  --mu μ               scale the delay law (each law) to the mean 1/μ (exp:1 --mu 4
+                       is exp:4)
   --loop-rate R        loop cover per client [${D.loopRate}]
   --drop-rate R        drop cover per client [${D.dropRate}]
   --mix-loop-rate R    mix-loop cover per mix [${D.mixLoopRate}]
