@@ -269,6 +269,8 @@ export interface SingleMixSweepOptions {
   loads?: number[];
   /** Also run the laws of the same mean (exp, uniform, Erlang-3, log-normal s = 1, Pareto α = 3). */
   compareLaws?: boolean;
+  /** Compare `delay` with these laws (each of its mean), in this order, in place of the standard laws of its mean. */
+  compareWith?: DelayLaw[];
   trials?: number;
   seed?: number;
   tailMass?: number;
@@ -303,12 +305,8 @@ export interface SingleMixSweepResult {
 
 export const DEFAULT_LOADS = [0.5, 1, 2, 5, 10, 20, 50, 100];
 
-/**
- * Simulated anonymity against the closed form over loads λ·E[D] (= λ/μ for the exponential),
- * for the given law and, with compareLaws, for the standard laws of the same mean. Every cell
- * uses the same seed (common random numbers across laws).
- */
-export async function singleMixSweep(options: SingleMixSweepOptions): Promise<SingleMixSweepResult> {
+/** The sweep's loads and laws, each checked (loads positive, one mean, no law twice). */
+function sweepSettings(options: SingleMixSweepOptions): { loads: number[]; meanDelay: number; laws: DelayLaw[] } {
   const loads = options.loads ?? DEFAULT_LOADS;
   if (loads.length === 0 || loads.some((r) => !(r > 0) || !Number.isFinite(r))) {
     throw new ParameterError(`${WHERE}: sweep loads must be positive numbers, got ${loads.join(',')}`);
@@ -316,9 +314,35 @@ export async function singleMixSweep(options: SingleMixSweepOptions): Promise<Si
   const meanDelay = options.delay.mean;
   if (!Number.isFinite(meanDelay)) throw new ParameterError(`${WHERE}: a sweep needs a delay law with a finite mean (${options.delay.spec})`);
   const laws: DelayLaw[] = [options.delay];
-  if (options.compareLaws ?? true) {
+  if (options.compareWith) {
+    if (options.compareLaws === false) throw new ParameterError(`${WHERE}: compareLaws false runs the law alone, compareWith names laws to compare: give one of them`);
+    for (const law of options.compareWith) {
+      if (laws.some((l) => l.spec === law.spec)) throw new ParameterError(`${WHERE}: the delay law ${law.spec} is given twice`);
+      // Every law at the same load λ·E[D] has the same λ: the laws are compared at equal traffic.
+      if (!(Math.abs(law.mean - meanDelay) <= 1e-9 * meanDelay)) {
+        throw new ParameterError(`${WHERE}: a sweep compares laws of one mean (at each load λ·E[D] they share λ): ${law.spec} has mean ${law.mean}, ${options.delay.spec} has ${meanDelay}`);
+      }
+      laws.push(law);
+    }
+  } else if (options.compareLaws ?? true) {
     for (const law of lawsWithMean(meanDelay)) if (!laws.some((l) => l.spec === law.spec)) laws.push(law);
   }
+  return { loads, meanDelay, laws };
+}
+
+/** The sweep's loads and laws checked as singleMixSweep checks them, without running a cell (a CLI checks before it starts the kernels). */
+export function checkSingleMixSweepOptions(options: SingleMixSweepOptions): void {
+  sweepSettings(options);
+}
+
+/**
+ * Simulated anonymity against the closed form over loads λ·E[D] (= λ/μ for the exponential),
+ * for the given law and, with compareLaws, for the standard laws of the same mean (or the laws
+ * of compareWith, of that mean too). Every cell uses the same seed (common random numbers
+ * across laws).
+ */
+export async function singleMixSweep(options: SingleMixSweepOptions): Promise<SingleMixSweepResult> {
+  const { loads, meanDelay, laws } = sweepSettings(options);
   const trials = options.trials ?? 400;
   const seed = options.seed ?? 1;
   const rows: SweepRow[] = [];

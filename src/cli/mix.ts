@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_LOADS, DEFAULT_MIX_TRIALS, singleMix, singleMixShard, singleMixSweep, type SingleMixResult } from '../analyses/single-mix.js';
+import { checkSingleMixSweepOptions, DEFAULT_LOADS, DEFAULT_MIX_TRIALS, singleMix, singleMixShard, singleMixSweep, type SingleMixResult } from '../analyses/single-mix.js';
 import { singleMixShardFile } from '../analyses/single-mix-shards.js';
 import { GPUJS_MODES } from '../engines/gpujs/modes.js';
 import { createMixKernels, MIX_BACKENDS, RUNTIMES, type Runtime } from '../engines/create.js';
@@ -69,6 +69,7 @@ export async function withMixKernels<T>(
 
 export const MIX_HELP = `Usage: anonscope mix --rate λ [--delay LAW] [options]
        anonscope mix --sweep [--delay LAW] [--loads a,b,c] [options]
+       anonscope mix --sweep --delay LAW1 --delay LAW2 ... [--loads a,b,c] [options]
 
 Sender anonymity of one continuous-time mix (Danezis, PET 2004): Poisson arrivals of rate
 λ, independent delays of density f. For a message leaving at β the observer assigns
@@ -79,7 +80,8 @@ kernel thread per sampled output message) beside the closed form h(f) + log2 λ
 Mix:
   --rate λ             arrival rate (required without --sweep)
   --delay LAW          exp:μ | uniform:a,b | erlang:k,μ | lognormal:m,s | pareto:α,xm
-                       | hist:FILE ("value count" lines, or one sample per line) [exp:1]
+                       | hist:FILE ("value count" lines, or one sample per line) [exp:1];
+                       with --sweep, repeat it to compare exactly these laws (of one mean)
   --trials N           Monte-Carlo trials (sampled output messages) [${DEFAULT_MIX_TRIALS}; 400 per cell in a sweep]
   --seed S             PCG32 seed [1]
   --tail-mass E        leave out arrivals older than the delay's 1 − E quantile [1e-6]
@@ -87,7 +89,7 @@ Mix:
 Sweep:
   --sweep              simulated vs theory over loads λ·E[D] (λ/μ for the exponential),
                        for LAW and the laws of the same mean (exp, uniform, Erlang-3,
-                       log-normal s = 1, Pareto α = 3)
+                       log-normal s = 1, Pareto α = 3), or the laws of a repeated --delay
   --loads a,b,c        the loads [${DEFAULT_LOADS.join(',')}]
   --no-compare         only LAW, not the other laws
 
@@ -105,7 +107,7 @@ ${shardHelp('trials (not with --sweep)')}
 
 const MIX_OPTIONS = {
   rate: { type: 'string' },
-  delay: { type: 'string', default: 'exp:1' },
+  delay: { type: 'string', multiple: true, default: ['exp:1'] as string[] },
   trials: { type: 'string' },
   seed: { type: 'string' },
   'tail-mass': { type: 'string' },
@@ -140,21 +142,27 @@ async function mixSettings(values: MixValues) {
   const trials = values.trials === undefined ? undefined : integerOption('trials', values.trials, 2, 100_000_000);
   const seed = values.seed === undefined ? 1 : integerOption('seed', values.seed, 0, 2 ** 53 - 1);
   const tailMass = values['tail-mass'] === undefined ? undefined : realOption('tail-mass', values['tail-mass'], { exclusiveMin: 0, max: 0.49 });
-  const delay = await parseDelay(values.delay);
+  // Every --delay is a law (their own commas, uniform:a,b, need no other separator).
+  const laws = [];
+  for (const text of values.delay) laws.push(await parseDelay(text));
+  if (laws.length > 1 && !values.sweep) throw new ParameterError(`mix: --delay is given ${laws.length} times: several laws need --sweep (one line per law), one mix has one law`);
+  if (laws.length > 1 && values['no-compare']) throw new ParameterError('mix: --no-compare runs one law alone, and --delay is given several times: drop one of them');
+  const [delay, ...compareWith] = laws;
   if (!values.sweep && values.rate === undefined) throw new ParameterError('mix: --rate is required (or use --sweep; see anonscope mix --help)');
   const rate = values.sweep || values.rate === undefined ? undefined : realOption('rate', values.rate, { exclusiveMin: 0 });
   const loads = values.sweep && values.loads !== undefined ? realListOption('loads', values.loads, { exclusiveMin: 0 }) : undefined;
   const shard = shardSettings(values);
   if (shard && values.sweep) throw new ParameterError('--shard cannot split a --sweep (each cell is its own run): shard one --rate at a time');
-  return { format, trials, seed, tailMass, delay, rate, loads, shard };
+  if (values.sweep) checkSingleMixSweepOptions({ delay, compareWith: compareWith.length ? compareWith : undefined, loads });
+  return { format, trials, seed, tailMass, delay, compareWith, rate, loads, shard };
 }
 
 /** --sweep: simulated vs theory over the loads, for the law and (unless --no-compare) the laws of its mean. */
 async function runSweep(values: MixValues, o: MixSettings, kernels: MixKernels, log: (line: string) => void): Promise<void> {
   if (values.rate !== undefined) log('note: --rate is ignored by --sweep (the loads set λ = load / E[D])');
-  const { delay, loads, trials, seed, tailMass } = o;
+  const { delay, compareWith, loads, trials, seed, tailMass } = o;
   const result = await withProgress('mix', values.quiet, (onProgress) =>
-    singleMixSweep({ delay, loads, compareLaws: !values['no-compare'], trials, seed, tailMass, kernels, onProgress }),
+    singleMixSweep({ delay, ...(compareWith.length ? { compareWith } : { compareLaws: !values['no-compare'] }), loads, trials, seed, tailMass, kernels, onProgress }),
   );
   printResult(o.format, result, { table: sweepTable, json: mixJson, csv: sweepCsv });
   if (values.out) {

@@ -81,6 +81,31 @@ describe('anonscope mix', () => {
     expectSvg(join(out, 'mix-sweep.svg'), 10);
   });
 
+  it('--sweep with --delay repeated: exactly those laws, each row what the law alone (--no-compare) gives; their means must agree', async () => {
+    const out = join(dir, 'sweep-laws');
+    const laws = ['erlang:3,3', 'exp:1', 'uniform:0,2'];
+    const job = ['--sweep', '--loads', '2,20', '--trials', '60', '--seed', '9', '--format', 'csv', '--quiet'];
+    const { stdout } = await run(mixCommand, ...job, ...laws.flatMap((law) => ['--delay', law]), '--out', out);
+    const lines = stdout.trim().split('\n');
+    const alone: string[][] = [];
+    for (const law of laws) alone.push((await run(mixCommand, ...job, '--delay', law, '--no-compare')).stdout.trim().split('\n')); // one at a time: run captures the one stdout
+    expect(lines).toEqual([alone[0][0], ...alone.flatMap((rows) => rows.slice(1))]);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.laws.map((l: { spec: string }) => l.spec)).toEqual(laws);
+    expectSvg(join(out, 'mix-sweep.svg'), 2 * laws.length); // simulated and h(f) + log2 λ per law
+    const refusals: [string[], RegExp][] = [
+      [['--sweep', '--delay', 'exp:1', '--delay', 'exp:2'], /a sweep compares laws of one mean.*exp:2 has mean 0\.5, exp:1 has 1/],
+      [['--sweep', '--delay', 'exp:1', '--delay', 'exp:1'], /the delay law exp:1 is given twice/],
+      [['--sweep', '--delay', 'exp:1', '--delay', 'erlang:3,3', '--no-compare'], /--no-compare runs one law alone, and --delay is given several times/],
+      [['--rate', '5', '--delay', 'exp:1', '--delay', 'erlang:3,3'], /--delay is given 2 times: several laws need --sweep/],
+    ];
+    for (const [argv, message] of refusals) {
+      const error = await run(mixCommand, ...argv, '--quiet').catch((e) => e);
+      expect(error, argv.join(' ')).toBeInstanceOf(ParameterError);
+      expect(error.message, argv.join(' ')).toMatch(message);
+    }
+  });
+
   it('--delay hist:FILE reads a histogram', async () => {
     const file = join(dir, 'delays.txt');
     writeFileSync(file, '# delay count\n1 1\n2 2\n3 1\n');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { singleMix, singleMixSweep } from '../../src/analyses/single-mix.js';
+import { checkSingleMixSweepOptions, singleMix, singleMixSweep } from '../../src/analyses/single-mix.js';
 import { ParameterError } from '../../src/errors.js';
 import { expDelay, parseDelaySync } from '../../src/mix/delays.js';
 
@@ -78,5 +78,19 @@ describe('single mix: sweep and the comparison of delay laws', () => {
     const only = await singleMixSweep({ delay: expDelay(2), loads: [3], trials: 50, compareLaws: false });
     expect(only.rows).toHaveLength(1);
     expect(only.rows[0].rate).toBeCloseTo(6, 12);
+  });
+
+  it('compareWith: exactly those laws (of one mean), in order, each row what the law alone gives; checked before any cell runs', async () => {
+    const [erlang, uniform] = [parseDelaySync('erlang:3,6'), parseDelaySync('uniform:0,1')];
+    const options = { loads: [4, 16], trials: 40, seed: 2 };
+    const r = await singleMixSweep({ delay: expDelay(2), compareWith: [erlang, uniform], ...options });
+    expect(r.laws.map((l) => l.spec)).toEqual(['exp:2', 'erlang:3,6', 'uniform:0,1']);
+    const alone = await Promise.all([expDelay(2), erlang, uniform].map((delay) => singleMixSweep({ delay, compareLaws: false, ...options })));
+    expect(r.rows).toEqual(alone.flatMap((s) => s.rows));
+    expect(() => checkSingleMixSweepOptions({ delay: expDelay(2), compareWith: [expDelay(1)] })).toThrow(/a sweep compares laws of one mean.*exp:1 has mean 1, exp:2 has 0\.5/);
+    expect(() => checkSingleMixSweepOptions({ delay: expDelay(2), compareWith: [erlang, erlang] })).toThrow(/erlang:3,6 is given twice/);
+    expect(() => checkSingleMixSweepOptions({ delay: expDelay(2), compareWith: [erlang], compareLaws: false })).toThrow(/give one of them/);
+    expect(() => checkSingleMixSweepOptions({ delay: parseDelaySync('pareto:0.5,1') })).toThrow(/finite mean/);
+    await expect(singleMixSweep({ delay: expDelay(2), compareWith: [expDelay(1)] })).rejects.toThrow(/one mean/);
   });
 });
