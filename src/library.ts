@@ -22,23 +22,24 @@ export { adversaryBorders, adversaryEntropy, SYBIL_REGION_SHAPES } from './analy
 export type { AdversaryBorder, AdversaryOptions, AdversaryResult, AdversaryRow, TwoHopRow, SybilRegionShape } from './analyses/adversary.js';
 export { mixingTime, DEFAULT_MIXING_HOPS, DEFAULT_SOURCES } from './analyses/mixing-time.js';
 export type { MixingTimeOptions, MixingTimeResult, MixingHop } from './analyses/mixing-time.js';
-export { singleMix, singleMixSweep, singleMixTheory, singleMixFirstOrder, DEFAULT_MIX_TRIALS, DEFAULT_LOADS } from './analyses/single-mix.js';
+export { singleMix, singleMixSweep, checkSingleMixSweepOptions, singleMixTheory, singleMixFirstOrder, DEFAULT_MIX_TRIALS, DEFAULT_LOADS } from './analyses/single-mix.js';
 export type { SingleMixOptions, SingleMixResult, SingleMixSweepOptions, SingleMixSweepResult, SweepRow } from './analyses/single-mix.js';
 export {
   mixnetAnonymity,
   mixnetSweep,
+  mixnetLawSweep,
   mixnetShard,
   mergeMixnetShards,
   checkMixnetOptions,
   MIXNET_DEFAULTS,
   MIXNET_SWEEP_PARAMETERS,
 } from './analyses/mixnet.js';
-export type { MixnetOptions, MixnetResult, MixnetSweepOptions, MixnetSweepResult, MixnetSweepParameter, MixnetShardOptions, MixnetShard, MixnetJob, MixnetOutcomes } from './analyses/mixnet.js';
+export type { MixnetOptions, MixnetResult, MixnetSweepOptions, MixnetSweepResult, MixnetLawSweepOptions, MixnetLawSweepResult, MixnetSweepParameter, MixnetShardOptions, MixnetShard, MixnetJob, MixnetOutcomes } from './analyses/mixnet.js';
 export { mixnetShardFile, mixnetShardOfFile, MIXNET_SHARD_KIND } from './analyses/mixnet-shards.js';
 export { MIXNET_TOPOLOGIES, type MixnetTopologyKind } from './mix/mixnet-topology.js';
 export { traceLinks, traceSimulation, llrMoments, chebyshevBound, DEFAULT_TRACE_PACKETS } from './analyses/stream-trace.js';
 export type { TraceInput, TraceLinksOptions, TraceLinksResult, TraceLinkScore, TraceSimulationOptions, TraceSimulationResult, DetectionCurve, DetectionPoint } from './analyses/stream-trace.js';
-export { traceRoc, TRACE_ROC_DEFAULTS } from './analyses/trace-roc.js';
+export { traceRoc, checkTraceRocOptions, TRACE_ROC_DEFAULTS } from './analyses/trace-roc.js';
 export type { TraceRocOptions, TraceRocResult, TraceRocPoint, RocStreams } from './analyses/trace-roc.js';
 export { rocCurve, type RocCurve, type RocPoint, type OperatingPoint, type AreaUnderCurve } from './stats/roc.js';
 export { simulateMixNetwork, traceMixNetwork, randomMixTopology, parseTorConsensus, torTopology, NETWORK_DEFAULTS } from './analyses/mix-network.js';
@@ -87,4 +88,9 @@ export {
   mixnetEntropyCdfChart,
   mixnetSweepEntropyChart,
   mixnetSweepLatencyChart,
+  mixnetLawSweepJson,
+  mixnetLawSweepCsv,
+  mixnetLawSweepTable,
+  mixnetLawSweepEntropyChart,
+  mixnetLawSweepLatencyChart,
 } from './report/mixnet-report.js';

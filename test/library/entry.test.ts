@@ -48,6 +48,7 @@ const ANALYSES = [
   'traceMixNetwork',
   'mixnetAnonymity',
   'mixnetSweep',
+  'mixnetLawSweep',
   'mixnetShard',
   'mergeMixnetShards',
 ];
