@@ -109,7 +109,7 @@ function checkRoutes({ rowPtr, colIdx, nameOf = (i) => `mix ${i}` }: MixnetRoute
     const named = dangling.slice(0, 5).map(nameOf).join(', ');
     throw new ParameterError(
       `${WHERE}: ${dangling.length === 1 ? `${named} has` : `${dangling.length} of the ${n} nodes have`} no out-neighbour, so a route reaching ${dangling.length === 1 ? 'it' : 'one'} could not go on` +
-        `${dangling.length > 1 ? ` (${named}${dangling.length > 5 ? ', …' : ''})` : ''}; free routes need every node to have one`,
+        `${dangling.length > 1 ? ` (${named}${dangling.length > 5 ? ', …' : ''})` : ''}; free routes need every node to have one (read the graph as undirected, or remove those nodes)`,
     );
   }
   for (const j of colIdx) if (j >= n) throw new ParameterError(`${WHERE}: a route goes to mix ${j}, beyond the ${n} mixes`);
