@@ -241,7 +241,10 @@ function mixnetOptions(p: MixnetParams): MixnetOptions {
 /** A Loopix-style mixnet, or a sweep of one parameter (the CLI's `mixnet`): every point checked by the library before the kernels start. */
 async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, onProgress: (done: number, total: number) => void): Promise<void> {
   const p = request.params;
-  const options = mixnetOptions(p);
+  // Free routes walk on the loaded graph, read as the walk analyses read it.
+  const read = request.source && request.reading ? await readForAnalysis(request.source, request.reading) : undefined;
+  const options = { ...mixnetOptions(p), ...(read ? { graph: read.csr, graphName: read.diagnostics.file } : {}) };
+  const graph = read && { graph: { nodes: read.csr.n, edges: read.diagnostics.edges, directed: read.csr.directed, format: read.loaded.report.format }, diagnostics: read.diagnostics };
   if (p.sweep) mixnetSweepPoints(options, p.sweep.parameter, p.sweep.values);
   else checkMixnetOptions(options);
   progress('starting the kernels', 0, 1);
@@ -255,6 +258,7 @@ async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, o
         analysis: 'mixnet',
         json: mixnetSweepJson(result),
         ran,
+        ...graph,
         charts: [
           { title: `Entropy against ${name}`, file: `mixnet-entropy-vs-${name}.svg`, spec: mixnetSweepEntropyChart(result) },
           { title: `Latency against ${name}`, file: `mixnet-latency-vs-${name}.svg`, spec: mixnetSweepLatencyChart(result) },
@@ -274,6 +278,7 @@ async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, o
         analysis: 'mixnet',
         json: mixnetJson(result),
         ran,
+        ...graph,
         charts: [{ title: 'CDF of the entropy', file: 'mixnet-entropy-cdf.svg', spec: mixnetEntropyCdfChart(result) }],
         table: [['measure', 'value'], ...mixnetRows(result)],
         downloads: [
