@@ -67,7 +67,8 @@ Topology:
                        (by --weights) and each next hop is a uniformly chosen
                        out-neighbour (undirected: neighbour) of the last; edge weights
                        are not used, and a node without an out-neighbour is refused;
-                       read as the Graph input flags below say
+                       read as the Graph input flags below say (gpujs runs one pass per
+                       level of the pools' chains, thousands here: prefer the others)
 
 ${GRAPH_HELP}
 
