@@ -1,3 +1,4 @@
+import Graph from 'graphology';
 import { describe, expect, it } from 'vitest';
 import { mergeMixnetShards, mixnetAnonymity, mixnetShard, mixnetSweep, type MixnetResult } from '../../src/analyses/mixnet.js';
 import { mixnetShardFile, mixnetShardOfFile } from '../../src/analyses/mixnet-shards.js';
@@ -154,6 +155,16 @@ describe('free routes against networks whose answer is known', () => {
     const touched = new Set<number>();
     for (let e = 0; e < events.length / 4; e++) if (events[4 * e] === POOL_EVENT.arrive || events[4 * e] === POOL_EVENT.depart) touched.add(events[4 * e + 2]);
     expect([...touched].sort()).toEqual([0, 1, 2, 3, 4, 5].filter((m) => !corrupt.includes(m)));
+  });
+
+  it('a graphology graph is read as its Csr is: the same run', async () => {
+    const edges: [string, string][] = [['a', 'b'], ['b', 'c'], ['c', 'a'], ['c', 'd'], ['d', 'b']];
+    const graph = new Graph({ type: 'directed' });
+    for (const [u, v] of edges) graph.mergeEdge(u, v);
+    const common = { topology: 'free', layers: 3, rate: 10, mixLoopRate: 0.5, targets: 4, replications: 2 } as const;
+    const fromGraphology = await mixnetAnonymity({ ...common, graph });
+    expect(fromGraphology.topology.graph).toEqual({ nodes: 4, edges: 5, directed: true, weighted: false });
+    expect(fromGraphology).toEqual(await mixnetAnonymity({ ...common, graph: csrFromEdges(edges, true) }));
   });
 
   it('the result names the graph: its name, nodes, edges, direction; width = mixes = its nodes', async () => {
