@@ -274,6 +274,7 @@ export function simulateMixnet(topology: MixnetTopology, traffic: MixnetTraffic,
       } else {
         const mix = Math.min(topology.mixes - 1, Math.floor(uniform01(rng) * topology.mixes));
         const slot = inject(t, NO_COLUMN, NO_COLUMN, NO_MARK, false);
+        // Its mix's layer: free routes keep their n mixes as one layer, so hop 0 of L.
         enter(slot, mix, Math.floor(mix / topology.width), t);
       }
     }
