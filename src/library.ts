@@ -34,7 +34,7 @@ export {
   MIXNET_DEFAULTS,
   MIXNET_SWEEP_PARAMETERS,
 } from './analyses/mixnet.js';
-export type { MixnetOptions, MixnetResult, MixnetSweepOptions, MixnetSweepResult, MixnetLawSweepOptions, MixnetLawSweepResult, MixnetSweepParameter, MixnetShardOptions, MixnetShard, MixnetJob, MixnetOutcomes } from './analyses/mixnet.js';
+export type { MixnetOptions, MixnetResult, MixnetGraph, MixnetSweepOptions, MixnetSweepResult, MixnetLawSweepOptions, MixnetLawSweepResult, MixnetSweepParameter, MixnetShardOptions, MixnetShard, MixnetJob, MixnetOutcomes } from './analyses/mixnet.js';
 export { mixnetShardFile, mixnetShardOfFile, MIXNET_SHARD_KIND } from './analyses/mixnet-shards.js';
 export { MIXNET_TOPOLOGIES, type MixnetTopologyKind } from './mix/mixnet-topology.js';
 export { traceLinks, traceSimulation, llrMoments, chebyshevBound, DEFAULT_TRACE_PACKETS } from './analyses/stream-trace.js';

@@ -1,11 +1,15 @@
+import type { AbstractGraph } from 'graphology-types';
 import { ParameterError } from '../errors.js';
+import { csrChecksum } from '../graph/checksum.js';
+import { edgeCount, isCsr, nodeKey, type Csr } from '../graph/csr.js';
+import { fromGraphology } from '../graph/from-graphology.js';
 import { type MixKernels, type PoolMeansJob } from '../engines/mix-kernels.js';
 import { referenceMixKernels } from '../engines/reference.js';
 import { expDelay, scaleDelay, type DelayLaw } from '../mix/delays.js';
 import { checkReplicationSize, simulateMixnet, type MixnetEventLog, type MixnetTraffic } from '../mix/mixnet-simulator.js';
 import { mixnetTopology, type MixnetTopology, type MixnetTopologyKind } from '../mix/mixnet-topology.js';
 import { quantileSorted, summarize } from '../stats/summary.js';
-import { checkShardSpec, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
+import { checkShardSpec, joinColumns, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
 
 /**
  * Anonymity of a Loopix-style mixnet, measured as in the Loopix evaluation (Piotrowska et al.,
@@ -22,9 +26,19 @@ import { checkShardSpec, shardRange, shardsOfOneJob, type ShardSpec } from './sh
  */
 export interface MixnetOptions {
   topology?: MixnetTopologyKind;
+  /** Mixes on every route (free: hops of the walk). */
   layers?: number;
+  /** Mixes per layer (not for free routes, whose mixes are the graph's nodes). */
   width?: number;
-  /** Bandwidth weights of the layers · width mixes, layer by layer (uniform when absent). */
+  /**
+   * free only, and required there: the graph the routes walk on. Its nodes are the mixes; a
+   * hop goes to a uniformly chosen out-neighbour (edge weights are not used), so every node
+   * needs one.
+   */
+  graph?: AbstractGraph | Csr;
+  /** What the result calls the graph (the CLI: its file name). */
+  graphName?: string;
+  /** Bandwidth weights of the layers · width mixes, layer by layer (free: of the graph's nodes in its order, the entry law); uniform when absent. */
   weights?: number[];
   /** Share of corrupt mixes, chosen with the seed. */
   corrupt?: number;
@@ -70,8 +84,19 @@ export const MIXNET_DEFAULTS = {
   seed: 1,
 };
 
+/** The graph free routes walk on. */
+export interface MixnetGraph {
+  name?: string;
+  nodes: number;
+  edges: number;
+  directed: boolean;
+  /** Whether the graph has edge weights (a hop ignores them). */
+  weighted: boolean;
+}
+
 export interface MixnetResult {
-  topology: { kind: MixnetTopologyKind; layers: number; width: number; mixes: number; routing: 'uniform' | 'weighted' };
+  /** Free routes: width = mixes = the graph's nodes, and `graph` describes it. */
+  topology: { kind: MixnetTopologyKind; layers: number; width: number; mixes: number; routing: 'uniform' | 'weighted'; graph?: MixnetGraph };
   rate: { real: number; clients: number; loopPerClient: number; dropPerClient: number; mixLoopPerMix: number; total: number };
   delay: { spec: string; kind: string; mean: number };
   corrupt: { fraction: number; mixes: number[] };
@@ -108,6 +133,8 @@ const WORDS_PER_CALL = 1 << 24;
 
 interface Resolved {
   topology: MixnetTopology;
+  /** The graph of free routes. */
+  graph?: { csr: Csr; name?: string };
   traffic: MixnetTraffic;
   replications: number;
   seed: number;
@@ -127,13 +154,16 @@ function rate(name: string, value: number, positive = false): number {
 function resolve(options: MixnetOptions): Resolved {
   const d = MIXNET_DEFAULTS;
   const seed = integer('seed', options.seed ?? d.seed, 0, 2 ** 53 - 1);
+  const kind = options.topology ?? d.topology;
+  const csr = options.graph && (isCsr(options.graph) ? options.graph : fromGraphology(options.graph).csr);
   const topology = mixnetTopology({
-    kind: options.topology ?? d.topology,
+    kind,
     layers: options.layers ?? d.layers,
-    width: options.width ?? d.width,
+    width: options.width ?? (kind === 'free' ? undefined : d.width),
     weights: options.weights,
     corrupt: options.corrupt ?? d.corrupt,
     seed,
+    routes: csr && { rowPtr: csr.rowPtr, colIdx: csr.colIdx, nameOf: (i) => `node "${nodeKey(csr, i)}"` },
   });
   const delay = options.delay ?? expDelay(1);
   const phase = d.phaseDelays * topology.layers * delay.mean;
@@ -158,7 +188,7 @@ function resolve(options: MixnetOptions): Resolved {
   };
   checkReplicationSize(topology, traffic);
   const replications = integer('replications', options.replications ?? d.replications, 1, 1_000_000);
-  return { topology, traffic, replications, seed };
+  return { topology, traffic, replications, seed, ...(csr ? { graph: { csr, name: options.graphName } } : {}) };
 }
 
 /** One pool-means job from a group of replications' logs. */
@@ -198,6 +228,8 @@ export interface MixnetOutcomes {
 /** Everything of a result that does not depend on the replications' outcomes: equal jobs give shards that merge. */
 export interface MixnetJob {
   topology: MixnetResult['topology'] & { weights: number[] | null };
+  /** Free routes: of the graph (csrChecksum), so that shards of different graphs do not merge. */
+  checksums?: { graph: string };
   rate: MixnetResult['rate'];
   delay: MixnetResult['delay'];
   corrupt: MixnetResult['corrupt'];
@@ -206,10 +238,14 @@ export interface MixnetJob {
   precision: 'float64' | 'float32';
 }
 
-function mixnetJob({ topology, traffic, replications, seed }: Resolved, weights: readonly number[] | undefined, kernels: MixKernels): MixnetJob {
+function mixnetJob({ topology, traffic, replications, seed, graph }: Resolved, weights: readonly number[] | undefined, kernels: MixKernels): MixnetJob {
   const { delay } = traffic;
+  const free = graph && {
+    graph: { ...(graph.name === undefined ? {} : { name: graph.name }), nodes: graph.csr.n, edges: edgeCount(graph.csr), directed: graph.csr.directed, weighted: !!graph.csr.weights },
+  };
   return {
-    topology: { kind: topology.kind, layers: topology.layers, width: topology.width, mixes: topology.mixes, routing: topology.weighted ? 'weighted' : 'uniform', weights: weights ? [...weights] : null },
+    topology: { kind: topology.kind, layers: topology.layers, width: topology.width, mixes: topology.mixes, routing: topology.weighted ? 'weighted' : 'uniform', ...free, weights: weights ? [...weights] : null },
+    ...(graph ? { checksums: { graph: csrChecksum(graph.csr) } } : {}),
     rate: {
       real: traffic.rate,
       clients: traffic.clients,
@@ -286,18 +322,8 @@ async function replicationOutcomes(
     done += logs.length;
     onProgress?.(done, n);
   }
-  outcomes.latencies = concatenate(latencies);
+  outcomes.latencies = joinColumns(latencies);
   return outcomes;
-}
-
-function concatenate(parts: readonly Float64Array[]): Float64Array {
-  const all = new Float64Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    all.set(part, at);
-    at += part.length;
-  }
-  return all;
 }
 
 /** The result of a job from the outcomes of all its replications, in order. */
@@ -390,7 +416,7 @@ export function mergeMixnetShards(shards: readonly MixnetShard[], sources?: read
   if (shards.length === 0) throw new ParameterError(`${MERGE}: no shards to merge`);
   const part = (s: MixnetShard) => ({ job: s.job, shard: s.shard, first: s.first, count: s.count });
   const ordered = shardsOfOneJob(shards, part, shards[0].job.targets.replications, label, MERGE);
-  const column = (name: keyof MixnetOutcomes) => concatenate(ordered.map((s) => s.outcomes[name]));
+  const column = (name: keyof MixnetOutcomes) => joinColumns(ordered.map((s) => s.outcomes[name]));
   const outcomes: MixnetOutcomes = {
     sent: column('sent'),
     entropy: column('entropy'),
@@ -428,7 +454,8 @@ export function mixnetPointOptions(options: MixnetOptions, parameter: MixnetSwee
       return { ...options, delay: scaleDelay(delay, 1 / (value * delay.mean)) };
     }
     case 'layers':
-      return { ...options, layers: value, weights: undefined };
+      // Free routes weigh the graph's nodes, whatever the route length; layers weigh L · W mixes.
+      return { ...options, layers: value, weights: options.topology === 'free' ? options.weights : undefined };
     case 'width':
       return { ...options, width: value, weights: undefined };
     case 'corrupt':

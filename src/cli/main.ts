@@ -27,8 +27,9 @@ Commands:
                     --shard K/N (of the sources)
   mix               sender anonymity of one continuous-time mix (Danezis): simulated vs
                     h(f) + log2 λ; --shard K/N
-  mixnet            sender anonymity of a Loopix-style mixnet (layers, cover, corrupt
-                    mixes): entropy, unlinkability, latency; --sweep; --shard K/N
+  mixnet            sender anonymity of a Loopix-style mixnet (layers, cascades or free
+                    routes over a graph; cover, corrupt mixes): entropy, unlinkability,
+                    latency; --sweep; --shard K/N
   trace             tracing a stream through one mix by convolution and likelihood ratios;
                     --roc: ROC, AUC and TPR at fixed FPR over many streams and links;
                     --shard K/N (of the trials, or of the --roc target streams)

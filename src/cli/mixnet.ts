@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   checkMixnetOptions,
@@ -36,6 +37,7 @@ import {
   mixnetTable,
 } from '../report/mixnet-report.js';
 import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
+import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 import { MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
 import { withProgress } from './progress.js';
 import { SHARD_OPTIONS, shardHelp, shardSettings, writeShard } from './shard-output.js';
@@ -45,6 +47,7 @@ const D = MIXNET_DEFAULTS;
 export const MIXNET_HELP = `Usage: anonscope mixnet [options]
        anonscope mixnet --sweep PARAM=v1,v2,... [options]
        anonscope mixnet --sweep PARAM=v1,v2,... --delay LAW1 --delay LAW2 ... [options]
+       anonscope mixnet --topology free --graph FILE [options]
 
 Sender anonymity of a Loopix-style mixnet, measured as the Loopix evaluation measures it
 (Piotrowska et al., USENIX Security 2017). Clients send Poisson real traffic and cover
@@ -59,14 +62,23 @@ target's exit, δ the share where one of them is 0) and the end-to-end latency. 
 
 Topology:
   --topology T         ${MIXNET_TOPOLOGIES.join(' | ')}: each hop picks a mix of the next
-                       layer, or W fixed cascades (a packet keeps to the one it
-                       entered) [${D.topology}]
-  --layers L           layers (mixes on every route) [${D.layers}]
-  --width W            mixes per layer [${D.width}]
+                       layer; W fixed cascades (a packet keeps to the one it entered);
+                       or free routes over --graph [${D.topology}]
+  --layers L           layers (mixes on every route; free: hops) [${D.layers}]
+  --width W            mixes per layer (not with free) [${D.width}]
   --weights w1,w2,...  bandwidth weights of the L·W mixes, layer by layer: a hop picks a
-                       mix in proportion to them [uniform]
-  --corrupt F          share of the mixes that are corrupt (round(F·L·W), chosen with the
-                       seed) [${D.corrupt}]
+                       mix in proportion to them (free: one per node, in the order the
+                       nodes first appear in the file: the entry law) [uniform]
+  --corrupt F          share of the mixes that are corrupt (round(F·mixes), chosen with
+                       the seed) [${D.corrupt}]
+  --graph FILE         free only: the mixes are FILE's nodes; a route enters at a node
+                       (by --weights) and each next hop is a uniformly chosen
+                       out-neighbour (undirected: neighbour) of the last; edge weights
+                       are not used, and a node without an out-neighbour is refused;
+                       read as the Graph input flags below say (gpujs runs one pass per
+                       level of the pools' chains, thousands here: prefer the others)
+
+${GRAPH_HELP}
 
 Traffic:
   --clients N          clients [${D.clients}]
@@ -134,6 +146,9 @@ const MIXNET_OPTIONS = {
   replications: { type: 'string' },
   seed: { type: 'string' },
   sweep: { type: 'string' },
+  graph: { type: 'string' },
+  ...GRAPH_OPTIONS,
+  component: { type: 'string' },
   ...OUTPUT_OPTIONS,
   backend: MIX_KERNEL_OPTIONS.backend,
   runtime: MIX_KERNEL_OPTIONS.runtime,
@@ -152,7 +167,7 @@ export async function mixnetCommand(argv: string[]): Promise<void> {
   }
   if (positionals.length > 0) throw new ParameterError(`mixnet: unexpected argument "${positionals[0]}" (see anonscope mixnet --help)`);
   const log = (line: string) => values.quiet || process.stderr.write(`${line}\n`);
-  const settings = await mixnetSettings(values);
+  const settings = await mixnetSettings(values, log);
   if (values.out) await prepareOutputDirectory(values.out);
   await withMixKernels(values, log, async (kernels) => {
     const options = { ...settings.options, kernels };
@@ -201,8 +216,8 @@ export async function mixnetCommand(argv: string[]): Promise<void> {
   });
 }
 
-/** Every parameter read and checked (by the library's own checks, every sweep point too) before the kernels start. */
-async function mixnetSettings(values: MixnetValues) {
+/** Every parameter read and checked (by the library's own checks, every sweep point too) before the kernels start; the graph of free routes loaded after the flags are checked. */
+async function mixnetSettings(values: MixnetValues, log: (line: string) => void) {
   const format = formatOption(values.format);
   const optional = <T>(text: string | undefined, read: (text: string) => T) => (text === undefined ? undefined : read(text));
   const real = (name: keyof MixnetValues & string, bounds: Parameters<typeof realOption>[2]) => optional(values[name] as string | undefined, (t) => realOption(name, t, bounds));
@@ -215,7 +230,7 @@ async function mixnetSettings(values: MixnetValues) {
     const law = await parseDelay(text);
     laws.push(mu === undefined ? law : mixnetPointOptions({ delay: law }, 'mu', mu).delay!);
   }
-  const options: MixnetOptions = {
+  let options: MixnetOptions = {
     topology: optional(values.topology, (t) => choiceOption('topology', t, MIXNET_TOPOLOGIES)),
     layers: integer('layers', 1),
     width: integer('width', 1),
@@ -237,11 +252,25 @@ async function mixnetSettings(values: MixnetValues) {
   const sweep = optional(values.sweep, (t) => sweepOption(t, values));
   const shard = shardSettings(values);
   if (shard && sweep) throw new ParameterError('--shard cannot split a --sweep (each value is its own run): shard one setting at a time');
+  checkGraphFlags(values, options.topology, sweep?.parameter);
   if (laws.length > 1 && !sweep) throw new ParameterError(`--delay is given ${laws.length} times: several delay laws need a --sweep (one line per law), one run takes one law`);
+  if (values.graph !== undefined) options = { ...options, graph: await loadGraphForCommand(values.graph, values, log), graphName: basename(values.graph) };
   if (sweep && laws.length > 1) mixnetLawSweepPoints(options, laws, sweep.parameter, sweep.values);
   else if (sweep) mixnetSweepPoints(options, sweep.parameter, sweep.values);
   else checkMixnetOptions(options);
   return { format, options, sweep, shard, laws };
+}
+
+/** --graph goes with --topology free and nothing else, the graph-reading flags with --graph; free routes have no width. */
+function checkGraphFlags(values: MixnetValues, topology: MixnetOptions['topology'], swept: MixnetSweepParameter | undefined): void {
+  const free = topology === 'free';
+  if (free && values.graph === undefined) throw new ParameterError('--topology free needs --graph FILE: the routes walk on its nodes');
+  if (!free && values.graph !== undefined) throw new ParameterError(`--graph is for --topology free (free routes over the graph), not ${topology ?? D.topology}`);
+  if (values.graph === undefined) {
+    const reading = (Object.keys(GRAPH_OPTIONS) as (keyof typeof GRAPH_OPTIONS)[]).find((flag) => values[flag] !== undefined);
+    if (reading) throw new ParameterError(`--${reading} says how to read --graph, and there is no --graph`);
+  }
+  if (free && (values.width !== undefined || swept === 'width')) throw new ParameterError(`${values.width !== undefined ? '--width' : '--sweep width'} does not apply to --topology free: its mixes are the graph's nodes`);
 }
 
 /** --sweep PARAM=v1,v2,...: the parameter, its values, and no option that sets it too. */
@@ -251,7 +280,7 @@ function sweepOption(text: string, values: MixnetValues): { parameter: MixnetSwe
   const parameter = choiceOption('sweep', text.slice(0, at).trim(), MIXNET_SWEEP_PARAMETERS);
   // Each sweep parameter is named as the option that sets it.
   if (values[parameter] !== undefined) throw new ParameterError(`--${parameter} and --sweep ${parameter}=… both set ${parameter}: give one of them`);
-  if (values.weights !== undefined && (parameter === 'layers' || parameter === 'width')) {
+  if (values.weights !== undefined && values.topology !== 'free' && (parameter === 'layers' || parameter === 'width')) {
     throw new ParameterError(`--weights cannot go with --sweep ${parameter}: there is one weight per mix, and the number of mixes changes`);
   }
   return { parameter, values: realListOption('sweep', text.slice(at + 1)) };

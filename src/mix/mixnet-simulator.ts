@@ -11,9 +11,10 @@ import { nextMix, type MixnetTopology } from './mixnet-topology.js';
  * each client also sends loop cover (rate per client) and drop cover (rate per client), and
  * each mix sends mix-loop cover (rate per mix). Every hop delays a packet independently by
  * the delay law; links take no time. Client packets cross every layer; a mix-loop starts
- * in its mix's pool (its creation is invisible) and crosses the layers after it. Loop and
- * drop cover differ only in where they go after the last layer (back to the sender or to
- * a random recipient), which a passive observer of the mixes cannot tell apart.
+ * in its mix's pool (its creation is invisible) and crosses the layers after it (free
+ * routes: its mix is the first of its L hops). Loop and drop cover differ only in where
+ * they go after the last layer (back to the sender or to a random recipient), which a
+ * passive observer of the mixes cannot tell apart.
  *
  * T target messages per replication are real messages of client A (0) and B (1) in turn:
  * target t is its sender's first real message after a uniform time in the measurement
@@ -273,6 +274,7 @@ export function simulateMixnet(topology: MixnetTopology, traffic: MixnetTraffic,
       } else {
         const mix = Math.min(topology.mixes - 1, Math.floor(uniform01(rng) * topology.mixes));
         const slot = inject(t, NO_COLUMN, NO_COLUMN, NO_MARK, false);
+        // Its mix's layer: free routes keep their n mixes as one layer, so hop 0 of L.
         enter(slot, mix, Math.floor(mix / topology.width), t);
       }
     }

@@ -11,9 +11,9 @@ import { csv, fixed, mixJson, table } from './mix-report.js';
  */
 
 /**
- * "stratified, 3 layers × 3 mixes" or "3 cascades of 3 mixes", with weighted routing and
- * corrupt mixes when there are any; in a sweep the swept dimension is named, not valued
- * ("L layers × 3 mixes").
+ * "stratified, 3 layers × 3 mixes", "3 cascades of 3 mixes" or "free routes of 3 hops over
+ * the 40 nodes of g.txt", with a directed graph, weighted routing and corrupt mixes when
+ * there are any; in a sweep the swept dimension is named, not valued ("L layers × 3 mixes").
  */
 export function mixnetTopologyLabel(r: Pick<MixnetResult, 'topology' | 'corrupt'>, swept?: MixnetSweepParameter): string {
   const { kind, routing } = r.topology;
@@ -21,9 +21,15 @@ export function mixnetTopologyLabel(r: Pick<MixnetResult, 'topology' | 'corrupt'
     swept === parameter ? `${symbol} ${many}` : `${n} ${n === 1 ? one : many}`;
   const layers = count(r.topology.layers, 'layer', 'layers', 'L', 'layers');
   const width = (one: string, many: string) => count(r.topology.width, one, many, 'W', 'width');
-  const shape = kind === 'cascade' ? `${width('cascade', 'cascades')} of ${count(r.topology.layers, 'mix', 'mixes', 'L', 'layers')}` : `stratified, ${layers} × ${width('mix', 'mixes')}`;
+  const graph = r.topology.graph;
+  const shape =
+    kind === 'cascade'
+      ? `${width('cascade', 'cascades')} of ${count(r.topology.layers, 'mix', 'mixes', 'L', 'layers')}`
+      : kind === 'free' && graph
+        ? `free routes of ${count(r.topology.layers, 'hop', 'hops', 'L', 'layers')} over the ${graph.nodes} nodes of ${graph.name ?? 'a graph'}`
+        : `stratified, ${layers} × ${width('mix', 'mixes')}`;
   const corrupt = swept !== 'corrupt' && r.corrupt.mixes.length > 0 ? `${r.corrupt.mixes.length} corrupt` : '';
-  const extras = [routing === 'weighted' ? 'weighted routing' : '', corrupt].filter(Boolean);
+  const extras = [graph?.directed ? 'directed' : '', routing === 'weighted' ? 'weighted routing' : '', corrupt].filter(Boolean);
   return extras.length ? `${shape} (${extras.join(', ')})` : shape;
 }
 

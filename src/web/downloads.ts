@@ -46,7 +46,7 @@ export function downloadStem(job: RunRequest, graphName: string | undefined): st
     case 'mixnet': {
       // Corrupt mixes and cover only when there are any; a swept parameter is named by the sweep.
       const m = job.params;
-      parts.push(m.topology, `${m.layers ?? 'L'}x${m.width ?? 'W'}`);
+      parts.push(m.topology, m.topology === 'free' ? `${m.layers ?? 'L'}hops` : `${m.layers ?? 'L'}x${m.width ?? 'W'}`);
       const named: [string, number | string | undefined, boolean][] = [
         ['corrupt', m.corrupt, false], ['clients', m.clients, true], ['rate', m.rate, true], ['delay', m.delay, true], ['mu', m.mu, true],
         ['loop', m.loopRate, false], ['drop', m.dropRate, false], ['mixloop', m.mixLoopRate, false], ['targets', m.targets, true], ['reps', m.replications, true],
@@ -59,8 +59,9 @@ export function downloadStem(job: RunRequest, graphName: string | undefined): st
     default:
       parts.push(...['rate', 'delay', 'mixes', 'links', 'streams', 'trials'].filter((k) => p[k] !== undefined && p[k] !== '').map((k) => `${k}${String(p[k])}`), `seed${String(p.seed)}`);
   }
-  if ('reading' in job && job.reading.directed !== undefined) parts.push(job.reading.directed ? 'directed' : 'undirected');
-  if ('reading' in job && job.reading.component === 'largest') parts.push('largest');
+  const reading = 'reading' in job ? job.reading : undefined;
+  if (reading?.directed !== undefined) parts.push(reading.directed ? 'directed' : 'undirected');
+  if (reading?.component === 'largest') parts.push('largest');
   return parts.map(safe).join('-');
 }
 

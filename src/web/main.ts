@@ -86,11 +86,18 @@ function analysis(): AnalysisName {
   return (document.querySelector('input[name=analysis]:checked') as HTMLInputElement).value as AnalysisName;
 }
 
+/** Whether the analysis reads the chosen graph: the walk analyses, and the mixnet's free routes. */
+function needsGraph(name: AnalysisName): boolean {
+  return GRAPH_ANALYSES.includes(name) || (name === 'mixnet' && mixnetTopology() === 'free');
+}
+
+const mixnetTopology = () => $<HTMLSelectElement>('mixnet-topology').value as MixnetParams['topology'];
+
 function showFieldsFor(name: AnalysisName): void {
   document.querySelectorAll<HTMLElement>('[data-for]').forEach((div) => {
     div.classList.toggle('hidden', !div.dataset.for!.split(' ').includes(name));
   });
-  $('graph-box').classList.toggle('hidden', !GRAPH_ANALYSES.includes(name));
+  $('graph-box').classList.toggle('hidden', !needsGraph(name));
 }
 
 function choose(next: GraphSource, label: string, name: string): void {
@@ -157,7 +164,12 @@ function request(): RunRequest {
       },
     };
   }
-  if (name === 'mixnet') return { type: 'run', analysis: 'mixnet', backend, params: mixnetParams() };
+  if (name === 'mixnet') {
+    const params = mixnetParams();
+    if (params.topology !== 'free') return { type: 'run', analysis: 'mixnet', backend, params };
+    if (!source) throw new ParameterError('Free routes walk on a graph: choose one first (a file, or the example).');
+    return { type: 'run', analysis: 'mixnet', source, reading: graphReading(), backend, params };
+  }
   if (name === 'network') {
     const t = input('targets').value.trim();
     return {
@@ -257,10 +269,12 @@ function mixnetParams(): MixnetParams {
     if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new ParameterError(`sweep values: a comma-separated list of numbers, one run per value of ${parameter}`);
     sweep = { parameter, values };
   }
+  const topology = mixnetTopology();
   const params: MixnetParams = {
-    topology: $<HTMLSelectElement>('mixnet-topology').value as MixnetParams['topology'],
+    topology,
     layers: optionalNumber('mixnet-layers', 'layers'),
-    width: optionalNumber('mixnet-width', 'width'),
+    // Free routes' mixes are the graph's nodes: the width control is not read.
+    width: topology === 'free' ? undefined : optionalNumber('mixnet-width', 'width'),
     corrupt: optionalNumber('mixnet-corrupt', 'corrupt share'),
     clients: optionalNumber('mixnet-clients', 'clients'),
     rate: optionalNumber('mixnet-rate', 'rate λ'),
@@ -480,7 +494,7 @@ function onMessage(message: WorkerMessage): void {
       const { table, notes } = message.analysis === 'entropy' ? entropyDisplay(message.json, message.table, message.notes) : message;
       $('notes').replaceChildren(...notes.map((n) => Object.assign(document.createElement('p'), { textContent: n })));
       $('table').replaceChildren(renderTable(table));
-      const stem = downloadStem(current!.job, sourceName);
+      const stem = downloadStem(current!.job, 'source' in current!.job ? sourceName : undefined);
       const link = (file: RunFile, text = downloadName(stem, file.name), download = downloadName(stem, file.name)) => {
         const url = URL.createObjectURL(blobOf(file));
         downloadUrls.push(url);
@@ -594,6 +608,7 @@ function setUp(): void {
   document.querySelectorAll<HTMLInputElement>('input[name=analysis]').forEach((radio) => {
     radio.addEventListener('change', () => showFieldsFor(analysis()));
   });
+  $('mixnet-topology').addEventListener('change', () => showFieldsFor(analysis()));
   showFieldsFor(analysis());
   input('file').addEventListener('change', () => {
     const file = input('file').files?.[0];
@@ -634,7 +649,7 @@ function setUp(): void {
   });
   // A shared link reproduces its run: it names the analysis, and the example when a graph is needed.
   const params = new URLSearchParams(location.search);
-  if (params.has('analysis') && (source || !GRAPH_ANALYSES.includes(analysis()))) start();
+  if (params.has('analysis') && (source || !needsGraph(analysis()))) start();
 }
 
 setUp();

@@ -113,7 +113,9 @@ export interface NetworkParams {
  */
 export interface MixnetParams {
   topology: MixnetTopologyKind;
+  /** Mixes on a route (free: hops). */
   layers?: number;
+  /** Not for free routes, whose mixes are the graph's nodes. */
   width?: number;
   corrupt?: number;
   clients?: number;
@@ -152,7 +154,8 @@ export type RunRequest =
   | { type: 'run'; analysis: 'trace'; backend: WebBackendName; params: TraceParams }
   | { type: 'run'; analysis: 'roc'; backend: WebBackendName; params: RocParams }
   | { type: 'run'; analysis: 'network'; backend: WebBackendName; params: NetworkParams }
-  | { type: 'run'; analysis: 'mixnet'; backend: WebBackendName; params: MixnetParams };
+  /** Free routes (topology free) walk on the loaded graph: then, and only then, the source and its reading. */
+  | { type: 'run'; analysis: 'mixnet'; source?: GraphSource; reading?: GraphReading; backend: WebBackendName; params: MixnetParams };
 
 /** A chart the page draws (renderChart) and offers as an SVG file named `file`. */
 export interface ChartMessage {

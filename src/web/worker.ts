@@ -263,7 +263,10 @@ function mixnetOptions(p: MixnetParams, delay: DelayLaw | undefined): MixnetOpti
 async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, onProgress: (done: number, total: number) => void): Promise<void> {
   const p = request.params;
   const laws = mixnetLaws(p);
-  const options = mixnetOptions(p, laws[0]);
+  // Free routes walk on the loaded graph, read as the walk analyses read it.
+  const read = request.source && request.reading ? await readForAnalysis(request.source, request.reading) : undefined;
+  const options = { ...mixnetOptions(p, laws[0]), ...(read ? { graph: read.csr, graphName: read.diagnostics.file } : {}) };
+  const graph = read && { graph: { nodes: read.csr.n, edges: read.diagnostics.edges, directed: read.csr.directed, format: read.loaded.report.format }, diagnostics: read.diagnostics };
   // Several laws come only from specs (never the default): each is a DelayLaw.
   const overLaws = laws.length > 1 ? (laws as DelayLaw[]) : undefined;
   if (overLaws && !p.sweep) throw new ParameterError(`the delay holds ${laws.length} laws: several laws (separated by ";") need a sweep, one line per law`);
@@ -279,6 +282,7 @@ async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, o
       post({
         type: 'result',
         analysis: 'mixnet',
+        ...graph,
         json: mixnetLawSweepJson(result),
         ran,
         charts: [
@@ -301,6 +305,7 @@ async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, o
         analysis: 'mixnet',
         json: mixnetSweepJson(result),
         ran,
+        ...graph,
         charts: [
           { title: `Entropy against ${name}`, file: `mixnet-entropy-vs-${name}.svg`, spec: mixnetSweepEntropyChart(result) },
           { title: `Latency against ${name}`, file: `mixnet-latency-vs-${name}.svg`, spec: mixnetSweepLatencyChart(result) },
@@ -320,6 +325,7 @@ async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, o
         analysis: 'mixnet',
         json: mixnetJson(result),
         ran,
+        ...graph,
         charts: [{ title: 'CDF of the entropy', file: 'mixnet-entropy-cdf.svg', spec: mixnetEntropyCdfChart(result) }],
         table: [['measure', 'value'], ...mixnetRows(result)],
         downloads: [

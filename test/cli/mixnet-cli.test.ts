@@ -3,16 +3,20 @@
  * computations of its own per-target entropies; one mix against Danezis' log2(λe/μ); a
  * cascade's latency against the Erlang law of L exponential hops; a sweep's rows and plots;
  * bad options refused with exit code 2 naming the option; and 4 shards merged = the run.
+ * Free routes over a graph file: the library's run on the same graph, the refusals, and
+ * shards of two graphs refused at the merge.
  */
 import { DOMParser } from '@xmldom/xmldom';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exitCodeOf, main } from '../../src/cli/main.js';
 import { mergeCommand } from '../../src/cli/merge.js';
 import { MIXNET_HELP, mixnetCommand } from '../../src/cli/mixnet.js';
+import { mixnetAnonymity } from '../../src/analyses/mixnet.js';
 import { mixnetSweepEntropyChart } from '../../src/report/mixnet-report.js';
+import { csrFromEdges } from '../helpers/graphs.js';
 
 async function run(command: (argv: string[]) => Promise<unknown>, ...argv: string[]) {
   let stdout = '';
@@ -284,5 +288,68 @@ describe('anonscope mixnet', () => {
     const missing = await run(mergeCommand, ...files.slice(0, 3), '--quiet').then(() => undefined, (e: unknown) => e);
     expect(exitCodeOf(missing)).toBe(2);
     expect((missing as Error).message).toMatch(/shard 3 of 4 missing/);
+  });
+});
+
+describe('anonscope mixnet --topology free --graph FILE', () => {
+  // A directed edge list: 1 → 2 → 3 → 1 and 3 → 4 → 1, every node with an out-neighbour.
+  const arcs: [string, string][] = [['1', '2'], ['2', '3'], ['3', '1'], ['3', '4'], ['4', '1']];
+  const file = (name: string, lines: [string, string][]) => {
+    const path = join(dir, name);
+    writeFileSync(path, lines.map(([u, v]) => `${u} ${v}`).join('\n') + '\n');
+    return path;
+  };
+  const job = ['--topology', 'free', '--layers', '3', '--rate', '15', '--corrupt', '0.25', '--targets', '5', '--replications', '4', '--quiet'];
+
+  it('reads the file as the other commands do (--directed) and gives the library run on the same graph, naming it', async () => {
+    const path = file('ring.txt', arcs);
+    const json = JSON.parse((await mixnet(...job, '--graph', path, '--directed', '--format', 'json')).stdout);
+    expect(json.topology).toEqual({ kind: 'free', layers: 3, width: 4, mixes: 4, routing: 'uniform', graph: { name: 'ring.txt', nodes: 4, edges: 5, directed: true, weighted: false } });
+    const library = await mixnetAnonymity({ topology: 'free', graph: csrFromEdges(arcs, true), layers: 3, rate: 15, corrupt: 0.25, targets: 5, replications: 4 });
+    expect(json.entropy.mean).toBe(library.entropy.mean);
+    expect(json.latency).toEqual(library.latency);
+    expect((await mixnet(...job, '--graph', path, '--directed')).stdout).toMatch(/free routes of 3 hops over the 4 nodes of ring\.txt \(directed, 1 corrupt\)/);
+    // Read undirected, the same file has other routes (each edge both ways).
+    const undirected = JSON.parse((await mixnet(...job, '--graph', path, '--format', 'json')).stdout);
+    expect(undirected.topology.graph).toMatchObject({ directed: false, edges: 5 });
+    expect(undirected.entropy.mean).not.toBe(json.entropy.mean);
+  });
+
+  it('refusals with exit code 2, before any work: free without --graph, --graph without free, --width, a dangling node by its key', async () => {
+    const path = file('ok.txt', arcs);
+    const sink = file('sink.txt', [...arcs, ['4', 'sink']]);
+    const cases: [string[], RegExp][] = [
+      [['--topology', 'free'], /--topology free needs --graph FILE/],
+      [['--graph', path], /--graph is for --topology free/],
+      [['--directed'], /--directed says how to read --graph, and there is no --graph/],
+      [['--topology', 'free', '--graph', path, '--width', '3'], /--width does not apply to --topology free/],
+      [['--topology', 'free', '--graph', path, '--sweep', 'width=2,3'], /--sweep width does not apply to --topology free/],
+      [['--topology', 'free', '--graph', path, '--weights', '1,2'], /2 weights for the graph's 4 nodes/],
+      [['--topology', 'free', '--graph', sink, '--directed'], /node "sink" has no out-neighbour/],
+      [['--topology', 'free', '--graph', join(dir, 'absent.txt')], /absent\.txt/],
+    ];
+    for (const [argv, message] of cases) {
+      const error = await mixnet(...argv, '--quiet').then(() => undefined, (e: unknown) => e);
+      expect(error, argv.join(' ')).toBeInstanceOf(Error);
+      expect(exitCodeOf(error), argv.join(' ')).toBe(2);
+      expect((error as Error).message, argv.join(' ')).toMatch(message);
+    }
+  });
+
+  it('shards of one graph merge into the run; shards of two graphs of the same size are refused', async () => {
+    const path = file('one.txt', arcs);
+    // The same name, nodes and arc count: only the graph's checksum tells them apart.
+    mkdirSync(join(dir, 'elsewhere'), { recursive: true });
+    const other = file(join('elsewhere', 'one.txt'), [['1', '2'], ['2', '1'], ['3', '4'], ['4', '3'], ['2', '3']]);
+    const unsharded = JSON.parse((await mixnet(...job, '--graph', path, '--directed', '--format', 'json')).stdout);
+    const shards = join(dir, 'free-shards');
+    for (const k of [0, 1]) await mixnet(...job, '--graph', path, '--directed', '--shard', `${k}/2`, '--out', shards);
+    const files = [0, 1].map((k) => join(shards, `shard-${k}-of-2.json`));
+    expect(JSON.parse((await run(mergeCommand, ...files, '--format', 'json', '--quiet')).stdout)).toEqual(unsharded);
+    const others = join(dir, 'free-shards-other');
+    await mixnet(...job, '--graph', other, '--directed', '--shard', '1/2', '--out', others);
+    const mixed = await run(mergeCommand, files[0], join(others, 'shard-1-of-2.json'), '--quiet').then(() => undefined, (e: unknown) => e);
+    expect(exitCodeOf(mixed)).toBe(2);
+    expect((mixed as Error).message).toMatch(/is a shard of another job .*they differ in checksums\.graph/);
   });
 });

@@ -90,6 +90,8 @@ const JOBS: [string, PoolMeansJob][] = [
   ['3 × 3 stratified, 4 replications', job(1, { layers: 3, width: 3 }, {}, 4)],
   ['corrupt mixes, cover, Erlang delays', job(2, { layers: 2, width: 4, corrupt: 0.3 }, { loopRate: 0.5, dropRate: 0.5, mixLoopRate: 1, delay: erlangDelay(2, 2) }, 3)],
   ['cascades, weights, many targets', job(3, { kind: 'cascade', layers: 3, width: 2, weights: [1, 3, 1, 3, 1, 3] }, { targets: 40, window: 30 }, 2)],
+  // A ring with chords: 5 hops revisit mixes, every hop sharing a mix's pool.
+  ['free routes, mix-loops, a corrupt node', job(4, { kind: 'free', layers: 5, corrupt: 0.2, routes: { rowPtr: Uint32Array.of(0, 2, 3, 5, 6, 7), colIdx: Uint32Array.of(1, 3, 2, 3, 0, 4, 0) } }, { mixLoopRate: 1 }, 3)],
 ];
 
 function entropy(mass: number, plogp: number): number {

@@ -107,6 +107,8 @@ describe('the pool-mean metric against an exact Bayesian enumeration', () => {
     ['2 × 2 stratified', mixnetTopology({ layers: 2, width: 2 }), { rate: 2.5, targets: 3 }],
     ['2 × 2 with a corrupt mix', mixnetTopology({ layers: 2, width: 2, corrupt: 0.25, seed: 5 }), { rate: 2.5, targets: 3 }],
     ['cascades with cover', mixnetTopology({ kind: 'cascade', layers: 2, width: 2 }), { rate: 1.5, loopRate: 0.3, mixLoopRate: 0.2 }],
+    // 0 ⇄ 1, 1 → 2 → 0: three hops may pass a mix twice, its pool shared by every hop.
+    ['free routes of 3 hops on a 3-node graph, with mix-loops', mixnetTopology({ kind: 'free', layers: 3, routes: { rowPtr: Uint32Array.of(0, 1, 3, 4), colIdx: Uint32Array.of(1, 0, 2, 0) } }), { rate: 1.5, mixLoopRate: 0.2 }],
   ];
   for (const [name, topology, over] of cases) {
     it(`${name}: every mass, Σ p ln p and marked vector equals the enumerated posterior`, () => {

@@ -4,7 +4,8 @@
  * and seed (to the bit on cpu, within float32 tolerance on WebGPU, SwiftShader where there is
  * no GPU), a sweep's rows, charts and files, one exponential mix against Danezis'
  * log2(λe/μ), refused parameters in the page's words with nothing old left on screen, the
- * URL, a 390 px phone, and `auto` without WebGPU (gpu.js, as for the other mix analyses).
+ * URL, a 390 px phone, `auto` without WebGPU (gpu.js, as for the other mix analyses), and
+ * free routes over the chosen graph (the library's run on the same file, to the bit).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mixnetAnonymity, mixnetLawSweep, mixnetSweep, type MixnetOptions, type MixnetResult } from '../../src/analyses/mixnet.js';
 import type { BackendInfo } from '../../src/engines/backend.js';
+import { loadGraphFile } from '../../src/graph/load-file.js';
 import { browserFlags, findBrowser, launchBrowser } from '../../src/engines/browser/launch.js';
 import { expDelay, parseDelay } from '../../src/mix/delays.js';
 import {
@@ -254,6 +256,48 @@ describe('the Loopix mixnet on the page', () => {
         expect(result.kernels).toBe(engine);
         await expectFloat32Result(page, result, reference);
       }
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+
+  it("free routes over the chosen graph: the graph box shown for them only, the library's run on the same file to the bit, its name in the files; no graph refused", async () => {
+    const { csr } = await loadGraphFile(join(ROOT, 'graphs/karate.txt'));
+    const options = { layers: 3, corrupt: 0.1, clients: 10, rate: 20, mixLoopRate: 0.2, targets: 8, replications: 2, seed: 4 };
+    const reference = await mixnetAnonymity({ ...options, topology: 'free', graph: csr, graphName: 'karate.txt' });
+    const page = await openPage();
+    try {
+      const { width: _width, ...controls } = { ...SMALL, ...options, loopRate: 0, dropRate: 0 };
+      await chooseMixnet(page, 'cpu', controls);
+      await setValue(page, '#mixnet-width', '0'); // refused were it read
+      const graphBoxHidden = () => page.$eval('#graph-box', (e) => e.classList.contains('hidden'));
+      expect(await graphBoxHidden()).toBe(true);
+      await setValue(page, '#mixnet-topology', 'free');
+      expect(await graphBoxHidden()).toBe(false);
+      expect(await run(page)).toBe('error');
+      expect(await errorText(page)).toBe('Free routes walk on a graph: choose one first (a file, or the example).');
+      await setValue(page, '#example', 'karate.txt');
+      expect(await run(page), await errorText(page)).toBe('done');
+      const { result } = await shown<MixnetResult>(page);
+      expect(result).toEqual(JSON.parse(mixnetJson(reference)));
+      expect(result.topology).toMatchObject({ kind: 'free', mixes: 34, graph: { name: 'karate.txt', nodes: 34, edges: 78, directed: false } });
+      expect((await notesOf(page))[0]).toBe(mixnetHeader(reference)[0]);
+      expect((await notesOf(page))[0]).toMatch(/^mixnet: free routes of 3 hops over the 34 nodes of karate\.txt \(3 corrupt\)/);
+      expect(await page.$eval('#ran', (e) => e.textContent)).toMatch(/graph: 34 nodes, 78 edges/);
+      await page.waitForSelector('#downloads a[data-zip]');
+      expect((await downloadNames(page))[0]).toBe('karate-mixnet-free-3hops-corrupt0.1-clients10-rate20-delayexp-1-mixloop0.2-targets8-reps2-seed4.zip');
+      // The link names the example and the topology: opened afresh, it runs the same job by itself.
+      const link = new URL(page.url());
+      expect(Object.fromEntries(link.searchParams)).toMatchObject({ analysis: 'mixnet', example: 'karate.txt', 'mixnet-topology': 'free' });
+      const again = await openPage(link.search);
+      try {
+        await again.waitForSelector('body[data-state=done], body[data-state=error]', { timeout: 120_000 });
+        expect((await shown<MixnetResult>(again)).result).toEqual(result);
+      } finally {
+        await again.close();
+      }
+      await setValue(page, '#mixnet-topology', 'stratified');
+      expect(await graphBoxHidden()).toBe(true);
     } finally {
       await page.close();
     }
