@@ -22,6 +22,8 @@ import {
   POOL_SPAN,
   scoreBatches,
   storeConvolveChunk,
+  type PoolChains,
+  type PoolSegments,
 } from '../gpu-plan/mix-plan.js';
 import {
   checkPoolMeansJob,
@@ -200,11 +202,11 @@ function mixEntropy(this: MixThis, items: Float32Array, xs: Float32Array, edges:
 
 /**
  * One arrival's pool mean per thread (item, column): from the segment's starting mean
- * (carries[seg·W + c]; 0 when seg < 0), fold the item's `count` arrivals from `first`:
- * m ← (k·m + x) / (k + 1), x the mean its source left (means[source·W + c]) or 1 where the
- * column is one it was injected with. arrivals: 4 per arrival (k, source or −1, x, y).
+ * (carries[seg·W + c]; 0 when seg < 0), fold the item's `count` arrivals of the level from
+ * `first`: m ← (k·m + x) / (k + 1), with k = ks[a] and x = xs[a·W + c], the mean its source
+ * left or 1 where the column is one it was injected with (laid out by the host per level).
  */
-function poolScan(this: MixThis, items: Float32Array, arrivals: Float32Array, means: Float32Array, carries: Float32Array) {
+function poolScan(this: MixThis, items: Float32Array, ks: Float32Array, xs: Float32Array, carries: Float32Array) {
   const i = this.thread.x;
   const W = this.constants.W;
   let q = Math.floor((i + 0.5) / W);
@@ -225,18 +227,48 @@ function poolScan(this: MixThis, items: Float32Array, arrivals: Float32Array, me
   for (let j = 0; j < this.constants.loop; j++) {
     if (j < count) {
       const a = first + j;
-      const k = arrivals[a * 4];
-      const from = arrivals[a * 4 + 1];
-      let x = 0;
-      if (from >= 0) {
-        x = means[from * W + c];
-      } else if (arrivals[a * 4 + 2] === c || arrivals[a * 4 + 3] === c) {
-        x = 1;
-      }
-      m = (k * m + x) / (k + 1);
+      const k = ks[a];
+      m = (k * m + xs[a * W + c]) / (k + 1);
     }
   }
   return m;
+}
+
+/** One level's arrivals, consecutive segment after segment: k and the W-column vector x each folds in. */
+interface LevelArrivals {
+  count: number;
+  /** Where segment s's arrivals start in ks and xs. */
+  base: Int32Array;
+  ks: Float32Array;
+  xs: Float32Array;
+}
+
+/**
+ * The level's k and x, gathered on the host from the means of the levels before: a pass then
+ * uploads its own arrivals' vectors, not every mean so far (free routes chain thousands of
+ * levels through shared pools, and a copy of all the means per pass cost more than the folds).
+ */
+function levelArrivals(chains: PoolChains, segments: PoolSegments, means: Float32Array, W: number, local: (column: number) => number): LevelArrivals {
+  const S = segments.first.length;
+  const base = new Int32Array(S);
+  let count = 0;
+  for (let s = 0; s < S; s++) {
+    base[s] = count;
+    count += segments.length[s];
+  }
+  const ks = new Float32Array(Math.max(1, count));
+  const xs = new Float32Array(Math.max(1, count * W));
+  for (let s = 0; s < S; s++) {
+    for (let j = 0; j < segments.length[s]; j++) {
+      const a = segments.first[s] + j;
+      const q = base[s] + j;
+      ks[q] = chains.k[a];
+      const from = chains.source[a];
+      if (from >= 0) xs.set(means.subarray(from * W, (from + 1) * W), q * W);
+      else for (const column of [local(chains.injected[2 * a]), local(chains.injected[2 * a + 1])]) if (column >= 0) xs[q * W + column] = 1;
+    }
+  }
+  return { count, base, ks, xs };
 }
 
 /**
@@ -421,11 +453,12 @@ export class GpuJsMixKernels implements MixKernels {
   }
 
   /**
-   * The pool means as passes of gathers (gpu.js threads keep no pools): the host lays out
+   * The pool means as passes of folds (gpu.js threads keep no pools): the host lays out
    * the column-independent structure (poolChains: each arrival's source and level), then per
-   * level one kernel folds every arrival of the level from its segment's starting mean
-   * (poolScan), after a first kernel has scanned the segment ends whose successors carry on
-   * and the host has chained those carries in float64; a last kernel sums the exits.
+   * level gathers the level's arrival vectors (levelArrivals) and one kernel folds every
+   * arrival of the level from its segment's starting mean (poolScan), after a first kernel has
+   * scanned the segment ends whose successors carry on and the host has chained those carries
+   * in float64; a last kernel sums the exits.
    */
   async poolMeans(job: PoolMeansJob): Promise<PoolMeansResult> {
     const where = 'anonscope/gpujs mix poolMeans';
@@ -439,25 +472,27 @@ export class GpuJsMixKernels implements MixKernels {
       const chains = poolChains(job, r0, r1, counts);
       const A = chains.arrivals;
       const local = (column: number) => (column !== NO_COLUMN && column >= c0 && column < c1 ? column - c0 : -1);
-      const arrivals = new Float32Array(Math.max(1, 4 * A));
-      for (let a = 0; a < A; a++) {
-        arrivals[4 * a] = chains.k[a];
-        arrivals[4 * a + 1] = chains.source[a];
-        arrivals[4 * a + 2] = local(chains.injected[2 * a]);
-        arrivals[4 * a + 3] = local(chains.injected[2 * a + 1]);
-      }
       const means = new Float32Array(Math.max(1, A * W));
-      const scan = (items: Float32Array, carries: Float32Array) => this.call(this.kernel(poolScan, (items.length / 3) * W, { W, loop: POOL_SPAN }), 'poolMeans', [items, arrivals, means, carries]);
+      const scan = (items: Float32Array, level: LevelArrivals, carries: Float32Array) => {
+        // Levels hold any number of items: padded with empty ones (count 0, no carry) to a
+        // power of two, so that a few cached kernels serve every level instead of one build each.
+        const padded = new Float32Array(3 * 2 ** Math.ceil(Math.log2(items.length / 3)));
+        padded.set(items);
+        for (let q = items.length / 3; q < padded.length / 3; q++) padded[3 * q + 2] = -1;
+        return this.call(this.kernel(poolScan, (padded.length / 3) * W, { W, loop: POOL_SPAN }), 'poolMeans', [padded, level.ks, level.xs, carries]);
+      };
       for (let level = 0; level < chains.levels; level++) {
         const segments = poolSegments(chains, level);
         const S = segments.first.length;
+        const arrivals = levelArrivals(chains, segments, means, W, local);
+        if (arrivals.count === 0) continue;
         // The ends of the segments the next one carries on from, scanned from 0.
         const endOf = new Int32Array(S).fill(-1);
         let endCount = 0;
         for (let s = 0; s + 1 < S; s++) if (segments.carry[s + 1] === CARRY_ON) endOf[s] = endCount++;
         const endItems = new Float32Array(3 * endCount);
-        for (let s = 0; s < S; s++) if (endOf[s] >= 0) endItems.set([segments.first[s], segments.length[s], -1], 3 * endOf[s]);
-        const ends = endCount > 0 ? await scan(endItems, noCarries) : noCarries;
+        for (let s = 0; s < S; s++) if (endOf[s] >= 0) endItems.set([arrivals.base[s], segments.length[s], -1], 3 * endOf[s]);
+        const ends = endCount > 0 ? await scan(endItems, arrivals, noCarries) : noCarries;
         const carries = new Float32Array(S * W);
         const carry = new Float64Array(W);
         for (let s = 0; s < S; s++) {
@@ -468,11 +503,9 @@ export class GpuJsMixKernels implements MixKernels {
           carries.set(carry, s * W);
         }
         // One item per arrival of the level; a segment's items, like its arrivals, are consecutive.
-        const count = segments.length.reduce((sum, n) => sum + n, 0);
-        if (count === 0) continue;
-        const items = new Float32Array(3 * count);
-        for (let s = 0, q = 0; s < S; s++) for (let j = 1; j <= segments.length[s]; j++, q++) items.set([segments.first[s], j, s], 3 * q);
-        const values = await scan(items, carries);
+        const items = new Float32Array(3 * arrivals.count);
+        for (let s = 0, q = 0; s < S; s++) for (let j = 1; j <= segments.length[s]; j++, q++) items.set([arrivals.base[s], j, s], 3 * q);
+        const values = await scan(items, arrivals, carries);
         for (let s = 0, q = 0; s < S; q += segments.length[s], s++) means.set(values.subarray(q * W, (q + segments.length[s]) * W), segments.first[s] * W);
       }
       const X = chains.exitSource.length;
