@@ -1,5 +1,4 @@
 import { DOMParser } from '@xmldom/xmldom';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,15 +6,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json';
 import { initiatorEntropy } from '../../src/analyses/initiator-entropy.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
+import { spawnCli } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
 const KARATE = join(ROOT, 'graphs/karate.txt');
 
-function anonscope(...args: string[]) {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const anonscope = (...args: string[]) => spawnCli(args);
 
 let dir: string;
 beforeAll(() => {

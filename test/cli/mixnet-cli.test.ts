@@ -13,22 +13,9 @@ import { exitCodeOf, main } from '../../src/cli/main.js';
 import { mergeCommand } from '../../src/cli/merge.js';
 import { MIXNET_HELP, mixnetCommand } from '../../src/cli/mixnet.js';
 import { mixnetSweepEntropyChart } from '../../src/report/mixnet-report.js';
+import { runCommand } from '../helpers/cli.js';
 
-async function run(command: (argv: string[]) => Promise<unknown>, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    await command(argv);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { stdout, stderr };
-}
-
-const mixnet = (...argv: string[]) => run(mixnetCommand, ...argv);
+const mixnet = (...argv: string[]) => runCommand(mixnetCommand, ...argv);
 
 /** The line and rule marks of an SVG chart (Plot labels its mark groups by kind), and its title. */
 function svgMarks(path: string): { lines: number; text: string } {
@@ -190,7 +177,7 @@ describe('anonscope mixnet', () => {
 
   it('--help prints the help; anonscope --help lists the command', async () => {
     expect((await mixnet('--help')).stdout).toBe(MIXNET_HELP);
-    expect((await run(main, '--help')).stdout).toMatch(/^ {2}mixnet {12}sender anonymity of a Loopix-style mixnet/m);
+    expect((await runCommand(main, '--help')).stdout).toMatch(/^ {2}mixnet {12}sender anonymity of a Loopix-style mixnet/m);
   });
 
   it('bad options are refused with exit code 2 and a message naming the option, before --out is created', async () => {
@@ -244,13 +231,13 @@ describe('anonscope mixnet', () => {
     }
     const files = [0, 1, 2].map((k) => join(shards, `shard-${k}-of-4.json`)).concat(join(shards, 'shard-3-of-4.bin'));
     const mergedDir = join(dir, 'merged');
-    const merged = JSON.parse((await run(mergeCommand, ...[...files].reverse(), '--format', 'json', '--out', mergedDir, '--quiet')).stdout);
+    const merged = JSON.parse((await runCommand(mergeCommand, ...[...files].reverse(), '--format', 'json', '--out', mergedDir, '--quiet')).stdout);
     expect(merged.targets.replications).toBe(7);
     expectClose(unsharded, merged, 1e-9);
     expectClose(JSON.parse(readFileSync(join(whole, 'results.json'), 'utf8')), JSON.parse(readFileSync(join(mergedDir, 'results.json'), 'utf8')), 1e-9);
     expect(readFileSync(join(mergedDir, 'mixnet.csv'), 'utf8')).toBe(readFileSync(join(whole, 'mixnet.csv'), 'utf8'));
 
-    const missing = await run(mergeCommand, ...files.slice(0, 3), '--quiet').then(() => undefined, (e: unknown) => e);
+    const missing = await runCommand(mergeCommand, ...files.slice(0, 3), '--quiet').then(() => undefined, (e: unknown) => e);
     expect(exitCodeOf(missing)).toBe(2);
     expect((missing as Error).message).toMatch(/shard 3 of 4 missing/);
   });

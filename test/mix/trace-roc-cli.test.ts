@@ -8,21 +8,10 @@ import { rocStreamsFromCsv, rocStreamsFromJson } from '../../src/cli/trace-roc.j
 import { TRACE_HELP, traceCommand } from '../../src/cli/trace.js';
 import { InputError } from '../../src/errors.js';
 import { refusal } from '../helpers/refusal.js';
+import { runCommand } from '../helpers/cli.js';
 
 /** Run trace in-process; stdout and stderr are captured. */
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    await traceCommand(argv);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { stdout, stderr };
-}
+const run = (...argv: string[]) => runCommand(traceCommand, ...argv);
 
 /** The line marks (one per series) of a chart file, as the plotting layer labels them. */
 function svgLines(path: string): number {
