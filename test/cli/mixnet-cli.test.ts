@@ -4,7 +4,6 @@
  * cascade's latency against the Erlang law of L exponential hops; a sweep's rows and plots;
  * bad options refused with exit code 2 naming the option; and 4 shards merged = the run.
  */
-import { DOMParser } from '@xmldom/xmldom';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,16 +13,9 @@ import { mergeCommand } from '../../src/cli/merge.js';
 import { MIXNET_HELP, mixnetCommand } from '../../src/cli/mixnet.js';
 import { mixnetSweepEntropyChart } from '../../src/report/mixnet-report.js';
 import { runCommand } from '../helpers/cli.js';
+import { chartFile } from '../helpers/svg.js';
 
 const mixnet = (...argv: string[]) => runCommand(mixnetCommand, ...argv);
-
-/** The line and rule marks of an SVG chart (Plot labels its mark groups by kind), and its title. */
-function svgMarks(path: string): { lines: number; text: string } {
-  const doc = new DOMParser().parseFromString(readFileSync(path, 'utf8'), 'image/svg+xml');
-  expect(doc.documentElement!.nodeName).toBe('svg');
-  const lines = Array.from(doc.getElementsByTagName('g')).filter((g) => ['line', 'rule'].includes(g.getAttribute('aria-label') ?? '')).length;
-  return { lines, text: doc.documentElement!.textContent ?? '' };
-}
 
 /** Every number of two JSON values within `tolerance` (relative to 1 + |a|); everything else equal. */
 function expectClose(a: unknown, b: unknown, tolerance: number, path = '$'): void {
@@ -79,8 +71,8 @@ describe('anonscope mixnet', () => {
     const row = Object.fromEntries(csv[0].split(',').map((k, i) => [k, csv[1].split(',')[i]]));
     expect(Number(row.entropy_mean)).toBeCloseTo(mean, 8);
     expect(row.topology).toBe('stratified');
-    const cdf = svgMarks(join(out, 'mixnet-entropy-cdf.svg'));
-    expect(cdf.lines).toBeGreaterThanOrEqual(2); // the CDF and its mean
+    const cdf = chartFile(join(out, 'mixnet-entropy-cdf.svg'));
+    expect(cdf.marks).toBeGreaterThanOrEqual(2); // the CDF and its mean
     expect(cdf.text).toContain('stratified, 2 layers × 2 mixes');
   });
 
@@ -126,12 +118,12 @@ describe('anonscope mixnet', () => {
     const entropies = rows.map((r) => Number(r.entropy_mean));
     expect(entropies[1]).toBeGreaterThan(Number(rows[0].entropy_ci95_high));
     expect(entropies[2]).toBeGreaterThan(Number(rows[1].entropy_ci95_high));
-    const entropy = svgMarks(join(out, 'mixnet-entropy-vs-rate.svg'));
-    expect(entropy.lines).toBeGreaterThanOrEqual(2); // the simulated mean and log2(λe/μ)
+    const entropy = chartFile(join(out, 'mixnet-entropy-vs-rate.svg'));
+    expect(entropy.marks).toBeGreaterThanOrEqual(2); // the simulated mean and log2(λe/μ)
     expect(entropy.text).toContain('log2(λe/μ)');
     expect(entropy.text).toContain('stratified, 1 layer × 1 mix');
-    expect(svgMarks(join(out, 'mixnet-latency-vs-rate.svg')).lines).toBeGreaterThanOrEqual(4); // mean, median, p90, p99
-    expect(svgMarks(join(out, 'mixnet-entropy-cdf.svg')).lines).toBeGreaterThanOrEqual(rates.length);
+    expect(chartFile(join(out, 'mixnet-latency-vs-rate.svg')).marks).toBeGreaterThanOrEqual(4); // mean, median, p90, p99
+    expect(chartFile(join(out, 'mixnet-entropy-cdf.svg')).marks).toBeGreaterThanOrEqual(rates.length);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(results.sweep).toEqual({ parameter: 'rate', values: rates });
     expect(results.points.map((p: { rate: { real: number } }) => p.rate.real)).toEqual(rates);
