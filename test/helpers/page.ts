@@ -64,20 +64,30 @@ export function servePage(): ServedPage {
   };
 }
 
-/** A headless Chromium without WebGPU (navigator.gpu missing), as in a browser that lacks it; close() also removes its profile. */
-export async function launchWithoutWebGpu(): Promise<{ browser: Browser; close(): Promise<void> }> {
-  const profile = mkdtempSync(join(tmpdir(), 'anonscope-chromium-nogpu-'));
-  const browser = await puppeteer.launch({
-    executablePath: findBrowser(),
-    headless: true,
-    userDataDir: profile,
-    args: [...browserFlags({}).filter((flag) => flag !== '--enable-unsafe-webgpu'), '--disable-blink-features=WebGPU'],
+/**
+ * A second headless Chromium, without WebGPU (navigator.gpu missing, as in a browser that
+ * lacks it), for the describe block that calls this: started before its tests, closed (its
+ * profile removed) after them.
+ */
+export function browserWithoutWebGpu(): { readonly browser: Browser } {
+  let profile: string | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    profile = mkdtempSync(join(tmpdir(), 'anonscope-chromium-nogpu-'));
+    browser = await puppeteer.launch({
+      executablePath: findBrowser(),
+      headless: true,
+      userDataDir: profile,
+      args: [...browserFlags({}).filter((flag) => flag !== '--enable-unsafe-webgpu'), '--disable-blink-features=WebGPU'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close().catch(() => {});
+    if (profile) rmSync(profile, { recursive: true, force: true });
   });
   return {
-    browser,
-    async close() {
-      await browser.close().catch(() => {});
-      rmSync(profile, { recursive: true, force: true });
+    get browser() {
+      return browser!;
     },
   };
 }

@@ -7,11 +7,11 @@
  * URL, a 390 px phone, and `auto` without WebGPU (gpu.js, as for the other mix analyses).
  */
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mixnetAnonymity, mixnetSweep, type MixnetOptions, type MixnetResult } from '../../src/analyses/mixnet.js';
 import { expDelay } from '../../src/mix/delays.js';
 import { mixnetCsv, mixnetHeader, mixnetJson, mixnetRows, mixnetSweepCsv, mixnetSweepJson, mixnetSweepRows } from '../../src/report/mixnet-report.js';
-import { downloadNames, errorOf, errorText, fetchDownload, fetchZip, launchWithoutWebGpu, notesOf, run, servePage, setValue, shown, tableOf, waitForEnd } from '../helpers/page.js';
+import { browserWithoutWebGpu, downloadNames, errorOf, errorText, fetchDownload, fetchZip, notesOf, run, servePage, setValue, shown, tableOf, waitForEnd } from '../helpers/page.js';
 
 /** Per target, the float32 pool means' entropy against float64 (as test/mix/mixnet-engines.test.ts bounds the kernel). */
 const ENTROPY_TOLERANCE = 1e-4;
@@ -248,11 +248,7 @@ describe('the Loopix mixnet on the page', () => {
 });
 
 describe('the mixnet in a browser without WebGPU', () => {
-  let noGpu: Awaited<ReturnType<typeof launchWithoutWebGpu>>;
-  beforeAll(async () => {
-    noGpu = await launchWithoutWebGpu();
-  }, 120_000);
-  afterAll(() => noGpu?.close());
+  const noGpu = browserWithoutWebGpu();
 
   it("auto without WebGPU runs gpu.js, as the other mix analyses do: the library's result within float32 tolerance", async () => {
     const reference = await mixnetAnonymity(SMALL);

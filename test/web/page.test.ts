@@ -22,7 +22,7 @@ import type { AdversaryResult } from '../../src/analyses/adversary.js';
 import { simulateMixNetwork, traceMixNetwork, type MixNetworkResult } from '../../src/analyses/mix-network.js';
 import { traceSimulation, type TraceSimulationResult } from '../../src/analyses/stream-trace.js';
 import { dataset, haveDatasets } from '../helpers/datasets.js';
-import { downloadNames, errorOf, errorText, fetchDownload, launchWithoutWebGpu, notesOf, run, servePage, setValue, shown, tableOf, upload } from '../helpers/page.js';
+import { browserWithoutWebGpu, downloadNames, errorOf, errorText, fetchDownload, notesOf, run, servePage, setValue, shown, tableOf, upload } from '../helpers/page.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 /** float32 on the GPU against float64 on the CPU, in bits. */
@@ -479,11 +479,7 @@ describe('a million-node edge list', () => {
 });
 
 describe('the web page in a browser without WebGPU', () => {
-  let noGpu: Awaited<ReturnType<typeof launchWithoutWebGpu>>;
-  beforeAll(async () => {
-    noGpu = await launchWithoutWebGpu();
-  }, 120_000);
-  afterAll(() => noGpu?.close());
+  const noGpu = browserWithoutWebGpu();
 
   it('says so, falls back to gpu.js on auto, and explains why webgpu cannot run', async () => {
     const { csr } = await loadGraphFile(KARATE);
