@@ -6,10 +6,11 @@
 // Usage: node harness/bench/import-cost.mjs [--runs 10] [--machine NAME]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, loadavg } from 'node:os';
+import { hostname, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { machineDescription } from '../machine.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, machine: { type: 'string', default: hostname() } } });
@@ -35,12 +36,13 @@ const rows = targets.map(([name, specifier]) => {
   return { name, medianMs: times[Math.floor(runs / 2)], minMs: times[0], maxMs: times[runs - 1] };
 });
 const anonscope = rows[0].medianMs;
-console.log(`import cost, median of ${runs} fresh processes on ${values.machine} (${cpus().length} cores, load ${load.map((l) => l.toFixed(2)).join(' ')})`);
+const host = machineDescription();
+console.log(`import cost, median of ${runs} fresh processes on ${values.machine} (${host.cores} cores, load ${load.map((l) => l.toFixed(2)).join(' ')})`);
 console.log('module                          median ms   min ms   max ms   × anonscope');
 for (const row of rows) {
   console.log(`${row.name.padEnd(30)}  ${row.medianMs.toFixed(1).padStart(9)}  ${row.minMs.toFixed(1).padStart(7)}  ${row.maxMs.toFixed(1).padStart(7)}  ${(row.medianMs / anonscope).toFixed(2).padStart(11)}`);
 }
 const out = join(ROOT, 'harness', 'results', `import-${values.machine}.json`);
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ machine: values.machine, cores: cpus().length, cpu: cpus()[0]?.model, loadavg: load, node: process.version, runs, date: new Date().toISOString(), rows }, null, 2) + '\n');
+writeFileSync(out, JSON.stringify({ machine: values.machine, cores: host.cores, cpu: host.cpu, loadavg: load, node: host.node, runs, date: new Date().toISOString(), rows }, null, 2) + '\n');
 console.log(`wrote ${out}`);

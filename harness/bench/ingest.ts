@@ -26,7 +26,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { cpus, hostname, loadavg, tmpdir, totalmem } from 'node:os';
+import { hostname, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,7 @@ import { writeCsrFile } from '../../src/graph/binary-csr.js';
 import { edgeCount } from '../../src/graph/csr.js';
 import { chungLu, rmat, writeEdgeList, type GeneratedGraph } from '../../src/graph/generators.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
+import { loadLine, machineDescription } from '../machine.mjs';
 
 const NODES = 1_000_000;
 const EDGES = 10_000_000;
@@ -274,7 +275,7 @@ async function main(): Promise<void> {
         `${pad((row.loadMs / 1000).toFixed(2), 7)} ${pad((row.cpuMs / 1000).toFixed(2), 7)} ${pad(row.peakRssMiB.toFixed(0), 9)} ${goalText(row)}`,
     ),
     `(an idle node process peaks at ${idle.peakRssMiB.toFixed(0)} MiB; medians of ${runs} runs; ` +
-      `load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after on ${cpus().length} cpus)`,
+      `${loadLine(loadBefore, loadAfter)})`,
   ];
   if (ratios) {
     lines.push(
@@ -284,16 +285,17 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
+  const host = machineDescription();
   const result = {
     benchmark: 'ingest',
     date: new Date().toISOString(),
     machine: {
       name: machine,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      memoryGiB: totalmem() / 2 ** 30,
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
+      cpus: host.cores,
+      cpuModel: host.cpu,
+      memoryGiB: host.memoryGiB,
+      node: host.node,
+      platform: host.platform,
       /** 1-minute load average before and after: other work on the machine skews the times. */
       loadAverage: { before: loadBefore[0], after: loadAfter[0] },
     },

@@ -10,11 +10,12 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, loadavg, tmpdir, totalmem } from 'node:os';
+import { hostname, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chungLu, writeEdgeList } from '../../src/graph/generators.js';
+import { machineDescription } from '../machine.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -103,11 +104,7 @@ process.stdout.write(`anonscope is ${ratios.scipy32OverAnonscope.toFixed(2)}× a
 mkdirSync(values.out, { recursive: true });
 const machine = {
   label: values.label,
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cores: cpus().length,
-  memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
-  node: process.version,
-  platform: `${process.platform} ${process.arch}`,
+  ...machineDescription(),
   loadAverageBefore: loadBefore,
   loadAverageAfter: loadAfter,
 };

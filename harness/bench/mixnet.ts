@@ -14,7 +14,7 @@
  * [--targets T] [--replications R] [--backends cpu,webgpu] [--label NAME] [--out DIR]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, loadavg, totalmem } from 'node:os';
+import { hostname, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mixnetPoolMeansJob } from '../../src/analyses/mixnet.js';
@@ -23,6 +23,7 @@ import { NO_COLUMN, POOL_EVENT, type MixKernels } from '../../src/engines/mix-ke
 import { expDelay } from '../../src/mix/delays.js';
 import { simulateMixnet, type MixnetEventLog, type MixnetTraffic } from '../../src/mix/mixnet-simulator.js';
 import { mixnetTopology } from '../../src/mix/mixnet-topology.js';
+import { loadLine, machineDescription } from '../machine.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -184,7 +185,7 @@ process.stdout.write(
     `mixnet ${layers} × ${width}, λ = ${rate}, ${clients} clients, ${targets} targets × ${replications} replications: ${events} events, simulated on the CPU in ${simulateSeconds.toFixed(2)} s (both paths)`,
     line(header),
     ...table.map(line),
-    `load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after on ${cpus().length} cpus`,
+    loadLine(loadBefore, loadAfter),
   ].join('\n') + '\n',
 );
 
@@ -192,11 +193,7 @@ mkdirSync(values.out, { recursive: true });
 const output = join(values.out, `mixnet-${values.label}.json`);
 const machine = {
   label: values.label,
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cores: cpus().length,
-  memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
-  node: process.version,
-  platform: `${process.platform} ${process.arch}`,
+  ...machineDescription(),
   loadAverageBefore: loadBefore,
   loadAverageAfter: loadAfter,
 };

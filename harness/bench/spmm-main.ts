@@ -5,7 +5,7 @@
  * [--batch B] [--hops H] [--seed S] [--backends a,b] [--out DIR] [--label NAME]
  */
 import { writeFileSync } from 'node:fs';
-import { cpus, hostname, loadavg, totalmem } from 'node:os';
+import { hostname, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generatedToCsr, rmat } from '../../src/graph/generators.js';
@@ -20,6 +20,7 @@ import {
   walkOf,
   type SpmmRow,
 } from './spmm.js';
+import { machineDescription } from '../machine.mjs';
 
 const ALL = ['cpu', 'cpu-parallel', 'cpu-parallel-f32', 'scipy', 'webgpu', 'gpujs'];
 
@@ -96,11 +97,7 @@ ensureDir(values.out);
 const machine = {
   label: values.label,
   loadAverage: loadavg()[0],
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cores: cpus().length,
-  memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
-  node: process.version,
-  platform: `${process.platform} ${process.arch}`,
+  ...machineDescription(),
 };
 const file = join(values.out, `spmm-${values.label}.json`);
 writeFileSync(

@@ -19,7 +19,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, loadavg, tmpdir } from 'node:os';
+import { hostname, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initiatorEntropy } from '../../src/analyses/initiator-entropy.js';
@@ -32,6 +32,7 @@ import { loadGraphFile } from '../../src/graph/load-file.js';
 import { transitionMatrix } from '../../src/walks/index.js';
 import type { TransitionMatrix } from '../../src/walks/transition.js';
 import { spmmBytes, terminalsFor } from '../bench/spmm.js';
+import { machineDescription } from '../machine.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -149,10 +150,11 @@ function cusparse(walk: TransitionMatrix): { rows: Row[]; note?: string } {
 }
 
 const load = loadavg();
+const host = machineDescription();
 const record: Record<string, unknown> = {
   device: values.device,
   adapter,
-  machine: { host: hostname(), cpu: cpus()[0]?.model, cores: cpus().length, loadavg: load, node: process.version },
+  machine: { host: hostname(), cpu: host.cpu, cores: host.cores, loadavg: load, node: host.node },
   date: new Date().toISOString(),
   quick,
 };

@@ -969,12 +969,18 @@ function interpretationNotes(temperature: number, fitted: boolean, meanEntropy: 
   return notes;
 }
 
+/** The attack's options checked against the simulation they are to run on (its streams, paths, packets, delays, topology). */
+function checkAttackOn(sim: MixNetworkSimulation, options: MixNetworkAttackOptions): void {
+  const { streams, pathLength, packets, duration, delay, topology } = sim;
+  checkMixNetworkParameters({ streams: streams.length, pathLength, packets, duration, delay, topology }, options);
+}
+
 /**
  * The attack on a simulation: score the links, choose the temperature, walk with and without
  * the evidence, and report each step's ranks and entropies beside the prior and chance.
  */
 export async function traceMixNetwork(sim: MixNetworkSimulation, options: MixNetworkAttackOptions = {}): Promise<MixNetworkResult> {
-  checkMixNetworkParameters({ streams: sim.streams.length, pathLength: sim.pathLength, packets: sim.packets, duration: sim.duration, delay: sim.delay, topology: sim.topology }, options);
+  checkAttackOn(sim, options);
   const kernels = options.kernels ?? referenceMixKernels;
   const evidence = await scoreNetworkLinks(sim, { ...options, kernels });
   const fitted = options.temperature === 'auto';
@@ -1030,7 +1036,7 @@ export interface MixNetworkShard {
  */
 export async function traceMixNetworkShard(sim: MixNetworkSimulation, options: MixNetworkShardOptions): Promise<MixNetworkShard> {
   checkShardSpec(options.shard, NETWORK_WHERE);
-  checkMixNetworkParameters({ streams: sim.streams.length, pathLength: sim.pathLength, packets: sim.packets, duration: sim.duration, delay: sim.delay, topology: sim.topology }, options);
+  checkAttackOn(sim, options);
   if (options.temperature === 'auto') {
     throw new ParameterError(`${NETWORK_WHERE}: temperature auto fits one temperature over every traced stream, so it cannot be sharded; give the temperature (say, the one an unsharded run fits on fewer streams)`);
   }

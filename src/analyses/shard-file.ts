@@ -7,7 +7,8 @@ import { checkShardSpec, type ShardSpec } from './shards.js';
  * samples, streams): the job that defines it, which slice of the job's items it holds, and
  * its per-item results as named float64 columns. Two encodings carry the same thing:
  * - JSON: the metadata and the columns as arrays (NaN, ±Infinity, -0 as null, "Infinity",
- *   "-Infinity", "-0", so that every float64 round-trips);
+ *   "-Infinity", "-0", so that every float64 round-trips; in the job, as {"float64": "NaN"},
+ *   {"float64": "Infinity"}, … : see encodeJobNumbers);
  * - binary: the magic "ANONSHRD", a little-endian uint32 version and uint32 metadata byte
  *   length, the metadata as UTF-8 JSON (with the columns' names, lengths and checksum, and
  *   the labels), zero padding to a multiple of 8 bytes, then each column as little-endian
@@ -22,6 +23,8 @@ export type ShardEncoding = (typeof SHARD_ENCODINGS)[number];
 export const SHARD_EXTENSIONS: Record<ShardEncoding, string> = { json: 'json', binary: 'bin' };
 
 const MAGIC = 'ANONSHRD';
+/** The key of a job's number that JSON cannot hold (see encodeJobNumbers). */
+const FLOAT_TAG = 'float64';
 const HEADER_BYTES = 16;
 
 /** Shard `shard` of a job of `items.total` items: items first .. first + count - 1. */
@@ -58,12 +61,38 @@ export function decodeNumber(v: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * JSON.stringify's replacer for a job: NaN, ±Infinity and -0 as {"float64": "NaN"},
+ * {"float64": "Infinity"}, {"float64": "-Infinity"}, {"float64": "-0"}. Plain JSON would write
+ * null (or 0) for them, and the job read back would be another one (a delay law of infinite
+ * mean with a mean of null), or the same as another (Infinity and NaN both null), so that
+ * merge could neither rebuild the result nor tell the jobs apart. A tag rather than a bare
+ * string, as in the columns, because a job's strings (mix names, say) may read "Infinity"
+ * and its nulls (no weights, say) are nulls.
+ */
+export function encodeJobNumbers(_key: string, value: unknown): unknown {
+  if (typeof value !== 'number' || (Number.isFinite(value) && !Object.is(value, -0))) return value;
+  return { [FLOAT_TAG]: Object.is(value, -0) ? '-0' : String(value) };
+}
+
+/** encodeJobNumbers' inverse over a whole job: every tagged number back as the number it was. */
+export function decodeJobNumbers(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(decodeJobNumbers);
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0][0] === FLOAT_TAG && typeof entries[0][1] === 'string') {
+    const decoded = entries[0][1] === 'NaN' ? NaN : decodeNumber(entries[0][1]);
+    if (decoded !== undefined) return decoded;
+  }
+  return Object.fromEntries(entries.map(([key, v]) => [key, decodeJobNumbers(v)]));
+}
+
 /** The file as JSON text: the metadata pretty-printed, each column on one line. */
 export function shardFileJson(file: ShardFile): string {
   const { columns, labels, ...head } = file;
   const lines = Object.entries(columns).map(([name, values]) => `${JSON.stringify(name)}: ${JSON.stringify(Array.from(values, encodeNumber))}`);
   const labelLines = Object.entries(labels ?? {}).map(([name, values]) => `${JSON.stringify(name)}: ${JSON.stringify(values)}`);
-  const headText = JSON.stringify(head, null, 2).replace(/\n}$/, '');
+  const headText = JSON.stringify(head, encodeJobNumbers, 2).replace(/\n}$/, '');
   const labelText = labels ? `,\n  "labels": {\n    ${labelLines.join(',\n    ')}\n  }` : '';
   return `${headText},\n  "columns": {\n    ${lines.join(',\n    ')}\n  }${labelText}\n}\n`;
 }
@@ -73,7 +102,7 @@ export function shardFileBinary(file: ShardFile): Uint8Array {
   const { columns, ...head } = file;
   const names = Object.keys(columns);
   const metadata = new TextEncoder().encode(
-    JSON.stringify({ ...head, columns: names.map((name) => ({ name, length: columns[name].length })), checksum: columnsChecksum(names.map((name) => columns[name])) }),
+    JSON.stringify({ ...head, columns: names.map((name) => ({ name, length: columns[name].length })), checksum: columnsChecksum(names.map((name) => columns[name])) }, encodeJobNumbers),
   );
   const start = Math.ceil((HEADER_BYTES + metadata.length) / 8) * 8;
   const values = names.reduce((sum, name) => sum + columns[name].length, 0);
@@ -218,7 +247,7 @@ function headOf(o: Record<string, unknown>): Omit<ShardFile, 'columns'> {
     format: SHARD_FILE_FORMAT,
     version: SHARD_FILE_VERSION,
     kind: o.kind as string,
-    job: o.job as Record<string, unknown>,
+    job: decodeJobNumbers(o.job) as Record<string, unknown>,
     shard: { index, count },
     items: { total, first, count: items },
   };

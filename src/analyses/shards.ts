@@ -63,7 +63,8 @@ function differingFields(a: unknown, b: unknown, path = ''): string[] {
 /** What differs, with both values: 'hops (4 in a.json, 5 in b.json)' for names ['a.json', 'b.json']. */
 export function describeDifferences(a: unknown, b: unknown, [nameA, nameB]: [string, string]): string {
   const at = (value: unknown, path: string) => path.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], value);
-  const shown = (value: unknown) => JSON.stringify(value) ?? 'absent';
+  // Numbers as JavaScript writes them: JSON would show NaN and ±Infinity all as null.
+  const shown = (value: unknown) => (typeof value === 'number' ? (Object.is(value, -0) ? '-0' : String(value)) : (JSON.stringify(value) ?? 'absent'));
   return differingFields(a, b)
     .map((path) => `${path} (${shown(at(a, path))} in ${nameA}, ${shown(at(b, path))} in ${nameB})`)
     .join(', ');

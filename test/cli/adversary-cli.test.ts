@@ -1,16 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnCli } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const KARATE = join(ROOT, 'graphs/karate.txt');
 
-function anonscope(...args: string[]) {
-  const run = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const anonscope = (...args: string[]) => spawnCli(args);
 
 describe('anonscope adversary', () => {
   it('--format json: the documented fields; g = 0 is log2 n; two walks give { walks }', () => {

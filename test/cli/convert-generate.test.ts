@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CONVERT_HELP, convertCommand } from '../../src/cli/convert.js';
 import { GENERATE_HELP, generateCommand } from '../../src/cli/generate.js';
 import { exitCodeOf } from '../../src/cli/main.js';
@@ -10,6 +10,7 @@ import { ParameterError } from '../../src/errors.js';
 import { edgeCount } from '../../src/graph/csr.js';
 import { chungLu } from '../../src/graph/generators.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
+import { runCommandSettled, spawnCli } from '../helpers/cli.js';
 import { markedUndirected } from '../helpers/csr-files.js';
 import { csrFromEdges } from '../helpers/graphs.js';
 
@@ -22,27 +23,10 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'anonscope-convert-'));
 });
 
-/** Run a command in-process, capturing stdout and stderr. */
-async function capture(run: () => Promise<void>): Promise<{ stdout: string; stderr: string; error?: unknown }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    await run();
-    return { stdout, stderr };
-  } catch (error) {
-    return { stdout, stderr, error };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
-
 describe('anonscope convert', () => {
   it('writes a .csr that loads to the same graph; the summary goes to stderr', async () => {
     const out = join(dir, 'karate.csr');
-    const run = await capture(() => convertCommand([KARATE, out]));
+    const run = await runCommandSettled(convertCommand, KARATE, out);
     expect(run.error).toBeUndefined();
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/loaded .*karate\.txt \(edgelist\): 34 nodes, 78 edges/);
@@ -58,7 +42,7 @@ describe('anonscope convert', () => {
     const input = join(dir, 'two.txt');
     writeFileSync(input, 'a b\nb c\nx y\n');
     const out = join(dir, 'two.csr');
-    expect((await capture(() => convertCommand([input, out, '--directed', '--component', 'largest', '--quiet']))).error).toBeUndefined();
+    expect((await runCommandSettled(convertCommand, input, out, '--directed', '--component', 'largest', '--quiet')).error).toBeUndefined();
     const { csr } = await loadGraphFile(out);
     expect(csr.directed).toBe(true);
     expect(csr.nodeKeys).toEqual(['a', 'b', 'c']);
@@ -66,13 +50,13 @@ describe('anonscope convert', () => {
 
   it('refuses a missing argument, a non-.csr output, and reports bad input with exit code 2', async () => {
     for (const argv of [[KARATE], [KARATE, join(dir, 'out.txt')]]) {
-      const { error } = await capture(() => convertCommand(argv));
+      const { error } = await runCommandSettled(convertCommand, ...argv);
       expect(error).toBeInstanceOf(ParameterError);
       expect(exitCodeOf(error)).toBe(2);
     }
     const bad = join(dir, 'bad.txt');
     writeFileSync(bad, 'a b\nc\n');
-    const { error } = await capture(() => convertCommand([bad, join(dir, 'bad.csr')]));
+    const { error } = await runCommandSettled(convertCommand, bad, join(dir, 'bad.csr'));
     expect((error as Error).message).toMatch(/bad\.txt:2: expected 2 or 3 columns/);
     expect(exitCodeOf(error)).toBe(2);
     expect(existsSync(join(dir, 'bad.csr'))).toBe(false);
@@ -81,10 +65,10 @@ describe('anonscope convert', () => {
   it('--verify checks a .csr whose seal is trusted otherwise; without it, the writer still refuses the bad graph', async () => {
     const forged = join(dir, 'forged.csr');
     writeFileSync(forged, markedUndirected(csrFromEdges([['a', 'b'], ['b', 'c'], ['c', 'b']], true), { reseal: true }));
-    const checked = await capture(() => convertCommand([forged, join(dir, 'checked.csr'), '--verify']));
+    const checked = await runCommandSettled(convertCommand, forged, join(dir, 'checked.csr'), '--verify');
     expect((checked.error as Error).message).toBe(`${forged}: marked undirected, but the arc "a" -> "b" has no reverse (an undirected .csr stores every edge both ways)`);
     expect(exitCodeOf(checked.error)).toBe(2);
-    const trusted = await capture(() => convertCommand([forged, join(dir, 'trusted.csr')]));
+    const trusted = await runCommandSettled(convertCommand, forged, join(dir, 'trusted.csr'));
     expect(trusted.stderr).toMatch(/loaded .*forged\.csr \(csr\): 3 nodes/); // trusted, as the seal says
     expect((trusted.error as Error).message).toMatch(/^anonscope\/writeCsrFile: cannot write this graph: marked undirected, but the arc "a" -> "b" has no reverse/);
     expect(exitCodeOf(trusted.error)).toBe(2);
@@ -92,7 +76,7 @@ describe('anonscope convert', () => {
   });
 
   it('--help prints the help', async () => {
-    expect((await capture(() => convertCommand(['--help']))).stdout).toBe(CONVERT_HELP);
+    expect((await runCommandSettled(convertCommand, '--help')).stdout).toBe(CONVERT_HELP);
   });
 });
 
@@ -101,10 +85,10 @@ describe('anonscope generate', () => {
     const a = join(dir, 'a.txt');
     const b = join(dir, 'b.txt');
     const args = ['--model', 'rmat', '--nodes', '5000', '--edges', '20000', '--seed', '3'];
-    const run = await capture(() => generateCommand([...args, a]));
+    const run = await runCommandSettled(generateCommand, ...args, a);
     expect(run.error).toBeUndefined();
     expect(run.stderr).toMatch(/generated rmat: 5000 nodes \(\d+ with edges\), 20000 edges/);
-    await capture(() => generateCommand([...args, '--quiet', b]));
+    await runCommandSettled(generateCommand, ...args, '--quiet', b);
     const text = readFileSync(a, 'utf8');
     expect(text.split('\n').filter((line) => line && !line.startsWith('#'))).toEqual(
       readFileSync(b, 'utf8').split('\n').filter((line) => line && !line.startsWith('#')),
@@ -126,7 +110,7 @@ describe('anonscope generate', () => {
     ];
     for (const [argv, n, m] of cases) {
       const out = join(dir, `${argv[1]}.csr`);
-      const { error } = await capture(() => generateCommand([...argv, '--seed', '2', '--quiet', out]));
+      const { error } = await runCommandSettled(generateCommand, ...argv, '--seed', '2', '--quiet', out);
       expect(error).toBeUndefined();
       const { csr } = await loadGraphFile(out);
       expect(csr.n).toBe(n);
@@ -155,14 +139,14 @@ describe('anonscope generate', () => {
       [['--model', 'rmat', '--nodes', '100', '--edges', '5', '--bogus', out], /Unknown option '--bogus'/],
     ];
     for (const [argv, message] of cases) {
-      const { error } = await capture(() => generateCommand(argv));
+      const { error } = await runCommandSettled(generateCommand, ...argv);
       expect((error as Error)?.message, argv.join(' ')).toMatch(message);
       expect(exitCodeOf(error)).toBe(2);
     }
   });
 
   it('--help prints the help', async () => {
-    expect((await capture(() => generateCommand(['--help']))).stdout).toBe(GENERATE_HELP);
+    expect((await runCommandSettled(generateCommand, '--help')).stdout).toBe(GENERATE_HELP);
   });
 });
 
@@ -173,12 +157,12 @@ describe.skipIf(!registered)('node dist/cli.js generate | convert (needs the com
   it('generates, converts and analyses a graph end to end', () => {
     const txt = join(dir, 'spawned.txt');
     const csr = join(dir, 'spawned.csr');
-    const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
-    expect(cli('generate', '--model', 'ba', '--nodes', '500', '--degree', '2', '--seed', '1', txt).status).toBe(0);
-    expect(cli('convert', txt, csr).status).toBe(0);
+    const cli = (...args: string[]) => spawnCli(args);
+    expect(cli('generate', '--model', 'ba', '--nodes', '500', '--degree', '2', '--seed', '1', txt).code).toBe(0);
+    expect(cli('convert', txt, csr).code).toBe(0);
     const run = cli('entropy', csr, '--hops', '3', '--terminals', '10', '--backend', 'cpu', '--format', 'json');
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).graph).toMatchObject({ nodes: 500, edges: 1 + 498 * 2 });
-    expect(cli('generate', '--model', 'nope', '--nodes', '5', txt).status).toBe(2);
+    expect(cli('generate', '--model', 'nope', '--nodes', '5', txt).code).toBe(2);
   });
 });

@@ -4,7 +4,7 @@
  * are not regular files.
  */
 import { DOMParser } from '@xmldom/xmldom';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,14 +13,14 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exitCodeOf } from '../../src/cli/main.js';
 import { networkCommand } from '../../src/cli/network.js';
 import { dataset, datasetsSkipReason, haveDatasets } from '../helpers/datasets.js';
+import { spawnCli } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
 
 function anonscope(...args: string[]) {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr, seconds: (performance.now() - started) / 1000 };
+  return { ...spawnCli(args, { timeout: 30_000 }), seconds: (performance.now() - started) / 1000 };
 }
 
 let dir: string;

@@ -9,20 +9,9 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exitCodeOf } from '../../src/cli/main.js';
 import { MIXING_HELP, mixingCommand } from '../../src/cli/mixing.js';
+import { runCommand } from '../helpers/cli.js';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    await mixingCommand(argv);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { stdout, stderr };
-}
+const run = (...argv: string[]) => runCommand(mixingCommand, ...argv);
 
 const N = 5;
 let dir: string;

@@ -6,7 +6,6 @@
  * Free routes over a graph file: the library's run on the same graph, the refusals, and
  * shards of two graphs refused at the merge.
  */
-import { DOMParser } from '@xmldom/xmldom';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,31 +15,11 @@ import { mergeCommand } from '../../src/cli/merge.js';
 import { MIXNET_HELP, mixnetCommand } from '../../src/cli/mixnet.js';
 import { mixnetAnonymity } from '../../src/analyses/mixnet.js';
 import { mixnetSweepEntropyChart } from '../../src/report/mixnet-report.js';
+import { runCommand } from '../helpers/cli.js';
 import { csrFromEdges } from '../helpers/graphs.js';
+import { chartFile } from '../helpers/svg.js';
 
-async function run(command: (argv: string[]) => Promise<unknown>, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    await command(argv);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { stdout, stderr };
-}
-
-const mixnet = (...argv: string[]) => run(mixnetCommand, ...argv);
-
-/** The line and rule marks of an SVG chart (Plot labels its mark groups by kind), and its title. */
-function svgMarks(path: string): { lines: number; text: string } {
-  const doc = new DOMParser().parseFromString(readFileSync(path, 'utf8'), 'image/svg+xml');
-  expect(doc.documentElement!.nodeName).toBe('svg');
-  const lines = Array.from(doc.getElementsByTagName('g')).filter((g) => ['line', 'rule'].includes(g.getAttribute('aria-label') ?? '')).length;
-  return { lines, text: doc.documentElement!.textContent ?? '' };
-}
+const mixnet = (...argv: string[]) => runCommand(mixnetCommand, ...argv);
 
 /** Every number of two JSON values within `tolerance` (relative to 1 + |a|); everything else equal. */
 function expectClose(a: unknown, b: unknown, tolerance: number, path = '$'): void {
@@ -96,8 +75,8 @@ describe('anonscope mixnet', () => {
     const row = Object.fromEntries(csv[0].split(',').map((k, i) => [k, csv[1].split(',')[i]]));
     expect(Number(row.entropy_mean)).toBeCloseTo(mean, 8);
     expect(row.topology).toBe('stratified');
-    const cdf = svgMarks(join(out, 'mixnet-entropy-cdf.svg'));
-    expect(cdf.lines).toBeGreaterThanOrEqual(2); // the CDF and its mean
+    const cdf = chartFile(join(out, 'mixnet-entropy-cdf.svg'));
+    expect(cdf.marks).toBeGreaterThanOrEqual(2); // the CDF and its mean
     expect(cdf.text).toContain('stratified, 2 layers × 2 mixes');
   });
 
@@ -143,12 +122,12 @@ describe('anonscope mixnet', () => {
     const entropies = rows.map((r) => Number(r.entropy_mean));
     expect(entropies[1]).toBeGreaterThan(Number(rows[0].entropy_ci95_high));
     expect(entropies[2]).toBeGreaterThan(Number(rows[1].entropy_ci95_high));
-    const entropy = svgMarks(join(out, 'mixnet-entropy-vs-rate.svg'));
-    expect(entropy.lines).toBeGreaterThanOrEqual(2); // the simulated mean and log2(λe/μ)
+    const entropy = chartFile(join(out, 'mixnet-entropy-vs-rate.svg'));
+    expect(entropy.marks).toBeGreaterThanOrEqual(2); // the simulated mean and log2(λe/μ)
     expect(entropy.text).toContain('log2(λe/μ)');
     expect(entropy.text).toContain('stratified, 1 layer × 1 mix');
-    expect(svgMarks(join(out, 'mixnet-latency-vs-rate.svg')).lines).toBeGreaterThanOrEqual(4); // mean, median, p90, p99
-    expect(svgMarks(join(out, 'mixnet-entropy-cdf.svg')).lines).toBeGreaterThanOrEqual(rates.length);
+    expect(chartFile(join(out, 'mixnet-latency-vs-rate.svg')).marks).toBeGreaterThanOrEqual(4); // mean, median, p90, p99
+    expect(chartFile(join(out, 'mixnet-entropy-cdf.svg')).marks).toBeGreaterThanOrEqual(rates.length);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(results.sweep).toEqual({ parameter: 'rate', values: rates });
     expect(results.points.map((p: { rate: { real: number } }) => p.rate.real)).toEqual(rates);
@@ -187,11 +166,11 @@ describe('anonscope mixnet', () => {
       const mine = json.points.filter((p: { law: string }) => p.law === law).map(({ law: _, value, ...point }: Record<string, unknown>) => point);
       expect(mine).toEqual(aloneJson.points);
     }
-    const entropy = svgMarks(join(out, 'mixnet-entropy-vs-rate.svg'));
-    expect(entropy.lines).toBeGreaterThanOrEqual(laws.length + 1); // a line per law and log2(λe/μ) once
+    const entropy = chartFile(join(out, 'mixnet-entropy-vs-rate.svg'));
+    expect(entropy.marks).toBeGreaterThanOrEqual(laws.length + 1); // a line per law and log2(λe/μ) once
     for (const law of laws) expect(entropy.text).toContain(`${law} 95% CI`);
     expect(entropy.text.split('log2(λe/μ)').length - 1).toBe(1);
-    expect(svgMarks(join(out, 'mixnet-latency-vs-rate.svg')).lines).toBeGreaterThanOrEqual(2 * laws.length);
+    expect(chartFile(join(out, 'mixnet-latency-vs-rate.svg')).marks).toBeGreaterThanOrEqual(2 * laws.length);
     const table = (await mixnet(...job, '--delay', laws[0], '--delay', laws[1])).stdout;
     expect(table).toMatch(/^mixnet sweep over rate = 5, 20 for 2 delay laws \(exp:2; uniform:0,1\)/);
     expect(table.split('\n').filter((line) => /^ *(exp:2|uniform:0,1) +(5|20) /.test(line))).toHaveLength(4);
@@ -221,7 +200,7 @@ describe('anonscope mixnet', () => {
 
   it('--help prints the help; anonscope --help lists the command', async () => {
     expect((await mixnet('--help')).stdout).toBe(MIXNET_HELP);
-    expect((await run(main, '--help')).stdout).toMatch(/^ {2}mixnet {12}sender anonymity of a Loopix-style mixnet/m);
+    expect((await runCommand(main, '--help')).stdout).toMatch(/^ {2}mixnet {12}sender anonymity of a Loopix-style mixnet/m);
   });
 
   it('bad options are refused with exit code 2 and a message naming the option, before --out is created', async () => {
@@ -279,13 +258,13 @@ describe('anonscope mixnet', () => {
     }
     const files = [0, 1, 2].map((k) => join(shards, `shard-${k}-of-4.json`)).concat(join(shards, 'shard-3-of-4.bin'));
     const mergedDir = join(dir, 'merged');
-    const merged = JSON.parse((await run(mergeCommand, ...[...files].reverse(), '--format', 'json', '--out', mergedDir, '--quiet')).stdout);
+    const merged = JSON.parse((await runCommand(mergeCommand, ...[...files].reverse(), '--format', 'json', '--out', mergedDir, '--quiet')).stdout);
     expect(merged.targets.replications).toBe(7);
     expectClose(unsharded, merged, 1e-9);
     expectClose(JSON.parse(readFileSync(join(whole, 'results.json'), 'utf8')), JSON.parse(readFileSync(join(mergedDir, 'results.json'), 'utf8')), 1e-9);
     expect(readFileSync(join(mergedDir, 'mixnet.csv'), 'utf8')).toBe(readFileSync(join(whole, 'mixnet.csv'), 'utf8'));
 
-    const missing = await run(mergeCommand, ...files.slice(0, 3), '--quiet').then(() => undefined, (e: unknown) => e);
+    const missing = await runCommand(mergeCommand, ...files.slice(0, 3), '--quiet').then(() => undefined, (e: unknown) => e);
     expect(exitCodeOf(missing)).toBe(2);
     expect((missing as Error).message).toMatch(/shard 3 of 4 missing/);
   });
@@ -345,10 +324,10 @@ describe('anonscope mixnet --topology free --graph FILE', () => {
     const shards = join(dir, 'free-shards');
     for (const k of [0, 1]) await mixnet(...job, '--graph', path, '--directed', '--shard', `${k}/2`, '--out', shards);
     const files = [0, 1].map((k) => join(shards, `shard-${k}-of-2.json`));
-    expect(JSON.parse((await run(mergeCommand, ...files, '--format', 'json', '--quiet')).stdout)).toEqual(unsharded);
+    expect(JSON.parse((await runCommand(mergeCommand, ...files, '--format', 'json', '--quiet')).stdout)).toEqual(unsharded);
     const others = join(dir, 'free-shards-other');
     await mixnet(...job, '--graph', other, '--directed', '--shard', '1/2', '--out', others);
-    const mixed = await run(mergeCommand, files[0], join(others, 'shard-1-of-2.json'), '--quiet').then(() => undefined, (e: unknown) => e);
+    const mixed = await runCommand(mergeCommand, files[0], join(others, 'shard-1-of-2.json'), '--quiet').then(() => undefined, (e: unknown) => e);
     expect(exitCodeOf(mixed)).toBe(2);
     expect((mixed as Error).message).toMatch(/is a shard of another job .*they differ in checksums\.graph/);
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataset, datasetsSkipReason, haveDatasets } from '../helpers/datasets.js';
+import { spawnCli } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -15,10 +16,7 @@ interface Run {
   stderr: string;
 }
 
-function anonscope(...args: string[]): Run {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const anonscope = (...args: string[]): Run => spawnCli(args);
 
 /** The CLI as its own process, not waited for: shards run side by side as array tasks do. */
 function anonscopeAsync(...args: string[]): Promise<Run> {

@@ -5,21 +5,10 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exitCodeOf } from '../../src/cli/main.js';
 import { networkCommand } from '../../src/cli/network.js';
 import { NETWORK_CALIBRATION_COLUMNS, NETWORK_RELIABILITY_COLUMNS } from '../../src/report/mix-report.js';
+import { runCommand } from '../helpers/cli.js';
 
 /** Run `anonscope network` in-process; stdout and stderr are captured. */
-async function network(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    await networkCommand(argv);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { stdout, stderr };
-}
+const network = (...argv: string[]) => runCommand(networkCommand, ...argv);
 
 let dir: string;
 let consensus: string;

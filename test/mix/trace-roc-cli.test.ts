@@ -1,4 +1,3 @@
-import { DOMParser } from '@xmldom/xmldom';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,28 +7,11 @@ import { rocStreamsFromCsv, rocStreamsFromJson } from '../../src/cli/trace-roc.j
 import { TRACE_HELP, traceCommand } from '../../src/cli/trace.js';
 import { InputError } from '../../src/errors.js';
 import { refusal } from '../helpers/refusal.js';
+import { chartFile } from '../helpers/svg.js';
+import { runCommand } from '../helpers/cli.js';
 
 /** Run trace in-process; stdout and stderr are captured. */
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    await traceCommand(argv);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { stdout, stderr };
-}
-
-/** The line marks (one per series) of a chart file, as the plotting layer labels them. */
-function svgLines(path: string): number {
-  const doc = new DOMParser().parseFromString(readFileSync(path, 'utf8'), 'image/svg+xml');
-  expect(doc.documentElement!.nodeName).toBe('svg');
-  return Array.from(doc.getElementsByTagName('g')).filter((g) => g.getAttribute('aria-label') === 'line').length;
-}
+const run = (...argv: string[]) => runCommand(traceCommand, ...argv);
 
 let dir: string;
 beforeAll(() => {
@@ -66,8 +48,8 @@ describe('anonscope trace --roc', () => {
     expect(summary).toHaveLength(1 + 2 * 2);
     const curve = readFileSync(join(out, 'roc-curve.csv'), 'utf8').trim().split('\n');
     expect(curve).toHaveLength(1 + json.byPackets[0].points.length + point.points.length);
-    expect(svgLines(join(out, 'roc.svg'))).toBe(3); // two curves and chance
-    expect(svgLines(join(out, 'tpr-vs-packets.svg'))).toBe(3); // two FPRs and the AUC
+    expect(chartFile(join(out, 'roc.svg'), ['line']).marks).toBe(3); // two curves and chance
+    expect(chartFile(join(out, 'tpr-vs-packets.svg'), ['line']).marks).toBe(3); // two FPRs and the AUC
   });
 
   it('data (CSV): a hand-checked case; the table and the CSV on stdout', async () => {

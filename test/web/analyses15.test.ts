@@ -7,62 +7,35 @@
  * and the ROC of stream tracing against the library's and a direct count over every pair.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MixingTimeResult } from '../../src/analyses/mixing-time.js';
 import { traceRoc, type TraceRocResult } from '../../src/analyses/trace-roc.js';
-import type { BackendInfo } from '../../src/engines/backend.js';
-import { launchBrowser } from '../../src/engines/browser/launch.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
 import { mixJson } from '../../src/report/mix-report.js';
-import { startStaticServer } from '../../src/web/serve.mjs';
 import { denseDistances, denseStationary, jacobiEigenvalues, symmetrised } from '../helpers/dense-mixing.js';
 import { denseWalk } from '../helpers/dense-reference.js';
-import { run, setValue } from '../helpers/page.js';
+import { downloadNames, errorOf, errorText, fetchDownload, notesOf, run, servePage, setValue, shown, tableOf, upload, waitForEnd } from '../helpers/page.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const WEB = join(ROOT, 'dist/web');
 const CLI = join(ROOT, 'dist/cli.js');
 const KARATE = join(ROOT, 'graphs/karate.txt');
 /** TV distances from float32 engines against float64 (34 nodes, 30 hops: errors of ~1e-7). */
 const TV_TOLERANCE = 1e-5;
 
-let server: { url: string; close(): Promise<void> };
-let browser: { browser: Browser; close(): Promise<void> };
+const { openPage } = servePage();
 let scratch: string;
 
-beforeAll(async () => {
-  if (!existsSync(join(WEB, 'worker.js')) || !existsSync(CLI)) execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'inherit' });
+beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'anonscope-analyses15-'));
-  server = await startStaticServer({ root: WEB, port: 0 });
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-async function openPage(query = '', viewport = { width: 1100, height: 1400 }): Promise<Page> {
-  const page = await browser.browser.newPage();
-  await page.setViewport(viewport);
-  page.on('pageerror', (error) => console.error(`page error: ${(error as Error).message}`));
-  await page.goto(server.url + query, { waitUntil: 'load' });
-  await page.waitForSelector('body[data-state]');
-  return page;
-}
-
-async function shown<T>(page: Page): Promise<{ result: T; backend: BackendInfo }> {
-  return page.$eval('#results', (el) => ({ result: JSON.parse((el as HTMLElement).dataset.result!), backend: JSON.parse((el as HTMLElement).dataset.backend!) }));
-}
-
-const errorText = (page: Page) => page.$eval('#error', (e) => e.textContent ?? '');
-const notesOf = (page: Page) => page.$$eval('#notes p', (ps) => ps.map((p) => p.textContent ?? ''));
-const fetchDownload = (page: Page, suffix: string) => page.$eval(`#downloads a[download$="${suffix}"]`, async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
 
 /** The mixing options of the tests, as the page's controls and as the CLI's flags. */
 const MIXING = { hops: 30, sources: 12, seed: 3, epsilon: 0.1, lazy: true };
@@ -140,7 +113,7 @@ describe('mixing time on the page', () => {
       expect(await fetchDownload(page, '-hops.csv')).toBe(cliCsv);
 
       // The table: a row per hop, TV mean in column 2 (6 decimals); the notes: SLEM and τ.
-      const means = await page.$$eval('#table tr', (rows) => rows.slice(1).map((row) => Number(row.children[1].textContent)));
+      const means = (await tableOf(page)).slice(1).map((row) => Number(row[1]));
       expect(means).toHaveLength(MIXING.hops);
       means.forEach((mean, t) => expect(Math.abs(mean - dense.meanAt(t))).toBeLessThanOrEqual(5e-7));
       const notes = await notesOf(page);
@@ -154,7 +127,7 @@ describe('mixing time on the page', () => {
       expect(await page.$$eval('#plots svg', (s) => s.length)).toBe(1);
       await page.waitForSelector('#downloads a[data-zip]');
       const stem = 'karate-mixing-simple-lazy-30hops-sources-12-eps0.1-seed3';
-      const downloads = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
+      const downloads = await downloadNames(page);
       expect(downloads).toEqual([`${stem}.zip`, ...['results.json', 'hops.csv', 'sources.csv', 'tv-vs-hops.svg', 'tv-vs-hops.png'].map((name) => `${stem}-${name}`)]);
       expect(JSON.parse(await fetchDownload(page, '-results.json'))).toEqual(result);
       expect(await fetchDownload(page, '-tv-vs-hops.svg')).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*TV distance/);
@@ -166,7 +139,7 @@ describe('mixing time on the page', () => {
       });
       const again = await openPage(link.search);
       try {
-        await again.waitForSelector('body[data-state=done], body[data-state=error]', { timeout: 120_000 });
+        await waitForEnd(again, 120_000);
         expect((await shown<MixingTimeResult>(again)).result.hops).toEqual(result.hops);
       } finally {
         await again.close();
@@ -196,7 +169,7 @@ describe('mixing time on the page', () => {
     writeFileSync(square, 'a b\nb c\nc d\nd a\n');
     const page = await openPage();
     try {
-      await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(square);
+      await upload(page, square);
       await page.click('input[name=analysis][value=mixing]');
       await setValue(page, '#backend', 'cpu');
       await setValue(page, '#mixing-hops', '5');
@@ -219,7 +192,7 @@ describe('mixing time on the page', () => {
 
       await setValue(page, '#source-ids', 'a,zz');
       expect(await run(page)).toBe('error');
-      expect(await page.$eval('#error', (e) => (e as HTMLElement).dataset.kind)).toBe('parameter');
+      expect((await errorOf(page)).kind).toBe('parameter');
       expect(await errorText(page)).toBe('Bad parameters: unknown source id "zz" (not a node of the graph)');
       expect(await page.$eval('#results', (e) => e.classList.contains('hidden') && !(e as HTMLElement).dataset.result)).toBe(true);
 
@@ -288,14 +261,14 @@ describe('the ROC of stream tracing on the page', () => {
         shownPoint.atFpr.forEach((o, i) => expect(o.tpr, `${point.packets} packets, FPR ${result.fprs[i]}`).toBeCloseTo(directOperatingPoint(positives, negatives, result.fprs[i]), 12));
       });
       // The table: a row per packet count with the AUC; two plots (the ROC, and TPR against packets); the CSVs.
-      const table = await page.$$eval('#table tr', (rows) => rows.map((row) => Array.from(row.children, (c) => c.textContent ?? '')));
+      const table = await tableOf(page);
       expect(table[0].slice(0, 5)).toEqual(['packets', 'true', 'false', 'AUC', 'AUC 95% CI']);
       expect(table.slice(1).map((row) => [row[0], row[1], row[2], row[3]])).toEqual(
         reference.byPackets.map((p) => [String(p.packets), String(ROC.targets), String(ROC.targets * (ROC.targets - 1)), p.auc.value.toFixed(4)]),
       );
       expect(await page.$$eval('#plots svg', (s) => s.length)).toBe(2);
       await page.waitForSelector('#downloads a[data-zip]');
-      const downloads = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
+      const downloads = await downloadNames(page);
       const stem = 'roc-targets60-packets5-20-seed7';
       expect(downloads).toEqual([`${stem}.zip`, ...['results.json', 'roc.csv', 'roc-curve.csv', 'roc.svg', 'tpr-vs-packets.svg', 'roc.png', 'tpr-vs-packets.png'].map((name) => `${stem}-${name}`)]);
       const csv = (await fetchDownload(page, '-roc.csv')).trim().split('\n');
@@ -326,7 +299,7 @@ describe('the ROC of stream tracing on the page', () => {
   }, 300_000);
 
   it('on a phone (390 px) neither the mixing time\'s nor the ROC\'s controls and results scroll the page sideways', async () => {
-    const page = await openPage('', { width: 390, height: 844 });
+    const page = await openPage('', { viewport: { width: 390, height: 844 } });
     const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
     try {
       await chooseMixing(page, 'cpu');

@@ -7,64 +7,22 @@
  * URL, a 390 px phone, `auto` without WebGPU (gpu.js, as for the other mix analyses), and
  * free routes over the chosen graph (the library's run on the same file, to the bit).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { unzipSync } from 'fflate';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'puppeteer-core';
+import { describe, expect, it } from 'vitest';
 import { mixnetAnonymity, mixnetLawSweep, mixnetSweep, type MixnetOptions, type MixnetResult } from '../../src/analyses/mixnet.js';
-import type { BackendInfo } from '../../src/engines/backend.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
-import { browserFlags, findBrowser, launchBrowser } from '../../src/engines/browser/launch.js';
 import { expDelay, parseDelay } from '../../src/mix/delays.js';
 import {
   mixnetCsv, mixnetHeader, mixnetJson, mixnetLawSweepCsv, mixnetLawSweepHeader, mixnetLawSweepJson, mixnetLawSweepRows, mixnetRows, mixnetSweepCsv, mixnetSweepJson,
   mixnetSweepRows,
 } from '../../src/report/mixnet-report.js';
-import { startStaticServer } from '../../src/web/serve.mjs';
-import { run, setValue } from '../helpers/page.js';
+import { browserWithoutWebGpu, downloadNames, errorOf, errorText, fetchDownload, fetchZip, notesOf, run, servePage, setValue, shown, tableOf, waitForEnd } from '../helpers/page.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const WEB = join(ROOT, 'dist/web');
 /** Per target, the float32 pool means' entropy against float64 (as test/mix/mixnet-engines.test.ts bounds the kernel). */
 const ENTROPY_TOLERANCE = 1e-4;
 
-let server: { url: string; close(): Promise<void> };
-let browser: { browser: Browser; close(): Promise<void> };
-
-beforeAll(async () => {
-  if (!existsSync(join(WEB, 'worker.js'))) execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'inherit' });
-  server = await startStaticServer({ root: WEB, port: 0 });
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPage(query = '', viewport = { width: 1100, height: 1400 }, on: Browser = browser.browser): Promise<Page> {
-  const page = await on.newPage();
-  await page.setViewport(viewport);
-  page.on('pageerror', (error) => console.error(`page error: ${(error as Error).message}`));
-  await page.goto(server.url + query, { waitUntil: 'load' });
-  await page.waitForSelector('body[data-state]');
-  return page;
-}
-
-async function shown<T>(page: Page): Promise<{ result: T; backend: BackendInfo }> {
-  return page.$eval('#results', (el) => ({ result: JSON.parse((el as HTMLElement).dataset.result!), backend: JSON.parse((el as HTMLElement).dataset.backend!) }));
-}
-
-const errorText = (page: Page) => page.$eval('#error', (e) => e.textContent ?? '');
-const notesOf = (page: Page) => page.$$eval('#notes p', (ps) => ps.map((p) => p.textContent ?? ''));
-const tableOf = (page: Page) => page.$$eval('#table tr', (rows) => rows.map((row) => Array.from(row.children, (c) => c.textContent ?? '')));
-const downloadNames = (page: Page) => page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
-const fetchDownload = (page: Page, suffix: string) => page.$eval(`#downloads a[download$="${suffix}"]`, async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
-const fetchZip = async (page: Page) =>
-  unzipSync(Uint8Array.from(await page.$eval('#downloads a[data-zip]', async (a) => Array.from(new Uint8Array(await (await fetch((a as HTMLAnchorElement).href)).arrayBuffer())))));
+const { openPage } = servePage();
 
 /** A small mixnet with corrupt mixes and all three cover rates: the page's controls, and the library's options. */
 const SMALL = { layers: 2, width: 2, corrupt: 0.25, clients: 10, rate: 20, loopRate: 1, dropRate: 0.5, mixLoopRate: 0.5, targets: 10, replications: 3, seed: 5 };
@@ -141,7 +99,7 @@ describe('the Loopix mixnet on the page', () => {
       });
       const again = await openPage(link.search);
       try {
-        await again.waitForSelector('body[data-state=done], body[data-state=error]', { timeout: 120_000 });
+        await waitForEnd(again, 120_000);
         expect((await shown<MixnetResult>(again)).result).toEqual(result);
       } finally {
         await again.close();
@@ -262,7 +220,7 @@ describe('the Loopix mixnet on the page', () => {
   }, 300_000);
 
   it("free routes over the chosen graph: the graph box shown for them only, the library's run on the same file to the bit, its name in the files; no graph refused", async () => {
-    const { csr } = await loadGraphFile(join(ROOT, 'graphs/karate.txt'));
+    const { csr } = await loadGraphFile(fileURLToPath(new URL('../../graphs/karate.txt', import.meta.url)));
     const options = { layers: 3, corrupt: 0.1, clients: 10, rate: 20, mixLoopRate: 0.2, targets: 8, replications: 2, seed: 4 };
     const reference = await mixnetAnonymity({ ...options, topology: 'free', graph: csr, graphName: 'karate.txt' });
     const page = await openPage();
@@ -343,7 +301,7 @@ describe('the Loopix mixnet on the page', () => {
         await setValue(page, control, value);
         expect(await run(page), control).toBe('error');
         expect(await errorText(page)).toBe(message);
-        expect(await page.$eval('#error', (e) => (e as HTMLElement).dataset.kind)).toBe('parameter');
+        expect((await errorOf(page)).kind).toBe('parameter');
         expect(await page.$eval('#results', (e) => e.classList.contains('hidden') && !(e as HTMLElement).dataset.result)).toBe(true);
         expect(await page.$$eval('#plots svg, #downloads a, #table tr', (e) => e.length)).toBe(0);
       }
@@ -366,7 +324,7 @@ describe('the Loopix mixnet on the page', () => {
   }, 300_000);
 
   it('a phone (390 px): the mixnet controls and a sweep\'s results do not scroll sideways', async () => {
-    const page = await openPage('', { width: 390, height: 844 });
+    const page = await openPage('', { viewport: { width: 390, height: 844 } });
     try {
       await chooseMixnet(page, 'cpu', { ...SMALL, replications: 1 });
       await setValue(page, '#mixnet-sweep', 'width');
@@ -392,25 +350,11 @@ describe('the Loopix mixnet on the page', () => {
 });
 
 describe('the mixnet in a browser without WebGPU', () => {
-  let noGpu: Browser;
-  let profile: string;
-  beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), 'anonscope-chromium-nogpu-'));
-    noGpu = await puppeteer.launch({
-      executablePath: findBrowser(),
-      headless: true,
-      userDataDir: profile,
-      args: [...browserFlags({}).filter((flag) => flag !== '--enable-unsafe-webgpu'), '--disable-blink-features=WebGPU'],
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await noGpu?.close().catch(() => {});
-    if (profile) rmSync(profile, { recursive: true, force: true });
-  });
+  const noGpu = browserWithoutWebGpu();
 
   it("auto without WebGPU runs gpu.js, as the other mix analyses do: the library's result within float32 tolerance", async () => {
     const reference = await mixnetAnonymity(SMALL);
-    const page = await openPage('', undefined, noGpu);
+    const page = await openPage('', { on: noGpu.browser });
     try {
       await chooseMixnet(page, 'auto');
       expect(await run(page), await errorText(page)).toBe('done');

@@ -9,10 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserFlags, findBrowser, launchBrowser } from '../../src/engines/browser/launch.js';
-import { startStaticServer } from '../../src/web/serve.mjs';
 import { adversaryEntropy } from '../../src/analyses/adversary.js';
 import { initiatorEntropy, type InitiatorEntropyResult } from '../../src/analyses/initiator-entropy.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
@@ -24,12 +21,10 @@ import { write as writeGexf } from 'graphology-gexf';
 import type { AdversaryResult } from '../../src/analyses/adversary.js';
 import { simulateMixNetwork, traceMixNetwork, type MixNetworkResult } from '../../src/analyses/mix-network.js';
 import { traceSimulation, type TraceSimulationResult } from '../../src/analyses/stream-trace.js';
-import type { BackendInfo } from '../../src/engines/backend.js';
 import { dataset, haveDatasets } from '../helpers/datasets.js';
-import { run, setValue } from '../helpers/page.js';
+import { browserWithoutWebGpu, downloadNames, errorOf, errorText, fetchDownload, notesOf, run, servePage, setValue, shown, tableOf, upload } from '../helpers/page.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const WEB = join(ROOT, 'dist/web');
 /** float32 on the GPU against float64 on the CPU, in bits. */
 const TOLERANCE = 1e-3;
 const FACEBOOK = dataset('snap/facebook_combined.txt');
@@ -37,43 +32,17 @@ const KARATE = join(ROOT, 'graphs/karate.txt');
 const realGraph = haveDatasets && existsSync(FACEBOOK) ? FACEBOOK : KARATE;
 if (realGraph === KARATE) console.warn(`page.test: ${FACEBOOK} is absent; using graphs/karate.txt`);
 
-let server: { url: string; close(): Promise<void> };
-let browser: { browser: Browser; close(): Promise<void> };
+const web = servePage();
+const { openPage } = web;
 let scratch: string;
 
-beforeAll(async () => {
-  // The page runs the built bundle; build it when a run of the suite has not yet.
-  if (!existsSync(join(WEB, 'worker.js')) || !existsSync(join(WEB, 'index.html'))) {
-    execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'inherit' });
-  }
+beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'anonscope-page-'));
-  server = await startStaticServer({ root: WEB, port: 0 });
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-async function openPage(on: Browser = browser.browser, query = ''): Promise<Page> {
-  const page = await on.newPage();
-  await page.setViewport({ width: 1100, height: 1400 });
-  page.on('pageerror', (error) => console.error(`page error: ${(error as Error).message}`));
-  await page.goto(server.url + query, { waitUntil: 'load' });
-  await page.waitForSelector('body[data-state=idle]');
-  return page;
-}
-
-/** Click Run and wait until the page says done or error; returns the state. */
-async function shown(page: Page): Promise<{ result: unknown; backend: BackendInfo; ranText: string }> {
-  return page.$eval('#results', (el) => ({
-    result: JSON.parse((el as HTMLElement).dataset.result!),
-    backend: JSON.parse((el as HTMLElement).dataset.backend!),
-    ranText: document.getElementById('ran')!.textContent ?? '',
-  }));
-}
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
 
 function toGraphology(csr: Csr): Graph {
   const graph = new Graph({ type: csr.directed ? 'directed' : 'undirected' });
@@ -92,7 +61,7 @@ function toGraphology(csr: Csr): Graph {
  * of non-white pixels and many distinct colours. A blank page has one colour.
  */
 async function screenshotStats(png: Uint8Array): Promise<{ nonWhite: number; colours: number }> {
-  const page = await browser.browser.newPage();
+  const page = await web.browser.newPage();
   try {
     const base64 = Buffer.from(png).toString('base64');
     return await page.evaluate(async (data) => {
@@ -122,7 +91,6 @@ describe('the web page in headless Chromium', () => {
   it(`initiator entropy of ${realGraph.split('/').pop()} on WebGPU shows the CLI's numbers (float64 cpu)`, async () => {
     const options = { hops: 5, terminals: 20, seed: 1 } as const;
     // The reference: the CLI's own JSON, on the float64 cpu backend.
-    if (!existsSync(join(ROOT, 'dist/cli.js'))) execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'inherit' });
     const cli = execFileSync(
       process.execPath,
       [join(ROOT, 'dist/cli.js'), 'entropy', realGraph, '--hops', String(options.hops), '--terminals', String(options.terminals),
@@ -139,10 +107,9 @@ describe('the web page in headless Chromium', () => {
       await setValue(page, '#hops', String(options.hops));
       await setValue(page, '#terminals', String(options.terminals));
       await setValue(page, '#seed', String(options.seed));
-      const input = await page.$('#file');
-      await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(realGraph);
+      await upload(page, realGraph);
       const state = await run(page);
-      expect(state, await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      expect(state, await errorText(page)).toBe('done');
 
       const { result, backend, ranText } = await shown(page);
       const r = result as InitiatorEntropyResult;
@@ -161,16 +128,16 @@ describe('the web page in headless Chromium', () => {
         expect(Math.abs(a.ci95[1] - b.ci95[1])).toBeLessThan(TOLERANCE);
       }
       // The table shows each hop's mean (column 2, 4 decimals).
-      const means = await page.$$eval('#table tr', (rows) => rows.slice(1).map((row) => Number(row.children[1].textContent)));
+      const means = (await tableOf(page)).slice(1).map((row) => Number(row[1]));
       expect(means).toHaveLength(options.hops);
       means.forEach((mean, t) => expect(Math.abs(mean - reference.hops[t].mean)).toBeLessThan(TOLERANCE + 5e-5));
       // Plots and downloads are there.
       expect(await page.$$eval('#plots svg', (s) => s.length)).toBe(2);
       await page.waitForSelector('#downloads a[data-zip]'); // the zip is made in a task after the results
-      const downloads = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
+      const downloads = await downloadNames(page);
       const stem = `${realGraph.split('/').pop()!.replace(/\.txt$/, '').replace(/_/g, '-')}-entropy-simple-5hops-terminals-20-seed1`;
       expect(downloads).toEqual([`${stem}.zip`, ...['results.json', 'hops.csv', 'per-terminal.csv', 'graph-with-entropy.gexf', 'entropy-vs-hops.svg', 'entropy-cdf.svg', 'entropy-vs-hops.png', 'entropy-cdf.png'].map((name) => `${stem}-${name}`)]);
-      const gexf = await page.$eval('#downloads a[download$=".gexf"]', async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
+      const gexf = await fetchDownload(page, '.gexf');
       expect(gexf).toContain('<gexf');
       expect(gexf).toMatch(/for="entropy"|id="entropy"|title="entropy"/);
 
@@ -198,7 +165,7 @@ describe('the web page in headless Chromium', () => {
       await setValue(page, '#sybils-per-edge', String(options.sybilsPerEdge));
       await setValue(page, '#walkers', String(options.walkers));
       await setValue(page, '#posterior-samples', String(options.posteriorSamples));
-      expect(await run(page), await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      expect(await run(page), await errorText(page)).toBe('done');
       const { result, backend } = await shown(page);
       expect(backend.name).toBe('webgpu'); // auto picks WebGPU where the browser has it
       const rows = (result as AdversaryResult).rows;
@@ -228,16 +195,16 @@ describe('the web page in headless Chromium', () => {
       const reference = await initiatorEntropy((await loadGraphFile(path)).csr, { hops: 4, perTerminal: true });
       const page = await openPage();
       try {
-        await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(path);
+        await upload(page, path);
         await setValue(page, '#hops', '4');
         await setValue(page, '#backend', 'cpu');
-        expect(await run(page), `${format}: ${await page.$eval('#error', (e) => e.textContent)}`).toBe('done');
+        expect(await run(page), `${format}: ${await errorText(page)}`).toBe('done');
         const r = (await shown(page)).result as InitiatorEntropyResult;
         expect(r.graph, format).toEqual(reference.graph);
         r.hops.forEach((h, t) => expect(h.mean, `${format} hop ${t + 1}`).toBeCloseTo(reference.hops[t].mean, 12));
         if (format === 'gexf') {
           // The download, read back as Gephi would: every node carries its last-hop entropy.
-          const text = await page.$eval('#downloads a[download$=".gexf"]', async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
+          const text = await fetchDownload(page, '.gexf');
           const { csr: back } = parseGexf(text, 'download.gexf');
           expect(back.n).toBe(csr.n);
           expect(edgeCount(back)).toBe(edgeCount(csr));
@@ -281,10 +248,10 @@ describe('the web page in headless Chromium', () => {
     for (const [what, path] of Object.entries(files)) {
       const page = await openPage();
       try {
-        await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(path);
+        await upload(page, path);
         await setValue(page, '#hops', '2');
         await setValue(page, '#backend', 'cpu');
-        expect(await run(page), `${what}: ${await page.$eval('#error', (e) => e.textContent)}`).toBe('done');
+        expect(await run(page), `${what}: ${await errorText(page)}`).toBe('done');
         const r = (await shown(page)).result as InitiatorEntropyResult;
         expect(r.graph, what).toMatchObject({ nodes: csr.n, edges: edgeCount(csr), directed: false });
       } finally {
@@ -296,9 +263,9 @@ describe('the web page in headless Chromium', () => {
     writeFileSync(truncated, whole.subarray(0, whole.length - 16));
     const page = await openPage();
     try {
-      await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(truncated);
+      await upload(page, truncated);
       expect(await run(page)).toBe('error');
-      const error = await page.$eval('#error', (e) => ({ text: e.textContent ?? '', kind: (e as HTMLElement).dataset.kind }));
+      const error = await errorOf(page);
       expect(error.kind).toBe('format');
       expect(error.text).toMatch(/^The file does not parse: truncated\.txt\.gz: not valid gzip data: /);
     } finally {
@@ -314,14 +281,14 @@ describe('the web page in headless Chromium', () => {
     await writeCsrFile(path, (await loadGraphFile(text, { directed: true })).csr);
     const page = await openPage();
     try {
-      await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(path);
+      await upload(page, path);
       await setValue(page, '#hops', '3');
       await setValue(page, '#backend', 'cpu');
-      expect(await run(page), await page.$eval('#error', (e) => e.textContent)).toBe('done');
-      const table = await page.$$eval('#table tr', (rows) => rows.map((row) => Array.from(row.children, (c) => c.textContent ?? '')));
+      expect(await run(page), await errorText(page)).toBe('done');
+      const table = await tableOf(page);
       expect(table[0].at(-1)).toBe('unreachable');
       expect(table.slice(1).map((row) => row.at(-1))).toEqual(['1', '1', '1']);
-      const notes = await page.$$eval('#notes p', (ps) => ps.map((p) => p.textContent));
+      const notes = await notesOf(page);
       expect(notes).toContain('terminals reached by no walk of that length are left out of the statistics: hops 1-3: 1');
     } finally {
       await page.close();
@@ -333,17 +300,17 @@ describe('the web page in headless Chromium', () => {
     try {
       const bad = join(scratch, 'broken.json');
       writeFileSync(bad, '{ "nodes": [ {"key": "a"} ');
-      await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(bad);
+      await upload(page, bad);
       expect(await run(page)).toBe('error');
-      const error = await page.$eval('#error', (e) => ({ text: e.textContent ?? '', kind: (e as HTMLElement).dataset.kind }));
+      const error = await errorOf(page);
       expect(error.kind).toBe('format');
       expect(error.text).toMatch(/^The file does not parse: .*broken\.json.*not valid JSON/);
 
       const badEdges = join(scratch, 'edges.txt');
       writeFileSync(badEdges, '1 2\n2 3\n3 4 heavy\n');
-      await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(badEdges);
+      await upload(page, badEdges);
       expect(await run(page)).toBe('error');
-      expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/^The file does not parse: .*edges\.txt.*3/);
+      expect(await errorText(page)).toMatch(/^The file does not parse: .*edges\.txt.*3/);
     } finally {
       await page.close();
     }
@@ -352,12 +319,12 @@ describe('the web page in headless Chromium', () => {
   it('a graph too large for the device (limits forced tiny through ?limits=) gives a clear message', async () => {
     // Bindings of 2 bytes hold no float: not even one row of the block fits, however it is tiled.
     const limits = JSON.stringify({ maxStorageBufferBindingSize: 2, maxBufferSize: 2 });
-    const page = await openPage(browser.browser, `?limits=${encodeURIComponent(limits)}`);
+    const page = await openPage(`?limits=${encodeURIComponent(limits)}`);
     try {
       await setValue(page, '#example', 'karate.txt');
       await setValue(page, '#backend', 'webgpu');
       expect(await run(page)).toBe('error');
-      const error = await page.$eval('#error', (e) => ({ text: e.textContent ?? '', kind: (e as HTMLElement).dataset.kind }));
+      const error = await errorOf(page);
       expect(error.kind).toBe('device');
       expect(error.text).toMatch(/^The device could not run this job.*too large for this device/);
     } finally {
@@ -376,7 +343,7 @@ describe('the web page in headless Chromium', () => {
       expect(await page.$eval('#graph-name', (e) => e.textContent)).toMatch(/^dropped\.txt/);
       await setValue(page, '#backend', 'cpu');
       await setValue(page, '#hops', '3');
-      expect(await run(page), await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      expect(await run(page), await errorText(page)).toBe('done');
       const { result, backend } = await shown(page);
       expect(backend).toMatchObject({ name: 'cpu', precision: 'float64' });
       expect((result as InitiatorEntropyResult).graph).toMatchObject({ nodes: 4, edges: 4 });
@@ -389,7 +356,7 @@ describe('the web page in headless Chromium', () => {
     const page = await openPage();
     try {
       expect(await run(page)).toBe('error');
-      expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/Choose a graph first/);
+      expect(await errorText(page)).toMatch(/Choose a graph first/);
       await page.click('input[name=analysis][value=mix]');
       await setValue(page, '#trials', '100000000');
       await page.click('#run');
@@ -418,7 +385,7 @@ describe('the web page in headless Chromium', () => {
       await setValue(page, '#packets', trace.packets.join(','));
       await setValue(page, '#trace-trials', String(trace.trials));
       await setValue(page, '#trace-seed', String(trace.seed));
-      expect(await run(page), await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      expect(await run(page), await errorText(page)).toBe('done');
       const tracedShown = await shown(page);
       expect(tracedShown.backend.name).toBe('webgpu');
       const traced = tracedShown.result as TraceSimulationResult;
@@ -439,7 +406,7 @@ describe('the web page in headless Chromium', () => {
       await setValue(page, '#path-length', String(net.pathLength));
       await setValue(page, '#stream-packets', String(net.packets));
       await setValue(page, '#network-seed', String(net.seed));
-      expect(await run(page), await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      expect(await run(page), await errorText(page)).toBe('done');
       const networkShown = await shown(page);
       expect(networkShown.backend.name).toBe('webgpu');
       const network = networkShown.result as MixNetworkResult;
@@ -481,11 +448,11 @@ describe('a million-node edge list', () => {
           w.last = now;
         }, 20);
       });
-      await (await page.$('#file') as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(big);
+      await upload(page, big);
       await setValue(page, '#hops', '2');
       await setValue(page, '#terminals', '3');
       const state = await run(page, 300_000);
-      expect(state, await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      expect(state, await errorText(page)).toBe('done');
       const maxGap = await page.evaluate(() => {
         const w = window as unknown as { maxGap: number; ticker: number };
         clearInterval(w.ticker);
@@ -512,31 +479,17 @@ describe('a million-node edge list', () => {
 });
 
 describe('the web page in a browser without WebGPU', () => {
-  let noGpu: Browser;
-  let profile: string;
-  beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), 'anonscope-chromium-nogpu-'));
-    noGpu = await puppeteer.launch({
-      executablePath: findBrowser(),
-      headless: true,
-      userDataDir: profile,
-      args: [...browserFlags({}).filter((flag) => flag !== '--enable-unsafe-webgpu'), '--disable-blink-features=WebGPU'],
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await noGpu?.close().catch(() => {});
-    if (profile) rmSync(profile, { recursive: true, force: true });
-  });
+  const noGpu = browserWithoutWebGpu();
 
   it('says so, falls back to gpu.js on auto, and explains why webgpu cannot run', async () => {
     const { csr } = await loadGraphFile(KARATE);
     const reference = await initiatorEntropy(csr, { hops: 6 });
-    const page = await openPage(noGpu);
+    const page = await openPage('', { on: noGpu.browser });
     try {
       expect(await page.$eval('#gpu-support', (e) => e.textContent)).toMatch(/no WebGPU|WebGPU but no adapter/);
       await setValue(page, '#example', 'karate.txt');
       await setValue(page, '#hops', '6');
-      expect(await run(page), await page.$eval('#error', (e) => e.textContent)).toBe('done');
+      expect(await run(page), await errorText(page)).toBe('done');
       const { result, backend, ranText } = await shown(page);
       expect(backend.name).toBe('gpujs');
       expect(ranText).toMatch(/Ran on gpujs \(float32, browser worker (webgl2|webgl|cpu)/);
@@ -546,7 +499,7 @@ describe('the web page in a browser without WebGPU', () => {
 
       await setValue(page, '#backend', 'webgpu');
       expect(await run(page)).toBe('error');
-      expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/WebGPU is not available/);
+      expect(await errorText(page)).toMatch(/WebGPU is not available/);
     } finally {
       await page.close();
     }

@@ -4,28 +4,20 @@
  * by the browser, lie inside the chart; chartToPng gives a PNG of the chart's size times the
  * scale, with the chart's colours in it. The page runs the built bundle (dist/web).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../../src/engines/browser/launch.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChartSpec } from '../../src/report/chart.js';
-import { startStaticServer } from '../../src/web/serve.mjs';
+import { errorText, run, servePage, setValue, shown } from '../helpers/page.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const WEB = join(ROOT, 'dist/web');
 
-let server: { url: string; close(): Promise<void> };
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+const web = servePage();
 /** renderChart and chartToPng as a script that sets window.plots. */
 let plotsScript: string;
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB, 'main.js')) || !existsSync(join(WEB, 'index.html'))) {
-    execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'inherit' });
-  }
   const bundle = await build({
     stdin: {
       contents: "import { renderChart } from './src/report/plot.ts'; import { chartToPng } from './src/report/png.ts'; window.plots = { renderChart, chartToPng };",
@@ -39,17 +31,10 @@ beforeAll(async () => {
     logLevel: 'warning',
   });
   plotsScript = bundle.outputFiles[0].text;
-  server = await startStaticServer({ root: WEB, port: 0 });
-  browser = await launchBrowser();
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function blankPage(): Promise<Page> {
-  const page = await browser.browser.newPage();
+  const page = await web.browser.newPage();
   page.on('pageerror', (error) => console.error(`page error: ${(error as Error).message}`));
   await page.setContent('<!doctype html><html><body style="margin:0"></body></html>');
   await page.addScriptTag({ content: plotsScript });
@@ -72,21 +57,12 @@ const WALKS: ChartSpec = {
 
 describe('charts in Chromium', () => {
   it('on the page, hovering a point of the entropy plot shows a tip with that hop and its numbers', async () => {
-    const page = await browser.browser.newPage();
+    const page = await web.openPage();
     try {
-      await page.setViewport({ width: 1100, height: 1400 });
-      await page.goto(server.url, { waitUntil: 'load' });
-      await page.waitForSelector('body[data-state=idle]');
-      for (const [selector, value] of [['#example', 'karate.txt'], ['#backend', 'cpu'], ['#hops', '4'], ['#terminals', '20']]) {
-        await page.$eval(selector, (el, v) => {
-          (el as HTMLInputElement).value = v;
-          el.dispatchEvent(new Event('change', { bubbles: true }));
-        }, value);
-      }
-      await page.click('#run');
-      await page.waitForSelector('body[data-state=done], body[data-state=error]', { timeout: 120_000 });
-      expect(await page.$eval('#error', (e) => e.textContent)).toBe('');
-      const result = JSON.parse(await page.$eval('#results', (e) => (e as HTMLElement).dataset.result!)) as { hops: { mean: number; p05: number; ci95: [number, number] }[] };
+      for (const [selector, value] of [['#example', 'karate.txt'], ['#backend', 'cpu'], ['#hops', '4'], ['#terminals', '20']]) await setValue(page, selector, value);
+      await run(page, 120_000);
+      expect(await errorText(page)).toBe('');
+      const { result } = await shown<{ hops: { mean: number; p05: number; ci95: [number, number] }[] }>(page);
       // The third marker of the mean (hop 3) in the first chart.
       const dot = await page.$('#plots figure:first-child svg g[aria-label=dot][aria-description=mean] path:nth-child(3)');
       // The page scrolls smoothly to its results; bring the chart into view at once instead, so the pointer lands on the marker.

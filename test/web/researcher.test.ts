@@ -9,22 +9,19 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unzipSync, strFromU8 } from 'fflate';
-import type { Browser, Page } from 'puppeteer-core';
+import { strFromU8 } from 'fflate';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InitiatorEntropyResult } from '../../src/analyses/initiator-entropy.js';
-import { launchBrowser } from '../../src/engines/browser/launch.js';
-import { attachSybilRegion } from '../../src/analyses/adversary.js';
+import { attachSybilRegion, type AdversaryResult } from '../../src/analyses/adversary.js';
 import { parseGexf } from '../../src/graph/gexf.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
 import { count } from '../../src/report/count.js';
-import { startStaticServer } from '../../src/web/serve.mjs';
 import { denseEntropies, denseWalk } from '../helpers/dense-reference.js';
 import { randomGraph } from '../helpers/graphs.js';
-import { run, setValue, waitForEnd } from '../helpers/page.js';
+import { downloadNames, errorText, fetchDownload, fetchZip, run, servePage, setValue, shown, upload, waitForEnd } from '../helpers/page.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const WEB = join(ROOT, 'dist/web');
 const CLI = join(ROOT, 'dist/cli.js');
 /** float32 engines against the float64 CLI, in bits. */
 const TOLERANCE = 1e-3;
@@ -55,40 +52,20 @@ const GEXF = `<?xml version="1.0" encoding="UTF-8"?>
 </edges>
 </graph></gexf>`;
 
-let server: { url: string; close(): Promise<void> };
-let browser: { browser: Browser; close(): Promise<void> };
+const web = servePage();
+const { openPage } = web;
 let scratch: string;
 let gexfPath: string;
 
-beforeAll(async () => {
-  if (!existsSync(join(WEB, 'worker.js')) || !existsSync(CLI)) execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'inherit' });
+beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'anonscope-researcher-'));
   gexfPath = join(scratch, 'team.gexf');
   writeFileSync(gexfPath, GEXF);
-  server = await startStaticServer({ root: WEB, port: 0 });
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-async function openPage(query = '', viewport = { width: 1100, height: 1400 }): Promise<Page> {
-  const page = await browser.browser.newPage();
-  await page.setViewport(viewport);
-  page.on('pageerror', (error) => console.error(`page error: ${(error as Error).message}`));
-  await page.goto(server.url + query, { waitUntil: 'load' });
-  await page.waitForSelector('body[data-state]');
-  return page;
-}
-
-async function upload(page: Page, path: string, selector = '#file'): Promise<void> {
-  await (await page.$(selector) as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(path);
-}
-
-const errorText = (page: Page) => page.$eval('#error', (e) => e.textContent ?? '');
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
 
 /** What the network view says it drew (it is drawn in a task after the results). */
 async function networkNote(page: Page): Promise<string> {
@@ -99,7 +76,7 @@ async function networkNote(page: Page): Promise<string> {
 /** The drawn network's canvases, as pixels of a screenshot of its box: how many are not background, how many colours. */
 async function networkPixels(page: Page): Promise<{ drawn: number; colours: number; hash: string }> {
   const png = await (await page.$('#network'))!.screenshot({ encoding: 'base64' });
-  const probe = await browser.browser.newPage();
+  const probe = await web.browser.newPage();
   try {
     return await probe.evaluate(async (data) => {
       const image = new Image();
@@ -231,10 +208,10 @@ describe('the page a researcher wants', () => {
       for (const backend of ['cpu', 'webgpu', 'gpujs', 'auto']) {
         await setValue(page, '#backend', backend);
         expect(await run(page), `${backend}: ${await errorText(page)}`).toBe('done');
-        const shown = await page.$eval('#results', (el) => ({ result: JSON.parse((el as HTMLElement).dataset.result!), backend: JSON.parse((el as HTMLElement).dataset.backend!) }));
-        const r = shown.result as InitiatorEntropyResult;
-        if (backend !== 'auto') expect(shown.backend.name).toBe(backend);
-        const tolerance = shown.backend.precision === 'float64' ? 1e-12 : TOLERANCE;
+        const ran = await shown<InitiatorEntropyResult>(page);
+        const r = ran.result;
+        if (backend !== 'auto') expect(ran.backend.name).toBe(backend);
+        const tolerance = ran.backend.precision === 'float64' ? 1e-12 : TOLERANCE;
         expect(r.graph).toEqual(reference.graph);
         r.hops.forEach((h, t) => {
           const want = reference.hops[t];
@@ -301,20 +278,19 @@ describe('the page a researcher wants', () => {
       expect(new URL(link).searchParams.get('hops')).toBe('4');
       expect(new URL(link).searchParams.get('walk')).toBe('mh');
       expect(new URL(link).searchParams.get('example')).toBe('karate.txt');
-      first = JSON.parse(await page.$eval('#results', (e) => (e as HTMLElement).dataset.result!));
+      first = (await shown<InitiatorEntropyResult>(page)).result;
 
       await page.waitForSelector('#downloads a[data-zip]');
-      const names = await page.$$eval('#downloads a', (links) => links.map((a) => a.getAttribute('download')));
+      const names = await downloadNames(page);
       const stem = 'karate-entropy-mh-4hops-terminals-auto-seed1';
       const charts = ['entropy-vs-hops', 'entropy-cdf'];
       expect(names).toEqual([
         `${stem}.zip`,
         ...['results.json', 'hops.csv', 'per-terminal.csv', 'graph-with-entropy.gexf', ...charts.map((c) => `${c}.svg`), ...charts.map((c) => `${c}.png`)].map((n) => `${stem}-${n}`),
       ]);
-      const zipped = await page.$eval('#downloads a[data-zip]', async (a) => Array.from(new Uint8Array(await (await fetch((a as HTMLAnchorElement).href)).arrayBuffer())));
-      const files = unzipSync(Uint8Array.from(zipped));
+      const files = await fetchZip(page);
       expect(Object.keys(files)).toEqual(names.slice(1));
-      const csv = await page.$eval(`#downloads a[download="${stem}-hops.csv"]`, async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
+      const csv = await fetchDownload(page, `${stem}-hops.csv`);
       expect(strFromU8(files[`${stem}-hops.csv`])).toBe(csv);
 
       // Each chart's own PNG link, clicked, saves a PNG of its SVG file's size at twice the pixels; the zip holds the same bytes.
@@ -340,7 +316,7 @@ describe('the page a researcher wants', () => {
     const again = await openPage(new URL(link).search);
     try {
       expect(await waitForEnd(again), await errorText(again)).toBe('done');
-      const second = JSON.parse(await again.$eval('#results', (e) => (e as HTMLElement).dataset.result!)) as InitiatorEntropyResult;
+      const second = (await shown<InitiatorEntropyResult>(again)).result;
       expect(second.walk).toBe('mh');
       expect(second.hops.map((h) => h.mean)).toEqual(first.hops.map((h) => h.mean));
     } finally {
@@ -349,7 +325,7 @@ describe('the page a researcher wants', () => {
   }, 300_000);
 
   it('a phone (390 px): no horizontal overflow with results shown, tables scroll inside themselves, tap targets of 40 px', async () => {
-    const page = await openPage('', { width: 390, height: 844 });
+    const page = await openPage('', { viewport: { width: 390, height: 844 } });
     try {
       await setValue(page, '#example', 'karate.txt');
       await setValue(page, '#backend', 'cpu');
@@ -393,12 +369,12 @@ describe('the page a researcher wants', () => {
       await setValue(page, '#posterior-samples', '10');
       await setValue(page, '#two-hop', 'sweep');
       expect(await run(page), await errorText(page)).toBe('done');
-      const result = JSON.parse(await page.$eval('#results', (e) => (e as HTMLElement).dataset.result!));
-      expect(result.rows[1].twoHop.map((t: { k: number }) => t.k)).toEqual([1, 2, 3]);
+      const { result } = await shown<AdversaryResult>(page);
+      expect(result.rows[1].twoHop!.map((t) => t.k)).toEqual([1, 2, 3]);
       expect(await page.$$eval('#adversary-pieces button', (b) => b.map((x) => x.textContent))).toEqual(['g = 0', 'g = 3']);
       await page.click('#adversary-pieces button:nth-of-type(2)');
       const rows = await page.$$eval('#adversary-piece tr', (trs) => trs.slice(1).map((tr) => Array.from(tr.children, (c) => c.textContent)));
-      expect(rows.map((r) => Number(r[1]))).toEqual(result.rows[1].pM.map((p: number) => Number(p.toFixed(4))));
+      expect(rows.map((r) => Number(r[1]))).toEqual(result.rows[1].pM.map((p) => Number(p.toFixed(4))));
       expect(await networkNote(page)).toMatch(/All 34 nodes drawn, laid out by ForceAtlas2.*Each Sybil region is drawn as one red node/);
 
       // The Sybil region of g = 3 on the network view, joined to the honest ends of its attack edges: those of the graph
@@ -437,7 +413,7 @@ describe('the page a researcher wants', () => {
         await page.waitForFunction(() => /^g = 3:/.test(document.querySelector('#adversary-piece caption')?.textContent ?? ''), { timeout: 5000 });
         expect(await page.$$eval('#adversary-pieces button', (b) => b.map((x) => x.getAttribute('aria-pressed')))).toEqual(['false', 'true']);
         const rows = await page.$$eval('#adversary-piece tr', (trs) => trs.slice(1).map((tr) => Array.from(tr.children, (c) => c.textContent)));
-        expect(rows.map((r) => Number(r[1]))).toEqual(result.rows[1].pM.map((p: number) => Number(p.toFixed(4))));
+        expect(rows.map((r) => Number(r[1]))).toEqual(result.rows[1].pM.map((p) => Number(p.toFixed(4))));
       };
       // Click the region node: the same piece as the g = 3 button.
       const at = await page.evaluate((key) => (window as unknown as { anonscopeNetwork: Net }).anonscopeNetwork.nodeOnScreen(key!), region[1]);
@@ -453,7 +429,7 @@ describe('the page a researcher wants', () => {
       expect(await page.$eval('#tooltip', (e) => e.textContent)).toContain(`Sybil regions' attack edges here: g = 3: ${count(attackEdgesAt.get(end)!, 'attack edge')}`);
 
       await page.waitForSelector('#downloads a[data-zip]'); // after the PNGs
-      expect(await page.$$eval('#downloads a', (a) => a.map((x) => x.getAttribute('download')!.replace(/^.*-two-hop/, 'two-hop')).filter((n) => /two-hop/.test(n)))).toEqual(['two-hop.csv', 'two-hop.svg', 'two-hop.png']);
+      expect((await downloadNames(page)).map((name) => name!.replace(/^.*-two-hop/, 'two-hop')).filter((name) => /two-hop/.test(name))).toEqual(['two-hop.csv', 'two-hop.svg', 'two-hop.png']);
     } finally {
       await page.close();
     }
