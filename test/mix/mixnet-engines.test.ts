@@ -14,11 +14,12 @@ import { Pcg32 } from '../../src/random.js';
 /**
  * The pool-mean kernel on the GPU engines against the float64 reference. Tolerances (float32
  * means on the device): per target, the entropy (ln S − Σ v ln v / S) / ln 2 within 1e-4 bits;
- * every marked value within 1e-5 and every mass (a float32 sum over the exits) within 1e-4.
+ * every marked value within 1e-5 and every mass (a sum over the exits of float32 values)
+ * within 1e-5 of itself (the sender columns' masses run to thousands, beyond 1e-4 absolute).
  */
 const ENTROPY_TOLERANCE = 1e-4;
 const VALUE_TOLERANCE = 1e-5;
-const MASS_TOLERANCE = 1e-4;
+const MASS_TOLERANCE = 1e-5;
 
 function job(seed: number, topology: MixnetTopologyOptions, over: Partial<MixnetTraffic>, replications: number): PoolMeansJob {
   const t = mixnetTopology({ ...topology, seed });
@@ -85,12 +86,16 @@ const RANDOM_JOBS: [string, PoolMeansJob][] = [
   ['random: one replication, 64 columns, long pools', randomJob(14, 1, 64, 2, 3000)],
 ];
 
-const JOBS: [string, PoolMeansJob][] = [
+/** A job, and whether the engines' tight-bound variants run it too (a busy replication does not fit their bounds). */
+const JOBS: [string, PoolMeansJob, { tight: boolean }?][] = [
   ...RANDOM_JOBS,
   ['3 × 3 stratified, 4 replications', job(1, { layers: 3, width: 3 }, {}, 4)],
   ['corrupt mixes, cover, Erlang delays', job(2, { layers: 2, width: 4, corrupt: 0.3 }, { loopRate: 0.5, dropRate: 0.5, mixLoopRate: 1, delay: erlangDelay(2, 2) }, 3)],
   ['cascades, weights, many targets', job(3, { kind: 'cascade', layers: 3, width: 2, weights: [1, 3, 1, 3, 1, 3] }, { targets: 40, window: 30 }, 2)],
   // A ring with chords: 5 hops revisit mixes, every hop sharing a mix's pool.
+  // One replication of 100k exits, each with a tiny share of a target: a plain float32 running
+  // sum of the exits' v drifts by 2e-5 of the mass here (WebGPU before its compensated sums).
+  ['one busy mix, 100k exits in a replication', job(5, { layers: 1, width: 1 }, { clients: 20, rate: 1000, targets: 2, burnIn: 5, window: 90, coolDown: 10 }, 1), { tight: false }],
   ['free routes, mix-loops, a corrupt node', job(4, { kind: 'free', layers: 5, corrupt: 0.2, routes: { rowPtr: Uint32Array.of(0, 2, 3, 5, 6, 7), colIdx: Uint32Array.of(1, 3, 2, 3, 0, 4, 0) } }, { mixLoopRate: 1 }, 3)],
 ];
 
@@ -99,14 +104,14 @@ function entropy(mass: number, plogp: number): number {
 }
 
 function suite(name: string, kernels: () => MixKernels, tight: () => MixKernels, tightLabel: string) {
-  for (const [label, j] of JOBS) {
-    for (const [which, get] of [['', kernels], [` (${tightLabel})`, tight]] as const) {
+  for (const [label, j, { tight: tightToo } = { tight: true }] of JOBS) {
+    for (const [which, get] of tightToo ? ([['', kernels], [` (${tightLabel})`, tight]] as const) : ([['', kernels]] as const)) {
       it(`${name}: ${label}${which}`, async () => {
         const want = cpuMixKernels.poolMeans(j);
         const got = await get().poolMeans(j);
         const w = await want;
         for (let i = 0; i < w.mass.length; i++) {
-          expect(Math.abs(got.mass[i] - w.mass[i])).toBeLessThanOrEqual(MASS_TOLERANCE);
+          expect(Math.abs(got.mass[i] - w.mass[i])).toBeLessThanOrEqual(MASS_TOLERANCE * Math.max(1, w.mass[i]));
           const h = entropy(w.mass[i], w.plogp[i]);
           if (Number.isNaN(h)) expect(got.mass[i]).toBe(0);
           else expect(Math.abs(entropy(got.mass[i], got.plogp[i]) - h)).toBeLessThanOrEqual(ENTROPY_TOLERANCE);
