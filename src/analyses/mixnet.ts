@@ -1,7 +1,7 @@
 import type { AbstractGraph } from 'graphology-types';
 import { ParameterError } from '../errors.js';
 import { csrChecksum } from '../graph/checksum.js';
-import { edgeCount, isCsr, nodeKey, type Csr } from '../graph/csr.js';
+import { edgeCount, isCsr, nodeIndex, nodeKey, type Csr } from '../graph/csr.js';
 import { fromGraphology } from '../graph/from-graphology.js';
 import { type MixKernels, type PoolMeansJob } from '../engines/mix-kernels.js';
 import { referenceMixKernels } from '../engines/reference.js';
@@ -9,6 +9,7 @@ import { expDelay, scaleDelay, type DelayLaw } from '../mix/delays.js';
 import { checkReplicationSize, simulateMixnet, type MixnetEventLog, type MixnetTraffic } from '../mix/mixnet-simulator.js';
 import { mixnetTopology, type MixnetTopology, type MixnetTopologyKind } from '../mix/mixnet-topology.js';
 import { quantileSorted, summarize } from '../stats/summary.js';
+import { quoted } from '../text.js';
 import { checkShardSpec, joinColumns, shardRange, shardsOfOneJob, type ShardSpec } from './shards.js';
 
 /**
@@ -38,8 +39,10 @@ export interface MixnetOptions {
   graph?: AbstractGraph | Csr;
   /** What the result calls the graph (the CLI: its file name). */
   graphName?: string;
-  /** Bandwidth weights of the layers · width mixes, layer by layer (free: of the graph's nodes in its order, the entry law); uniform when absent. */
+  /** Bandwidth weights (>= 0; 0: never picked) of the layers · width mixes, layer by layer (free: of the graph's nodes in its order, the entry law); uniform when absent. */
   weights?: number[];
+  /** free only, instead of `weights`: the entry weight of each node by its key (a node not listed: 0, never entered; a key not in the graph is refused). */
+  nodeWeights?: ReadonlyMap<string, number>;
   /** Share of corrupt mixes, chosen with the seed. */
   corrupt?: number;
   clients?: number;
@@ -133,6 +136,8 @@ const WORDS_PER_CALL = 1 << 24;
 
 interface Resolved {
   topology: MixnetTopology;
+  /** The weights the topology was built with, one per mix (from `weights` or `nodeWeights`). */
+  weights?: number[];
   /** The graph of free routes. */
   graph?: { csr: Csr; name?: string };
   traffic: MixnetTraffic;
@@ -156,11 +161,12 @@ function resolve(options: MixnetOptions): Resolved {
   const seed = integer('seed', options.seed ?? d.seed, 0, 2 ** 53 - 1);
   const kind = options.topology ?? d.topology;
   const csr = options.graph && (isCsr(options.graph) ? options.graph : fromGraphology(options.graph).csr);
+  const weights = options.nodeWeights ? weightsByNode(options, csr) : options.weights;
   const topology = mixnetTopology({
     kind,
     layers: options.layers ?? d.layers,
     width: options.width ?? (kind === 'free' ? undefined : d.width),
-    weights: options.weights,
+    weights,
     corrupt: options.corrupt ?? d.corrupt,
     seed,
     routes: csr && { rowPtr: csr.rowPtr, colIdx: csr.colIdx, nameOf: (i) => `node "${nodeKey(csr, i)}"` },
@@ -188,7 +194,24 @@ function resolve(options: MixnetOptions): Resolved {
   };
   checkReplicationSize(topology, traffic);
   const replications = integer('replications', options.replications ?? d.replications, 1, 1_000_000);
-  return { topology, traffic, replications, seed, ...(csr ? { graph: { csr, name: options.graphName } } : {}) };
+  return { topology, weights, traffic, replications, seed, ...(csr ? { graph: { csr, name: options.graphName } } : {}) };
+}
+
+/** Free routes' entry weights by node key, as one weight per node in the graph's order. */
+function weightsByNode({ nodeWeights, weights, topology }: MixnetOptions, csr: Csr | undefined): number[] {
+  if (topology !== 'free' || !csr) throw new ParameterError(`${WHERE}: weights by node are for free routes over a graph (topology free); other topologies take weights per mix`);
+  if (weights) throw new ParameterError(`${WHERE}: give the weights per mix or by node, not both`);
+  const index = nodeIndex(csr);
+  const byNode = new Array<number>(csr.n).fill(0);
+  for (const [key, weight] of nodeWeights!) {
+    const i = index.get(key);
+    if (i === undefined) {
+      const some = Array.from({ length: Math.min(3, csr.n) }, (_, j) => quoted(nodeKey(csr, j))).join(', ');
+      throw new ParameterError(`${WHERE}: the weights name node ${quoted(key)}, which the graph does not have (its nodes are named by their keys: ${some}, …)`);
+    }
+    byNode[i] = weight;
+  }
+  return byNode;
 }
 
 /** One pool-means job from a group of replications' logs. */
@@ -238,7 +261,7 @@ export interface MixnetJob {
   precision: 'float64' | 'float32';
 }
 
-function mixnetJob({ topology, traffic, replications, seed, graph }: Resolved, weights: readonly number[] | undefined, kernels: MixKernels): MixnetJob {
+function mixnetJob({ topology, weights, traffic, replications, seed, graph }: Resolved, kernels: MixKernels): MixnetJob {
   const { delay } = traffic;
   const free = graph && {
     graph: { ...(graph.name === undefined ? {} : { name: graph.name }), nodes: graph.csr.n, edges: edgeCount(graph.csr), directed: graph.csr.directed, weighted: !!graph.csr.weights },
@@ -373,7 +396,7 @@ export async function mixnetAnonymity(options: MixnetOptions = {}): Promise<Mixn
   const resolved = resolve(options);
   const kernels = options.kernels ?? referenceMixKernels;
   const outcomes = await replicationOutcomes(resolved, kernels, [0, resolved.replications], options.onProgress);
-  return mixnetResult(mixnetJob(resolved, options.weights, kernels), outcomes);
+  return mixnetResult(mixnetJob(resolved, kernels), outcomes);
 }
 
 /** Every option checked as mixnetAnonymity checks it, without running anything (a CLI checks before it starts the kernels). */
@@ -403,7 +426,7 @@ export async function mixnetShard(options: MixnetShardOptions): Promise<MixnetSh
   const range = shardRange(resolved.replications, options.shard);
   const outcomes = await replicationOutcomes(resolved, kernels, range, options.onProgress);
   const { index, count } = options.shard;
-  return { job: mixnetJob(resolved, options.weights, kernels), shard: { index, count }, first: range[0], count: range[1] - range[0], outcomes };
+  return { job: mixnetJob(resolved, kernels), shard: { index, count }, first: range[0], count: range[1] - range[0], outcomes };
 }
 
 /**

@@ -43,7 +43,7 @@ import {
 } from './args.js';
 import { checkpointOption, DEFAULT_CHECKPOINT_BATCH, prepareCheckpointDirectory, type CheckpointSettings } from './checkpoint.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
-import { readPriorFile } from './prior-file.js';
+import { readNodeWeightFile } from './node-weight-file.js';
 import { withProgress } from './progress.js';
 
 export const ENTROPY_HELP = `Usage: anonscope entropy <graph-file> [options]
@@ -155,7 +155,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   const { format, report, engine, analysis, shard, checkpoint } = entropySettings(values, log);
   if (values.out) await prepareOutputDirectory(values.out);
   if (checkpoint) await prepareCheckpointDirectory(checkpoint);
-  const prior = values.prior ? await readPriorFile(values.prior) : undefined;
+  const prior = values.prior ? await readNodeWeightFile(values.prior, 'prior file') : undefined;
 
   const csr = await loadGraphForCommand(positionals[0], values, log);
   checkTerminals(csr, analysis.terminals, analysis.terminalIds);

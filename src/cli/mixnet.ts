@@ -39,6 +39,7 @@ import {
 import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 import { MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
+import { readNodeWeightFile } from './node-weight-file.js';
 import { withProgress } from './progress.js';
 import { SHARD_OPTIONS, shardHelp, shardSettings, writeShard } from './shard-output.js';
 
@@ -66,13 +67,17 @@ Topology:
                        or free routes over --graph [${D.topology}]
   --layers L           layers (mixes on every route; free: hops) [${D.layers}]
   --width W            mixes per layer (not with free) [${D.width}]
-  --weights w1,w2,...  bandwidth weights of the L·W mixes, layer by layer: a hop picks a
-                       mix in proportion to them (free: one per node, in the order the
-                       nodes first appear in the file: the entry law) [uniform]
+  --weights w1,w2,...  bandwidth weights (>= 0) of the L·W mixes, layer by layer: a hop
+                       picks a mix in proportion to them, never one of weight 0 (free: one
+                       per node, in the order the nodes first appear in the file: the
+                       entry law) [uniform]
+  --weights-file FILE  free only, instead of --weights: "node weight" lines (space, tab or
+                       comma; # comments), the entry weight of each node by its name in
+                       --graph; a node not listed is never entered
   --corrupt F          share of the mixes that are corrupt (round(F·mixes), chosen with
                        the seed) [${D.corrupt}]
   --graph FILE         free only: the mixes are FILE's nodes; a route enters at a node
-                       (by --weights) and each next hop is a uniformly chosen
+                       (by its weight) and each next hop is a uniformly chosen
                        out-neighbour (undirected: neighbour) of the last; edge weights
                        are not used, and a node without an out-neighbour is refused;
                        read as the Graph input flags below say (gpujs runs one pass per
@@ -131,6 +136,7 @@ const MIXNET_OPTIONS = {
   layers: { type: 'string' },
   width: { type: 'string' },
   weights: { type: 'string' },
+  'weights-file': { type: 'string' },
   corrupt: { type: 'string' },
   clients: { type: 'string' },
   rate: { type: 'string' },
@@ -234,7 +240,7 @@ async function mixnetSettings(values: MixnetValues, log: (line: string) => void)
     topology: optional(values.topology, (t) => choiceOption('topology', t, MIXNET_TOPOLOGIES)),
     layers: integer('layers', 1),
     width: integer('width', 1),
-    weights: optional(values.weights, (t) => realListOption('weights', t, { exclusiveMin: 0 })),
+    weights: optional(values.weights, (t) => realListOption('weights', t, { min: 0 })),
     corrupt: real('corrupt', { min: 0, max: 1 }),
     clients: integer('clients', 2),
     rate: real('rate', { exclusiveMin: 0 }),
@@ -254,6 +260,7 @@ async function mixnetSettings(values: MixnetValues, log: (line: string) => void)
   if (shard && sweep) throw new ParameterError('--shard cannot split a --sweep (each value is its own run): shard one setting at a time');
   checkGraphFlags(values, options.topology, sweep?.parameter);
   if (laws.length > 1 && !sweep) throw new ParameterError(`--delay is given ${laws.length} times: several delay laws need a --sweep (one line per law), one run takes one law`);
+  if (values['weights-file'] !== undefined) options = { ...options, nodeWeights: await readNodeWeightFile(values['weights-file'], 'weights file') };
   if (values.graph !== undefined) options = { ...options, graph: await loadGraphForCommand(values.graph, values, log), graphName: basename(values.graph) };
   if (sweep && laws.length > 1) mixnetLawSweepPoints(options, laws, sweep.parameter, sweep.values);
   else if (sweep) mixnetSweepPoints(options, sweep.parameter, sweep.values);
@@ -270,6 +277,8 @@ function checkGraphFlags(values: MixnetValues, topology: MixnetOptions['topology
     const reading = (Object.keys(GRAPH_OPTIONS) as (keyof typeof GRAPH_OPTIONS)[]).find((flag) => values[flag] !== undefined);
     if (reading) throw new ParameterError(`--${reading} says how to read --graph, and there is no --graph`);
   }
+  if (values['weights-file'] !== undefined && !free) throw new ParameterError('--weights-file weighs the nodes of --graph (--topology free); give the weights of other topologies\' mixes with --weights');
+  if (values['weights-file'] !== undefined && values.weights !== undefined) throw new ParameterError('--weights and --weights-file both give the weights: give one of them');
   if (free && (values.width !== undefined || swept === 'width')) throw new ParameterError(`${values.width !== undefined ? '--width' : '--sweep width'} does not apply to --topology free: its mixes are the graph's nodes`);
 }
 

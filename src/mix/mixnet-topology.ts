@@ -26,7 +26,7 @@ export interface MixnetTopologyOptions {
   layers: number;
   /** Mixes per layer (stratified, cascade); free routes take none (their mixes are the graph's nodes). */
   width?: number;
-  /** Bandwidth weights of the L·W mixes, layer by layer (free: of the n nodes, the entry law); uniform when absent. */
+  /** Bandwidth weights (>= 0, 0: never picked) of the L·W mixes, layer by layer (free: of the n nodes, the entry law); uniform when absent. */
   weights?: readonly number[];
   /** Share of the mixes that are corrupt, in [0, 1]: round(F·mixes) of them. */
   corrupt?: number;
@@ -80,16 +80,23 @@ export function mixnetTopology(options: MixnetTopologyOptions): MixnetTopology {
     throw new ParameterError(`${WHERE}: ${weights.length} weights for ${routes ? `the graph's ${M} nodes (give one per node, in the graph's order)` : `${L} × ${width} = ${M} mixes (give one per mix, layer by layer)`}`);
   }
   weights?.forEach((w, i) => {
-    if (!(Number.isFinite(w) && w > 0)) throw new ParameterError(`${WHERE}: weight ${i + 1} must be a positive number, got ${w}`);
+    if (!(Number.isFinite(w) && w >= 0)) throw new ParameterError(`${WHERE}: weight ${i + 1} must be a finite number >= 0, got ${w}`);
   });
+  const weightOf = (mix: number) => (weights ? weights[mix] : 1);
   const cumulative = new Float64Array(M);
   for (let l = 0; l < layerCount; l++) {
     let total = 0;
-    for (let w = 0; w < width; w++) total += weights ? weights[l * width + w] : 1;
+    let lastPositive = -1;
+    for (let w = 0; w < width; w++) {
+      total += weightOf(l * width + w);
+      if (weightOf(l * width + w) > 0) lastPositive = w;
+    }
+    if (lastPositive < 0) throw new ParameterError(`${WHERE}: ${routes ? 'every node has' : `every mix of layer ${l + 1} has`} weight 0, so no route could ${routes ? 'enter' : 'cross it'}`);
+    // A mix of weight 0 is never picked: its cumulative share equals the one before it (1 from the last positive one on).
     let running = 0;
     for (let w = 0; w < width; w++) {
-      running += weights ? weights[l * width + w] : 1;
-      cumulative[l * width + w] = w === width - 1 ? 1 : running / total;
+      running += weightOf(l * width + w);
+      cumulative[l * width + w] = w >= lastPositive ? 1 : running / total;
     }
   }
   const fraction = options.corrupt ?? 0;
@@ -123,7 +130,7 @@ function pickInLayer(topology: MixnetTopology, layer: number, rng: Pcg32): numbe
   let hi = lo + W - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (u <= cumulative[mid]) hi = mid;
+    if (u < cumulative[mid]) hi = mid; // the first mix whose share reaches past u: never one of weight 0
     else lo = mid + 1;
   }
   return lo;

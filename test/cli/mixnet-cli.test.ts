@@ -294,9 +294,26 @@ describe('anonscope mixnet --topology free --graph FILE', () => {
     expect(undirected.entropy.mean).not.toBe(json.entropy.mean);
   });
 
+  it('--weights-file: "node weight" lines by the file\'s node names give the library run with those node weights; unlisted nodes are never entered', async () => {
+    const path = file('gateways.txt', arcs);
+    const weights = join(dir, 'gateway-weights.txt');
+    writeFileSync(weights, '# two gateways\n3 2\n1,0.5\n');
+    const json = JSON.parse((await mixnet(...job, '--graph', path, '--directed', '--weights-file', weights, '--format', 'json')).stdout);
+    expect(json.topology.routing).toBe('weighted');
+    const library = await mixnetAnonymity({ topology: 'free', graph: csrFromEdges(arcs, true), nodeWeights: new Map([['3', 2], ['1', 0.5]]), layers: 3, rate: 15, corrupt: 0.25, targets: 5, replications: 4 });
+    expect(json.entropy).toEqual({ ...library.entropy, ci95: [...library.entropy.ci95] });
+    expect(json.latency).toEqual(library.latency);
+    const uniform = JSON.parse((await mixnet(...job, '--graph', path, '--directed', '--format', 'json')).stdout);
+    expect(json.entropy.mean).not.toBe(uniform.entropy.mean);
+  });
+
   it('refusals with exit code 2, before any work: free without --graph, --graph without free, --width, a dangling node by its key', async () => {
     const path = file('ok.txt', arcs);
     const sink = file('sink.txt', [...arcs, ['4', 'sink']]);
+    const badWeights = join(dir, 'bad-weights.txt');
+    writeFileSync(badWeights, '1 2\n2 3 4\n');
+    const unknownWeights = join(dir, 'unknown-weights.txt');
+    writeFileSync(unknownWeights, '1 2\n9 1\n');
     const cases: [string[], RegExp][] = [
       [['--topology', 'free'], /--topology free needs --graph FILE/],
       [['--graph', path], /--graph is for --topology free/],
@@ -306,6 +323,11 @@ describe('anonscope mixnet --topology free --graph FILE', () => {
       [['--topology', 'free', '--graph', path, '--weights', '1,2'], /2 weights for the graph's 4 nodes/],
       [['--topology', 'free', '--graph', sink, '--directed'], /node "sink" has no out-neighbour/],
       [['--topology', 'free', '--graph', join(dir, 'absent.txt')], /absent\.txt/],
+      [['--topology', 'free', '--graph', path, '--weights-file', join(dir, 'no-weights.txt')], /no-weights\.txt: cannot read weights file/],
+      [['--topology', 'free', '--graph', path, '--weights-file', badWeights], /bad-weights\.txt:2: expected "node weight", found 3 columns/],
+      [['--topology', 'free', '--graph', path, '--weights-file', unknownWeights], /the weights name node "9", which the graph does not have/],
+      [['--topology', 'free', '--graph', path, '--weights-file', unknownWeights, '--weights', '1,1,1,1'], /--weights and --weights-file both give the weights/],
+      [['--weights-file', unknownWeights], /--weights-file weighs the nodes of --graph \(--topology free\)/],
     ];
     for (const [argv, message] of cases) {
       const error = await mixnet(...argv, '--quiet').then(() => undefined, (e: unknown) => e);

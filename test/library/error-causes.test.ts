@@ -1,6 +1,6 @@
 /** Errors that wrap another keep it as `cause`: reading a missing prior, histogram or trace file. */
 import { describe, expect, it } from 'vitest';
-import { readPriorFile } from '../../src/cli/prior-file.js';
+import { readNodeWeightFile } from '../../src/cli/node-weight-file.js';
 import { readTraceInput, traceFromJson } from '../../src/cli/trace.js';
 import { InputError, FormatError } from '../../src/errors.js';
 import { parseDelay } from '../../src/mix/delays.js';
@@ -17,7 +17,7 @@ async function failure(run: () => Promise<unknown> | unknown): Promise<Error> {
 
 describe('wrapped errors keep their cause', () => {
   it.each([
-    ['a prior file', () => readPriorFile('/nonexistent/prior.txt')],
+    ['a prior file', () => readNodeWeightFile('/nonexistent/prior.txt', 'prior file')],
     ['a delay histogram', () => parseDelay('hist:/nonexistent/h.txt')],
     ['a trace', () => readTraceInput('/nonexistent/trace.csv')],
   ])('%s that cannot be read: an InputError whose cause is the ENOENT', async (_what, run) => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeMixnetShards, mixnetAnonymity, mixnetShard, mixnetSweep, type MixnetResult } from '../../src/analyses/mixnet.js';
 import { mixnetShardFile, mixnetShardOfFile } from '../../src/analyses/mixnet-shards.js';
 import { readShardFile, shardFileBinary, shardFileJson } from '../../src/analyses/shard-file.js';
-import type { Csr } from '../../src/graph/csr.js';
+import { nodeKey, type Csr } from '../../src/graph/csr.js';
 import { CsrBuilder } from '../../src/graph/csr-builder.js';
 import { POOL_EVENT } from '../../src/engines/mix-kernels.js';
 import { expDelay } from '../../src/mix/delays.js';
@@ -111,14 +111,14 @@ describe('free routes against networks whose answer is known', () => {
 
   it('a layered directed graph entered only at its first layer is the stratified L × W network (to the bit)', async () => {
     // Layer ℓ's W nodes point to every node of layer ℓ + 1 (the last layer back to the first, so
-    // no node dangles); entry weights 1 on the first layer and 1e-300 elsewhere, which the
-    // cumulative entry law rounds to never. A walk of L hops is then one mix per layer, uniform.
+    // no node dangles); entry weights 1 on the first layer and 0 elsewhere (never entered). A
+    // walk of L hops is then one mix per layer, uniform.
     const L = 3;
     const W = 3;
     const arcs: [number, number][] = [];
     for (let l = 0; l < L; l++) for (let a = 0; a < W; a++) for (let b = 0; b < W; b++) arcs.push([l * W + a, ((l + 1) % L) * W + b]);
     const graph = orderedGraph(L * W, arcs, true);
-    const weights = Array.from({ length: L * W }, (_, i) => (i < W ? 1 : 1e-300));
+    const weights = Array.from({ length: L * W }, (_, i) => (i < W ? 1 : 0));
     const common = { layers: L, rate: 12, loopRate: 0.05, corrupt: 0.25, targets: 8, replications: 3, seed: 2 };
     const free = await mixnetAnonymity({ ...common, topology: 'free', graph, weights });
     const stratified = await mixnetAnonymity({ ...common, width: W });
@@ -194,6 +194,48 @@ describe('free routes: refusals before any work', () => {
   it('a sweep over layers keeps the weights of the nodes (one per node, whatever L)', async () => {
     const s = await mixnetSweep({ topology: 'free', graph, weights: [1, 1, 1, 5], parameter: 'layers', values: [1, 3], rate: 10, targets: 2, replications: 1 });
     expect(s.points.map((p) => [p.topology.layers, p.topology.routing])).toEqual([[1, 'weighted'], [3, 'weighted']]);
+  });
+});
+
+describe('free routes: entry weights by node, and weights of 0', () => {
+  it("weights by node key are the weights in the graph's order (to the bit); a node not listed is never entered", async () => {
+    const graph = csrFromEdges([['gw1', 'a'], ['a', 'b'], ['b', 'gw2'], ['gw2', 'gw1'], ['b', 'gw1'], ['a', 'gw2']], false);
+    const keys = Array.from({ length: graph.n }, (_, i) => nodeKey(graph, i));
+    const common = { topology: 'free' as const, graph, layers: 3, rate: 20, targets: 5, replications: 2, seed: 3 };
+    const byNode = await mixnetAnonymity({ ...common, nodeWeights: new Map([['gw1', 3], ['gw2', 1]]) });
+    const inOrder = await mixnetAnonymity({ ...common, weights: keys.map((k) => (k === 'gw1' ? 3 : k === 'gw2' ? 1 : 0)) });
+    expect(byNode.targets.exited).toBeGreaterThan(5);
+    expect(byNode).toEqual(inOrder);
+    expect(byNode.topology.routing).toBe('weighted');
+  });
+
+  it('the entry law: a mix of weight 0 (first, inside or last) is never picked, the others in proportion (within 5 standard errors)', () => {
+    const graph = ring(6);
+    const weights = [0, 2, 0, 1, 3, 0];
+    const topology = mixnetTopology({ kind: 'free', layers: 2, weights, routes: { rowPtr: graph.rowPtr, colIdx: graph.colIdx } });
+    const entries = routesOf(simulateMixnet(topology, traffic({ rate: 300, window: 40 }), 4, 0).events).map((r) => r[0]);
+    expect(entries.length).toBeGreaterThan(5_000);
+    const total = weights.reduce((a, b) => a + b, 0);
+    weights.forEach((w, i) => {
+      const seen = entries.filter((m) => m === i).length;
+      if (w === 0) expect(seen, `node ${i}`).toBe(0);
+      else expect(Math.abs(seen - (entries.length * w) / total), `node ${i}`).toBeLessThan(5 * Math.sqrt(entries.length * (w / total) * (1 - w / total)));
+    });
+    // Stratified layers too: layer 2's only positive mix takes every hop through it.
+    const layered = mixnetTopology({ layers: 2, width: 3, weights: [1, 1, 1, 0, 5, 0] });
+    const second = routesOf(simulateMixnet(layered, traffic({ rate: 50 }), 1, 0).events).map((r) => r[1]);
+    expect(second.length).toBeGreaterThan(100);
+    expect(new Set(second)).toEqual(new Set([4]));
+  });
+
+  it('refused: a key the graph lacks (with names it has), weights by node for another topology or beside weights per mix, all weights 0, a negative one', async () => {
+    const graph = csrFromEdges([['a', 'b'], ['b', 'c'], ['c', 'a']], false);
+    await expect(mixnetAnonymity({ topology: 'free', graph, nodeWeights: new Map([['a', 1], ['zz', 2]]) })).rejects.toThrow(/the weights name node "zz", which the graph does not have \(its nodes are named by their keys: "a", "b", "c", …\)/);
+    await expect(mixnetAnonymity({ nodeWeights: new Map([['a', 1]]) })).rejects.toThrow(/weights by node are for free routes over a graph/);
+    await expect(mixnetAnonymity({ topology: 'free', graph, weights: [1, 1, 1], nodeWeights: new Map([['a', 1]]) })).rejects.toThrow(/per mix or by node, not both/);
+    await expect(mixnetAnonymity({ topology: 'free', graph, nodeWeights: new Map([['a', 0]]) })).rejects.toThrow(/every node has weight 0, so no route could enter/);
+    await expect(mixnetAnonymity({ layers: 2, width: 2, weights: [1, 1, 0, 0] })).rejects.toThrow(/every mix of layer 2 has weight 0/);
+    await expect(mixnetAnonymity({ layers: 1, width: 2, weights: [1, -1] })).rejects.toThrow(/weight 2 must be a finite number >= 0, got -1/);
   });
 });
 
