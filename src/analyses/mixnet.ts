@@ -296,7 +296,8 @@ function mixnetJob({ topology, weights, traffic, replications, seed, graph }: Re
 /**
  * The outcomes of replications first .. last − 1 (each is seeded by its index, so a slice
  * is what the whole run computes for it); the event logs are simulated on the CPU and
- * grouped into kernel calls of up to WORDS_PER_CALL words.
+ * grouped into kernel calls of up to WORDS_PER_CALL words, the next group simulated while
+ * the kernels work on the last.
  */
 async function replicationOutcomes(
   { topology, traffic, seed }: Resolved,
@@ -317,21 +318,32 @@ async function replicationOutcomes(
     latencies: new Float64Array(0),
   };
   const latencies: Float64Array[] = [];
-  let done = 0;
-  while (done < n) {
+  let simulated = 0;
+  /** The next group of replications' logs, up to WORDS_PER_CALL words (at least one log). */
+  const simulateGroup = (): MixnetEventLog[] => {
     const logs: MixnetEventLog[] = [];
     let words = 0;
-    while (done + logs.length < n && (logs.length === 0 || words < WORDS_PER_CALL)) {
-      const log = simulateMixnet(topology, traffic, seed, first + done + logs.length);
+    while (simulated < n && (logs.length === 0 || words < WORDS_PER_CALL)) {
+      const log = simulateMixnet(topology, traffic, seed, first + simulated);
       logs.push(log);
       words += log.events.length;
       latencies.push(log.latencies);
-      outcomes.latencyCounts[done + logs.length - 1] = log.latencies.length;
+      outcomes.latencyCounts[simulated] = log.latencies.length;
+      simulated++;
     }
-    const { mass, plogp, marked } = await kernels.poolMeans(mixnetPoolMeansJob(logs, topology, T));
-    for (let r = 0; r < logs.length; r++) {
+    return logs;
+  };
+  let done = 0;
+  let group = simulateGroup();
+  while (group.length > 0) {
+    // The kernels work on this group while the CPU simulates the next (workers, a GPU).
+    const means = kernels.poolMeans(mixnetPoolMeansJob(group, topology, T));
+    means.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
+    const next = simulateGroup();
+    const { mass, plogp, marked } = await means;
+    for (let r = 0; r < group.length; r++) {
       for (let t = 0; t < T; t++) {
-        if (!logs[r].targetsSent[t]) continue;
+        if (!group[r].targetsSent[t]) continue;
         const at = (done + r) * T + t;
         const S = mass[r * C + t];
         outcomes.sent[at] = 1;
@@ -342,8 +354,9 @@ async function replicationOutcomes(
         outcomes.pB[at] = marked[row + T + 1];
       }
     }
-    done += logs.length;
+    done += group.length;
     onProgress?.(done, n);
+    group = next;
   }
   outcomes.latencies = joinColumns(latencies);
   return outcomes;

@@ -3,7 +3,8 @@ import { mergeMixnetShards, mixnetAnonymity, mixnetPoolMeansJob, mixnetShard, mi
 import { mixnetShardFile, mixnetShardOfFile } from '../../src/analyses/mixnet-shards.js';
 import { readShardFile, shardFileBinary, shardFileJson } from '../../src/analyses/shard-file.js';
 import { poolMeansReference } from '../../src/engines/cpu/pool-means.js';
-import { NO_COLUMN, NO_MARK, POOL_EVENT, type PoolMeansJob } from '../../src/engines/mix-kernels.js';
+import { NO_COLUMN, NO_MARK, POOL_EVENT, type MixKernels, type PoolMeansJob } from '../../src/engines/mix-kernels.js';
+import { referenceMixKernels } from '../../src/engines/reference.js';
 import { FormatError, ParameterError } from '../../src/errors.js';
 import { expDelay } from '../../src/mix/delays.js';
 import { simulateMixnet, type MixnetEventLog, type MixnetTraffic } from '../../src/mix/mixnet-simulator.js';
@@ -266,6 +267,27 @@ describe('mixnet shards', () => {
     expect(shards.map((s) => [s.first, s.count])).toEqual([[0, 2], [2, 2], [4, 3]]);
     expect(mergeMixnetShards(shards.reverse())).toEqual(whole);
   });
+
+  it('busy replications go to the kernels in several calls, each simulated while the last computes: the same outcomes as one replication per run (to the bit)', async () => {
+    // ~1.5M events (6M words) a replication: a call takes replications until it holds 16M words.
+    const busy = { layers: 1, width: 1, clients: 10, rate: 5000, targets: 2, burnIn: 1, window: 75, coolDown: 5, replications: 5, seed: 2 } as const;
+    const calls: number[] = [];
+    const counting: MixKernels = {
+      info: referenceMixKernels.info,
+      convolve: (j) => referenceMixKernels.convolve(j),
+      scoreLinks: (j) => referenceMixKernels.scoreLinks(j),
+      mixEntropies: (j) => referenceMixKernels.mixEntropies(j),
+      poolMeans: (j) => (calls.push(j.eventOffsets.length - 1), referenceMixKernels.poolMeans(j)),
+      dispose: () => undefined,
+    };
+    const whole = await mixnetAnonymity({ ...busy, kernels: counting });
+    expect(calls.length).toBeGreaterThan(1);
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(busy.replications);
+    const alone = [];
+    for (let index = 0; index < busy.replications; index++) alone.push(await mixnetShard({ ...busy, shard: { index, count: busy.replications } }));
+    expect(alone.every((s) => s.count === 1)).toBe(true);
+    expect(mergeMixnetShards(alone)).toEqual(whole);
+  }, 60_000);
 
   it('refuses shards of different jobs (naming the field) and a column of the wrong length (naming the file)', async () => {
     const a = await mixnetShard({ ...job, shard: { index: 0, count: 2 } });
