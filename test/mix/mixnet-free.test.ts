@@ -1,8 +1,6 @@
 import Graph from 'graphology';
 import { describe, expect, it } from 'vitest';
 import { mergeMixnetShards, mixnetAnonymity, mixnetShard, mixnetSweep, type MixnetResult } from '../../src/analyses/mixnet.js';
-import { mixnetShardFile, mixnetShardOfFile } from '../../src/analyses/mixnet-shards.js';
-import { readShardFile, shardFileBinary, shardFileJson } from '../../src/analyses/shard-file.js';
 import { nodeKey, type Csr } from '../../src/graph/csr.js';
 import { CsrBuilder } from '../../src/graph/csr-builder.js';
 import { POOL_EVENT } from '../../src/engines/mix-kernels.js';
@@ -10,6 +8,7 @@ import { expDelay } from '../../src/mix/delays.js';
 import { simulateMixnet, type MixnetTraffic } from '../../src/mix/mixnet-simulator.js';
 import { mixnetTopology } from '../../src/mix/mixnet-topology.js';
 import { csrFromEdges, randomGraph } from '../helpers/graphs.js';
+import { mixnetShardsThroughFiles } from '../helpers/mixnet-shards.js';
 
 /**
  * Free routes over a given graph: the mixes are the graph's nodes, a route is L hops of a
@@ -245,12 +244,7 @@ describe('free-route shards', () => {
 
   it('3 slices through both encodings merge into exactly the whole run', async () => {
     const whole = await mixnetAnonymity(job);
-    const shards = [];
-    for (let index = 0; index < 3; index++) {
-      const shard = await mixnetShard({ ...job, shard: { index, count: 3 } });
-      const bytes = index === 1 ? shardFileBinary(mixnetShardFile(shard)) : new TextEncoder().encode(shardFileJson(mixnetShardFile(shard)));
-      shards.push(mixnetShardOfFile(readShardFile(bytes, `shard-${index}`), `shard-${index}`));
-    }
+    const shards = await mixnetShardsThroughFiles(job, 3);
     expect(mergeMixnetShards(shards)).toEqual(whole);
   });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeMixnetShards, mixnetAnonymity, mixnetPoolMeansJob, mixnetShard, mixnetSweep } from '../../src/analyses/mixnet.js';
 import { mixnetShardFile, mixnetShardOfFile } from '../../src/analyses/mixnet-shards.js';
-import { readShardFile, shardFileBinary, shardFileJson } from '../../src/analyses/shard-file.js';
 import { poolMeansReference } from '../../src/engines/cpu/pool-means.js';
 import { NO_COLUMN, NO_MARK, POOL_EVENT, type MixKernels, type PoolMeansJob } from '../../src/engines/mix-kernels.js';
 import { referenceMixKernels } from '../../src/engines/reference.js';
@@ -9,6 +8,7 @@ import { FormatError, ParameterError } from '../../src/errors.js';
 import { expDelay } from '../../src/mix/delays.js';
 import { simulateMixnet, type MixnetEventLog, type MixnetTraffic } from '../../src/mix/mixnet-simulator.js';
 import { mixnetTopology, type MixnetTopology } from '../../src/mix/mixnet-topology.js';
+import { mixnetShardsThroughFiles } from '../helpers/mixnet-shards.js';
 
 const { inject, arrive, depart, exit } = POOL_EVENT;
 
@@ -258,12 +258,7 @@ describe('mixnet shards', () => {
 
   it('3 uneven slices of the replications, through both file encodings, merge into exactly the whole run', async () => {
     const whole = await mixnetAnonymity(job);
-    const shards = [];
-    for (let index = 0; index < 3; index++) {
-      const shard = await mixnetShard({ ...job, shard: { index, count: 3 } });
-      const bytes = index === 1 ? shardFileBinary(mixnetShardFile(shard)) : new TextEncoder().encode(shardFileJson(mixnetShardFile(shard)));
-      shards.push(mixnetShardOfFile(readShardFile(bytes, `shard-${index}`), `shard-${index}`));
-    }
+    const shards = await mixnetShardsThroughFiles(job, 3);
     expect(shards.map((s) => [s.first, s.count])).toEqual([[0, 2], [2, 2], [4, 3]]);
     expect(mergeMixnetShards(shards.reverse())).toEqual(whole);
   });
