@@ -11,7 +11,9 @@
  *      of a pull step), its fraction of the copy bandwidth;
  *   5. the same product through cuSPARSE, as a researcher's CuPy or PyTorch script runs it
  *      (harness/device/cusparse.py, same matrix, same B), for a ratio in the same run;
- *   6. the full job: 1M / 10M, 25 hops, 128 terminals, end to end.
+ *   6. the full job: 1M / 10M, 25 hops, 128 terminals, end to end;
+ *   7. the mixnet metric (bench:mixnet's case, harness/bench/mixnet-case.ts): the pool means
+ *      on Dawn WebGPU and on the CPU engines against a plain per-packet event loop.
  * Writes --out (harness/results/gpu-<device>.json). --quick shrinks every size, to test the
  * script on a CPU machine (Dawn on SwiftShader) before device minutes are spent.
  *
@@ -31,6 +33,10 @@ import { generatedToCsr, rmat } from '../../src/graph/generators.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
 import { transitionMatrix } from '../../src/walks/index.js';
 import type { TransitionMatrix } from '../../src/walks/transition.js';
+import { cpuMixKernels } from '../../src/engines/cpu/mix-kernels.js';
+import { ParallelCpuMixKernels } from '../../src/engines/cpu/parallel-mix-kernels.js';
+import { WebGpuMixKernels } from '../../src/engines/webgpu/mix-kernels.js';
+import { mixnetBenchCase, type MixnetBenchSetting } from '../bench/mixnet-case.js';
 import { spmmBytes, terminalsFor } from '../bench/spmm.js';
 import { machineDescription } from '../machine.mjs';
 
@@ -48,6 +54,10 @@ const quick = values.quick;
 const SIZES = quick
   ? { nodes: 20_000, edges: 200_000, hops: 4, batches: [32, 64], egoHops: 5, egoTerminals: 40, jobHops: 5, jobTerminals: 32, copyBytes: 64 << 20 }
   : { nodes: 1_000_000, edges: 10_000_000, hops: 10, batches: [32, 64, 128, 256], egoHops: 25, egoTerminals: 404, jobHops: 25, jobTerminals: 128, copyBytes: 1 << 30 };
+// bench:mixnet's default case (harness/results/mixnet-*.json), so that the GPU row sits beside the CPU records.
+const MIXNET: MixnetBenchSetting = quick
+  ? { layers: 3, width: 3, rate: 100, clients: 100, targets: 10, replications: 2, seed: 1 }
+  : { layers: 3, width: 10, rate: 500, clients: 1000, targets: 100, replications: 8, seed: 1 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const started = performance.now();
@@ -196,6 +206,17 @@ const job = await initiatorEntropy(graph, {
 });
 record.fullJob = { nodes: graph.n, nonzeros, hops: SIZES.jobHops, terminals: SIZES.jobTerminals, seconds: (performance.now() - jobStart) / 1000, lastHopMeanBits: job.hops.at(-1)?.mean };
 log(`full job: ${(record.fullJob as { seconds: number }).seconds.toFixed(2)} s (${elapsed()})`);
+
+const mixnet = mixnetBenchCase(MIXNET);
+const mixnetRows = [mixnet.eventLoop()];
+const parallel = new ParallelCpuMixKernels();
+try {
+  for (const kernels of [cpuMixKernels, parallel, WebGpuMixKernels.onDevice(device)]) mixnetRows.push(await mixnet.engine(kernels));
+} finally {
+  await parallel.dispose();
+}
+record.mixnet = { setting: { ...MIXNET, delay: mixnet.delay.spec, burnIn: mixnet.phase, window: mixnet.phase, coolDown: mixnet.phase }, events: mixnet.events, simulateSeconds: mixnet.simulateSeconds, rows: mixnetRows };
+for (const row of mixnetRows) log(`mixnet ${row.path}: ${row.metricSeconds.toFixed(3)} s, ${row.speedupVsEventLoop.toFixed(2)}× the event loop, max |ΔH| ${row.maxDeviationBits.toExponential(1)} bits (${elapsed()})`);
 
 device.destroy();
 mkdirSync(dirname(values.out), { recursive: true });
