@@ -4,6 +4,7 @@
  * several runs can sit in one folder and say what they hold.
  */
 import { strToU8, zipSync } from 'fflate';
+import { Checksum } from '../graph/checksum.js';
 import type { Download, RunRequest } from './protocol.js';
 
 /** A file of the run: text from the worker, or bytes the page made (a chart's PNG). */
@@ -21,6 +22,15 @@ export const pngName = (svgName: string) => svgName.replace(/\.svg$/i, '') + '.p
 const safe = (text: string) => text.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
 /** A file's name without its extensions (karate.txt.gz: karate). */
 const stemOf = (name: string) => name.replace(/\.gz$/i, '').replace(/\.[A-Za-z0-9]+$/, '');
+
+/** Weights listed up to this many in a name; beyond, their count and checksum (a name stays far under the 255 bytes file systems allow). */
+const WEIGHTS_NAMED_UP_TO = 12;
+
+/** A weighted run's piece of the stem: the list (weights2-1-1 once made safe), or their count and checksum (weights300-1f0c9a2e). */
+function weightsPart(weights: readonly number[]): string {
+  if (weights.length <= WEIGHTS_NAMED_UP_TO) return `weights${weights.join('_')}`;
+  return `weights${weights.length}-${new Checksum().floats(Float64Array.from(weights)).hex().slice(0, 8)}`;
+}
 
 /** The stem every download of this run starts with. */
 export function downloadStem(job: RunRequest, graphName: string | undefined): string {
@@ -47,6 +57,8 @@ export function downloadStem(job: RunRequest, graphName: string | undefined): st
       // Corrupt mixes and cover only when there are any; a swept parameter is named by the sweep.
       const m = job.params;
       parts.push(m.topology, m.topology === 'free' ? `${m.layers ?? 'L'}hops` : `${m.layers ?? 'L'}x${m.width ?? 'W'}`);
+      if (m.weights) parts.push(weightsPart(m.weights));
+      if (m.entryWeights) parts.push(`entry-weights-${stemOf(m.entryWeights.name)}`);
       const named: [string, number | string | undefined, boolean][] = [
         ['corrupt', m.corrupt, false], ['clients', m.clients, true], ['rate', m.rate, true], ['delay', m.delay, true], ['mu', m.mu, true],
         ['loop', m.loopRate, false], ['drop', m.dropRate, false], ['mixloop', m.mixLoopRate, false], ['targets', m.targets, true], ['reps', m.replications, true],

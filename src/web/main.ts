@@ -97,6 +97,10 @@ function showFieldsFor(name: AnalysisName): void {
   document.querySelectorAll<HTMLElement>('[data-for]').forEach((div) => {
     div.classList.toggle('hidden', !div.dataset.for!.split(' ').includes(name));
   });
+  // The mixnet's weights: per mix for layered topologies, by node for free routes.
+  document.querySelectorAll<HTMLElement>('[data-topology]').forEach((label) => {
+    label.classList.toggle('hidden', !label.dataset.topology!.split(' ').includes(mixnetTopology()));
+  });
   $('graph-box').classList.toggle('hidden', !needsGraph(name));
 }
 
@@ -255,6 +259,17 @@ function optionalNumber(id: string, label: string): number | undefined {
   return value;
 }
 
+/** The mixnet's weights list: empty is uniform; each a number (their count and range are the library's to check). */
+function mixnetWeights(): number[] | undefined {
+  const text = input('mixnet-weights').value.trim();
+  if (text === '') return undefined;
+  return text.split(',').map((cell) => {
+    const value = Number(cell.trim());
+    if (cell.trim() === '' || !Number.isFinite(value)) throw new ParameterError(`weights: "${cell.trim()}" is not a number (give one weight per mix, comma-separated, layer by layer)`);
+    return value;
+  });
+}
+
 /** The mixnet's parameter each sweep varies (the sweep's values replace its control, which is then not read). */
 const MIXNET_SWEPT: Record<NonNullable<MixnetParams['sweep']>['parameter'], keyof MixnetParams> = {
   rate: 'rate', mu: 'mu', layers: 'layers', width: 'width', corrupt: 'corrupt', 'loop-rate': 'loopRate', 'drop-rate': 'dropRate', 'mix-loop-rate': 'mixLoopRate',
@@ -270,11 +285,18 @@ function mixnetParams(): MixnetParams {
     sweep = { parameter, values };
   }
   const topology = mixnetTopology();
+  // Free routes weigh the graph's nodes (the entry weights file), the others each mix (the weights list): the other control is not read.
+  const weights = topology === 'free' ? undefined : mixnetWeights();
+  if (weights && (parameter === 'layers' || parameter === 'width')) {
+    throw new ParameterError(`weights cannot go with a sweep over ${parameter}: there is one weight per mix, and the number of mixes changes`);
+  }
   const params: MixnetParams = {
     topology,
     layers: optionalNumber('mixnet-layers', 'layers'),
     // Free routes' mixes are the graph's nodes: the width control is not read.
     width: topology === 'free' ? undefined : optionalNumber('mixnet-width', 'width'),
+    weights,
+    entryWeights: topology === 'free' ? input('mixnet-entry-weights').files?.[0] : undefined,
     corrupt: optionalNumber('mixnet-corrupt', 'corrupt share'),
     clients: optionalNumber('mixnet-clients', 'clients'),
     rate: optionalNumber('mixnet-rate', 'rate λ'),

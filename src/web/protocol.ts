@@ -117,6 +117,10 @@ export interface MixnetParams {
   layers?: number;
   /** Not for free routes, whose mixes are the graph's nodes. */
   width?: number;
+  /** Not for free routes: bandwidth weights of the layers · width mixes, layer by layer; absent: uniform. */
+  weights?: number[];
+  /** Free routes only: a file of "node weight" lines, each node's entry weight by its key (the CLI's --weights-file); absent: uniform. */
+  entryWeights?: File;
   corrupt?: number;
   clients?: number;
   rate?: number;

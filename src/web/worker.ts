@@ -253,7 +253,7 @@ function mixnetLaws(p: MixnetParams): (DelayLaw | undefined)[] {
 /** The library's options from the page's, with one of its delay laws. */
 function mixnetOptions(p: MixnetParams, delay: DelayLaw | undefined): MixnetOptions {
   return {
-    topology: p.topology, layers: p.layers, width: p.width, corrupt: p.corrupt, clients: p.clients, rate: p.rate, delay,
+    topology: p.topology, layers: p.layers, width: p.width, weights: p.weights, corrupt: p.corrupt, clients: p.clients, rate: p.rate, delay,
     loopRate: p.loopRate, dropRate: p.dropRate, mixLoopRate: p.mixLoopRate, burnIn: p.burnIn, window: p.window, coolDown: p.coolDown,
     targets: p.targets, replications: p.replications, seed: p.seed,
   };
@@ -263,9 +263,11 @@ function mixnetOptions(p: MixnetParams, delay: DelayLaw | undefined): MixnetOpti
 async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, onProgress: (done: number, total: number) => void): Promise<void> {
   const p = request.params;
   const laws = mixnetLaws(p);
+  // Free routes' entry weights: a file read as entropy's prior is (each node's weight by its key), before the graph.
+  const nodeWeights = p.entryWeights ? parsePrior(await p.entryWeights.text(), p.entryWeights.name) : undefined;
   // Free routes walk on the loaded graph, read as the walk analyses read it.
   const read = request.source && request.reading ? await readForAnalysis(request.source, request.reading) : undefined;
-  const options = { ...mixnetOptions(p, laws[0]), ...(read ? { graph: read.csr, graphName: read.diagnostics.file } : {}) };
+  const options = { ...mixnetOptions(p, laws[0]), nodeWeights, ...(read ? { graph: read.csr, graphName: read.diagnostics.file } : {}) };
   const graph = read && { graph: { nodes: read.csr.n, edges: read.diagnostics.edges, directed: read.csr.directed, format: read.loaded.report.format }, diagnostics: read.diagnostics };
   // Several laws come only from specs (never the default): each is a DelayLaw.
   const overLaws = laws.length > 1 ? (laws as DelayLaw[]) : undefined;
