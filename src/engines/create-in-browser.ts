@@ -20,6 +20,8 @@ export interface BrowserEngineOptions {
   /** Tighter limits than the device's (graph kernels only). */
   limits?: Partial<PlanLimits>;
   log?: (message: string) => void;
+  /** The engines `auto` tries, in order, before the CPU [webgpu, gpujs]. */
+  autoTries?: ('webgpu' | 'gpujs')[];
 }
 
 interface BrowserEngines<T> {
@@ -36,13 +38,13 @@ function navigatorGpu(): GPU {
   return gpu;
 }
 
-async function chooseInBrowser<T>(kind: string, name: BrowserEngineName, make: BrowserEngines<T>, log: (message: string) => void): Promise<T> {
+async function chooseInBrowser<T>(kind: string, name: BrowserEngineName, make: BrowserEngines<T>, { log = () => {}, autoTries = ['webgpu', 'gpujs'] }: BrowserEngineOptions): Promise<T> {
   const candidates: Record<'webgpu' | 'gpujs', EngineCandidate<T>> = {
     webgpu: { name: 'webgpu', make: () => make.webgpu(navigatorGpu()) },
     gpujs: { name: 'gpujs', make: make.gpujs },
   };
   if (name === 'cpu') return make.cpu();
-  if (name === 'auto') return firstWorkingEngine(kind, [candidates.webgpu, candidates.gpujs], make.cpu, log);
+  if (name === 'auto') return firstWorkingEngine(kind, autoTries.map((tried) => candidates[tried]), make.cpu, log);
   try {
     return await candidates[name].make();
   } catch (error) {
@@ -62,7 +64,7 @@ export function createBrowserBackend(name: BrowserEngineName, options: BrowserEn
       return new GpuJsBackend({ mode: 'gpu', runtime, limits: options.limits });
     },
     cpu: () => new CpuBackend(),
-  }, options.log ?? (() => {}));
+  }, options);
 }
 
 export function createBrowserMixKernels(name: BrowserEngineName, options: BrowserEngineOptions = {}): Promise<MixKernels> {
@@ -77,5 +79,5 @@ export function createBrowserMixKernels(name: BrowserEngineName, options: Browse
       return new GpuJsMixKernels({ mode: 'gpu', runtime });
     },
     cpu: () => cpuMixKernels,
-  }, options.log ?? (() => {}));
+  }, options);
 }

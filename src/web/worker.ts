@@ -90,9 +90,12 @@ function delayOf(spec: string): DelayLaw | undefined {
   }
 }
 
-/** The mix kernels, on the same engines as the graph analyses; `ran` says which, for the page. */
-async function makeMixKernels(name: WebBackendName): Promise<{ kernels: MixKernels; ran: BackendInfo }> {
-  const kernels = await createBrowserMixKernels(name, { runtime: 'browser worker', log: logToPage });
+/**
+ * The mix kernels, on the same engines as the graph analyses; `ran` says which, for the page.
+ * `autoTries` narrows what auto tries before the CPU (free routes leave gpu.js out).
+ */
+async function makeMixKernels(name: WebBackendName, autoTries?: ('webgpu' | 'gpujs')[]): Promise<{ kernels: MixKernels; ran: BackendInfo }> {
+  const kernels = await createBrowserMixKernels(name, { runtime: 'browser worker', log: logToPage, autoTries });
   const { name: ranName, precision, adapter } = kernels.info;
   return { kernels, ran: { name: ranName as BackendInfo['name'], precision, adapter, runtime: 'browser worker, mix kernels' } };
 }
@@ -276,7 +279,11 @@ async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, o
   else if (p.sweep) mixnetSweepPoints(options, p.sweep.parameter, p.sweep.values);
   else checkMixnetOptions(options);
   progress('starting the kernels', 0, 1);
-  const { kernels, ran } = await makeMixKernels(request.backend);
+  // gpu.js's pool means take one pass per level of the pools' chains: thousands on free routes
+  // (they chain through the whole run), where the CPU is faster, so auto goes from WebGPU to it.
+  const free = p.topology === 'free';
+  const { kernels, ran } = await makeMixKernels(request.backend, free ? ['webgpu'] : undefined);
+  if (free && request.backend === 'auto' && ran.name === 'cpu') logToPage('auto: free routes run on the CPU without WebGPU (gpu.js would take one pass per level of the pools\' chains, thousands here)');
   try {
     if (overLaws && p.sweep) {
       const result = await mixnetLawSweep({ ...options, laws: overLaws, ...p.sweep, kernels, onProgress });

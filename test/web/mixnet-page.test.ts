@@ -366,4 +366,23 @@ describe('the mixnet in a browser without WebGPU', () => {
       await page.close();
     }
   }, 300_000);
+
+  it("auto without WebGPU runs free routes on the CPU, not gpu.js (a pass per level of the pools' chains): the library's cpu run to the bit", async () => {
+    const { csr } = await loadGraphFile(fileURLToPath(new URL('../../graphs/karate.txt', import.meta.url)));
+    const options = { layers: 3, clients: 10, rate: 20, targets: 6, replications: 2, seed: 2 };
+    const reference = await mixnetAnonymity({ ...options, topology: 'free', graph: csr, graphName: 'karate.txt' });
+    const page = await openPage('', { on: noGpu.browser });
+    try {
+      const { width: _width, ...controls } = { ...SMALL, ...options, corrupt: 0, loopRate: 0, dropRate: 0, mixLoopRate: 0 };
+      await chooseMixnet(page, 'auto', controls);
+      await setValue(page, '#mixnet-topology', 'free');
+      await setValue(page, '#example', 'karate.txt');
+      expect(await run(page), await errorText(page)).toBe('done');
+      const { result, backend } = await shown<MixnetResult>(page);
+      expect(backend).toMatchObject({ name: 'cpu', precision: 'float64' });
+      expect(result).toEqual(JSON.parse(mixnetJson(reference)));
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
 });
