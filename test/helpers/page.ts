@@ -111,9 +111,13 @@ export async function waitForEnd(page: Page, timeout = 300_000): Promise<string>
   return page.$eval('body', (b) => b.dataset.state ?? '');
 }
 
-/** Click Run and wait for the end. */
+/**
+ * Click Run and wait for the end. The click is the button's own (not the mouse at its
+ * coordinates): after a run the page scrolls smoothly to the results, and a mouse click
+ * during the scroll can miss the button and find the last run's state still 'done'.
+ */
 export async function run(page: Page, timeout = 300_000): Promise<string> {
-  await page.click('#run');
+  await page.$eval('#run', (button) => (button as HTMLButtonElement).click());
   return waitForEnd(page, timeout);
 }
 
