@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chungLu, writeEdgeList } from '../../src/graph/generators.js';
 import { machineDescription } from '../machine.mjs';
+import { textTable } from './text-table.js';
 
 const { values } = parseArgs({
   options: {
@@ -96,9 +97,7 @@ const rows = [
 const ratios = { scipy32OverAnonscope: scipy32.seconds / anonscope.seconds, scipy64OverAnonscope: scipy64.seconds / anonscope.seconds };
 const header = ['program', 'wall s', 'scipy32 / this', 'scipy64 / this', 'max |ΔH| vs anonscope, bits'];
 const table = rows.map((r) => [r.program, r.seconds.toFixed(1), (scipy32.seconds / r.seconds).toFixed(2), (scipy64.seconds / r.seconds).toFixed(2), r.maxDeviationBits.toExponential(1)]);
-const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => row[c].length)));
-const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-process.stdout.write([line(header), ...table.map(line)].join('\n') + '\n');
+process.stdout.write(`${textTable(header, table)}\n`);
 process.stdout.write(`anonscope is ${ratios.scipy32OverAnonscope.toFixed(2)}× as fast as scipy float32 and ${ratios.scipy64OverAnonscope.toFixed(2)}× as fast as scipy float64; load ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after\n`);
 
 mkdirSync(values.out, { recursive: true });

@@ -15,6 +15,7 @@ import { createMixKernels, MIX_BACKENDS, type MixBackendName } from '../../src/e
 import type { MixKernels } from '../../src/engines/mix-kernels.js';
 import { loadLine, machineDescription } from '../machine.mjs';
 import { mixnetBenchCase, type MixnetBenchRow } from './mixnet-case.js';
+import { textTable } from './text-table.js';
 
 const { values } = parseArgs({
   options: {
@@ -71,13 +72,10 @@ const loadAfter = loadavg();
 
 const header = ['metric path', 'precision', 'metric s', 'events/s', 'vs event loop', 'max |ΔH| bits'];
 const table = rows.map((r) => [r.path, r.precision, r.metricSeconds.toFixed(3), r.eventsPerSecond.toExponential(2), `${r.speedupVsEventLoop.toFixed(2)}×`, r.maxDeviationBits.toExponential(1)]);
-const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => row[c].length)));
-const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
 process.stdout.write(
   [
     `mixnet ${layers} × ${width}, λ = ${rate}, ${clients} clients, ${targets} targets × ${replications} replications: ${events} events, simulated on the CPU in ${simulateSeconds.toFixed(2)} s (both paths)`,
-    line(header),
-    ...table.map(line),
+    textTable(header, table),
     loadLine(loadBefore, loadAfter),
   ].join('\n') + '\n',
 );

@@ -21,6 +21,7 @@ import {
   type SpmmRow,
 } from './spmm.js';
 import { machineDescription } from '../machine.mjs';
+import { textTable } from './text-table.js';
 
 const ALL = ['cpu', 'cpu-parallel', 'cpu-parallel-f32', 'scipy', 'webgpu', 'gpujs'];
 
@@ -89,9 +90,7 @@ const table = rows.map((r) => [
   r.speedupVsScipy === undefined ? '-' : `${r.speedupVsScipy.toFixed(2)}×`,
   fmt(r.peakRssMiB, 0),
 ]);
-const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => row[c].length)));
-const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-process.stdout.write([line(header), ...table.map(line)].join('\n') + '\n');
+process.stdout.write(`${textTable(header, table)}\n`);
 
 ensureDir(values.out);
 const machine = {
