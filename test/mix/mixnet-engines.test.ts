@@ -3,7 +3,7 @@ import { mixnetAnonymity, mixnetPoolMeansJob } from '../../src/analyses/mixnet.j
 import { BrowserBackend, BrowserMixKernels } from '../../src/engines/browser/browser-backend.js';
 import { cpuMixKernels } from '../../src/engines/cpu/mix-kernels.js';
 import { GpuJsMixKernels } from '../../src/engines/gpujs/mix-kernels.js';
-import { CARRY_ON, CARRY_ZERO, poolChains, poolEventCounts, poolPassBatches, poolSegments, POOL_SPAN } from '../../src/engines/gpu-plan/mix-plan.js';
+import { CARRY_ON, CARRY_ZERO, poolChains, poolEventCounts, poolPassBatches, poolSegments, POOL_SPAN, segmentChunks } from '../../src/engines/gpu-plan/mix-plan.js';
 import { ParallelCpuMixKernels, poolMeansUnits } from '../../src/engines/cpu/parallel-mix-kernels.js';
 import { NO_COLUMN, NO_MARK, POOL_EVENT, type MixKernels, type PoolMeansJob } from '../../src/engines/mix-kernels.js';
 import { erlangDelay, expDelay, uniform01 } from '../../src/mix/delays.js';
@@ -178,21 +178,24 @@ describe('pool means as passes of gathers (the gpu.js plan)', () => {
     const job: PoolMeansJob = { events: Uint32Array.from([inject, 0, N, N, arrive, 0, 3, 0]), eventOffsets: Uint32Array.from([0, 2]), columns: 1, mixes: 2, slots: 1, marks: 0 };
     expect(() => poolEventCounts(job, 'anonscope/gpujs mix poolMeans')).toThrow('anonscope/gpujs mix poolMeans: event 1 of replication 0 names mix 3, but the job has 2 mixes');
   });
-  it('batches keep every array under the bound, cutting columns only as far as the largest replication needs', () => {
+  it('batches keep their means under the host bound, cutting columns for the calls and as far as the largest replication needs', () => {
     const job: PoolMeansJob = { events: new Uint32Array(0), eventOffsets: new Uint32Array(4), columns: 4, mixes: 1, slots: 1, marks: 0 };
-    const counts = { arrivals: Uint32Array.from([3, 5, 2]), exits: Uint32Array.from([1, 1, 1]) };
-    // 32 elements: 4 words an arrival fit 8 arrivals, 8 × 4 columns of means fit too.
-    expect(poolPassBatches(job, counts, 32, 'test')).toEqual([{ r0: 0, r1: 2, c0: 0, c1: 4 }, { r0: 2, r1: 3, c0: 0, c1: 4 }]);
-    // 24: replication 1's 5 arrivals leave room for 4 columns of means; 3 + 5 arrivals × 4 words do not fit.
-    expect(poolPassBatches(job, counts, 24, 'test')).toEqual([{ r0: 0, r1: 1, c0: 0, c1: 4 }, { r0: 1, r1: 2, c0: 0, c1: 4 }, { r0: 2, r1: 3, c0: 0, c1: 4 }]);
-    // 6 columns of 2 arrivals' means need 12 elements: 8 hold 4 columns, then 2.
-    expect(poolPassBatches({ ...job, columns: 6 }, { arrivals: Uint32Array.from([2]), exits: Uint32Array.from([0]) }, 8, 'test')).toEqual([
-      { r0: 0, r1: 1, c0: 0, c1: 4 },
-      { r0: 0, r1: 1, c0: 4, c1: 6 },
-    ]);
-    expect(() => poolPassBatches(job, { arrivals: Uint32Array.from([9]), exits: Uint32Array.from([0]) }, 32, 'where')).toThrow(
-      'where: replication 0 has 9 arrivals and 0 exits, more than one array of 32 elements holds (4 words an arrival, 3 an exit)',
-    );
+    const counts = { arrivals: Uint32Array.from([3, 5, 2]) };
+    // A call of 2048 holds one exit item (256 exits, 2 sums) of 4 columns. Host 32: 8 arrivals × 4 columns of means fit.
+    expect(poolPassBatches(job, counts, 2048, 32, 'test')).toEqual([{ r0: 0, r1: 2, c0: 0, c1: 4 }, { r0: 2, r1: 3, c0: 0, c1: 4 }]);
+    // Host 24: replication 1's 5 arrivals leave room for 4 columns; 3 + 5 arrivals × 4 columns do not fit.
+    expect(poolPassBatches(job, counts, 2048, 24, 'test')).toEqual([{ r0: 0, r1: 1, c0: 0, c1: 4 }, { r0: 1, r1: 2, c0: 0, c1: 4 }, { r0: 2, r1: 3, c0: 0, c1: 4 }]);
+    // 6 columns of 2 arrivals' means need 12: a host of 8 holds 4 columns, then 2.
+    expect(poolPassBatches({ ...job, columns: 6 }, { arrivals: Uint32Array.from([2]) }, 4096, 8, 'test')).toEqual([{ r0: 0, r1: 1, c0: 0, c1: 4 }, { r0: 0, r1: 1, c0: 4, c1: 6 }]);
+    // A call of 1024 holds an exit item of 2 columns only (256 exits, 2 sums each): the columns are cut so.
+    expect(poolPassBatches(job, { arrivals: Uint32Array.from([1]) }, 1024, 1000, 'test').map((b) => [b.c0, b.c1])).toEqual([[0, 2], [2, 4]]);
+    expect(() => poolPassBatches(job, { arrivals: Uint32Array.from([40]) }, 2048, 32, 'where')).toThrow('where: replication 0 has 40 arrivals, more pool means than one batch of 32 holds');
+  });
+  it('a level goes to the kernels in calls of whole segments of at most so many arrivals', () => {
+    expect(segmentChunks([16, 16, 3, 16, 16], 32)).toEqual([[0, 2], [2, 4], [4, 5]]);
+    expect(segmentChunks([5, 5, 5], 100)).toEqual([[0, 3]]);
+    expect(segmentChunks([16], 8)).toEqual([[0, 1]]); // a segment is never cut
+    expect(segmentChunks([], 8)).toEqual([]);
   });
   it('replications are independent: a pool never filled in its replication gives 0 on every Node engine', async () => {
     // Replication 0 leaves mix 0 with mean 1 (column 0); replication 1 departs from mix 0 without an arrival.
@@ -212,6 +215,25 @@ describe('pool means as passes of gathers (the gpu.js plan)', () => {
       }
     } finally {
       gpujs.dispose();
+    }
+  });
+  it('a bound of 256 elements: levels and exits go to the kernels in several calls each, and the means are those of one call', async () => {
+    const [label, j] = JOBS.find(([name]) => name.startsWith('3 × 3 stratified'))!;
+    // One column a call at this bound: a level of more than 256 arrivals, or more than 256 exits, takes several calls.
+    const chains = poolChains(j, 0, j.eventOffsets.length - 1, poolEventCounts(j, 'test'));
+    const widest = Math.max(...Array.from({ length: chains.levels }, (_, level) => poolSegments(chains, level).length.reduce((a, b) => a + b, 0)));
+    expect(widest, label).toBeGreaterThan(256);
+    expect(chains.exitSource.length).toBeGreaterThan(256);
+    const small = new GpuJsMixKernels({ mode: 'cpu', maxElements: 256 });
+    try {
+      const [want, got] = await Promise.all([cpuMixKernels.poolMeans(j), small.poolMeans(j)]);
+      for (let i = 0; i < want.mass.length; i++) {
+        expect(Math.abs(got.mass[i] - want.mass[i])).toBeLessThanOrEqual(MASS_TOLERANCE * Math.max(1, want.mass[i]));
+        expect(Math.abs(entropy(got.mass[i], got.plogp[i]) - entropy(want.mass[i], want.plogp[i]))).toBeLessThanOrEqual(ENTROPY_TOLERANCE);
+      }
+      for (let i = 0; i < want.marked.length; i++) expect(Math.abs(got.marked[i] - want.marked[i])).toBeLessThanOrEqual(VALUE_TOLERANCE);
+    } finally {
+      small.dispose();
     }
   });
   it('the test jobs cross several levels and segments that carry on', () => {

@@ -515,38 +515,49 @@ export function poolSegments(chains: PoolChains, level: number): PoolSegments {
 }
 
 /**
- * Batches of a pool-means job for passes of gathers: replications r0..r1−1 and columns
- * c0..c1−1 whose arrays stay under `maxElements`: 4 words per arrival and 3 per exit, the
- * means (arrivals × columns) and the exits' partial sums (2 per column and work item of
- * ITEM_SPAN exits). Columns are cut only as far as the largest replication needs.
+ * Batches of a pool-means job for passes of folds: replications r0..r1−1 and columns
+ * c0..c1−1 whose means (arrivals × columns, kept on the host) stay under `hostElements`.
+ * Every kernel call then takes as much of a level, or of the exits, as `maxElements` holds;
+ * the columns are cut so that one segment's POOL_SPAN arrivals or one item's ITEM_SPAN exits,
+ * of every column, fit a call, and as far as the largest replication's means need.
  */
-export function poolPassBatches(job: PoolMeansJob, counts: { arrivals: Uint32Array; exits: Uint32Array }, maxElements: number, where: string): PoolMeansBatch[] {
+export function poolPassBatches(job: PoolMeansJob, counts: { arrivals: Uint32Array }, maxElements: number, hostElements: number, where: string): PoolMeansBatch[] {
   const R = counts.arrivals.length;
   const C = job.columns;
-  const items = (r: number) => Math.ceil(counts.exits[r] / ITEM_SPAN);
   let widest = 1;
   for (let r = 0; r < R; r++) {
-    const [A, X] = [counts.arrivals[r], counts.exits[r]];
-    if (4 * A > maxElements || 3 * X > maxElements) throw new DeviceError(`${where}: replication ${r} has ${A} arrivals and ${X} exits, more than one array of ${maxElements} elements holds (4 words an arrival, 3 an exit)`);
-    widest = Math.max(widest, A, 2 * items(r));
+    const A = counts.arrivals[r];
+    if (A > hostElements) throw new DeviceError(`${where}: replication ${r} has ${A} arrivals, more pool means than one batch of ${hostElements} holds`);
+    widest = Math.max(widest, A);
   }
-  const width = Math.max(1, Math.min(C, Math.floor(maxElements / widest)));
+  const width = Math.max(1, Math.min(C, Math.floor(hostElements / widest), Math.floor(maxElements / Math.max(POOL_SPAN, 2 * ITEM_SPAN))));
   const batches: PoolMeansBatch[] = [];
   for (let c0 = 0; c0 < C; c0 += width) {
     const c1 = Math.min(C, c0 + width);
     let r0 = 0;
     while (r0 < R) {
-      let [A, X, I] = [0, 0, 0];
+      let A = 0;
       let r1 = r0;
-      while (r1 < R) {
-        const [a, x, i] = [A + counts.arrivals[r1], X + counts.exits[r1], I + items(r1)];
-        if (r1 > r0 && (4 * a > maxElements || 3 * x > maxElements || a * (c1 - c0) > maxElements || 2 * i * (c1 - c0) > maxElements)) break;
-        [A, X, I] = [a, x, i];
-        r1++;
-      }
+      while (r1 < R && (r1 === r0 || (A + counts.arrivals[r1]) * (c1 - c0) <= hostElements)) A += counts.arrivals[r1++];
       batches.push({ r0, r1, c0, c1 });
       r0 = r1;
     }
   }
   return batches;
+}
+
+/** Runs [s0, s1) of consecutive segments whose arrivals number at most `perCall` (a segment holds at most POOL_SPAN). */
+export function segmentChunks(lengths: ArrayLike<number>, perCall: number): [number, number][] {
+  const chunks: [number, number][] = [];
+  let s0 = 0;
+  let held = 0;
+  for (let s = 0; s < lengths.length; s++) {
+    if (s > s0 && held + lengths[s] > perCall) {
+      chunks.push([s0, s]);
+      [s0, held] = [s, 0];
+    }
+    held += lengths[s];
+  }
+  if (lengths.length > s0) chunks.push([s0, lengths.length]);
+  return chunks;
 }

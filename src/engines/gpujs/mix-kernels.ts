@@ -20,6 +20,7 @@ import {
   poolPassBatches,
   poolSegments,
   POOL_SPAN,
+  segmentChunks,
   scoreBatches,
   storeConvolveChunk,
   type PoolChains,
@@ -44,6 +45,8 @@ import {
  * a kernel reads or writes is kept to 2^22 elements (a factor 4 of margin).
  */
 const MAX_ELEMENTS = 2 ** 22;
+/** A pool-means batch keeps its means on the host, up to this many bindings' worth: more replications a batch, fewer passes. */
+const HOST_BATCHES = 8;
 /** Taps one convolution pass loops over (gpu.js loops count to a constant); longer kernels run in several passes summed on the host. */
 const TAP_CHUNK = 1024;
 /** Compiled kernels kept for reuse (analyses call with the same shapes again and again). */
@@ -234,34 +237,34 @@ function poolScan(this: MixThis, items: Float32Array, ks: Float32Array, xs: Floa
   return m;
 }
 
-/** One level's arrivals, consecutive segment after segment: k and the W-column vector x each folds in. */
+/** Some segments' arrivals, consecutive segment after segment: k and the W-column vector x each folds in. */
 interface LevelArrivals {
   count: number;
-  /** Where segment s's arrivals start in ks and xs. */
+  /** Where segment s0 + s's arrivals start in ks and xs. */
   base: Int32Array;
   ks: Float32Array;
   xs: Float32Array;
 }
 
 /**
- * The level's k and x, gathered on the host from the means of the levels before: a pass then
- * uploads its own arrivals' vectors, not every mean so far (free routes chain thousands of
- * levels through shared pools, and a copy of all the means per pass cost more than the folds).
+ * Segments s0..s1−1 of a level: their k and x, gathered on the host from the means of the
+ * levels before. A pass then uploads its own arrivals' vectors, not every mean so far (free
+ * routes chain thousands of levels through shared pools, and a copy of all the means per
+ * pass cost more than the folds).
  */
-function levelArrivals(chains: PoolChains, segments: PoolSegments, means: Float32Array, W: number, local: (column: number) => number): LevelArrivals {
-  const S = segments.first.length;
-  const base = new Int32Array(S);
+function levelArrivals(chains: PoolChains, segments: PoolSegments, [s0, s1]: [number, number], means: Float32Array, W: number, local: (column: number) => number): LevelArrivals {
+  const base = new Int32Array(s1 - s0);
   let count = 0;
-  for (let s = 0; s < S; s++) {
-    base[s] = count;
+  for (let s = s0; s < s1; s++) {
+    base[s - s0] = count;
     count += segments.length[s];
   }
   const ks = new Float32Array(Math.max(1, count));
   const xs = new Float32Array(Math.max(1, count * W));
-  for (let s = 0; s < S; s++) {
+  for (let s = s0; s < s1; s++) {
     for (let j = 0; j < segments.length[s]; j++) {
       const a = segments.first[s] + j;
-      const q = base[s] + j;
+      const q = base[s - s0] + j;
       ks[q] = chains.k[a];
       const from = chains.source[a];
       if (from >= 0) xs.set(means.subarray(from * W, (from + 1) * W), q * W);
@@ -273,9 +276,10 @@ function levelArrivals(chains: PoolChains, segments: PoolSegments, means: Float3
 
 /**
  * The exits' sums per thread (item, column, part): Σ v (part 0) or Σ v ln v (part 1) over
- * the item's `count` exits from `first`, v read as poolScan reads x. exits: 3 per exit.
+ * the item's `count` exits from `first`, v = xs[e·W + c] (the vectors the exits carry, laid
+ * out by the host).
  */
-function poolExits(this: MixThis, items: Float32Array, exits: Float32Array, means: Float32Array) {
+function poolExits(this: MixThis, items: Float32Array, xs: Float32Array) {
   const i = this.thread.x;
   const W = this.constants.W;
   const width = 2 * W;
@@ -296,14 +300,7 @@ function poolExits(this: MixThis, items: Float32Array, exits: Float32Array, mean
   let sum = 0;
   for (let j = 0; j < this.constants.loop; j++) {
     if (j < count) {
-      const e = first + j;
-      const from = exits[e * 3];
-      let v = 0;
-      if (from >= 0) {
-        v = means[from * W + c];
-      } else if (exits[e * 3 + 1] === c || exits[e * 3 + 2] === c) {
-        v = 1;
-      }
+      const v = xs[(first + j) * W + c];
       if (v > 0) {
         if (part === 0) {
           sum += v;
@@ -454,11 +451,12 @@ export class GpuJsMixKernels implements MixKernels {
 
   /**
    * The pool means as passes of folds (gpu.js threads keep no pools): the host lays out
-   * the column-independent structure (poolChains: each arrival's source and level), then per
-   * level gathers the level's arrival vectors (levelArrivals) and one kernel folds every
-   * arrival of the level from its segment's starting mean (poolScan), after a first kernel has
+   * the column-independent structure (poolChains: each arrival's source and level) of as many
+   * replications as HOST_BATCHES bindings of means hold, then per level gathers the level's
+   * arrival vectors (levelArrivals) and kernels fold every arrival of the level from its
+   * segment's starting mean (poolScan, in calls of whole segments), after first kernels have
    * scanned the segment ends whose successors carry on and the host has chained those carries
-   * in float64; a last kernel sums the exits.
+   * in float64; last kernels sum the vectors the exits carry (poolExits).
    */
   async poolMeans(job: PoolMeansJob): Promise<PoolMeansResult> {
     const where = 'anonscope/gpujs mix poolMeans';
@@ -467,33 +465,40 @@ export class GpuJsMixKernels implements MixKernels {
     const result: PoolMeansResult = { mass: new Float64Array(R * C), plogp: new Float64Array(R * C), marked: new Float64Array(R * marks * C) };
     const counts = poolEventCounts(job, where);
     const noCarries = new Float32Array(1);
-    for (const { r0, r1, c0, c1 } of poolPassBatches(job, counts, this.maxElements, where)) {
+    const max = this.maxElements;
+    for (const { r0, r1, c0, c1 } of poolPassBatches(job, counts, max, HOST_BATCHES * max, where)) {
       const W = c1 - c0;
       const chains = poolChains(job, r0, r1, counts);
       const A = chains.arrivals;
       const local = (column: number) => (column !== NO_COLUMN && column >= c0 && column < c1 ? column - c0 : -1);
       const means = new Float32Array(Math.max(1, A * W));
-      const scan = (items: Float32Array, level: LevelArrivals, carries: Float32Array) => {
-        // Levels hold any number of items: padded with empty ones (count 0, no carry) to a
+      const scan = (items: Float32Array, arrivals: LevelArrivals, carries: Float32Array) => {
+        // Calls hold any number of items: padded with empty ones (count 0, no carry) to a
         // power of two, so that a few cached kernels serve every level instead of one build each.
         const padded = new Float32Array(3 * 2 ** Math.ceil(Math.log2(items.length / 3)));
         padded.set(items);
         for (let q = items.length / 3; q < padded.length / 3; q++) padded[3 * q + 2] = -1;
-        return this.call(this.kernel(poolScan, (padded.length / 3) * W, { W, loop: POOL_SPAN }), 'poolMeans', [padded, level.ks, level.xs, carries]);
+        return this.call(this.kernel(poolScan, (padded.length / 3) * W, { W, loop: POOL_SPAN }), 'poolMeans', [padded, arrivals.ks, arrivals.xs, carries]);
       };
       for (let level = 0; level < chains.levels; level++) {
         const segments = poolSegments(chains, level);
         const S = segments.first.length;
-        const arrivals = levelArrivals(chains, segments, means, W, local);
-        if (arrivals.count === 0) continue;
+        // The level in calls of whole segments whose vectors fit one binding.
+        const chunks = segmentChunks(segments.length, Math.floor(max / W));
+        const arrivals = chunks.map((chunk) => levelArrivals(chains, segments, chunk, means, W, local));
         // The ends of the segments the next one carries on from, scanned from 0.
         const endOf = new Int32Array(S).fill(-1);
         let endCount = 0;
         for (let s = 0; s + 1 < S; s++) if (segments.carry[s + 1] === CARRY_ON) endOf[s] = endCount++;
-        const endItems = new Float32Array(3 * endCount);
-        for (let s = 0; s < S; s++) if (endOf[s] >= 0) endItems.set([arrivals.base[s], segments.length[s], -1], 3 * endOf[s]);
-        const ends = endCount > 0 ? await scan(endItems, arrivals, noCarries) : noCarries;
-        const carries = new Float32Array(S * W);
+        const ends = new Float32Array(Math.max(1, endCount * W));
+        for (const [k, [s0, s1]] of chunks.entries()) {
+          const inChunk = Array.from({ length: s1 - s0 }, (_, i) => s0 + i).filter((s) => endOf[s] >= 0);
+          if (inChunk.length === 0) continue;
+          const endItems = Float32Array.from(inChunk.flatMap((s) => [arrivals[k].base[s - s0], segments.length[s], -1]));
+          const values = await scan(endItems, arrivals[k], noCarries);
+          inChunk.forEach((s, q) => ends.set(values.subarray(q * W, (q + 1) * W), endOf[s] * W));
+        }
+        const carries = new Float32Array(Math.max(1, S * W));
         const carry = new Float64Array(W);
         for (let s = 0; s < S; s++) {
           const from = segments.carry[s];
@@ -502,36 +507,49 @@ export class GpuJsMixKernels implements MixKernels {
           else for (let c = 0; c < W; c++) carry[c] = means[from * W + c];
           carries.set(carry, s * W);
         }
-        // One item per arrival of the level; a segment's items, like its arrivals, are consecutive.
-        const items = new Float32Array(3 * arrivals.count);
-        for (let s = 0, q = 0; s < S; s++) for (let j = 1; j <= segments.length[s]; j++, q++) items.set([arrivals.base[s], j, s], 3 * q);
-        const values = await scan(items, arrivals, carries);
-        for (let s = 0, q = 0; s < S; q += segments.length[s], s++) means.set(values.subarray(q * W, (q + segments.length[s]) * W), segments.first[s] * W);
+        // One item per arrival of the chunk; a segment's items, like its arrivals, are consecutive.
+        for (const [k, [s0, s1]] of chunks.entries()) {
+          if (arrivals[k].count === 0) continue;
+          const items = new Float32Array(3 * arrivals[k].count);
+          for (let s = s0, q = 0; s < s1; s++) for (let j = 1; j <= segments.length[s]; j++, q++) items.set([arrivals[k].base[s - s0], j, s - s0], 3 * q);
+          const values = await scan(items, arrivals[k], carries.subarray(s0 * W, s1 * W));
+          for (let s = s0, q = 0; s < s1; q += segments.length[s], s++) means.set(values.subarray(q * W, (q + segments.length[s]) * W), segments.first[s] * W);
+        }
       }
-      const X = chains.exitSource.length;
       const value = (x: number, c: number) => {
         const from = chains.exitSource[x];
         if (from >= 0) return means[from * W + c];
         return local(chains.exitInjected[2 * x]) === c || local(chains.exitInjected[2 * x + 1]) === c ? 1 : 0;
       };
-      if (X === 0) continue;
-      const exits = new Float32Array(3 * X);
-      for (let x = 0; x < X; x++) exits.set([chains.exitSource[x], local(chains.exitInjected[2 * x]), local(chains.exitInjected[2 * x + 1])], 3 * x);
-      const exitItems: number[] = [];
-      const itemReplication: number[] = [];
+      // The exits in items of up to ITEM_SPAN of one replication, in calls whose vectors fit one binding.
+      const span = Math.max(1, Math.min(ITEM_SPAN, Math.floor(max / W)));
+      const exitItems: { first: number; count: number; replication: number }[] = [];
       for (let r = r0; r < r1; r++) {
-        for (let x = chains.exitOffsets[r - r0]; x < chains.exitOffsets[r - r0 + 1]; x += ITEM_SPAN) {
-          exitItems.push(x, Math.min(ITEM_SPAN, chains.exitOffsets[r - r0 + 1] - x));
-          itemReplication.push(r);
-        }
+        const end = chains.exitOffsets[r - r0 + 1];
+        for (let x = chains.exitOffsets[r - r0]; x < end; x += span) exitItems.push({ first: x, count: Math.min(span, end - x), replication: r });
       }
-      const sums = await this.call(this.kernel(poolExits, (exitItems.length / 2) * 2 * W, { W, loop: ITEM_SPAN }), 'poolMeans', [Float32Array.from(exitItems), exits, means]);
-      itemReplication.forEach((r, q) => {
-        for (let c = 0; c < W; c++) {
-          result.mass[r * C + c0 + c] += sums[(q * W + c) * 2];
-          result.plogp[r * C + c0 + c] += sums[(q * W + c) * 2 + 1];
-        }
-      });
+      for (const [i0, i1] of segmentChunks(exitItems.map((item) => item.count), Math.floor(max / W))) {
+        const callItems = exitItems.slice(i0, i1);
+        const exits = callItems.reduce((sum, item) => sum + item.count, 0);
+        const xs = new Float32Array(exits * W);
+        const items = new Float32Array(2 * callItems.length);
+        let at = 0;
+        callItems.forEach(({ first, count }, q) => {
+          items.set([at, count], 2 * q);
+          for (let x = first; x < first + count; x++, at++) {
+            const from = chains.exitSource[x];
+            if (from >= 0) xs.set(means.subarray(from * W, (from + 1) * W), at * W);
+            else for (const column of [local(chains.exitInjected[2 * x]), local(chains.exitInjected[2 * x + 1])]) if (column >= 0) xs[at * W + column] = 1;
+          }
+        });
+        const sums = await this.call(this.kernel(poolExits, callItems.length * 2 * W, { W, loop: span }), 'poolMeans', [items, xs]);
+        callItems.forEach(({ replication: r }, q) => {
+          for (let c = 0; c < W; c++) {
+            result.mass[r * C + c0 + c] += sums[(q * W + c) * 2];
+            result.plogp[r * C + c0 + c] += sums[(q * W + c) * 2 + 1];
+          }
+        });
+      }
       // The marked exits' vectors, read on the host (a few per replication).
       for (let r = r0; r < r1; r++) {
         for (let x = chains.exitOffsets[r - r0]; x < chains.exitOffsets[r - r0 + 1]; x++) {
