@@ -328,7 +328,7 @@ describe('the Loopix mixnet on the page', () => {
     }
   }, 300_000);
 
-  it('a phone (390 px): the mixnet controls and a sweep\'s results do not scroll sideways', async () => {
+  it('a phone (390 px): the mixnet controls (stratified and free routes) and a sweep\'s results do not scroll sideways', async () => {
     const page = await openPage('', { viewport: { width: 390, height: 844 } });
     try {
       await chooseMixnet(page, 'cpu', { ...SMALL, replications: 1 });
@@ -349,6 +349,15 @@ describe('the Loopix mixnet on the page', () => {
       expect(layout.shown).toBe(20);
       expect(layout.scrollWidth, layout.overflowing.join('; ')).toBeLessThanOrEqual(390);
       expect(layout.overflowing).toEqual([]);
+      // Free routes: the graph box and the entry weights file show, the width and weights list hide; nothing scrolls sideways either.
+      await setValue(page, '#mixnet-topology', 'free');
+      const free = await page.evaluate(() => {
+        const visible = (id: string) => document.getElementById(id)!.offsetParent !== null;
+        const overflowing = Array.from(document.querySelectorAll('body *')).filter((e) => (e as HTMLElement).offsetParent !== null && e.getBoundingClientRect().right > 390.5 && !e.closest('.scroll'));
+        return { scrollWidth: document.documentElement.scrollWidth, overflowing: overflowing.length, entry: visible('mixnet-entry-weights'), weights: visible('mixnet-weights'), graph: visible('graph-box') };
+      });
+      expect(free).toEqual({ scrollWidth: free.scrollWidth, overflowing: 0, entry: true, weights: false, graph: true });
+      expect(free.scrollWidth).toBeLessThanOrEqual(390);
     } finally {
       await page.close();
     }
