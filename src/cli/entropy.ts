@@ -43,7 +43,7 @@ import {
 } from './args.js';
 import { checkpointOption, DEFAULT_CHECKPOINT_BATCH, prepareCheckpointDirectory, type CheckpointSettings } from './checkpoint.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
-import { readNodeWeightFile } from './node-weight-file.js';
+import { checkNodeWeightFile, readNodeWeightFile } from './node-weight-file.js';
 import { withProgress } from './progress.js';
 
 export const ENTROPY_HELP = `Usage: anonscope entropy <graph-file> [options]
@@ -158,8 +158,9 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   const prior = values.prior ? await readNodeWeightFile(values.prior, 'prior file') : undefined;
 
   const csr = await loadGraphForCommand(positionals[0], values, log);
+  if (prior) checkNodeWeightFile(prior, csr, basename(positionals[0]));
   checkTerminals(csr, analysis.terminals, analysis.terminalIds);
-  const options = { ...analysis, prior, checkpoint: checkpoint && checkpointOption(checkpoint, shard, log) };
+  const options = { ...analysis, prior: prior?.weights, checkpoint: checkpoint && checkpointOption(checkpoint, shard, log) };
   if (shard) {
     const records = await onEngine(engine, values.quiet, log, (backend, onProgress) => initiatorEntropyShard(csr, { ...options, shard, backend, onProgress }));
     const file = join(values.out!, `shard-${shard.index}-of-${shard.count}.json`);

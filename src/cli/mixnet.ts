@@ -39,7 +39,7 @@ import {
 import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 import { MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
-import { readNodeWeightFile } from './node-weight-file.js';
+import { checkNodeWeightFile, readNodeWeightFile } from './node-weight-file.js';
 import { withProgress } from './progress.js';
 import { SHARD_OPTIONS, shardHelp, shardSettings, writeShard } from './shard-output.js';
 
@@ -260,8 +260,12 @@ async function mixnetSettings(values: MixnetValues, log: (line: string) => void)
   if (shard && sweep) throw new ParameterError('--shard cannot split a --sweep (each value is its own run): shard one setting at a time');
   checkGraphFlags(values, options.topology, sweep?.parameter);
   if (laws.length > 1 && !sweep) throw new ParameterError(`--delay is given ${laws.length} times: several delay laws need a --sweep (one line per law), one run takes one law`);
-  if (values['weights-file'] !== undefined) options = { ...options, nodeWeights: await readNodeWeightFile(values['weights-file'], 'weights file') };
-  if (values.graph !== undefined) options = { ...options, graph: await loadGraphForCommand(values.graph, values, log), graphName: basename(values.graph) };
+  const weightsFile = values['weights-file'] !== undefined ? await readNodeWeightFile(values['weights-file'], 'weights file') : undefined;
+  if (values.graph !== undefined) {
+    const graph = await loadGraphForCommand(values.graph, values, log);
+    if (weightsFile) checkNodeWeightFile(weightsFile, graph, basename(values.graph));
+    options = { ...options, graph, graphName: basename(values.graph), nodeWeights: weightsFile?.weights };
+  }
   if (sweep && laws.length > 1) mixnetLawSweepPoints(options, laws, sweep.parameter, sweep.values);
   else if (sweep) mixnetSweepPoints(options, sweep.parameter, sweep.values);
   else checkMixnetOptions(options);

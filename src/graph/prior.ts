@@ -4,9 +4,10 @@ import { decimalNumber, quoted } from '../text.js';
 /**
  * A prior over initiators: one `node weight` pair per line (space, tab or comma separated),
  * `#` comments. Nodes not listed get weight 0; the analysis normalizes. `file` names it in
- * errors. (The CLI reads the file from disk, the page from the file the user chose.)
+ * errors; `lines`, when given, receives each node's line (to name it once the graph is read).
+ * (The CLI reads the file from disk, the page from the file the user chose.)
  */
-export function parsePrior(text: string, file: string): Map<string, number> {
+export function parsePrior(text: string, file: string, lines?: Map<string, number>): Map<string, number> {
   const prior = new Map<string, number>();
   text.split(/\r?\n/).forEach((raw, k) => {
     const line = raw.trim();
@@ -19,6 +20,7 @@ export function parsePrior(text: string, file: string): Map<string, number> {
     }
     if (prior.has(cells[0])) throw new FormatError(file, k + 1, `node ${quoted(cells[0])} is listed twice`);
     prior.set(cells[0], weight);
+    lines?.set(cells[0], k + 1);
   });
   return prior;
 }

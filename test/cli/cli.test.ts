@@ -154,6 +154,7 @@ describe('anonscope CLI', () => {
       ['an unknown walk', () => ['entropy', KARATE, '--walk', 'levy'], /--walk must be one of simple, mh, got "levy"/],
       ['an unknown option', () => ['entropy', KARATE, '--hopz', '3'], /Unknown option '--hopz'/],
       ['a bad prior line', () => ['entropy', KARATE, '--prior', write('prior-bad.txt', '0 1\n1 x\n')], /prior-bad\.txt:2: weight "x"/],
+      ['a prior naming a node the graph lacks, by its line', () => ['entropy', KARATE, '--prior', write('prior-unknown.txt', '0 1\n# a comment\n99 2\n')], /prior-unknown\.txt:3: node "99" is not in karate\.txt \(its nodes are named by their keys: "0", "1", "2", …\)/],
       ['no graph file', () => ['entropy'], /expected one graph file, got 0/],
       ['an unknown gpu.js mode', () => ['entropy', KARATE, '--backend', 'gpujs', '--gpujs-mode', 'opengl'], /--gpujs-mode must be one of gpu, webgl2/],
       ['an unknown runtime', () => ['entropy', KARATE, '--backend', 'webgpu', '--runtime', 'deno'], /--runtime must be one of auto, browser, node/],

@@ -325,7 +325,7 @@ describe('anonscope mixnet --topology free --graph FILE', () => {
       [['--topology', 'free', '--graph', join(dir, 'absent.txt')], /absent\.txt/],
       [['--topology', 'free', '--graph', path, '--weights-file', join(dir, 'no-weights.txt')], /no-weights\.txt: cannot read weights file/],
       [['--topology', 'free', '--graph', path, '--weights-file', badWeights], /bad-weights\.txt:2: expected "node weight", found 3 columns/],
-      [['--topology', 'free', '--graph', path, '--weights-file', unknownWeights], /the weights name node "9", which the graph does not have/],
+      [['--topology', 'free', '--graph', path, '--weights-file', unknownWeights], /unknown-weights\.txt:2: node "9" is not in ok\.txt \(its nodes are named by their keys: "1", "2", "3", …\)/],
       [['--topology', 'free', '--graph', path, '--weights-file', unknownWeights, '--weights', '1,1,1,1'], /--weights and --weights-file both give the weights/],
       [['--weights-file', unknownWeights], /--weights-file weighs the nodes of --graph \(--topology free\)/],
     ];
