@@ -14,6 +14,7 @@ import { GPUJS_MODES } from '../engines/gpujs/modes.js';
 import { BACKEND_NAMES, createBackend, RUNTIMES } from '../engines/create.js';
 import { ParameterError } from '../errors.js';
 import { nodeIndex, type Csr } from '../graph/csr.js';
+import { checkPriorNodes } from '../graph/prior.js';
 import {
   entropyCdfChart,
   entropyJson,
@@ -43,7 +44,7 @@ import {
 } from './args.js';
 import { checkpointOption, DEFAULT_CHECKPOINT_BATCH, prepareCheckpointDirectory, type CheckpointSettings } from './checkpoint.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
-import { checkNodeWeightFile, readNodeWeightFile } from './node-weight-file.js';
+import { readNodeWeightFile } from './node-weight-file.js';
 import { withProgress } from './progress.js';
 
 export const ENTROPY_HELP = `Usage: anonscope entropy <graph-file> [options]
@@ -158,7 +159,7 @@ export async function entropyCommand(argv: string[]): Promise<void> {
   const prior = values.prior ? await readNodeWeightFile(values.prior, 'prior file') : undefined;
 
   const csr = await loadGraphForCommand(positionals[0], values, log);
-  if (prior) checkNodeWeightFile(prior, csr, basename(positionals[0]));
+  if (prior) checkPriorNodes(prior.lines, csr, prior.path, basename(positionals[0]));
   checkTerminals(csr, analysis.terminals, analysis.terminalIds);
   const options = { ...analysis, prior: prior?.weights, checkpoint: checkpoint && checkpointOption(checkpoint, shard, log) };
   if (shard) {

@@ -18,6 +18,7 @@ import {
 import { mixnetShardFile } from '../analyses/mixnet-shards.js';
 import { MIX_BACKENDS } from '../engines/create.js';
 import { ParameterError } from '../errors.js';
+import { checkPriorNodes } from '../graph/prior.js';
 import { parseDelay, type DelayLaw } from '../mix/delays.js';
 import { MIXNET_TOPOLOGIES } from '../mix/mixnet-topology.js';
 import {
@@ -39,7 +40,7 @@ import {
 import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
 import { MIX_KERNEL_HELP, MIX_KERNEL_OPTIONS, withMixKernels } from './mix.js';
-import { checkNodeWeightFile, readNodeWeightFile } from './node-weight-file.js';
+import { readNodeWeightFile } from './node-weight-file.js';
 import { withProgress } from './progress.js';
 import { SHARD_OPTIONS, shardHelp, shardSettings, writeShard } from './shard-output.js';
 
@@ -263,7 +264,7 @@ async function mixnetSettings(values: MixnetValues, log: (line: string) => void)
   const weightsFile = values['weights-file'] !== undefined ? await readNodeWeightFile(values['weights-file'], 'weights file') : undefined;
   if (values.graph !== undefined) {
     const graph = await loadGraphForCommand(values.graph, values, log);
-    if (weightsFile) checkNodeWeightFile(weightsFile, graph, basename(values.graph));
+    if (weightsFile) checkPriorNodes(weightsFile.lines, graph, weightsFile.path, basename(values.graph));
     options = { ...options, graph, graphName: basename(values.graph), nodeWeights: weightsFile?.weights };
   }
   if (sweep && laws.length > 1) mixnetLawSweepPoints(options, laws, sweep.parameter, sweep.values);

@@ -1,5 +1,6 @@
 import { FormatError } from '../errors.js';
 import { decimalNumber, quoted } from '../text.js';
+import { nodeIndex, nodeKey, type Csr } from './csr.js';
 
 /**
  * A prior over initiators: one `node weight` pair per line (space, tab or comma separated),
@@ -23,4 +24,18 @@ export function parsePrior(text: string, file: string, lines?: Map<string, numbe
     lines?.set(cells[0], k + 1);
   });
   return prior;
+}
+
+/**
+ * Every node a parsed file names (`lines`: each node's line, from parsePrior) is one of the
+ * graph's, or the file's line says which is not: the analyses, given only the weights, could
+ * name the node but not where it came from. `graph` names the graph in the message.
+ */
+export function checkPriorNodes(lines: ReadonlyMap<string, number>, csr: Csr, file: string, graph: string): void {
+  const index = nodeIndex(csr);
+  for (const [key, line] of lines) {
+    if (index.has(key)) continue;
+    const some = Array.from({ length: Math.min(3, csr.n) }, (_, i) => quoted(nodeKey(csr, i))).join(', ');
+    throw new FormatError(file, line, `node ${quoted(key)} is not in ${graph} (its nodes are named by their keys: ${some}, …)`);
+  }
 }

@@ -22,7 +22,7 @@ import { DeviceError, FormatError, InputError, ParameterError } from '../errors.
 import { largestComponent, weakComponents, type Components } from '../graph/components.js';
 import { edgeCount, nodeIndex, type Csr } from '../graph/csr.js';
 import type { LoadedGraph } from '../graph/loaded-graph.js';
-import { parsePrior } from '../graph/prior.js';
+import { checkPriorNodes, parsePrior } from '../graph/prior.js';
 import { readGraph, type GraphByteSource } from '../graph/read-graph.js';
 import { parseDelaySync, type DelayLaw } from '../mix/delays.js';
 import { type MixKernels } from '../engines/mix-kernels.js';
@@ -267,10 +267,11 @@ async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, o
   const p = request.params;
   const laws = mixnetLaws(p);
   // Free routes' entry weights: a file read as entropy's prior is (each node's weight by its key), before the graph.
-  const nodeWeights = p.entryWeights ? parsePrior(await p.entryWeights.text(), p.entryWeights.name) : undefined;
+  const entryWeights = p.entryWeights ? await readWeightsFile(p.entryWeights) : undefined;
   // Free routes walk on the loaded graph, read as the walk analyses read it.
   const read = request.source && request.reading ? await readForAnalysis(request.source, request.reading) : undefined;
-  const options = { ...mixnetOptions(p, laws[0]), nodeWeights, ...(read ? { graph: read.csr, graphName: read.diagnostics.file } : {}) };
+  if (read) entryWeights?.check(read.csr, read.diagnostics.file);
+  const options = { ...mixnetOptions(p, laws[0]), nodeWeights: entryWeights?.weights, ...(read ? { graph: read.csr, graphName: read.diagnostics.file } : {}) };
   const graph = read && { graph: { nodes: read.csr.n, edges: read.diagnostics.edges, directed: read.csr.directed, format: read.loaded.report.format }, diagnostics: read.diagnostics };
   // Several laws come only from specs (never the default): each is a DelayLaw.
   const overLaws = laws.length > 1 ? (laws as DelayLaw[]) : undefined;
@@ -384,14 +385,23 @@ async function readForAnalysis(source: GraphSource, reading: GraphReading): Prom
   return { loaded, csr, components, diagnostics };
 }
 
+/** A chosen "node weight" file (entropy's prior, free routes' entry weights), with each node's line for checkPriorNodes. */
+async function readWeightsFile(file: File): Promise<{ weights: Map<string, number>; check: (csr: Csr, graph: string) => void }> {
+  const lines = new Map<string, number>();
+  const weights = parsePrior(await file.text(), file.name, lines);
+  return { weights, check: (csr, graph) => checkPriorNodes(lines, csr, file.name, graph) };
+}
+
 async function runGraph(
   request: Extract<RunRequest, { analysis: 'entropy' | 'adversary' }>,
   onProgress: (done: number, total: number) => void,
 ): Promise<void> {
   lastGraph = undefined;
   const backendName = request.analysis === 'entropy' ? guessingBackend(request.backend, request.params.guessing) : request.backend;
-  const prior = request.analysis === 'entropy' && request.params.prior ? parsePrior(await request.params.prior.text(), request.params.prior.name) : undefined;
+  const priorFile = request.analysis === 'entropy' && request.params.prior ? await readWeightsFile(request.params.prior) : undefined;
   const { loaded, csr, components, diagnostics } = await readForAnalysis(request.source, request.reading);
+  priorFile?.check(csr, diagnostics.file);
+  const prior = priorFile?.weights;
   const graph = { nodes: csr.n, edges: diagnostics.edges, directed: csr.directed, format: loaded.report.format };
   progress('starting the backend', 0, 1);
   const backend = await makeBackend(backendName, request.limits);

@@ -165,7 +165,7 @@ describe('the mixnet weights on the page', () => {
       await setValue(page, '#example', 'karate.txt');
       await chooseMixnet(page, FREE);
       const fileCases: [string, string, string, 'parameter' | 'format'][] = [
-        ['unknown-node.txt', '0 1\n34 2\n', 'Bad parameters: the weights name node "34", which the graph does not have (its nodes are named by their keys: "0", "1", "2", …)', 'parameter'],
+        ['unknown-node.txt', '0 1\n34 2\n', 'The file does not parse: unknown-node.txt:2: node "34" is not in karate.txt (its nodes are named by their keys: "0", "1", "2", …)', 'format'],
         ['three-columns.txt', '0 1\n33 2 extra\n', 'The file does not parse: three-columns.txt:2: expected "node weight", found 3 columns', 'format'],
         ['all-zero.txt', '0 0\n33 0\n', 'Bad parameters: every node has weight 0, so no route could enter', 'parameter'],
       ];
