@@ -7,12 +7,9 @@
  * after the weights; bad weights are refused in the page's words, before the kernels start,
  * with nothing old left on screen. And in Node: the weighted runs' download names.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mixnetAnonymity, type MixnetResult } from '../../src/analyses/mixnet.js';
 import { Checksum } from '../../src/graph/checksum.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
@@ -20,17 +17,11 @@ import { mixnetJson } from '../../src/report/mixnet-report.js';
 import { downloadStem } from '../../src/web/downloads.js';
 import type { MixnetParams, RunRequest } from '../../src/web/protocol.js';
 import { downloadNames, errorOf, errorText, run, servePage, setValue, shown, upload, waitForEnd } from '../helpers/page.js';
+import { scratchFolder } from '../helpers/scratch.js';
 
 const { openPage } = servePage();
 
-const files = mkdtempSync(join(tmpdir(), 'anonscope-mixnet-weights-'));
-afterAll(() => rmSync(files, { recursive: true, force: true }));
-/** A file in this test's folder, for the entry weights input. */
-function file(name: string, text: string): string {
-  const path = join(files, name);
-  writeFileSync(path, text);
-  return path;
-}
+const { file } = scratchFolder('mixnet-weights');
 
 /** A 2 × 3 stratified mixnet; the weights give one mix of layer 1 weight 0 (never picked) and favour others. */
 const STRATIFIED = { layers: 2, width: 3, clients: 10, rate: 20, targets: 10, replications: 3, seed: 5 };

@@ -3,24 +3,16 @@
  * entropies under a prior equal the library's under the same prior (float64 cpu, to 12
  * digits), and a prior naming a node the graph lacks is refused by the file's line.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { initiatorEntropy, type InitiatorEntropyResult } from '../../src/analyses/initiator-entropy.js';
 import { loadGraphFile } from '../../src/graph/load-file.js';
 import { errorOf, errorText, run, servePage, setValue, shown, upload } from '../helpers/page.js';
+import { scratchFolder } from '../helpers/scratch.js';
 
 const KARATE = join(import.meta.dirname, '../../graphs/karate.txt');
 const { openPage } = servePage();
-const scratch = mkdtempSync(join(tmpdir(), 'anonscope-prior-page-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(scratch, name);
-  writeFileSync(path, text);
-  return path;
-}
+const { file } = scratchFolder('prior-page');
 
 describe('the prior on the page', () => {
   it("a prior file: the library's entropies under the same prior; a node the graph lacks refused by its line", async () => {
