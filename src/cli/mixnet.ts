@@ -11,9 +11,11 @@ import {
   mixnetShard,
   mixnetSweep,
   mixnetSweepPoints,
+  type MixnetLawSweepResult,
   type MixnetOptions,
   type MixnetResult,
   type MixnetSweepParameter,
+  type MixnetSweepResult,
 } from '../analyses/mixnet.js';
 import { mixnetShardFile } from '../analyses/mixnet-shards.js';
 import { MIX_BACKENDS } from '../engines/create.js';
@@ -21,6 +23,7 @@ import { ParameterError } from '../errors.js';
 import { checkPriorNodes } from '../graph/prior.js';
 import { parseDelay, type DelayLaw } from '../mix/delays.js';
 import { MIXNET_TOPOLOGIES } from '../mix/mixnet-topology.js';
+import type { ChartSpec } from '../report/chart.js';
 import {
   mixnetCsv,
   mixnetEntropyCdfChart,
@@ -181,38 +184,10 @@ export async function mixnetCommand(argv: string[]): Promise<void> {
     const { sweep, shard, format, laws } = settings;
     if (sweep && laws.length > 1) {
       const result = await withProgress('mixnet', values.quiet, (onProgress) => mixnetLawSweep({ ...options, ...sweep, laws, onProgress }));
-      printResult(format, result, { table: mixnetLawSweepTable, json: (s) => mixnetLawSweepJson(s), csv: mixnetLawSweepCsv });
-      if (values.out) {
-        const name = sweep.parameter;
-        await writeOutputs(
-          values.out,
-          [
-            ['results.json', `${mixnetLawSweepJson(result, { perTarget: true })}\n`],
-            ['mixnet.csv', mixnetLawSweepCsv(result)],
-            ['mixnet-entropy-cdf.svg', mixnetEntropyCdfChart(result)],
-            [`mixnet-entropy-vs-${name}.svg`, mixnetLawSweepEntropyChart(result)],
-            [`mixnet-latency-vs-${name}.svg`, mixnetLawSweepLatencyChart(result)],
-          ],
-          log,
-        );
-      }
+      await reportSweep(result, sweep.parameter, LAW_SWEEP_WRITERS, format, values.out, log);
     } else if (sweep) {
       const result = await withProgress('mixnet', values.quiet, (onProgress) => mixnetSweep({ ...options, ...sweep, onProgress }));
-      printResult(format, result, { table: mixnetSweepTable, json: (s) => mixnetSweepJson(s), csv: mixnetSweepCsv });
-      if (values.out) {
-        const name = sweep.parameter;
-        await writeOutputs(
-          values.out,
-          [
-            ['results.json', `${mixnetSweepJson(result, { perTarget: true })}\n`],
-            ['mixnet.csv', mixnetSweepCsv(result)],
-            ['mixnet-entropy-cdf.svg', mixnetEntropyCdfChart(result)],
-            [`mixnet-entropy-vs-${name}.svg`, mixnetSweepEntropyChart(result)],
-            [`mixnet-latency-vs-${name}.svg`, mixnetSweepLatencyChart(result)],
-          ],
-          log,
-        );
-      }
+      await reportSweep(result, sweep.parameter, SWEEP_WRITERS, format, values.out, log);
     } else if (shard) {
       const part = await withProgress('mixnet', values.quiet, (onProgress) => mixnetShard({ ...options, shard: shard.spec, onProgress }));
       await writeShard(shard, mixnetShardFile(part), log);
@@ -221,6 +196,40 @@ export async function mixnetCommand(argv: string[]): Promise<void> {
       await reportMixnet(result, format, values.out, log);
     }
   });
+}
+
+/** How a sweep's result is printed and written: the one-law sweep and the sweep over several laws. */
+interface SweepWriters<R> {
+  table: (r: R) => string;
+  json: (r: R, options?: { perTarget?: boolean }) => string;
+  csv: (r: R) => string;
+  entropyChart: (r: R) => ChartSpec;
+  latencyChart: (r: R) => ChartSpec;
+}
+const SWEEP_WRITERS: SweepWriters<MixnetSweepResult> = {
+  table: mixnetSweepTable, json: mixnetSweepJson, csv: mixnetSweepCsv, entropyChart: mixnetSweepEntropyChart, latencyChart: mixnetSweepLatencyChart,
+};
+const LAW_SWEEP_WRITERS: SweepWriters<MixnetLawSweepResult> = {
+  table: mixnetLawSweepTable, json: mixnetLawSweepJson, csv: mixnetLawSweepCsv, entropyChart: mixnetLawSweepEntropyChart, latencyChart: mixnetLawSweepLatencyChart,
+};
+
+/** A sweep's summary on stdout and, with --out, results.json (every target), mixnet.csv, the CDFs and entropy and latency against the parameter. */
+async function reportSweep<R extends MixnetSweepResult | MixnetLawSweepResult>(
+  result: R, parameter: string, w: SweepWriters<R>, format: OutputFormat, out: string | undefined, log: (line: string) => void,
+): Promise<void> {
+  printResult(format, result, { table: w.table, json: (r) => w.json(r), csv: w.csv });
+  if (!out) return;
+  await writeOutputs(
+    out,
+    [
+      ['results.json', `${w.json(result, { perTarget: true })}\n`],
+      ['mixnet.csv', w.csv(result)],
+      ['mixnet-entropy-cdf.svg', mixnetEntropyCdfChart(result)],
+      [`mixnet-entropy-vs-${parameter}.svg`, w.entropyChart(result)],
+      [`mixnet-latency-vs-${parameter}.svg`, w.latencyChart(result)],
+    ],
+    log,
+  );
 }
 
 /** Every parameter read and checked (by the library's own checks, every sweep point too) before the kernels start; the graph of free routes loaded after the flags are checked. */
