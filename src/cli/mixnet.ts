@@ -23,22 +23,14 @@ import { ParameterError } from '../errors.js';
 import { checkPriorNodes } from '../graph/prior.js';
 import { parseDelay, type DelayLaw } from '../mix/delays.js';
 import { MIXNET_TOPOLOGIES } from '../mix/mixnet-topology.js';
-import type { ChartSpec } from '../report/chart.js';
 import {
+  MIXNET_LAW_SWEEP_REPORT,
+  MIXNET_SWEEP_REPORT,
   mixnetCsv,
   mixnetEntropyCdfChart,
   mixnetJson,
-  mixnetLawSweepCsv,
-  mixnetLawSweepEntropyChart,
-  mixnetLawSweepJson,
-  mixnetLawSweepLatencyChart,
-  mixnetLawSweepTable,
-  mixnetSweepCsv,
-  mixnetSweepEntropyChart,
-  mixnetSweepJson,
-  mixnetSweepLatencyChart,
-  mixnetSweepTable,
   mixnetTable,
+  type MixnetSweepReport,
 } from '../report/mixnet-report.js';
 import { choiceOption, formatOption, integerOption, OUTPUT_OPTIONS, prepareOutputDirectory, printResult, realListOption, realOption, writeOutputs, type OutputFormat } from './args.js';
 import { GRAPH_HELP, GRAPH_OPTIONS, loadGraphForCommand } from './load-graph.js';
@@ -184,10 +176,10 @@ export async function mixnetCommand(argv: string[]): Promise<void> {
     const { sweep, shard, format, laws } = settings;
     if (sweep && laws.length > 1) {
       const result = await withProgress('mixnet', values.quiet, (onProgress) => mixnetLawSweep({ ...options, ...sweep, laws, onProgress }));
-      await reportSweep(result, sweep.parameter, LAW_SWEEP_WRITERS, format, values.out, log);
+      await reportSweep(result, sweep.parameter, MIXNET_LAW_SWEEP_REPORT, format, values.out, log);
     } else if (sweep) {
       const result = await withProgress('mixnet', values.quiet, (onProgress) => mixnetSweep({ ...options, ...sweep, onProgress }));
-      await reportSweep(result, sweep.parameter, SWEEP_WRITERS, format, values.out, log);
+      await reportSweep(result, sweep.parameter, MIXNET_SWEEP_REPORT, format, values.out, log);
     } else if (shard) {
       const part = await withProgress('mixnet', values.quiet, (onProgress) => mixnetShard({ ...options, shard: shard.spec, onProgress }));
       await writeShard(shard, mixnetShardFile(part), log);
@@ -198,24 +190,9 @@ export async function mixnetCommand(argv: string[]): Promise<void> {
   });
 }
 
-/** How a sweep's result is printed and written: the one-law sweep and the sweep over several laws. */
-interface SweepWriters<R> {
-  table: (r: R) => string;
-  json: (r: R, options?: { perTarget?: boolean }) => string;
-  csv: (r: R) => string;
-  entropyChart: (r: R) => ChartSpec;
-  latencyChart: (r: R) => ChartSpec;
-}
-const SWEEP_WRITERS: SweepWriters<MixnetSweepResult> = {
-  table: mixnetSweepTable, json: mixnetSweepJson, csv: mixnetSweepCsv, entropyChart: mixnetSweepEntropyChart, latencyChart: mixnetSweepLatencyChart,
-};
-const LAW_SWEEP_WRITERS: SweepWriters<MixnetLawSweepResult> = {
-  table: mixnetLawSweepTable, json: mixnetLawSweepJson, csv: mixnetLawSweepCsv, entropyChart: mixnetLawSweepEntropyChart, latencyChart: mixnetLawSweepLatencyChart,
-};
-
 /** A sweep's summary on stdout and, with --out, results.json (every target), mixnet.csv, the CDFs and entropy and latency against the parameter. */
 async function reportSweep<R extends MixnetSweepResult | MixnetLawSweepResult>(
-  result: R, parameter: string, w: SweepWriters<R>, format: OutputFormat, out: string | undefined, log: (line: string) => void,
+  result: R, parameter: string, w: MixnetSweepReport<R>, format: OutputFormat, out: string | undefined, log: (line: string) => void,
 ): Promise<void> {
   printResult(format, result, { table: w.table, json: (r) => w.json(r), csv: w.csv });
   if (!out) return;

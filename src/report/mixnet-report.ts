@@ -296,3 +296,38 @@ export function mixnetLawSweepLatencyChart(s: MixnetLawSweepResult): ChartSpec {
     series,
   };
 }
+
+/** How a kind of mixnet sweep is reported, by the CLI and the page alike. */
+export interface MixnetSweepReport<R> {
+  /** What the charts' titles add after "Entropy against PARAM". */
+  titleSuffix: string;
+  header: (r: R) => string[];
+  rows: (r: R) => string[][];
+  table: (r: R) => string;
+  json: (r: R, options?: { perTarget?: boolean }) => string;
+  csv: (r: R) => string;
+  entropyChart: (r: R) => ChartSpec;
+  latencyChart: (r: R) => ChartSpec;
+}
+
+export const MIXNET_SWEEP_REPORT: MixnetSweepReport<MixnetSweepResult> = {
+  titleSuffix: '',
+  header: mixnetSweepHeader,
+  rows: mixnetSweepRows,
+  table: mixnetSweepTable,
+  json: mixnetSweepJson,
+  csv: mixnetSweepCsv,
+  entropyChart: mixnetSweepEntropyChart,
+  latencyChart: mixnetSweepLatencyChart,
+};
+
+export const MIXNET_LAW_SWEEP_REPORT: MixnetSweepReport<MixnetLawSweepResult> = {
+  titleSuffix: ', per delay law',
+  header: mixnetLawSweepHeader,
+  rows: mixnetLawSweepRows,
+  table: mixnetLawSweepTable,
+  json: mixnetLawSweepJson,
+  csv: mixnetLawSweepCsv,
+  entropyChart: mixnetLawSweepEntropyChart,
+  latencyChart: mixnetLawSweepLatencyChart,
+};

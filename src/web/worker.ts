@@ -14,7 +14,10 @@ import { adversaryBorders, adversaryEntropy, type AdversaryOptions } from '../an
 import { initiatorEntropy } from '../analyses/initiator-entropy.js';
 import { initiatorPosterior } from '../analyses/initiator-entropy-posterior.js';
 import { DEFAULT_SOURCES, mixingTime } from '../analyses/mixing-time.js';
-import { checkMixnetOptions, mixnetAnonymity, mixnetLawSweep, mixnetLawSweepPoints, mixnetPointOptions, mixnetSweep, mixnetSweepPoints, type MixnetOptions } from '../analyses/mixnet.js';
+import {
+  checkMixnetOptions, mixnetAnonymity, mixnetLawSweep, mixnetLawSweepPoints, mixnetPointOptions, mixnetSweep, mixnetSweepPoints, type MixnetLawSweepResult, type MixnetOptions,
+  type MixnetSweepResult,
+} from '../analyses/mixnet.js';
 import { singleMix } from '../analyses/single-mix.js';
 import type { Backend, BackendInfo } from '../engines/backend.js';
 import { createBrowserBackend, createBrowserMixKernels } from '../engines/create-in-browser.js';
@@ -35,9 +38,7 @@ import { adversaryCsv, adversaryJson, hioVsAttackEdgesChart, twoHopChart, twoHop
 import { entropyCdfChart, entropyJson, entropyVsHopsChart, hopsCsv, perTerminalCsv, roundsChart, roundsCsv } from '../report/entropy-report.js';
 import { entropyGexf } from '../report/gexf-export.js';
 import {
-  mixnetCsv, mixnetEntropyCdfChart, mixnetHeader, mixnetInsideNote, mixnetJson, mixnetLawSweepCsv, mixnetLawSweepEntropyChart, mixnetLawSweepHeader,
-  mixnetLawSweepJson, mixnetLawSweepLatencyChart, mixnetLawSweepRows, mixnetRows, mixnetSweepCsv, mixnetSweepEntropyChart, mixnetSweepHeader,
-  mixnetSweepJson, mixnetSweepLatencyChart, mixnetSweepRows,
+  MIXNET_LAW_SWEEP_REPORT, MIXNET_SWEEP_REPORT, mixnetCsv, mixnetEntropyCdfChart, mixnetHeader, mixnetInsideNote, mixnetJson, mixnetRows, type MixnetSweepReport,
 } from '../report/mixnet-report.js';
 import {
   detectionChart, mixJson, networkAccuracyChart, networkEntropyChart, networkRankCdfChart, networkStepsCsv, networkStreamsCsv,
@@ -262,6 +263,30 @@ function mixnetOptions(p: MixnetParams, delay: DelayLaw | undefined): MixnetOpti
   };
 }
 
+/** A mixnet sweep's result for the page: the CLI's rows, notes, charts (entropy and latency against the parameter, the CDFs) and files. */
+function postMixnetSweep<R extends MixnetSweepResult | MixnetLawSweepResult>(
+  result: R, name: string, report: MixnetSweepReport<R>, ran: BackendInfo, graph: Pick<Extract<WorkerMessage, { type: 'result' }>, 'graph' | 'diagnostics'> | undefined,
+): void {
+  post({
+    type: 'result',
+    analysis: 'mixnet',
+    ...graph,
+    json: report.json(result),
+    ran,
+    charts: [
+      { title: `Entropy against ${name}${report.titleSuffix}`, file: `mixnet-entropy-vs-${name}.svg`, spec: report.entropyChart(result) },
+      { title: `Latency against ${name}${report.titleSuffix}`, file: `mixnet-latency-vs-${name}.svg`, spec: report.latencyChart(result) },
+      { title: 'CDF of the entropy', file: 'mixnet-entropy-cdf.svg', spec: mixnetEntropyCdfChart(result) },
+    ],
+    table: report.rows(result),
+    downloads: [
+      { name: 'results.json', mime: 'application/json', text: `${report.json(result, { perTarget: true })}\n` },
+      { name: 'mixnet.csv', mime: 'text/csv', text: report.csv(result) },
+    ],
+    notes: report.header(result).map(inPageWords),
+  });
+}
+
 /** A Loopix-style mixnet, or a sweep of one parameter (the CLI's `mixnet`): every point checked by the library before the kernels start. */
 async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, onProgress: (done: number, total: number) => void): Promise<void> {
   const p = request.params;
@@ -287,47 +312,9 @@ async function runMixnet(request: Extract<RunRequest, { analysis: 'mixnet' }>, o
   if (free && request.backend === 'auto' && ran.name === 'cpu') logToPage('auto: free routes run on the CPU without WebGPU (gpu.js would take one pass per level of the pools\' chains, thousands here)');
   try {
     if (overLaws && p.sweep) {
-      const result = await mixnetLawSweep({ ...options, laws: overLaws, ...p.sweep, kernels, onProgress });
-      const name = p.sweep.parameter;
-      post({
-        type: 'result',
-        analysis: 'mixnet',
-        ...graph,
-        json: mixnetLawSweepJson(result),
-        ran,
-        charts: [
-          { title: `Entropy against ${name}, per delay law`, file: `mixnet-entropy-vs-${name}.svg`, spec: mixnetLawSweepEntropyChart(result) },
-          { title: `Latency against ${name}, per delay law`, file: `mixnet-latency-vs-${name}.svg`, spec: mixnetLawSweepLatencyChart(result) },
-          { title: 'CDF of the entropy', file: 'mixnet-entropy-cdf.svg', spec: mixnetEntropyCdfChart(result) },
-        ],
-        table: mixnetLawSweepRows(result),
-        downloads: [
-          { name: 'results.json', mime: 'application/json', text: `${mixnetLawSweepJson(result, { perTarget: true })}\n` },
-          { name: 'mixnet.csv', mime: 'text/csv', text: mixnetLawSweepCsv(result) },
-        ],
-        notes: mixnetLawSweepHeader(result).map(inPageWords),
-      });
+      postMixnetSweep(await mixnetLawSweep({ ...options, laws: overLaws, ...p.sweep, kernels, onProgress }), p.sweep.parameter, MIXNET_LAW_SWEEP_REPORT, ran, graph);
     } else if (p.sweep) {
-      const result = await mixnetSweep({ ...options, ...p.sweep, kernels, onProgress });
-      const name = p.sweep.parameter;
-      post({
-        type: 'result',
-        analysis: 'mixnet',
-        json: mixnetSweepJson(result),
-        ran,
-        ...graph,
-        charts: [
-          { title: `Entropy against ${name}`, file: `mixnet-entropy-vs-${name}.svg`, spec: mixnetSweepEntropyChart(result) },
-          { title: `Latency against ${name}`, file: `mixnet-latency-vs-${name}.svg`, spec: mixnetSweepLatencyChart(result) },
-          { title: 'CDF of the entropy', file: 'mixnet-entropy-cdf.svg', spec: mixnetEntropyCdfChart(result) },
-        ],
-        table: mixnetSweepRows(result),
-        downloads: [
-          { name: 'results.json', mime: 'application/json', text: `${mixnetSweepJson(result, { perTarget: true })}\n` },
-          { name: 'mixnet.csv', mime: 'text/csv', text: mixnetSweepCsv(result) },
-        ],
-        notes: mixnetSweepHeader(result).map(inPageWords),
-      });
+      postMixnetSweep(await mixnetSweep({ ...options, ...p.sweep, kernels, onProgress }), p.sweep.parameter, MIXNET_SWEEP_REPORT, ran, graph);
     } else {
       const result = await mixnetAnonymity({ ...options, kernels, onProgress });
       post({
