@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserBackend, BrowserMixKernels } from '../../src/engines/browser/browser-backend.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { simulateMixNetwork, traceMixNetwork } from '../../src/analyses/mix-network.js';
 import { singleMix } from '../../src/analyses/single-mix.js';
 import { traceLinks, traceSimulation } from '../../src/analyses/stream-trace.js';
@@ -8,6 +7,7 @@ import { GpuJsMixKernels } from '../../src/engines/gpujs/mix-kernels.js';
 import { SCORE_FLOOR, type ConvolveJob, type MixEntropyJob, type MixKernels, type ScoreJob } from '../../src/engines/mix-kernels.js';
 import { cpuMixKernels } from '../../src/engines/cpu/mix-kernels.js';
 import { Pcg32 } from '../../src/random.js';
+import { browserMixKernels } from '../helpers/browser-mix-kernels.js';
 
 /**
  * Every GPU implementation of MixKernels against the float64 reference, on random inputs.
@@ -285,44 +285,26 @@ for (const mode of ['webasm', 'cpu'] as const) {
 }
 
 describe('gpu.js mix kernels in headless Chromium (webgl2)', () => {
-  let backend: BrowserBackend;
-  let kernels: BrowserMixKernels;
-  let tight: BrowserMixKernels;
-  beforeAll(async () => {
-    backend = await BrowserBackend.start({ backend: 'gpujs', gpujsMode: 'webgl2' });
-    kernels = BrowserMixKernels.on(backend);
-    tight = BrowserMixKernels.on(backend, { gpujsMaxElements: 2048 });
-  });
-  afterAll(async () => {
-    await backend?.dispose();
-  });
+  const { kernels, tight } = browserMixKernels({ backend: 'gpujs', gpujsMode: 'webgl2' }, { gpujsMaxElements: 2048 });
   it('names the mode that ran', async () => {
-    await kernels.convolve(randomConvolve(1, 1, 10, 3));
-    expect(kernels.info).toMatchObject({ name: 'gpujs', precision: 'float32', runtime: 'browser webgl2' });
+    await kernels().convolve(randomConvolve(1, 1, 10, 3));
+    expect(kernels().info).toMatchObject({ name: 'gpujs', precision: 'float32', runtime: 'browser webgl2' });
   });
-  kernelSuite({ name: 'gpujs webgl2', kernels: () => kernels, tight: () => tight });
-  analysisSuite('gpujs webgl2', () => kernels);
+  kernelSuite({ name: 'gpujs webgl2', kernels, tight });
+  analysisSuite('gpujs webgl2', kernels);
 });
 
 describe('WebGPU mix kernels in headless Chromium', () => {
-  let backend: BrowserBackend;
-  let kernels: BrowserMixKernels;
-  let tight: BrowserMixKernels;
-  beforeAll(async () => {
-    backend = await BrowserBackend.start({ backend: 'webgpu' });
-    kernels = BrowserMixKernels.on(backend);
-    tight = BrowserMixKernels.on(backend, { webgpu: { maxBindingBytes: 4096, maxWorkgroupsPerDimension: 3 } });
-  });
-  afterAll(async () => {
-    await backend?.dispose();
+  const { kernels, tight } = browserMixKernels({ backend: 'webgpu' }, { webgpu: { maxBindingBytes: 4096, maxWorkgroupsPerDimension: 3 } });
+  afterAll(() => {
     const lines = [...measured].map(([k, v]) => `${k}: max |Δ| ${v.diff.toExponential(2)}, ${(v.ratio * 100).toFixed(2)}% of the tolerance`);
     console.log(`mix kernels against the float64 reference:\n${lines.join('\n')}`);
   });
   it('names the adapter', async () => {
-    await kernels.convolve(randomConvolve(1, 1, 10, 3));
-    expect(kernels.info).toMatchObject({ name: 'webgpu', precision: 'float32', runtime: 'browser' });
-    expect(kernels.info.adapter!.vendor.length + kernels.info.adapter!.architecture.length).toBeGreaterThan(0);
+    await kernels().convolve(randomConvolve(1, 1, 10, 3));
+    expect(kernels().info).toMatchObject({ name: 'webgpu', precision: 'float32', runtime: 'browser' });
+    expect(kernels().info.adapter!.vendor.length + kernels().info.adapter!.architecture.length).toBeGreaterThan(0);
   });
-  kernelSuite({ name: 'webgpu', kernels: () => kernels, tight: () => tight });
-  analysisSuite('webgpu', () => kernels);
+  kernelSuite({ name: 'webgpu', kernels, tight });
+  analysisSuite('webgpu', kernels);
 });

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mixnetAnonymity, mixnetPoolMeansJob } from '../../src/analyses/mixnet.js';
-import { BrowserBackend, BrowserMixKernels } from '../../src/engines/browser/browser-backend.js';
 import { cpuMixKernels } from '../../src/engines/cpu/mix-kernels.js';
 import { GpuJsMixKernels } from '../../src/engines/gpujs/mix-kernels.js';
 import { CARRY_ON, CARRY_ZERO, poolChains, poolEventCounts, poolPassBatches, poolSegments, POOL_SPAN, segmentChunks } from '../../src/engines/gpu-plan/mix-plan.js';
@@ -10,6 +9,7 @@ import { erlangDelay, expDelay, uniform01 } from '../../src/mix/delays.js';
 import { simulateMixnet, type MixnetTraffic } from '../../src/mix/mixnet-simulator.js';
 import { mixnetTopology, type MixnetTopologyOptions } from '../../src/mix/mixnet-topology.js';
 import { Pcg32 } from '../../src/random.js';
+import { browserMixKernels } from '../helpers/browser-mix-kernels.js';
 
 /**
  * The pool-mean kernel on the GPU engines against the float64 reference. Tolerances (float32
@@ -133,18 +133,8 @@ function suite(name: string, kernels: () => MixKernels, tight: () => MixKernels,
 }
 
 describe('WebGPU pool means in headless Chromium', () => {
-  let backend: BrowserBackend;
-  let kernels: BrowserMixKernels;
-  let tight: BrowserMixKernels;
-  beforeAll(async () => {
-    backend = await BrowserBackend.start({ backend: 'webgpu' });
-    kernels = BrowserMixKernels.on(backend);
-    tight = BrowserMixKernels.on(backend, { webgpu: { maxBindingBytes: 65536, maxWorkgroupsPerDimension: 3 } });
-  }, 60_000);
-  afterAll(async () => {
-    await backend?.dispose();
-  });
-  suite('webgpu', () => kernels, () => tight, 'tight bindings: replications batched, 2-D dispatch');
+  const { kernels, tight } = browserMixKernels({ backend: 'webgpu' }, { webgpu: { maxBindingBytes: 65536, maxWorkgroupsPerDimension: 3 } });
+  suite('webgpu', kernels, tight, 'tight bindings: replications batched, 2-D dispatch');
 });
 
 describe('pool means as passes of gathers (the gpu.js plan)', () => {
@@ -266,22 +256,12 @@ for (const mode of ['webasm', 'cpu'] as const) {
 }
 
 describe('gpu.js pool means in headless Chromium (webgl2)', () => {
-  let backend: BrowserBackend;
-  let kernels: BrowserMixKernels;
-  let tight: BrowserMixKernels;
-  beforeAll(async () => {
-    backend = await BrowserBackend.start({ backend: 'gpujs', gpujsMode: 'webgl2' });
-    kernels = BrowserMixKernels.on(backend);
-    tight = BrowserMixKernels.on(backend, { gpujsMaxElements: 8192 });
-  }, 60_000);
-  afterAll(async () => {
-    await backend?.dispose();
-  });
+  const { kernels, tight } = browserMixKernels({ backend: 'gpujs', gpujsMode: 'webgl2' }, { gpujsMaxElements: 8192 });
   it('runs on webgl2', async () => {
-    await kernels.poolMeans(JOBS[0][1]);
-    expect(kernels.info).toMatchObject({ name: 'gpujs', precision: 'float32', runtime: 'browser webgl2' });
+    await kernels().poolMeans(JOBS[0][1]);
+    expect(kernels().info).toMatchObject({ name: 'gpujs', precision: 'float32', runtime: 'browser webgl2' });
   });
-  suite('gpujs webgl2', () => kernels, () => tight, 'a bound of 8192 elements: columns cut, replications batched');
+  suite('gpujs webgl2', kernels, tight, 'a bound of 8192 elements: columns cut, replications batched');
 });
 
 describe('cpu-parallel pool means: the reference, to the bit', () => {
