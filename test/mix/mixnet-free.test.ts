@@ -126,6 +126,18 @@ describe('free routes against networks whose answer is known', () => {
     expect(outcome(free)).toEqual(outcome(stratified));
   });
 
+  it('edge weights are not used: a weighted graph (directed and undirected) gives its unweighted twin\'s outcomes to the bit, and says it is weighted', async () => {
+    const arcs: [string, string, number][] = [['a', 'b', 5], ['b', 'c', 0.1], ['c', 'a', 2], ['c', 'd', 9], ['d', 'a', 1], ['b', 'd', 3]];
+    for (const directed of [true, false]) {
+      const common = { topology: 'free' as const, layers: 3, rate: 15, corrupt: 0.25, mixLoopRate: 0.5, targets: 5, replications: 2, seed: 6 };
+      const weighted = await mixnetAnonymity({ ...common, graph: csrFromEdges(arcs, directed) });
+      const plain = await mixnetAnonymity({ ...common, graph: csrFromEdges(arcs.map(([u, v]) => [u, v]), directed) });
+      expect(weighted.targets.exited, `directed ${directed}`).toBeGreaterThan(3);
+      expect(outcome(weighted)).toEqual(outcome(plain));
+      expect(weighted.topology.graph).toMatchObject({ directed, weighted: true });
+    }
+  });
+
   it('a directed ring: L hops of exponential delays, so the latency is Erlang(L, μ) (mean L/μ, its median)', async () => {
     const L = 4;
     const mu = 2;
